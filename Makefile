@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test test-browser lint format ci clean bench-data
+
+# A Python >= 3.12: on PATH first, then pyenv's versions.
+PYTHON_FOR_VENV = $(shell scripts/find-python)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@python_bin="$$(scripts/find-python)" || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Creating $(VENV) with $$python_bin"; rm -rf $(VENV); "$$python_bin" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.installed
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_seed
+	$(PY) manage.py rebuild_search_vocabulary
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+
+run: setup
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite except the browser tests; on PostgreSQL when DATABASE_URL points at one.
+test: $(VENV)/.installed
+	@mkdir -p var
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+# Playwright driving the system Chromium (see scripts/install-browser-deps).
+test-browser: $(VENV)/.installed
+	scripts/install-browser-deps
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var node_modules

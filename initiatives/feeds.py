@@ -1,0 +1,78 @@
+"""RSS feeds of the listing and of every term page (the subscriptions issue adds Atom and e-mail)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
+
+from .filters import InitiativeFilter
+from .models import Initiative
+
+FEED_ITEMS = 50
+
+
+class InitiativeFeed(Feed):
+    """The initiatives of a listing (with its query string) or of a term, newest first."""
+
+    feed_type = Rss201rev2Feed
+    model = None  # set for term feeds
+    facet = None
+    lookup = "slug"
+
+    def get_object(self, request, **kwargs):
+        self.request = request
+        if self.model is None:
+            return None
+        return get_object_or_404(self.model, **{self.lookup: kwargs[self.lookup].lower()})
+
+    def title(self, obj):
+        name = settings.SITE_NAME
+        return f"{obj} – {name}" if obj is not None else _("Initiatives – %(site)s") % {"site": name}
+
+    def link(self, obj):
+        return obj.get_absolute_url() if obj is not None else "/initiatives/"
+
+    def description(self, obj):
+        if obj is not None:
+            return _("Initiatives filed under %(term)s.") % {"term": obj}
+        return _("Newly published initiatives on migration governance.")
+
+    def items(self, obj):
+        queryset = Initiative.objects.published()
+        if obj is not None:
+            queryset = InitiativeFilter.restrict(queryset, self.facet, [obj.pk])
+        data = self.request.GET.copy()
+        data["sort"] = "newest"
+        filterset = InitiativeFilter(data, queryset=queryset, fixed_facet=self.facet)
+        return filterset.qs.for_listing().prefetch_related("themes", "regions")[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_guid(self, item):
+        # Stable whatever is edited later: the primary key never changes.
+        return f"{settings.SITE_URL}/initiatives/id/{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.submitter_display or None
+
+    def item_categories(self, item):
+        return [str(t) for t in item.themes.all()] + [str(r) for r in item.regions.all()]
+
+
+def term_feed(*, model, facet: str, lookup: str) -> InitiativeFeed:
+    """The feed of one kind of term page, e.g. ``/regions/<slug>/feed/``."""
+    feed_class = type(f"{model.__name__}Feed", (InitiativeFeed,), {"model": model, "facet": facet, "lookup": lookup})
+    return feed_class()

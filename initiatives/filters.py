@@ -1,0 +1,379 @@
+"""The one definition of what a listing's query string means.
+
+The listing page, every term page and every feed build their rows with ``InitiativeFilter`` over
+``Initiative.objects.published()``, so a query string means the same thing everywhere.
+
+Semantics: several values within one facet combine with OR, different facets with AND. Values that
+are malformed or name no known term are dropped (the rest of the query still applies); a facet
+whose values are all unknown is ignored.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag, TaggedItem
+
+from . import search
+from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
+
+MAX_VALUES_PER_FACET = 20
+MAX_VALUE_LENGTH = 100
+_VALUE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+class ValuesField(forms.Field):
+    """A repeated query parameter (``?theme=a&theme=b``) reduced to its well-formed, distinct values."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        cleaned = []
+        for item in list(value)[: MAX_VALUES_PER_FACET * 2]:
+            item = str(item).strip().lower()
+            if len(item) <= MAX_VALUE_LENGTH and _VALUE.match(item) and item not in cleaned:
+                cleaned.append(item)
+        return cleaned[:MAX_VALUES_PER_FACET]
+
+    def validate(self, value):
+        """Unknown or malformed values are dropped, never an error."""
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value) > 8:
+            raise forms.ValidationError(_("Enter a year."), code="invalid")
+        return super().to_python(value)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+@dataclass
+class Facet:
+    """One facet of the listing: how to look its values up and how to filter and count by them."""
+
+    name: str
+    label: str
+    model: type
+    lookup: str = "slug"
+    top: int | None = None  # show only the N largest options (plus the selected ones)
+    options: list = field(default_factory=list)
+
+
+class TermFilter(django_filters.Filter):
+    """Filter by one or more terms of a taxonomy (OR within the facet)."""
+
+    field_class = ValuesField
+
+    def __init__(self, *, model, lookup="slug", **kwargs):
+        self.model = model
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        terms = self.parent.selected_terms(self.field_name)
+        if not terms:
+            return qs
+        return self.parent.restrict(qs, self.field_name, [term.pk for term in terms])
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    SORTS = {
+        "relevance": _("Relevance"),
+        "newest": _("Newest first"),
+        "oldest": _("Oldest first"),
+        "title": _("Title (A–Z)"),
+    }
+    STATUSES = {"ongoing": _("Ongoing"), "completed": _("Completed")}
+
+    q = django_filters.CharFilter(method="filter_q", max_length=search.MAX_QUERY_LENGTH * 5)
+    region = TermFilter(model=Region)
+    country = TermFilter(model=Country, lookup="code")
+    theme = TermFilter(model=Theme)
+    principle = TermFilter(model=GuidingPrinciple)
+    category = TermFilter(model=Category)
+    tag = TermFilter(model=Tag)
+    organisation = TermFilter(model=Organisation)
+    year_from = YearFilter(method="filter_year_from")
+    year_to = YearFilter(method="filter_year_to")
+    status = django_filters.ChoiceFilter(method="filter_status", choices=list(STATUSES.items()))
+    sort = django_filters.ChoiceFilter(method="filter_sort", choices=list(SORTS.items()))
+
+    FACETS = ("region", "country", "theme", "principle", "category", "tag", "organisation")
+
+    class Meta:
+        model = Initiative
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, fixed_facet: str | None = None, **kwargs):
+        if queryset is None:
+            queryset = Initiative.objects.published()
+        self.fixed_facet = fixed_facet
+        super().__init__(data, queryset, **kwargs)
+
+    # --- resolving values ------------------------------------------------------------------
+
+    def cleaned(self, name):
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name)
+
+    @cached_property
+    def _selected(self) -> dict[str, list]:
+        selected = {}
+        for name in self.FACETS:
+            values = self.cleaned(name) or []
+            if not values:
+                selected[name] = []
+                continue
+            term_filter = self.filters[name]
+            by_value = {
+                getattr(term, term_filter.lookup): term
+                for term in term_filter.model.objects.filter(**{f"{term_filter.lookup}__in": values})
+            }
+            selected[name] = [by_value[value] for value in values if value in by_value]
+        return selected
+
+    def selected_terms(self, name) -> list:
+        return self._selected[name]
+
+    @property
+    def query(self) -> str:
+        return search.clean_query(self.cleaned("q"))
+
+    @property
+    def sort(self) -> str:
+        sort = self.cleaned("sort")
+        if sort == "relevance" and not self.query:
+            sort = None
+        return sort or ("relevance" if self.query else "newest")
+
+    @property
+    def ignored_parameters(self) -> list[str]:
+        """Parameters that were given but not understood (shown to the visitor as a note)."""
+        ignored = [name for name in self.form.errors]
+        for name in self.FACETS:
+            raw = [v for v in self.data.getlist(name) if v] if hasattr(self.data, "getlist") else []
+            if raw and len(self.selected_terms(name)) < len(raw):
+                ignored.append(name)
+        return ignored
+
+    # --- filtering -------------------------------------------------------------------------
+
+    @staticmethod
+    def restrict(qs, name, ids):
+        """Initiatives having any of the terms ``ids`` in facet ``name``."""
+        if name == "region":
+            return qs.in_regions(ids)
+        if name == "category":
+            return qs.filter(category_id__in=ids)
+        if name == "organisation":
+            return qs.filter(Exists(Involvement.objects.filter(initiative_id=OuterRef("pk"), organisation_id__in=ids)))
+        if name == "tag":
+            return qs.filter(
+                Exists(
+                    TaggedItem.objects.filter(
+                        content_type_id=_initiative_content_type_id(), object_id=OuterRef("pk"), tag_id__in=ids
+                    )
+                )
+            )
+        through, column = _THROUGH[name]()
+        return qs.filter(Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{f"{column}__in": ids})))
+
+    def filter_q(self, qs, name, value):
+        return search.apply(qs, value)
+
+    def filter_year_from(self, qs, name, value):
+        # Active at some point in or after that year: ends then or later, or has no known end.
+        return qs.filter(Q(end_date__year__gte=value) | Q(end_date__isnull=True, start_date__isnull=False))
+
+    def filter_year_to(self, qs, name, value):
+        return qs.filter(start_date__year__lte=value)
+
+    def filter_status(self, qs, name, value):
+        if value == "ongoing":
+            return qs.filter(Q(ongoing=True) | Q(end_date__isnull=True, start_date__isnull=False))
+        return qs.filter(ongoing=False, end_date__isnull=False)
+
+    def filter_sort(self, qs, name, value):
+        return qs  # applied last, in filter_queryset, because relevance depends on the query
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return _ORDERINGS[self.sort](queryset)
+
+    def queryset_without(self, facet: str):
+        """The results with every active filter except ``facet`` (for that facet's option counts)."""
+        qs = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name in (facet, "sort"):
+                continue
+            qs = self.filters[name].filter(qs, value)
+        return qs
+
+    # --- facets ----------------------------------------------------------------------------
+
+    def facets(self) -> list[Facet]:
+        """Each facet's options with the number of results each would give with the other filters."""
+        specs = [
+            Facet("region", _("Region"), Region),
+            Facet("country", _("Country"), Country, lookup="code", top=10),
+            Facet("theme", _("Theme (GCM objective)"), Theme),
+            Facet("principle", _("Guiding principle"), GuidingPrinciple),
+            Facet("category", _("Category"), Category),
+            Facet("organisation", _("Organisation"), Organisation, top=10),
+            Facet("tag", _("Tag"), Tag, top=10),
+        ]
+        facets = []
+        for facet in specs:
+            if facet.name == self.fixed_facet:
+                continue
+            counts = self._counts(facet.name, self.queryset_without(facet.name))
+            selected = {term.pk for term in self.selected_terms(facet.name)}
+            terms = facet.model.objects.filter(pk__in=set(counts) | selected)
+            options = [
+                FacetOption(term=term, value=getattr(term, facet.lookup), count=counts.get(term.pk, 0),
+                            selected=term.pk in selected)
+                for term in terms
+            ]
+            if facet.model is Region:
+                options = _region_tree(options)
+            elif facet.top:
+                options.sort(key=lambda o: (-o.count, str(o.term)))
+                options = [o for i, o in enumerate(options) if i < facet.top or o.selected]
+            elif facet.model is not Theme and facet.model is not GuidingPrinciple:
+                options.sort(key=lambda o: str(o.term))
+            facet.options = options
+            facets.append(facet)
+        return facets
+
+    @staticmethod
+    def _counts(name: str, qs) -> dict[int, int]:
+        ids = qs.order_by().values("pk")
+        if name == "category":
+            rows = qs.order_by().values_list("category_id").annotate(n=Count("pk"))
+        elif name == "organisation":
+            rows = (
+                Involvement.objects.filter(initiative_id__in=ids)
+                .values_list("organisation_id")
+                .annotate(n=Count("initiative_id", distinct=True))
+            )
+        elif name == "tag":
+            rows = (
+                TaggedItem.objects.filter(content_type_id=_initiative_content_type_id(), object_id__in=ids)
+                .values_list("tag_id")
+                .annotate(n=Count("object_id"))
+            )
+        elif name == "region":
+            through = Initiative.covered_regions.through
+            rows = through.objects.filter(initiative_id__in=ids).values_list("region_id").annotate(n=Count("pk"))
+        else:
+            through, column = _THROUGH[name]()
+            rows = through.objects.filter(initiative_id__in=ids).values_list(column).annotate(n=Count("pk"))
+        return dict(rows.order_by())
+
+    def active_filters(self) -> list["Chip"]:
+        """Chips for every active filter, each with the query string that removes it."""
+        chips = []
+        if self.query:
+            chips.append(Chip(_("Search"), f"“{self.query}”", "q", self.query))
+        labels = {
+            "region": _("Region"), "country": _("Country"), "theme": _("Theme"),
+            "principle": _("Principle"), "category": _("Category"), "tag": _("Tag"),
+            "organisation": _("Organisation"),
+        }
+        for name in self.FACETS:
+            if name == self.fixed_facet:
+                continue
+            lookup = self.filters[name].lookup
+            for term in self.selected_terms(name):
+                chips.append(Chip(labels[name], str(term), name, getattr(term, lookup)))
+        for name, label in (("year_from", _("From")), ("year_to", _("Until"))):
+            value = self.cleaned(name)
+            if value:
+                chips.append(Chip(label, str(value), name, str(value)))
+        status = self.cleaned("status")
+        if status:
+            chips.append(Chip(_("Status"), self.STATUSES[status], "status", status))
+        return chips
+
+
+@dataclass
+class FacetOption:
+    term: object
+    value: str
+    count: int
+    selected: bool
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class Chip:
+    label: str
+    text: str
+    param: str
+    value: str
+
+
+def _region_tree(options: list[FacetOption]) -> list[FacetOption]:
+    """Nest region options under their parents; hide empty, unselected branches."""
+    by_pk = {o.term.pk: o for o in options}
+    roots = []
+    for option in options:
+        parent = by_pk.get(option.term.parent_id)
+        (parent.children if parent else roots).append(option)
+    return [o for o in roots if o.count or o.selected]
+
+
+def _through_theme():
+    return Initiative.themes.through, "theme_id"
+
+
+def _through_principle():
+    return Initiative.principles.through, "guidingprinciple_id"
+
+
+def _through_country():
+    return Initiative.countries.through, "country_id"
+
+
+_THROUGH = {"theme": _through_theme, "principle": _through_principle, "country": _through_country}
+
+
+def _initiative_content_type_id() -> int:
+    return ContentType.objects.get_for_model(Initiative).pk
+
+
+def _order_relevance(qs):
+    if "rank" in qs.query.annotations:
+        return qs.order_by("-rank", "-published_at", "-pk")
+    return _order_newest(qs)
+
+
+def _order_newest(qs):
+    return qs.newest_first()
+
+
+def _order_oldest(qs):
+    return qs.order_by("published_at", "pk")
+
+
+def _order_title(qs):
+    return qs.order_by("title", "pk")
+
+
+_ORDERINGS = {"relevance": _order_relevance, "newest": _order_newest, "oldest": _order_oldest, "title": _order_title}

@@ -1,0 +1,440 @@
+"""The collection: initiatives ("good practices") and the taxonomies they are filed under."""
+
+import datetime
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+
+class Term(models.Model):
+    """What every taxonomy term has: a name, a stable slug and a description."""
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Region(Term):
+    """A UN M49 geographic region, sub-region or intermediate region."""
+
+    class Level(models.TextChoices):
+        REGION = "region", _("Region")
+        SUBREGION = "subregion", _("Sub-region")
+        INTERMEDIATE = "intermediate", _("Intermediate region")
+
+    m49_code = models.CharField(_("M49 code"), max_length=3, unique=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta(Term.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["region", "subregion", "intermediate"]),
+                name="region_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="region", parent__isnull=True)
+                | (~Q(level="region") & Q(parent__isnull=False)),
+                name="region_parent_matches_level",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("initiatives:region", kwargs={"slug": self.slug})
+
+    def ancestors(self) -> list["Region"]:
+        """This region's parents, nearest first (at most two queries: the tree is shallow)."""
+        chain, node = [], self
+        while node.parent_id:
+            node = node.parent
+            chain.append(node)
+        return chain
+
+
+class Country(models.Model):
+    """A country or territory, filed under its most specific M49 region."""
+
+    code = models.CharField(_("ISO 3166-1 alpha-2 code"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO 3166-1 alpha-3 code"), max_length=3, unique=True)
+    m49_code = models.CharField(_("M49 code"), max_length=3, blank=True)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="countries",
+    )
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[a-z]{2}$"), name="country_code_lowercase_alpha2"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:country", kwargs={"code": self.code})
+
+    @property
+    def slug(self):
+        return self.code
+
+
+class Theme(Term):
+    """A theme: one of the 23 objectives of the Global Compact for Migration, or "General"."""
+
+    number = models.PositiveSmallIntegerField(_("GCM objective number"), null=True, blank=True, unique=True)
+    title = models.CharField(_("official title"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = [models.F("number").asc(nulls_last=True), "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=1, number__lte=23),
+                name="theme_number_is_gcm_objective",
+            ),
+        ]
+
+    def __str__(self):
+        if self.number:
+            return _("Objective %(number)s: %(name)s") % {"number": self.number, "name": self.name}
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:theme", kwargs={"slug": self.slug})
+
+
+class GuidingPrinciple(Term):
+    """One of the ten cross-cutting guiding principles of the Global Compact for Migration."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+
+    class Meta:
+        verbose_name = _("guiding principle")
+        verbose_name_plural = _("guiding principles")
+        ordering = ["number"]
+
+    def get_absolute_url(self):
+        return reverse("initiatives:principle", kwargs={"slug": self.slug})
+
+
+class Category(Term):
+    """A type of practice, e.g. "Regional Consultative Processes and International Regional Fora"."""
+
+    class Meta(Term.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def get_absolute_url(self):
+        return reverse("initiatives:category", kwargs={"slug": self.slug})
+
+
+class Organisation(Term):
+    """An organisation that implements, partners in or funds initiatives."""
+
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta(Term.Meta):
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        if self.acronym and self.acronym != self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:organisation", kwargs={"slug": self.slug})
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def published(self):
+        """The one visibility rule: what the public sees."""
+        return self.filter(status=Initiative.Status.PUBLISHED)
+
+    def in_regions(self, region_ids):
+        """Initiatives covering any of these regions (directly, through a sub-region or a country)."""
+        return self.filter(
+            Exists(
+                Initiative.covered_regions.through.objects.filter(
+                    initiative_id=OuterRef("pk"), region_id__in=list(region_ids)
+                )
+            )
+        )
+
+    def for_listing(self):
+        """What a result card needs, in a fixed number of queries whatever the page size."""
+        return self.select_related("category")
+
+    def newest_first(self):
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+
+
+class Initiative(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Scope(models.TextChoices):
+        GLOBAL = "global", _("Global")
+        REGIONAL = "regional", _("Regional")
+        NATIONAL = "national", _("National")
+        LOCAL = "local", _("Local")
+
+    class Honorific(models.TextChoices):
+        MS = "Ms.", _("Ms.")
+        MR = "Mr.", _("Mr.")
+        MX = "Mx.", _("Mx.")
+        DR = "Dr.", _("Dr.")
+
+    class DatePrecision(models.TextChoices):
+        YEAR = "year", _("Year")
+        MONTH = "month", _("Month")
+        DAY = "day", _("Day")
+
+    title = models.CharField(_("title"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    summary = models.TextField(_("summary"), help_text=_("Plain text, shown on listings."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown. Raw HTML is removed when the page is shown.")
+    )
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="initiatives")
+    principles = models.ManyToManyField(
+        GuidingPrinciple, verbose_name=_("guiding principles"), blank=True, related_name="initiatives"
+    )
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True, related_name="initiatives")
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="initiatives"
+    )
+    # Derived: the regions named above, the regions of the countries, and all their ancestors.
+    # Kept by services.refresh_coverage() so that a region filter and its facet counts are one join.
+    covered_regions = models.ManyToManyField(
+        Region, verbose_name=_("covered regions"), blank=True, editable=False, related_name="+"
+    )
+    scope = models.CharField(_("geographic scope"), max_length=10, choices=Scope, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisations"),
+        through="Involvement",
+        blank=True,
+        related_name="initiatives",
+    )
+
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start precision"), max_length=5, choices=DatePrecision, default=DatePrecision.YEAR
+    )
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end precision"), max_length=5, choices=DatePrecision, default=DatePrecision.YEAR
+    )
+    ongoing = models.BooleanField(_("ongoing"), default=False)
+
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+
+    submitter_honorific = models.CharField(_("submitter's honorific"), max_length=4, choices=Honorific, blank=True)
+    submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
+    submitter_organisation = models.CharField(_("submitter's organisation"), max_length=255, blank=True)
+    submitter_email = models.EmailField(
+        _("submitter's contact e-mail"), blank=True, help_text=_("Never shown publicly.")
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    featured = models.BooleanField(_("featured"), default=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # PostgreSQL only: kept up to date by a trigger (see migration 0002), weighted A-D.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "archived"]), name="initiative_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="initiative_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=["", "global", "regional", "national", "local"]),
+                name="initiative_scope_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="initiative_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitter_honorific__in=["", "Ms.", "Mr.", "Mx.", "Dr."]),
+                name="initiative_honorific_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="initiative_status_published"),
+            models.Index(fields=["status", "title"], name="initiative_status_title"),
+            models.Index(fields=["status", "category"], name="initiative_status_category"),
+            models.Index(fields=["start_date"], name="initiative_start"),
+            models.Index(fields=["end_date"], name="initiative_end"),
+            models.Index(fields=["featured", "status"], name="initiative_featured"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiatives:detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_title(self):
+        return self.title
+
+    @property
+    def submitter_display(self) -> str:
+        """The public credit: "Ms. Angelica Pinzon" (never the e-mail address)."""
+        return " ".join(part for part in (self.submitter_honorific, self.submitter_name) if part)
+
+    @property
+    def start_year(self):
+        return self.start_date.year if self.start_date else None
+
+    @property
+    def end_year(self):
+        return self.end_date.year if self.end_date else None
+
+    @property
+    def is_completed(self) -> bool:
+        return not self.ongoing and self.end_date is not None and self.end_date < timezone.localdate()
+
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    """Show a date only as precisely as it is known: "2019", "June 2019" or "22 August 2019"."""
+    from django.utils.formats import date_format
+
+    if value is None:
+        return ""
+    if precision == Initiative.DatePrecision.YEAR:
+        return str(value.year)
+    if precision == Initiative.DatePrecision.MONTH:
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    return date_format(value, "DATE_FORMAT")
+
+
+class Involvement(models.Model):
+    """An organisation's part in an initiative."""
+
+    class Role(models.TextChoices):
+        IMPLEMENTER = "implementer", _("Implementing organisation")
+        PARTNER = "partner", _("Partner")
+        ASSOCIATE = "associate", _("Associate partner")
+        FUNDER = "funder", _("Funder")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="involvements")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="involvements")
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.IMPLEMENTER)
+    note = models.CharField(_("note"), max_length=255, blank=True, help_text=_('e.g. "from 2020"'))
+
+    class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
+        ordering = ["role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organisation", "role"], name="involvement_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["implementer", "partner", "associate", "funder"]),
+                name="involvement_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "initiative"], name="involvement_org_initiative")]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.get_role_display()}"
+
+
+class Link(models.Model):
+    """A document or web page about an initiative."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document")
+        WEBPAGE = "webpage", _("Web page")
+        VIDEO = "video", _("Video")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.DOCUMENT)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "url"], name="link_unique_per_initiative"),
+            models.CheckConstraint(condition=Q(kind__in=["document", "webpage", "video"]), name="link_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SearchWord(models.Model):
+    """The vocabulary of published initiatives, for "did you mean" (filled on PostgreSQL only)."""
+
+    word = models.CharField(max_length=100, unique=True)
+    ndoc = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word

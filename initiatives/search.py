@@ -1,0 +1,230 @@
+"""Full-text search behind one interface.
+
+On PostgreSQL: a weighted tsvector (title and acronym A, summary B, description C) kept by a trigger
+and indexed with GIN, the ``portal_search`` text search configuration (English stemming over
+``unaccent``, so "Saade" finds "Saadé"), ``websearch_to_tsquery`` (quotes, OR, -exclusion), ranking
+with ``ts_rank_cd`` and snippets with ``ts_headline``. "Did you mean" compares the query's words with
+the vocabulary of published initiatives by trigram similarity (pg_trgm).
+
+On SQLite: every word must appear in the title, acronym, summary or description (case-insensitive),
+quoted phrases are kept together and ``-word`` excludes; results are ranked by where the words occur.
+"""
+
+import re
+import shlex
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "portal_search"
+MAX_QUERY_LENGTH = 200
+# Private-use characters mark highlighted words inside ts_headline's output; the text is escaped
+# first and the markers become <mark> afterwards, so no stored HTML ever reaches the page.
+_START, _STOP = "\ue000", "\ue001"
+SNIPPET_WORDS = 35
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def clean_query(raw: str | None) -> str:
+    """Normalise what a visitor typed: strip control characters, collapse spaces, cap the length."""
+    if not raw:
+        return ""
+    text = "".join(ch if ch.isprintable() else " " for ch in raw)
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def _search_query(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _parse_terms(query: str) -> tuple[list[str], list[str]]:
+    """Split a query into included and excluded terms, keeping "quoted phrases" together."""
+    try:
+        parts = shlex.split(query)
+    except ValueError:  # unbalanced quotes: treat them as ordinary characters
+        parts = query.replace('"', " ").split()
+    include, exclude = [], []
+    for part in parts:
+        if part.upper() == "OR":
+            continue
+        if part.startswith("-") and len(part) > 1:
+            exclude.append(part[1:])
+        elif part.strip("-"):
+            include.append(part)
+    return include, exclude
+
+
+def apply(queryset: QuerySet, query: str) -> QuerySet:
+    """Filter ``queryset`` to the initiatives matching ``query`` and annotate their ``rank``."""
+    query = clean_query(query)
+    if not query:
+        return queryset
+    if is_postgresql():
+        search_query = _search_query(query)
+        return queryset.filter(search_vector=search_query).annotate(
+            rank=SearchRank(F("search_vector"), search_query, cover_density=True)
+        )
+    include, exclude = _parse_terms(query)
+    if not include and not exclude:
+        return queryset.none()
+    fields = ("title", "acronym", "summary", "description")
+    for term in include:
+        queryset = queryset.filter(_any_field(fields, term))
+    for term in exclude:
+        queryset = queryset.exclude(_any_field(fields, term))
+    weights = (("title", 8), ("acronym", 8), ("summary", 4), ("description", 1))
+    rank = Value(0)
+    for term in include:
+        rank = rank + Case(
+            *[When(**{f"{field}__icontains": term}, then=Value(weight)) for field, weight in weights],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return queryset.annotate(rank=rank)
+
+
+def _any_field(fields, term) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": term})
+    return condition
+
+
+def snippets(initiatives: list, query: str) -> dict[int, SafeString]:
+    """Highlighted excerpts (safe HTML with <mark>) for the initiatives of one page, by pk."""
+    query = clean_query(query)
+    if not query or not initiatives:
+        return {}
+    if is_postgresql():
+        from .models import Initiative
+
+        rows = Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).annotate(
+            snippet=SearchHeadline(
+                "summary",
+                _search_query(query),
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=SNIPPET_WORDS,
+                min_words=15,
+                highlight_all=False,
+            )
+        )
+        return {pk: _render(text) for pk, text in rows.values_list("pk", "snippet")}
+    include, _exclude = _parse_terms(query)
+    return {initiative.pk: _render(_plain_excerpt(initiative.summary, include)) for initiative in initiatives}
+
+
+def _plain_excerpt(text: str, terms: list[str]) -> str:
+    words = text.split()
+    lowered = [w.lower() for w in words]
+    needles = [t.lower() for t in terms if t]
+    start = 0
+    for index, word in enumerate(lowered):
+        if any(n in word for n in needles):
+            start = max(0, index - 8)
+            break
+    window = words[start : start + SNIPPET_WORDS]
+    excerpt = " ".join(window)
+    if needles:
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.I)
+        excerpt = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
+    return f"{prefix}{excerpt}{suffix}"
+
+
+def _render(text: str) -> SafeString:
+    escaped = escape(text or "")
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+# --- "Did you mean" (PostgreSQL) -------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def suggest(query: str) -> str | None:
+    """A corrected query when some of its words are unknown to the collection, else None."""
+    query = clean_query(query)
+    if not query or not is_postgresql():
+        return None
+    from .models import SearchWord
+
+    words = _WORD.findall(query.lower())
+    if not words:
+        return None
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    corrected, changed = query, False
+    for word in words:
+        if word in known:
+            continue
+        match = (
+            SearchWord.objects.filter(word__trigram_similar=word)
+            .annotate(similarity=_similarity(word))
+            .order_by("-similarity", "-ndoc")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if match and match != word:
+            corrected = re.sub(rf"(?i)\b{re.escape(word)}\b", match, corrected, count=1)
+            changed = True
+    return corrected if changed else None
+
+
+def _similarity(word):
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    return TrigramSimilarity("word", word)
+
+
+_VOCABULARY_SQL = """
+    INSERT INTO initiatives_searchword (word, ndoc)
+    SELECT word, ndoc FROM ts_stat(%s)
+    WHERE length(word) >= 3 AND word ~ '^[[:alpha:]]+$'
+    ON CONFLICT (word) DO UPDATE SET ndoc = initiatives_searchword.ndoc + EXCLUDED.ndoc
+"""
+
+
+def _vocabulary_source(queryset: QuerySet) -> str:
+    """SQL for ts_stat: the 'simple' (unstemmed, lower-cased) words of titles, acronyms and summaries."""
+    ids_sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        ids_sql = cursor.mogrify(ids_sql, params)
+        if isinstance(ids_sql, bytes):
+            ids_sql = ids_sql.decode()
+    return (
+        "SELECT to_tsvector('simple', unaccent(coalesce(title, '') || ' ' || coalesce(acronym, '') "
+        "|| ' ' || coalesce(summary, ''))) FROM initiatives_initiative "
+        f"WHERE id IN ({ids_sql})"
+    )
+
+
+def add_to_vocabulary(*, initiative_ids: list[int]) -> None:
+    """Add the words of newly published initiatives to the "did you mean" vocabulary."""
+    if not is_postgresql() or not initiative_ids:
+        return
+    from .models import Initiative
+
+    source = _vocabulary_source(Initiative.objects.filter(pk__in=initiative_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(_VOCABULARY_SQL, [source])
+
+
+def rebuild_vocabulary() -> int:
+    """Rebuild the vocabulary from every published initiative; returns the number of words."""
+    if not is_postgresql():
+        return 0
+    from .models import Initiative, SearchWord
+
+    source = _vocabulary_source(Initiative.objects.published())
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM initiatives_searchword")
+        cursor.execute(_VOCABULARY_SQL, [source])
+    return SearchWord.objects.count()

@@ -1,0 +1,86 @@
+"""The seed content: the seven entries of the page the portal was created from.
+
+``fixtures/seed_initiatives.json`` holds their text verbatim and the public facts that link them to
+the taxonomy. Loading matches on the slug, so running it again updates in place and duplicates
+nothing; ``published_at`` is stamped only the first time (seed order: first entry newest).
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import services
+from .models import Category, Country, Initiative, Involvement, Organisation, Region, Theme
+
+SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_initiatives.json"
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+    def __str__(self):
+        return f"{len(self.created)} created, {len(self.updated)} updated"
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def organisation(name: str, acronym: str) -> Organisation:
+    slug = slugify(acronym or name)[:255] if acronym else slugify(name)[:255]
+    org, _created = Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "acronym": acronym})
+    return org
+
+
+@transaction.atomic
+def load_seed(path: Path = SEED_FILE) -> SeedReport:
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    report = SeedReport()
+    now = timezone.now()
+    for position, entry in enumerate(entries):
+        submitter = entry.get("submitter") or {}
+        start, end = entry.get("start") or (None, "year"), entry.get("end") or (None, "year")
+        values = {
+            "title": entry["title"],
+            "acronym": entry.get("acronym", ""),
+            "summary": entry["summary"],
+            "description": entry.get("description", ""),
+            "category": Category.objects.get(name=entry["category"]),
+            "scope": entry.get("scope", ""),
+            "start_date": _date(start[0]),
+            "start_precision": start[1],
+            "end_date": _date(end[0]),
+            "end_precision": end[1],
+            "ongoing": entry.get("ongoing", False),
+            "website": entry.get("website", ""),
+            "submitter_honorific": submitter.get("honorific", ""),
+            "submitter_name": submitter.get("name", ""),
+            "submitter_organisation": submitter.get("organisation", ""),
+            "submitted_on": _date(entry.get("submitted_on")),
+        }
+        initiative, created = Initiative.objects.update_or_create(slug=entry["slug"], defaults=values)
+        (report.created if created else report.updated).append(initiative.slug)
+        initiative.themes.set(Theme.objects.filter(number__in=entry.get("themes", [])))
+        initiative.regions.set(Region.objects.filter(m49_code__in=entry.get("regions", [])))
+        initiative.countries.set(Country.objects.filter(code__in=entry.get("countries", [])))
+        initiative.tags.set(entry.get("tags", []))
+        wanted = set()
+        for name, acronym, role, note in entry.get("organisations", []):
+            involvement, _ = Involvement.objects.update_or_create(
+                initiative=initiative, organisation=organisation(name, acronym), role=role, defaults={"note": note}
+            )
+            wanted.add(involvement.pk)
+        initiative.involvements.exclude(pk__in=wanted).delete()
+        if initiative.published_at is None:
+            services.publish_initiative(initiative=initiative, when=now - datetime.timedelta(minutes=position))
+        else:
+            services.refresh_coverage(initiative=initiative)
+    return report

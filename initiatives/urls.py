@@ -1,0 +1,41 @@
+from django.urls import path
+from taggit.models import Tag
+
+from . import feeds, views
+from .models import Category, Country, GuidingPrinciple, Organisation, Region, Theme
+
+app_name = "initiatives"
+
+# (url prefix, facet name, model, lookup, index view)
+TERM_ROUTES = [
+    ("regions", "region", Region, "slug", views.RegionIndexView),
+    ("countries", "country", Country, "code", views.CountryIndexView),
+    ("themes", "theme", Theme, "slug", views.ThemeIndexView),
+    ("principles", "principle", GuidingPrinciple, "slug", views.PrincipleIndexView),
+    ("categories", "category", Category, "slug", views.CategoryIndexView),
+    ("tags", "tag", Tag, "slug", views.TagIndexView),
+    ("organisations", "organisation", Organisation, "slug", views.OrganisationIndexView),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("initiatives/", views.InitiativeListView.as_view(), name="list"),
+    path("initiatives/feed/", feeds.InitiativeFeed(), name="feed"),
+    path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
+]
+
+for prefix, facet, model, lookup, index_view in TERM_ROUTES:
+    converter = "str" if lookup == "code" else "slug"
+    urlpatterns += [
+        path(f"{prefix}/", index_view.as_view(title=model._meta.verbose_name_plural), name=prefix),
+        path(
+            f"{prefix}/<{converter}:{lookup}>/",
+            views.TermInitiativesView.as_view(model=model, facet=facet, lookup=lookup),
+            name=facet,
+        ),
+        path(
+            f"{prefix}/<{converter}:{lookup}>/feed/",
+            feeds.term_feed(model=model, facet=facet, lookup=lookup),
+            name=f"{facet}-feed",
+        ),
+    ]

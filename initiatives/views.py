@@ -1,0 +1,280 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, connection
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag, TaggedItem
+
+from . import search
+from .filters import InitiativeFilter
+from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme
+
+
+class HomeView(TemplateView):
+    template_name = "initiatives/home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Initiative.objects.published()
+        return super().get_context_data(
+            total=published.count(),
+            regions=_with_counts(Region.objects.filter(level=Region.Level.REGION), "region"),
+            themes=_with_counts(Theme.objects.all(), "theme"),
+            categories=_with_counts(Category.objects.all(), "category"),
+            featured=list(published.filter(featured=True).for_listing().newest_first()[:3]),
+            latest=list(published.for_listing().newest_first()[:6]),
+            **kwargs,
+        )
+
+
+def _with_counts(terms, facet):
+    """Terms with their number of published initiatives (``n``), empty ones left out."""
+    if facet == "region":
+        counts = region_counts()
+        terms = list(terms)
+        for term in terms:
+            term.n = counts.get(term.pk, 0)
+        return [t for t in terms if t.n]
+    published = Q(initiatives__status=Initiative.Status.PUBLISHED)
+    return [t for t in terms.annotate(n=Count("initiatives", filter=published, distinct=True)) if t.n]
+
+
+def region_counts() -> dict[int, int]:
+    """Published initiatives per region, counting everything a region covers (sub-regions, countries)."""
+    return dict(
+        Initiative.covered_regions.through.objects.filter(initiative__in=Initiative.objects.published())
+        .values_list("region_id")
+        .annotate(n=Count("initiative_id"))
+        .order_by()
+    )
+
+
+class InitiativeListView(ListView):
+    """The listing: every filter in the URL, facets with counts, sorting, pagination."""
+
+    template_name = "initiatives/initiative_list.html"
+    context_object_name = "initiatives"
+    facet: str | None = None  # set on term pages: the facet fixed by the URL
+
+    def get_term(self):
+        return None
+
+    def get_base_queryset(self):
+        return Initiative.objects.published()
+
+    def get_queryset(self):
+        self.term = self.get_term()
+        base = self.get_base_queryset()
+        if self.term is not None:
+            base = InitiativeFilter.restrict(base, self.facet, [self.term.pk])
+        self.filterset = InitiativeFilter(self.request.GET, queryset=base, fixed_facet=self.facet)
+        return self.filterset.qs.for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        # get_page() turns "abc" into the first page and 999999 into the last: never an error page.
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_paginate_by(self, queryset):
+        return settings.INITIATIVES_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_objects = list(context["page_obj"].object_list)
+        filterset = self.filterset
+        context.update(
+            filterset=filterset,
+            term=self.term,
+            facet_name=self.facet,
+            initiatives=page_objects,
+            snippets=search.snippets(page_objects, filterset.query),
+            facets=filterset.facets(),
+            chips=filterset.active_filters(),
+            ignored=filterset.ignored_parameters,
+            query=filterset.query,
+            sort=filterset.sort,
+            sorts=[(key, label) for key, label in InitiativeFilter.SORTS.items() if key != "relevance" or filterset.query],
+            statuses=InitiativeFilter.STATUSES,
+            suggestion=search.suggest(filterset.query) if filterset.query and context["paginator"].count < 3 else None,
+            feed_url=self.get_feed_url(),
+        )
+        return context
+
+    def get_feed_url(self):
+        from django.urls import reverse
+
+        if self.term is not None:
+            url = reverse(f"initiatives:{self.facet}-feed", kwargs=self.kwargs)
+        else:
+            url = reverse("initiatives:feed")
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params.pop("sort", None)
+        return f"{url}?{params.urlencode()}" if params else url
+
+
+class TermInitiativesView(InitiativeListView):
+    """A term's page: its name and description, its initiatives with the listing's filters."""
+
+    template_name = "initiatives/term_detail.html"
+    model = None
+    lookup = "slug"
+
+    def get_term(self):
+        return get_object_or_404(self.model, **{self.lookup: self.kwargs[self.lookup]})
+
+    def get(self, request, *args, **kwargs):
+        if self.lookup == "code" and kwargs["code"] != kwargs["code"].lower():
+            return redirect("initiatives:country", code=kwargs["code"].lower(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        term = self.term
+        if isinstance(term, Region):
+            context["ancestors"] = list(reversed(term.ancestors()))
+            context["children"] = list(term.children.all())
+            context["member_countries"] = list(term.countries.all())
+        if isinstance(term, Country) and term.region_id:
+            context["ancestors"] = list(reversed([term.region, *term.region.ancestors()]))
+        return context
+
+
+class InitiativeDetailView(DetailView):
+    template_name = "initiatives/initiative_detail.html"
+    context_object_name = "initiative"
+
+    def get_queryset(self):
+        return Initiative.objects.published().select_related("category").prefetch_related(
+            "themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation"
+        )
+
+    def get_context_data(self, **kwargs):
+        initiative = self.object
+        return super().get_context_data(related=related_initiatives(initiative), **kwargs)
+
+
+def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiative]:
+    """Published initiatives sharing the most themes and regions with this one."""
+    theme_ids = [t.pk for t in initiative.themes.all()]
+    region_ids = [r.pk for r in initiative.regions.all()]
+    if not theme_ids and not region_ids:
+        return []
+    shared = Count("themes", filter=Q(themes__in=theme_ids), distinct=True) + Count(
+        "regions", filter=Q(regions__in=region_ids), distinct=True
+    )
+    return list(
+        Initiative.objects.published()
+        .filter(Q(themes__in=theme_ids) | Q(regions__in=region_ids))
+        .exclude(pk=initiative.pk)
+        .annotate(shared=shared)
+        .order_by("-shared", "-published_at", "-pk")
+        .for_listing()[:limit]
+    )
+
+
+class TermIndexView(TemplateView):
+    """All the terms of one taxonomy, with their number of published initiatives."""
+
+    template_name = "initiatives/term_index.html"
+    facet = ""
+    title = ""
+
+    def get_terms(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(terms=self.get_terms(), title=self.title, facet=self.facet, **kwargs)
+
+
+class RegionIndexView(TermIndexView):
+    facet = "region"
+
+    def get_terms(self):
+        counts = region_counts()
+        regions = list(Region.objects.all())
+        for region in regions:
+            region.n = counts.get(region.pk, 0)
+        by_parent = {}
+        for region in regions:
+            by_parent.setdefault(region.parent_id, []).append(region)
+        for region in regions:
+            region.subregions = by_parent.get(region.pk, [])
+        return by_parent.get(None, [])
+
+
+class CountryIndexView(TermIndexView):
+    facet = "country"
+
+    def get_terms(self):
+        return list(
+            Country.objects.annotate(
+                n=Count("initiatives", filter=Q(initiatives__status=Initiative.Status.PUBLISHED))
+            ).order_by("name")
+        )
+
+
+def _simple_index(model, facet):
+    class View(TermIndexView):
+        def get_terms(self):
+            return list(
+                model.objects.annotate(
+                    n=Count("initiatives", filter=Q(initiatives__status=Initiative.Status.PUBLISHED), distinct=True)
+                )
+            )
+
+    View.facet = facet
+    View.__name__ = f"{model.__name__}IndexView"
+    return View
+
+
+ThemeIndexView = _simple_index(Theme, "theme")
+PrincipleIndexView = _simple_index(GuidingPrinciple, "principle")
+CategoryIndexView = _simple_index(Category, "category")
+OrganisationIndexView = _simple_index(Organisation, "organisation")
+
+
+class TagIndexView(TermIndexView):
+    facet = "tag"
+
+    def get_terms(self):
+        content_type = ContentType.objects.get_for_model(Initiative)
+        published = Initiative.objects.published().values("pk")
+        counts = dict(
+            TaggedItem.objects.filter(content_type=content_type, object_id__in=published)
+            .values_list("tag_id")
+            .annotate(n=Count("object_id"))
+            .order_by()
+        )
+        tags = list(Tag.objects.filter(pk__in=counts).order_by("name"))
+        for tag in tags:
+            tag.n = counts[tag.pk]
+        return tags
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness and readiness: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

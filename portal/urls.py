@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from initiatives.sitemaps import sitemaps
+from initiatives.views import healthz, robots_txt
+
+urlpatterns = [
+    path("", include("initiatives.urls")),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
+]

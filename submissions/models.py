@@ -1,0 +1,1 @@
+"""Proposed initiatives and their moderation (built in the moderated-submissions issue)."""

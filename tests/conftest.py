@@ -1,0 +1,19 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the taxonomy and the seven seed initiatives once into the test database.
+
+    Tests run inside transactions that are rolled back, so each starts from this state.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_seed", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def on_postgresql(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
