@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -10,7 +12,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Tests run inside transactions that are rolled back, so each starts from this state.
     """
     with django_db_blocker.unblock():
-        call_command("load_seed", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("load_seed", stdout=io.StringIO())
 
 
 @pytest.fixture
