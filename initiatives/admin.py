@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Link, Organisation, Region, Theme
@@ -18,8 +19,17 @@ class LinkInline(admin.TabularInline):
 
 @admin.register(Initiative)
 class InitiativeAdmin(admin.ModelAdmin):
-    list_display = ["title", "acronym", "status", "category", "featured", "submitter_name", "submitted_on",
-                    "published_at", "updated_at"]
+    list_display = [
+        "title",
+        "acronym",
+        "status",
+        "category",
+        "featured",
+        "submitter_name",
+        "submitted_on",
+        "published_at",
+        "updated_at",
+    ]
     list_filter = ["status", "featured", "category", "scope", "themes", "regions"]
     list_select_related = ["category"]
     search_fields = ["title", "acronym", "summary", "slug", "organisations__name", "organisations__acronym"]
@@ -34,10 +44,22 @@ class InitiativeAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "acronym", "slug", "summary", "description", "category", "tags"]}),
         (_("Classification"), {"fields": ["themes", "principles", "scope", "regions", "countries"]}),
-        (_("Period and links"), {"fields": [("start_date", "start_precision"), ("end_date", "end_precision"),
-                                            "ongoing", "website"]}),
-        (_("Submitted by"), {"fields": ["submitter_honorific", "submitter_name", "submitter_organisation",
-                                        "submitter_email", "submitted_on"]}),
+        (
+            _("Period and links"),
+            {"fields": [("start_date", "start_precision"), ("end_date", "end_precision"), "ongoing", "website"]},
+        ),
+        (
+            _("Submitted by"),
+            {
+                "fields": [
+                    "submitter_honorific",
+                    "submitter_name",
+                    "submitter_organisation",
+                    "submitter_email",
+                    "submitted_on",
+                ]
+            },
+        ),
         (_("Publication"), {"fields": ["status", "featured", "published_at", "created_at", "updated_at"]}),
     ]
 

@@ -156,7 +156,7 @@ class InitiativeFilter(django_filters.FilterSet):
         return search.clean_query(self.cleaned("q"))
 
     @property
-    def sort(self) -> str:
+    def active_sort(self) -> str:
         sort = self.cleaned("sort")
         if sort == "relevance" and not self.query:
             sort = None
@@ -165,7 +165,7 @@ class InitiativeFilter(django_filters.FilterSet):
     @property
     def ignored_parameters(self) -> list[str]:
         """Parameters that were given but not understood (shown to the visitor as a note)."""
-        ignored = [name for name in self.form.errors]
+        ignored = list(self.form.errors)
         for name in self.FACETS:
             raw = [v for v in self.data.getlist(name) if v] if hasattr(self.data, "getlist") else []
             if raw and len(self.selected_terms(name)) < len(raw):
@@ -214,7 +214,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        return _ORDERINGS[self.sort](queryset)
+        return _ORDERINGS[self.active_sort](queryset)
 
     def queryset_without(self, facet: str):
         """The results with every active filter except ``facet`` (for that facet's option counts)."""
@@ -246,8 +246,12 @@ class InitiativeFilter(django_filters.FilterSet):
             selected = {term.pk for term in self.selected_terms(facet.name)}
             terms = facet.model.objects.filter(pk__in=set(counts) | selected)
             options = [
-                FacetOption(term=term, value=getattr(term, facet.lookup), count=counts.get(term.pk, 0),
-                            selected=term.pk in selected)
+                FacetOption(
+                    term=term,
+                    value=getattr(term, facet.lookup),
+                    count=counts.get(term.pk, 0),
+                    selected=term.pk in selected,
+                )
                 for term in terms
             ]
             if facet.model is Region:
@@ -292,8 +296,12 @@ class InitiativeFilter(django_filters.FilterSet):
         if self.query:
             chips.append(Chip(_("Search"), f"“{self.query}”", "q", self.query))
         labels = {
-            "region": _("Region"), "country": _("Country"), "theme": _("Theme"),
-            "principle": _("Principle"), "category": _("Category"), "tag": _("Tag"),
+            "region": _("Region"),
+            "country": _("Country"),
+            "theme": _("Theme"),
+            "principle": _("Principle"),
+            "category": _("Category"),
+            "tag": _("Tag"),
             "organisation": _("Organisation"),
         }
         for name in self.FACETS:

@@ -54,8 +54,7 @@ class Region(Term):
                 name="region_level_valid",
             ),
             models.CheckConstraint(
-                condition=Q(level="region", parent__isnull=True)
-                | (~Q(level="region") & Q(parent__isnull=False)),
+                condition=Q(level="region", parent__isnull=True) | (~Q(level="region") & Q(parent__isnull=False)),
                 name="region_parent_matches_level",
             ),
         ]
@@ -240,9 +239,7 @@ class Initiative(models.Model):
         GuidingPrinciple, verbose_name=_("guiding principles"), blank=True, related_name="initiatives"
     )
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True, related_name="initiatives")
-    countries = models.ManyToManyField(
-        Country, verbose_name=_("countries"), blank=True, related_name="initiatives"
-    )
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="initiatives")
     # Derived: the regions named above, the regions of the countries, and all their ancestors.
     # Kept by services.refresh_coverage() so that a region filter and its facet counts are one join.
     covered_regions = models.ManyToManyField(
@@ -306,7 +303,9 @@ class Initiative(models.Model):
                 name="initiative_scope_valid",
             ),
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="initiative_ends_after_start",
             ),
             models.CheckConstraint(
@@ -386,9 +385,7 @@ class Involvement(models.Model):
         verbose_name_plural = _("involvements")
         ordering = ["role", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["initiative", "organisation", "role"], name="involvement_unique_role"
-            ),
+            models.UniqueConstraint(fields=["initiative", "organisation", "role"], name="involvement_unique_role"),
             models.CheckConstraint(
                 condition=Q(role__in=["implementer", "partner", "associate", "funder"]),
                 name="involvement_role_valid",

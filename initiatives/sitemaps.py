@@ -33,9 +33,13 @@ class TagSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
-        return Tag.objects.filter(
-            taggit_taggeditem_items__content_type__model="initiative",
-        ).distinct().order_by("name")
+        return (
+            Tag.objects.filter(
+                taggit_taggeditem_items__content_type__model="initiative",
+            )
+            .distinct()
+            .order_by("name")
+        )
 
     def location(self, item):
         return reverse("initiatives:tag", kwargs={"slug": item.slug})
@@ -45,8 +49,15 @@ class StaticSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["initiatives:home", "initiatives:list", "initiatives:regions", "initiatives:themes",
-                "initiatives:categories", "initiatives:countries", "initiatives:organisations"]
+        return [
+            "initiatives:home",
+            "initiatives:list",
+            "initiatives:regions",
+            "initiatives:themes",
+            "initiatives:categories",
+            "initiatives:countries",
+            "initiatives:organisations",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -54,8 +65,11 @@ class StaticSitemap(Sitemap):
 
 def _has_published(model):
     if model is Region:
-        return {"pk__in": Initiative.covered_regions.through.objects.filter(
-            initiative__status=Initiative.Status.PUBLISHED).values("region_id")}
+        return {
+            "pk__in": Initiative.covered_regions.through.objects.filter(
+                initiative__status=Initiative.Status.PUBLISHED
+            ).values("region_id")
+        }
     return {"initiatives__status": Initiative.Status.PUBLISHED}
 
 

@@ -91,7 +91,10 @@ def load_regions_and_countries() -> dict[str, LoadReport]:
                 leaf = region(row["Sub-region Code"], row["Sub-region Name"], Region.Level.SUBREGION, leaf)
                 if row.get("Intermediate Region Code"):
                     leaf = region(
-                        row["Intermediate Region Code"], row["Intermediate Region Name"], Region.Level.INTERMEDIATE, leaf
+                        row["Intermediate Region Code"],
+                        row["Intermediate Region Name"],
+                        Region.Level.INTERMEDIATE,
+                        leaf,
                     )
         _obj, created, changed = _upsert(
             Country,

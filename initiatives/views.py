@@ -4,6 +4,8 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
@@ -11,7 +13,7 @@ from taggit.models import Tag, TaggedItem
 
 from . import search
 from .filters import InitiativeFilter
-from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme
+from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme, format_partial_date
 
 
 class HomeView(TemplateView):
@@ -96,8 +98,10 @@ class InitiativeListView(ListView):
             chips=filterset.active_filters(),
             ignored=filterset.ignored_parameters,
             query=filterset.query,
-            sort=filterset.sort,
-            sorts=[(key, label) for key, label in InitiativeFilter.SORTS.items() if key != "relevance" or filterset.query],
+            sort=filterset.active_sort,
+            sorts=[
+                (key, label) for key, label in InitiativeFilter.SORTS.items() if key != "relevance" or filterset.query
+            ],
             statuses=InitiativeFilter.STATUSES,
             suggestion=search.suggest(filterset.query) if filterset.query and context["paginator"].count < 3 else None,
             feed_url=self.get_feed_url(),
@@ -105,8 +109,6 @@ class InitiativeListView(ListView):
         return context
 
     def get_feed_url(self):
-        from django.urls import reverse
-
         if self.term is not None:
             url = reverse(f"initiatives:{self.facet}-feed", kwargs=self.kwargs)
         else:
@@ -149,13 +151,77 @@ class InitiativeDetailView(DetailView):
     context_object_name = "initiative"
 
     def get_queryset(self):
-        return Initiative.objects.published().select_related("category").prefetch_related(
-            "themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation"
+        return (
+            Initiative.objects.published()
+            .select_related("category")
+            .prefetch_related(
+                "themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation"
+            )
         )
 
     def get_context_data(self, **kwargs):
         initiative = self.object
-        return super().get_context_data(related=related_initiatives(initiative), **kwargs)
+        by_role: dict[str, list] = {}
+        for involvement in initiative.involvements.all():
+            by_role.setdefault(involvement.get_role_display(), []).append(involvement)
+        return super().get_context_data(
+            themes=list(initiative.themes.all()),
+            principles=list(initiative.principles.all()),
+            regions=list(initiative.regions.all()),
+            countries=list(initiative.countries.all()),
+            tags=sorted(initiative.tags.all(), key=lambda t: t.name.lower()),
+            links=list(initiative.links.all()),
+            organisations_by_role=list(by_role.items()),
+            period=period_display(initiative),
+            related=related_initiatives(initiative),
+            json_ld=initiative_json_ld(initiative, self.request),
+            **kwargs,
+        )
+
+
+def period_display(initiative: Initiative) -> str:
+    """ "2019 – 2025", "Since 2010 (ongoing)", "June 2019 – 2023" … only as precise as what is known."""
+    start = format_partial_date(initiative.start_date, initiative.start_precision)
+    end = format_partial_date(initiative.end_date, initiative.end_precision)
+    if start and end:
+        return start if start == end else f"{start} – {end}"
+    if start:
+        return _("Since %(start)s (ongoing)") % {"start": start} if initiative.ongoing else start
+    if end:
+        return _("Until %(end)s") % {"end": end}
+    return _("Ongoing") if initiative.ongoing else ""
+
+
+def initiative_json_ld(initiative: Initiative, request) -> dict:
+    """schema.org description of the initiative, read by search engines."""
+    url = f"{settings.SITE_URL}{initiative.get_absolute_url()}"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "@id": url,
+        "url": url,
+        "name": initiative.title,
+        "description": initiative.summary,
+        "genre": initiative.category.name,
+        "about": [theme.title or theme.name for theme in initiative.themes.all()],
+        "keywords": [tag.name for tag in initiative.tags.all()],
+        "spatialCoverage": [
+            {"@type": "Place", "name": place.name} for place in [*initiative.regions.all(), *initiative.countries.all()]
+        ],
+        "contributor": [
+            {"@type": "Organization", "name": involvement.organisation.name}
+            for involvement in initiative.involvements.all()
+        ],
+        "dateModified": initiative.updated_at.isoformat(),
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL},
+    }
+    if initiative.acronym:
+        data["alternateName"] = initiative.acronym
+    if initiative.published_at:
+        data["datePublished"] = initiative.published_at.isoformat()
+    if initiative.submitter_display:
+        data["author"] = {"@type": "Person", "name": initiative.submitter_display}
+    return data
 
 
 def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiative]:
@@ -188,7 +254,10 @@ class TermIndexView(TemplateView):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(terms=self.get_terms(), title=self.title, facet=self.facet, **kwargs)
+        terms = self.get_terms()
+        for term in terms:
+            term.url = reverse(f"initiatives:{self.facet}", args=[getattr(term, "code", None) or term.slug])
+        return super().get_context_data(terms=terms, title=self.title, facet=self.facet, **kwargs)
 
 
 class RegionIndexView(TermIndexView):
