@@ -81,7 +81,7 @@ class TermFilter(django_filters.Filter):
     field_class = ValuesField
 
     def __init__(self, *, model, lookup="slug", **kwargs):
-        self.model = model
+        self.term_model = model  # not "model": django-filter sets that to the FilterSet's model
         self.lookup = lookup
         super().__init__(**kwargs)
 
@@ -143,7 +143,7 @@ class InitiativeFilter(django_filters.FilterSet):
             term_filter = self.filters[name]
             by_value = {
                 getattr(term, term_filter.lookup): term
-                for term in term_filter.model.objects.filter(**{f"{term_filter.lookup}__in": values})
+                for term in term_filter.term_model.objects.filter(**{f"{term_filter.lookup}__in": values})
             }
             selected[name] = [by_value[value] for value in values if value in by_value]
         return selected

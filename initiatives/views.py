@@ -13,7 +13,17 @@ from taggit.models import Tag, TaggedItem
 
 from . import search
 from .filters import InitiativeFilter
-from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme, format_partial_date
+from .models import (
+    Category,
+    Country,
+    GuidingPrinciple,
+    Initiative,
+    Involvement,
+    Organisation,
+    Region,
+    Theme,
+    format_partial_date,
+)
 
 
 class HomeView(TemplateView):
@@ -162,7 +172,8 @@ class InitiativeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         initiative = self.object
         by_role: dict[str, list] = {}
-        for involvement in initiative.involvements.all():
+        role_order = list(Involvement.Role.values)
+        for involvement in sorted(initiative.involvements.all(), key=lambda i: role_order.index(i.role)):
             by_role.setdefault(involvement.get_role_display(), []).append(involvement)
         return super().get_context_data(
             themes=list(initiative.themes.all()),
