@@ -1,0 +1,211 @@
+"""Every page with the seed data: what a visitor sees, and how many queries it costs."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+THAMM = "Towards a Holistic Approach to Labour Migration Governance and Labour Mobility in North Africa (THAMM)"
+
+
+def test_home_explains_offers_search_and_browsing_with_counts(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="search"' in html and 'name="q"' in html
+    assert "Good practices in migration governance" in html
+    # Browse by region, theme and category, each with counts.
+    assert re.search(r'href="/regions/europe/">Europe</a> <span class="count">4</span>', html)
+    assert re.search(r'href="/themes/remittances/">20\. Remittances</a> <span class="count">1</span>', html)
+    assert re.search(
+        r'Regional Consultative Processes and International Regional Fora</a> <span class="count">7</span>', html
+    )
+    assert THAMM in html  # latest initiatives
+
+
+def test_home_shows_featured_initiatives(client):
+    make_initiative(title="A featured practice", featured=True)
+    html = client.get("/").content.decode()
+    assert "Featured initiatives" in html
+    assert html.index("A featured practice") < html.index("Latest initiatives")
+
+
+def test_listing_cards_credit_the_submitter_as_on_the_seed_page(client):
+    html = client.get("/initiatives/").content.decode()
+    assert "7 initiatives" in html
+    assert "Submitted by Mr. Camille Saadé" in html
+    assert "Submitted by Ms. Angelica Pinzon" in html
+    assert "Submitted by Ms. Charlotte … on 22 August 2019" in html
+    assert "Submitted by Ms. Charlotte …</p>" in html  # no invented date
+    assert html.count("Submitted by") == 6  # the ASEAN entry's submitter is not known
+
+
+def test_listing_says_how_facets_combine(client):
+    html = client.get("/initiatives/").content.decode()
+    assert "combined with OR" in html and "combined with AND" in html
+
+
+def test_listing_advertises_its_feed_with_the_filters(client):
+    html = client.get("/initiatives/?theme=remittances&page=1").content.decode()
+    assert '<link rel="alternate" type="application/rss+xml"' in html
+    assert 'href="/initiatives/feed/?theme=remittances"' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "count"),
+    [
+        ("/regions/europe/", "Europe", 4),
+        ("/regions/northern-africa/", "Northern Africa", 2),
+        ("/countries/md/", "Republic of Moldova", 1),
+        ("/themes/remittances/", "Objective 20: Remittances", 1),
+        ("/principles/human-rights/", "Human rights", 0),
+        (
+            "/categories/regional-consultative-processes/",
+            "Regional Consultative Processes and International Regional Fora",
+            7,
+        ),
+        ("/tags/diaspora/", "diaspora", 2),
+        ("/organisations/ilo/", "International Labour Organization (ILO)", 2),
+    ],
+)
+def test_term_pages_show_the_term_its_initiatives_and_a_subscribe_link(client, url, heading, count):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert f"Subscribe to {heading}" in html
+    assert f'href="{url}feed/"' in html
+    assert len(response.context["initiatives"]) == count
+
+
+def test_region_page_includes_sub_regions_and_member_countries(client):
+    response = client.get("/regions/africa/")
+    slugs = {i.slug for i in response.context["initiatives"]}
+    # THAMM names Northern Africa and its countries; the sectoral project only names countries (Morocco…).
+    assert slugs == {"thamm", "regional-project-on-sectoral-qualifications-in-the-euro-mediterranean"}
+    html = response.content.decode()
+    assert 'href="/regions/northern-africa/"' in html and 'href="/regions/sub-saharan-africa/"' in html
+
+
+def test_term_page_keeps_the_listing_filters(client):
+    response = client.get("/regions/europe/?theme=remittances")
+    assert [i.slug for i in response.context["initiatives"]] == ["pare-1-1"]
+
+
+def test_country_codes_are_case_insensitive_with_one_canonical_url(client):
+    response = client.get("/countries/MD/")
+    assert response.status_code == 301 and response["Location"] == "/countries/md/"
+
+
+def test_detail_shows_all_metadata_linked_to_term_pages(client):
+    response = client.get("/initiatives/thamm/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>{THAMM}</h1>" in html
+    assert "Submitted by Ms. Charlotte …" in html
+    for link in (
+        "/themes/regular-pathways/",
+        "/regions/northern-africa/",
+        "/countries/ma/",
+        "/organisations/ilo/",
+        "/tags/labour-migration/",
+        "/categories/regional-consultative-processes/",
+    ):
+        assert f'href="{link}"' in html, link
+    assert "2019 – 2025" in html
+    assert "Funder" in html and "(from 2020)" in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/initiatives/thamm/">' in html
+    assert '<meta property="og:title"' in html
+
+
+def test_detail_json_ld_is_valid_schema_org(client):
+    html = client.get("/initiatives/anti-rumour-strategy-handbook/").content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    assert data["@context"] == "https://schema.org"
+    assert data["name"] == "The Anti Rumour Strategy (ARS) Handbook"
+    assert data["author"] == {"@type": "Person", "name": "Ms. Angelica Pinzon"}
+    assert {"@type": "Place", "name": "Spain"} in data["spatialCoverage"]
+
+
+def test_detail_never_shows_the_contact_email(client):
+    make_initiative(slug="private", submitter_name="Ana", submitter_email="secret@example.org")
+    assert "secret@example.org" not in client.get("/initiatives/private/").content.decode()
+
+
+def test_detail_lists_related_initiatives_by_shared_themes_and_regions(client):
+    related = client.get("/initiatives/anti-rumour-strategy-handbook/").context["related"]
+    assert related[0].slug == "amicall"  # two themes and a region in common
+
+
+def test_description_markdown_is_sanitised(client):
+    make_initiative(
+        slug="markdown",
+        description="## Goals\n\n* **one**\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\n"
+        "[click](javascript:alert(3)) [ok](https://example.org)",
+    )
+    html = client.get("/initiatives/markdown/").content.decode()
+    body = html.split('class="description"', 1)[1].split("</section>", 1)[0]
+    assert "<strong>one</strong>" in body and "<h2>Goals</h2>" in body
+    assert "<script>alert" not in body and "onerror" not in body and "javascript:" not in body
+    assert 'href="https://example.org"' in body
+
+
+@pytest.mark.parametrize(
+    "url", ["/regions/", "/countries/", "/themes/", "/principles/", "/categories/", "/tags/", "/organisations/"]
+)
+def test_index_pages_list_terms_with_counts(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["terms"]
+
+
+def test_pages_work_without_javascript_and_load_it_deferred(client):
+    html = client.get("/initiatives/").content.decode()
+    assert '<form method="get"' in html and 'type="submit"' in html
+    assert "<script src=" in html and " defer>" in html
+    assert "onclick" not in html and "style=" not in html  # nothing inline (the CSP forbids it)
+
+
+# --- query counts: pinned, and independent of how many initiatives there are ----------------
+
+PINNED = {
+    "/": 7,
+    "/initiatives/": 15,
+    "/initiatives/?q=remittances": 15,
+    "/initiatives/?theme=remittances&region=europe&year_from=2000": 17,
+    "/regions/europe/": 16,
+    "/themes/remittances/": 14,
+    "/initiatives/thamm/": 10,
+    "/regions/": 2,
+    "/tags/": 2,
+}
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(("url", "expected"), PINNED.items())
+def test_query_counts_are_pinned_and_do_not_grow_with_the_page(client, url, expected):
+    assert _queries(client, url) == expected
+    for n in range(30):
+        make_initiative(
+            title=f"Remittances and mobility {n}",
+            themes=["remittances", "regular-pathways"],
+            regions=["europe"],
+            countries=["md", "ma"],
+            tags=["diaspora", f"tag-{n}"],
+            organisations=[f"Org {n}"],
+            start_date="2010-01-01",
+            ongoing=True,
+        )
+    assert _queries(client, url) == expected
