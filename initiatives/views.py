@@ -113,7 +113,7 @@ class InitiativeListView(ListView):
                 (key, label) for key, label in InitiativeFilter.SORTS.items() if key != "relevance" or filterset.query
             ],
             statuses=InitiativeFilter.STATUSES,
-            suggestion=search.suggest(filterset.query) if filterset.query and context["paginator"].count < 3 else None,
+            suggestion=search.suggest(filterset.query),
             feed_url=self.get_feed_url(),
         )
         return context

@@ -178,7 +178,8 @@ def test_pages_work_without_javascript_and_load_it_deferred(client):
 PINNED = {
     "/": 7,
     "/initiatives/": 15,
-    "/initiatives/?q=remittances": 15,
+    # On PostgreSQL a search adds highlighted snippets (1) and the "did you mean" vocabulary check (1).
+    "/initiatives/?q=remittances": {"sqlite": 15, "postgresql": 17},
     "/initiatives/?theme=remittances&region=europe&year_from=2000": 17,
     "/regions/europe/": 16,
     "/themes/remittances/": 14,
@@ -196,6 +197,8 @@ def _queries(client, url):
 
 @pytest.mark.parametrize(("url", "expected"), PINNED.items())
 def test_query_counts_are_pinned_and_do_not_grow_with_the_page(client, url, expected):
+    if isinstance(expected, dict):
+        expected = expected[connection.vendor]
     assert _queries(client, url) == expected
     for n in range(30):
         make_initiative(

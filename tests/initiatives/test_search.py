@@ -1,0 +1,125 @@
+"""Search: PostgreSQL full-text (weighted, websearch syntax, accent-insensitive, ranked, highlighted,
+"did you mean") and the simpler SQLite search behind the same interface."""
+
+import pytest
+from django.db import connection
+
+from initiatives import search
+from tests.factories import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+
+def results(client, query, **params):
+    response = client.get("/initiatives/", {"q": query, **params})
+    assert response.status_code == 200
+    return [i.slug for i in response.context["page_obj"].object_list], response
+
+
+# --- both databases ----------------------------------------------------------------------------
+
+
+def test_search_finds_words_in_title_summary_and_description(client):
+    make_initiative(slug="desc-only", title="Unrelated", summary="Nothing.", description="About seasonal harvest work.")
+    assert results(client, "remittances")[0] == ["pare-1-1"]
+    assert results(client, "xenophobia")[0] == ["anti-rumour-strategy-handbook"]
+    assert results(client, "harvest")[0] == ["desc-only"]
+    assert results(client, "AMICALL")[0] == ["amicall"]  # acronym
+
+
+def test_all_words_must_match_and_minus_excludes(client):
+    assert set(results(client, "diaspora")[0]) == {"eudif", "pare-1-1"}
+    assert results(client, "diaspora Moldova")[0] == ["pare-1-1"]
+    assert results(client, "diaspora -Moldova")[0] == ["eudif"]
+
+
+def test_quoted_phrase(client):
+    assert results(client, '"vocational education"')[0] == ["thamm"]
+    assert results(client, '"education vocational"')[0] == []
+
+
+def test_ranking_weights_title_over_summary_over_description(client):
+    make_initiative(slug="in-description", title="Alpha", summary="Beta.", description="Zanzibar clove trade.")
+    make_initiative(slug="in-summary", title="Gamma", summary="Zanzibar workers.", description="Delta.")
+    make_initiative(slug="in-title", title="Zanzibar labour", summary="Epsilon.", description="Eta.")
+    found, response = results(client, "zanzibar")
+    assert found == ["in-title", "in-summary", "in-description"]
+    assert response.context["sort"] == "relevance"
+
+
+def test_snippets_highlight_matches_and_escape_stored_text(client):
+    make_initiative(slug="hostile", title="Hostile", summary="Remittances <script>alert(1)</script> flow.")
+    found, response = results(client, "remittances")
+    html = response.content.decode()
+    assert "<mark>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "<mark>Remittances</mark>" in html
+    assert "alert(1)" in html  # shown as text (escaped on SQLite; PostgreSQL's headline drops the tags)
+
+
+def test_search_combines_with_facets(client):
+    assert results(client, "migration", region="europe")[0] == ["amicall"]
+
+
+def test_empty_and_blank_queries_list_everything(client):
+    assert len(results(client, "   ")[0]) == 7
+
+
+def test_search_url_is_a_feed(client):
+    response = client.get("/initiatives/feed/", {"q": "diaspora"})
+    body = response.content.decode()
+    assert body.count("<item>") == 2
+
+
+# --- PostgreSQL only -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg(on_postgresql):
+    search.rebuild_vocabulary()
+
+
+def test_or_syntax(client, pg):
+    assert set(results(client, "xenophobia or remittances")[0]) == {"anti-rumour-strategy-handbook", "pare-1-1"}
+
+
+def test_accent_insensitive_both_ways(client, pg):
+    sectoral = "regional-project-on-sectoral-qualifications-in-the-euro-mediterranean"
+    assert results(client, "Europeen")[0] == [sectoral]  # the text says "Européen"
+    make_initiative(slug="cafe", title="Migrant café network", summary="Meeting places.")
+    assert results(client, "cafe")[0] == ["cafe"]
+    assert results(client, "café")[0] == ["cafe"]
+
+
+def test_stemming(client, pg):
+    assert "pare-1-1" in results(client, "remittance")[0]
+    assert "anti-rumour-strategy-handbook" in results(client, "discriminating")[0]
+
+
+def test_search_vector_follows_edits(client, pg):
+    initiative = make_initiative(slug="renamed", title="Before", summary="Plain.")
+    assert results(client, "kaleidoscope")[0] == []
+    initiative.title = "Kaleidoscope of mobility"
+    initiative.save()
+    assert results(client, "kaleidoscope")[0] == ["renamed"]
+
+
+def test_did_you_mean(client, pg):
+    found, response = results(client, "remitances")
+    assert found == []
+    assert response.context["suggestion"] == "remittances"
+    html = response.content.decode()
+    assert "Did you mean:" in html and 'href="?q=remittances"' in html
+    assert results(client, "remittances")[1].context["suggestion"] is None
+
+
+def test_newly_published_words_join_the_vocabulary(client, pg):
+    make_initiative(slug="new-word", title="Xylophone orchestra for migrants", summary="Music.")
+    assert results(client, "xylophon")[1].context["suggestion"] == "xylophone"
+
+
+def test_search_uses_the_gin_index(pg):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'initiative_search_gin'")
+        (definition,) = cursor.fetchone()
+    assert "USING gin (search_vector)" in definition
