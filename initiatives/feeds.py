@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,9 @@ class InitiativeFeed(Feed):
         return f"{obj} – {name}" if obj is not None else _("Initiatives – %(site)s") % {"site": name}
 
     def link(self, obj):
-        return obj.get_absolute_url() if obj is not None else "/initiatives/"
+        if obj is None:
+            return reverse("initiatives:list")
+        return reverse(f"initiatives:{self.facet}", kwargs={self.lookup: getattr(obj, self.lookup)})
 
     def description(self, obj):
         if obj is not None:

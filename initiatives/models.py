@@ -6,7 +6,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -101,10 +100,6 @@ class Country(models.Model):
 
     def get_absolute_url(self):
         return reverse("initiatives:country", kwargs={"code": self.code})
-
-    @property
-    def slug(self):
-        return self.code
 
 
 class Theme(Term):
@@ -329,28 +324,9 @@ class Initiative(models.Model):
         return reverse("initiatives:detail", kwargs={"slug": self.slug})
 
     @property
-    def display_title(self):
-        return self.title
-
-    @property
     def submitter_display(self) -> str:
         """The public credit: "Ms. Angelica Pinzon" (never the e-mail address)."""
         return " ".join(part for part in (self.submitter_honorific, self.submitter_name) if part)
-
-    @property
-    def start_year(self):
-        return self.start_date.year if self.start_date else None
-
-    @property
-    def end_year(self):
-        return self.end_date.year if self.end_date else None
-
-    @property
-    def is_completed(self) -> bool:
-        return not self.ongoing and self.end_date is not None and self.end_date < timezone.localdate()
-
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
