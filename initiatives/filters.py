@@ -73,6 +73,8 @@ class Facet:
     lookup: str = "slug"
     top: int | None = None  # show only the N largest options (plus the selected ones)
     options: list = field(default_factory=list)
+    hidden: int = 0  # how many options the top-N cut left out
+    index: str = ""  # URL name of the page listing every term of this taxonomy
 
 
 class TermFilter(django_filters.Filter):
@@ -231,12 +233,12 @@ class InitiativeFilter(django_filters.FilterSet):
         """Each facet's options with the number of results each would give with the other filters."""
         specs = [
             Facet("region", _("Region"), Region),
-            Facet("country", _("Country"), Country, lookup="code", top=10),
+            Facet("country", _("Country"), Country, lookup="code", top=10, index="initiatives:countries"),
             Facet("theme", _("Theme (GCM objective)"), Theme),
             Facet("principle", _("Guiding principle"), GuidingPrinciple),
             Facet("category", _("Category"), Category),
-            Facet("organisation", _("Organisation"), Organisation, top=10),
-            Facet("tag", _("Tag"), Tag, top=10),
+            Facet("organisation", _("Organisation"), Organisation, top=10, index="initiatives:organisations"),
+            Facet("tag", _("Tag"), Tag, top=10, index="initiatives:tags"),
         ]
         facets = []
         for facet in specs:
@@ -258,7 +260,9 @@ class InitiativeFilter(django_filters.FilterSet):
                 options = _region_tree(options)
             elif facet.top:
                 options.sort(key=lambda o: (-o.count, str(o.term)))
-                options = [o for i, o in enumerate(options) if i < facet.top or o.selected]
+                shown = [o for i, o in enumerate(options) if i < facet.top or o.selected]
+                facet.hidden = len(options) - len(shown)
+                options = shown
             elif facet.model is not Theme and facet.model is not GuidingPrinciple:
                 options.sort(key=lambda o: str(o.term))
             facet.options = options

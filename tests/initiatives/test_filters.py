@@ -165,3 +165,15 @@ def test_pagination_keeps_the_filters(client, settings):
     response = client.get("/initiatives/?region=europe&sort=title&page=2")
     assert response.context["page_obj"].number == 2
     assert len(response.context["page_obj"].object_list) == 2
+
+
+def test_long_facets_show_the_largest_options_and_link_to_the_full_list(client):
+    from initiatives.models import Country
+
+    response = client.get("/initiatives/")
+    countries = facet(response, "country")
+    named = Country.objects.filter(initiatives__isnull=False).distinct().count()  # 24 in the seed
+    assert len(countries.options) == 10
+    assert countries.hidden == named - 10
+    html = response.content.decode()
+    assert f'{named - 10} more options: see the <a href="/countries/">full list</a>.' in html
