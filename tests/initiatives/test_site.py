@@ -1,0 +1,224 @@
+"""Site-wide addresses: sitemap.xml, robots.txt, /healthz, and the 404 and 500 pages."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+
+from initiatives import services
+from initiatives.models import Category, Initiative
+from tests.factories import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+BASE = "http://testserver"
+SEED_SLUGS = {
+    "thamm",
+    "eudif",
+    "regional-project-on-sectoral-qualifications-in-the-euro-mediterranean",
+    "anti-rumour-strategy-handbook",
+    "amicall",
+    "pare-1-1",
+    "recommendations-of-the-11th-asean-forum-on-migrant-labour",
+}
+
+
+def sitemap_locations(client) -> list[str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)  # raises on malformed XML
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    urls = root.findall("sm:url", SITEMAP_NS)
+    for url in urls:
+        assert url.find("sm:loc", SITEMAP_NS) is not None
+    return [url.find("sm:loc", SITEMAP_NS).text for url in urls]
+
+
+def test_sitemap_is_valid_xml_listing_every_published_initiative(client):
+    locations = sitemap_locations(client)
+    for slug in SEED_SLUGS:
+        assert f"{BASE}/initiatives/{slug}/" in locations, slug
+    assert len(locations) == len(set(locations)), "duplicate URLs"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/initiatives/",
+        "/regions/",
+        "/themes/",
+        "/regions/europe/",
+        "/regions/africa/",
+        "/regions/northern-africa/",
+        "/countries/ma/",
+        "/countries/md/",
+        "/themes/remittances/",
+        "/categories/regional-consultative-processes/",
+        "/organisations/ilo/",
+        "/tags/diaspora/",
+    ],
+)
+def test_sitemap_lists_the_term_and_index_pages(client, path):
+    assert f"{BASE}{path}" in sitemap_locations(client)
+
+
+def test_sitemap_leaves_out_terms_without_published_initiatives(client):
+    locations = sitemap_locations(client)
+    for path in ("/regions/oceania/", "/countries/fj/", "/themes/data/", "/categories/partnerships/"):
+        assert f"{BASE}{path}" not in locations, path
+
+
+def test_every_sitemap_address_answers_200(client):
+    for location in sitemap_locations(client):
+        path = location.removeprefix(BASE)
+        assert client.get(path).status_code == 200, path
+
+
+def test_sitemap_has_lastmod_for_initiatives(client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    for url in root.findall("sm:url", SITEMAP_NS):
+        if "/initiatives/thamm/" in url.find("sm:loc", SITEMAP_NS).text:
+            lastmod = url.find("sm:lastmod", SITEMAP_NS)
+            assert lastmod is not None and lastmod.text
+            break
+    else:
+        pytest.fail("THAMM not in the sitemap")
+
+
+@pytest.mark.parametrize("status", [Initiative.Status.DRAFT, Initiative.Status.ARCHIVED])
+def test_sitemap_leaves_out_unpublished_initiatives_and_their_terms(client, status):
+    initiative = make_initiative(
+        title="Not public yet",
+        slug="not-public-yet",
+        publish=False,
+        regions=["oceania"],
+        countries=["fj"],
+        themes=["data"],
+        organisations=["Hidden Partner"],
+    )
+    if status == Initiative.Status.ARCHIVED:
+        services.publish_initiative(initiative=initiative)
+        services.archive_initiative(initiative=initiative)
+    locations = sitemap_locations(client)
+    for path in (
+        "/initiatives/not-public-yet/",
+        "/regions/oceania/",
+        "/countries/fj/",
+        "/themes/data/",
+        "/organisations/hidden-partner/",
+    ):
+        assert f"{BASE}{path}" not in locations, path
+
+
+@pytest.mark.parametrize("status", [Initiative.Status.DRAFT, Initiative.Status.ARCHIVED])
+def test_sitemap_leaves_out_tags_used_only_by_unpublished_initiatives(client, status):
+    # Like the tag index (/tags/), which lists only tags of published initiatives: a draft's tags
+    # are not public, and their pages would be empty.
+    initiative = make_initiative(title="Not public yet", slug="not-public-yet", tags=["secret-draft-tag"])
+    if status == Initiative.Status.DRAFT:
+        services.unpublish_initiative(initiative=initiative)
+    else:
+        services.archive_initiative(initiative=initiative)
+    assert "secret-draft-tag" not in client.get("/tags/").content.decode()
+    assert f"{BASE}/tags/secret-draft-tag/" not in sitemap_locations(client)
+
+
+def test_sitemap_adds_a_newly_published_initiative_and_its_terms(client):
+    make_initiative(title="Pacific practice", slug="pacific-practice", regions=["oceania"], tags=["pacific-tag"])
+    locations = sitemap_locations(client)
+    for path in ("/initiatives/pacific-practice/", "/regions/oceania/", "/tags/pacific-tag/"):
+        assert f"{BASE}{path}" in locations, path
+
+
+def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries):
+    client.get("/sitemap.xml")  # warm the content-type cache
+    with CaptureQueriesContext(connection) as before:
+        client.get("/sitemap.xml")
+    for n in range(20):
+        make_initiative(title=f"Sitemap {n}", themes=["remittances"], tags=[f"sitemap-{n}"])
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get("/sitemap.xml")
+
+
+# --- robots.txt -----------------------------------------------------------------------------
+
+
+def test_robots_txt_is_plain_text_with_a_sitemap_line(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    sitemap_lines = [line for line in lines if line.startswith("Sitemap:")]
+    assert sitemap_lines == ["Sitemap: http://testserver/sitemap.xml"]
+
+
+def test_robots_txt_does_not_hide_the_public_pages(client):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /" not in lines
+
+
+def test_robots_txt_only_answers_get(client):
+    assert client.post("/robots.txt").status_code == 405
+
+
+# --- /healthz -------------------------------------------------------------------------------
+
+
+def test_healthz_says_ok_in_json(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["status"] == "ok"
+    assert data == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_only_answers_get(client):
+    assert client.post("/healthz").status_code == 405
+
+
+# --- error pages ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/no-such-page/", "/initiatives/does-not-exist/", "/regions/atlantis/", "/countries/zz/"]
+)
+def test_404_uses_the_sites_own_page(client, path):
+    assert settings.DEBUG is False
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "<h1>Page not found</h1>" in html
+    assert f"<title>Page not found – {settings.SITE_NAME}</title>" in html
+    assert '<header class="site-header">' in html  # the site's header, from base.html
+    assert f'class="brand" href="/">{settings.SITE_NAME}</a>' in html
+    assert 'href="/initiatives/"' in html  # a way back to the collection
+    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+
+
+def test_404_of_an_unpublished_initiative_looks_the_same(client):
+    Initiative.objects.create(
+        title="Hidden", slug="hidden", summary="S.", category=Category.objects.order_by("pk").first()
+    )
+    response = client.get("/initiatives/hidden/")
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
+
+
+def test_500_template_renders_without_a_request_or_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        html = render_to_string("500.html")
+    assert "<!DOCTYPE html>" in html
+    assert "<title>Server error</title>" in html
+    assert "Something went wrong on our side" in html
+    assert 'href="/"' in html
