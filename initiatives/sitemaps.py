@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from taggit.models import Tag
@@ -33,9 +34,11 @@ class TagSitemap(Sitemap):
     priority = 0.3
 
     def items(self):
+        published = Initiative.objects.published().values("pk")
         return (
             Tag.objects.filter(
-                taggit_taggeditem_items__content_type__model="initiative",
+                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Initiative),
+                taggit_taggeditem_items__object_id__in=published,
             )
             .distinct()
             .order_by("name")

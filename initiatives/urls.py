@@ -1,10 +1,25 @@
-from django.urls import path
+from django.urls import path, register_converter
 from taggit.models import Tag
 
 from . import feeds, views
 from .models import Category, Country, GuidingPrinciple, Organisation, Region, Theme
 
 app_name = "initiatives"
+
+
+class CountryCodeConverter:
+    """Two ASCII letters (ISO 3166-1 alpha-2), any case; anything else is a 404 before any query."""
+
+    regex = "[A-Za-z]{2}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CountryCodeConverter, "country")
 
 # (url prefix, facet name, model, lookup, index view)
 TERM_ROUTES = [
@@ -25,7 +40,7 @@ urlpatterns = [
 ]
 
 for prefix, facet, model, lookup, index_view in TERM_ROUTES:
-    converter = "str" if lookup == "code" else "slug"
+    converter = "country" if lookup == "code" else "slug"
     urlpatterns += [
         path(f"{prefix}/", index_view.as_view(title=model._meta.verbose_name_plural), name=prefix),
         path(
