@@ -38,8 +38,13 @@ class Command(BaseCommand):
         verbosity = options.get("verbosity", 1)
         started = time.monotonic()
 
+        shown = {"step": -1}
+
         def progress(done: int, total: int) -> None:
-            if verbosity >= 1 and total > batch_size:
+            """One line per 5% (or per batch, if batches are bigger) on runs of more than one batch."""
+            step = done * 20 // total
+            if verbosity >= 1 and total > batch_size and (step != shown["step"] or done == total):
+                shown["step"] = step
                 elapsed = time.monotonic() - started
                 self.stdout.write(f"  {done:,}/{total:,} ({done * 100 // total}%) {elapsed:.1f}s")
 
