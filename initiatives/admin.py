@@ -77,6 +77,13 @@ class InitiativeAdmin(admin.ModelAdmin):
         if getattr(form, "publish_requested", False):
             services.publish_initiative(initiative=form.instance)
 
+    def delete_model(self, request, obj):
+        services.delete_initiative(initiative=obj)
+
+    def delete_queryset(self, request, queryset):
+        for initiative in queryset:
+            services.delete_initiative(initiative=initiative)
+
     @admin.action(description=_("Publish selected initiatives"), permissions=["change"])
     def publish(self, request, queryset):
         for initiative in queryset:

@@ -10,6 +10,7 @@ whose values are all unknown is ignored.
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 import django_filters
 from django import forms
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
 from . import search
+from .counts import cached as cached_counts
+from .counts import queryset_key
 from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
 
 MAX_VALUES_PER_FACET = 20
@@ -244,7 +247,10 @@ class InitiativeFilter(django_filters.FilterSet):
         for facet in specs:
             if facet.name == self.fixed_facet:
                 continue
-            counts = self._counts(facet.name, self.queryset_without(facet.name))
+            base = self.queryset_without(facet.name)
+            counts = cached_counts(
+                "facet", (facet.name, *queryset_key(base)), partial(self.count_terms, facet.name, base)
+            )
             selected = {term.pk for term in self.selected_terms(facet.name)}
             terms = facet.model.objects.filter(pk__in=set(counts) | selected)
             options = [
@@ -270,7 +276,8 @@ class InitiativeFilter(django_filters.FilterSet):
         return facets
 
     @staticmethod
-    def _counts(name: str, qs) -> dict[int, int]:
+    def count_terms(name: str, qs) -> dict[int, int]:
+        """How many of the initiatives in ``qs`` each term of facet ``name`` has, by term pk."""
         ids = qs.order_by().values("pk")
         if name == "category":
             rows = qs.order_by().values_list("category_id").annotate(n=Count("pk"))

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from . import search
+from . import counts, search
 from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
 
 SLUG_PREFIX = "synthetic"
@@ -1312,6 +1312,7 @@ def generate(
             progress(done, count)
     if created and not dry_run:
         search.rebuild_vocabulary()
+        counts.invalidate()
     return created
 
 

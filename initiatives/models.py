@@ -192,7 +192,7 @@ class InitiativeQuerySet(models.QuerySet):
         return self.select_related("category")
 
     def newest_first(self):
-        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+        return self.order_by("-published_at", "-pk")
 
 
 class Initiative(models.Model):
@@ -284,7 +284,7 @@ class Initiative(models.Model):
     class Meta:
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
-        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
+        ordering = ["-published_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "archived"]), name="initiative_status_valid"
@@ -309,7 +309,7 @@ class Initiative(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="initiative_status_published"),
+            models.Index(fields=["status", "-published_at", "-id"], name="initiative_status_published"),
             models.Index(fields=["status", "title"], name="initiative_status_title"),
             models.Index(fields=["status", "category"], name="initiative_status_category"),
             models.Index(fields=["start_date"], name="initiative_start"),

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from . import search
+from . import counts, search
 from .models import Initiative, Region
 from .signals import initiative_published
 
@@ -26,6 +26,13 @@ def refresh_coverage(*, initiative: Initiative) -> None:
     direct = set(initiative.regions.values_list("pk", flat=True))
     direct |= {pk for pk in initiative.countries.values_list("region_id", flat=True) if pk}
     initiative.covered_regions.set(region_closure(direct))
+    collection_changed()
+
+
+def collection_changed() -> None:
+    """Drop cached counts now and again once the transaction commits (so no reader caches the old state)."""
+    counts.invalidate()
+    transaction.on_commit(counts.invalidate)
 
 
 @transaction.atomic
@@ -50,6 +57,7 @@ def unpublish_initiative(*, initiative: Initiative) -> Initiative:
     """Take an initiative back to draft; its URL answers 404 until it is published again."""
     initiative.status = Initiative.Status.DRAFT
     initiative.save(update_fields=["status", "updated_at"])
+    collection_changed()
     return initiative
 
 
@@ -57,4 +65,11 @@ def unpublish_initiative(*, initiative: Initiative) -> Initiative:
 def archive_initiative(*, initiative: Initiative) -> Initiative:
     initiative.status = Initiative.Status.ARCHIVED
     initiative.save(update_fields=["status", "updated_at"])
+    collection_changed()
     return initiative
+
+
+@transaction.atomic
+def delete_initiative(*, initiative: Initiative) -> None:
+    initiative.delete()
+    collection_changed()

@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -9,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
-from . import search
+from . import counts, search
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -44,24 +43,20 @@ class HomeView(TemplateView):
 
 def _with_counts(terms, facet):
     """Terms with their number of published initiatives (``n``), empty ones left out."""
-    if facet == "region":
-        counts = region_counts()
-        terms = list(terms)
-        for term in terms:
-            term.n = counts.get(term.pk, 0)
-        return [t for t in terms if t.n]
-    published = Q(initiatives__status=Initiative.Status.PUBLISHED)
-    return [t for t in terms.annotate(n=Count("initiatives", filter=published, distinct=True)) if t.n]
+    counts = term_counts(facet)
+    terms = list(terms)
+    for term in terms:
+        term.n = counts.get(term.pk, 0)
+    return [t for t in terms if t.n]
+
+
+def term_counts(facet: str) -> dict[int, int]:
+    """Published initiatives per term of one taxonomy (regions count everything they cover); cached."""
+    return counts.cached("terms", (facet,), lambda: InitiativeFilter.count_terms(facet, Initiative.objects.published()))
 
 
 def region_counts() -> dict[int, int]:
-    """Published initiatives per region, counting everything a region covers (sub-regions, countries)."""
-    return dict(
-        Initiative.covered_regions.through.objects.filter(initiative__in=Initiative.objects.published())
-        .values_list("region_id")
-        .annotate(n=Count("initiative_id"))
-        .order_by()
-    )
+    return term_counts("region")
 
 
 class InitiativeListView(ListView):
@@ -236,22 +231,34 @@ def initiative_json_ld(initiative: Initiative, request) -> dict:
 
 
 def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiative]:
-    """Published initiatives sharing the most themes and regions with this one."""
-    theme_ids = [t.pk for t in initiative.themes.all()]
-    region_ids = [r.pk for r in initiative.regions.all()]
+    """Published initiatives sharing the most themes and regions with this one (cached)."""
+    theme_ids = sorted(t.pk for t in initiative.themes.all())
+    region_ids = sorted(r.pk for r in initiative.regions.all())
     if not theme_ids and not region_ids:
         return []
-    shared = Count("themes", filter=Q(themes__in=theme_ids), distinct=True) + Count(
-        "regions", filter=Q(regions__in=region_ids), distinct=True
-    )
-    return list(
-        Initiative.objects.published()
-        .filter(Q(themes__in=theme_ids) | Q(regions__in=region_ids))
-        .exclude(pk=initiative.pk)
-        .annotate(shared=shared)
-        .order_by("-shared", "-published_at", "-pk")
-        .for_listing()[:limit]
-    )
+
+    def ranked_ids():
+        published = Initiative.objects.published().exclude(pk=initiative.pk).values("pk")
+        scores: dict[int, int] = {}
+        for through, column, ids in (
+            (Initiative.themes.through, "theme_id", theme_ids),
+            (Initiative.regions.through, "region_id", region_ids),
+        ):
+            if not ids:
+                continue
+            rows = (
+                through.objects.filter(**{f"{column}__in": ids}, initiative_id__in=published)
+                .values_list("initiative_id")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "-initiative_id")[:50]
+            )
+            for pk, n in rows:
+                scores[pk] = scores.get(pk, 0) + n
+        return sorted(scores, key=lambda pk: (-scores[pk], -pk))[:limit]
+
+    ids = counts.cached("related", (initiative.pk, limit), ranked_ids)
+    by_pk = {i.pk: i for i in Initiative.objects.published().filter(pk__in=ids).for_listing()}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 class TermIndexView(TemplateView):
@@ -287,53 +294,43 @@ class RegionIndexView(TermIndexView):
         return by_parent.get(None, [])
 
 
-class CountryIndexView(TermIndexView):
-    facet = "country"
+class SimpleIndexView(TermIndexView):
+    """Every term of one taxonomy with its count (countries with none are listed too)."""
+
+    model = None
+    only_used = False
 
     def get_terms(self):
-        return list(
-            Country.objects.annotate(
-                n=Count("initiatives", filter=Q(initiatives__status=Initiative.Status.PUBLISHED))
-            ).order_by("name")
-        )
+        found = term_counts(self.facet)
+        terms = self.model.objects.filter(pk__in=found) if self.only_used else self.model.objects.all()
+        terms = list(terms)
+        for term in terms:
+            term.n = found.get(term.pk, 0)
+        return terms
 
 
-def _simple_index(model, facet):
-    class View(TermIndexView):
-        def get_terms(self):
-            return list(
-                model.objects.annotate(
-                    n=Count("initiatives", filter=Q(initiatives__status=Initiative.Status.PUBLISHED), distinct=True)
-                )
-            )
-
-    View.facet = facet
-    View.__name__ = f"{model.__name__}IndexView"
-    return View
+class CountryIndexView(SimpleIndexView):
+    facet, model = "country", Country
 
 
-ThemeIndexView = _simple_index(Theme, "theme")
-PrincipleIndexView = _simple_index(GuidingPrinciple, "principle")
-CategoryIndexView = _simple_index(Category, "category")
-OrganisationIndexView = _simple_index(Organisation, "organisation")
+class ThemeIndexView(SimpleIndexView):
+    facet, model = "theme", Theme
 
 
-class TagIndexView(TermIndexView):
-    facet = "tag"
+class PrincipleIndexView(SimpleIndexView):
+    facet, model = "principle", GuidingPrinciple
 
-    def get_terms(self):
-        content_type = ContentType.objects.get_for_model(Initiative)
-        published = Initiative.objects.published().values("pk")
-        counts = dict(
-            TaggedItem.objects.filter(content_type=content_type, object_id__in=published)
-            .values_list("tag_id")
-            .annotate(n=Count("object_id"))
-            .order_by()
-        )
-        tags = list(Tag.objects.filter(pk__in=counts).order_by("name"))
-        for tag in tags:
-            tag.n = counts[tag.pk]
-        return tags
+
+class CategoryIndexView(SimpleIndexView):
+    facet, model = "category", Category
+
+
+class OrganisationIndexView(SimpleIndexView):
+    facet, model, only_used = "organisation", Organisation, True
+
+
+class TagIndexView(SimpleIndexView):
+    facet, model, only_used = "tag", Tag, True
 
 
 @require_GET

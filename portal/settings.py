@@ -141,12 +141,20 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "portal",
-    }
+# The cache holds facet and term counts (invalidated whenever the collection changes). "locmem" is
+# per process; with several server processes use "database" (run `manage.py createcachetable`), so
+# that an invalidation reaches every process.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
+_CACHE_BACKENDS = {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"},
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"},
+    "dummy": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+if CACHE_BACKEND not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(f"CACHE_BACKEND must be one of {sorted(_CACHE_BACKENDS)}.")
+CACHES = {"default": _CACHE_BACKENDS[CACHE_BACKEND]}
+# How long counts may be served from the cache at most (they are also dropped on every change).
+COUNTS_CACHE_SECONDS = int(os.environ.get("COUNTS_CACHE_SECONDS", "600"))
 
 # Mail. MAIL_BACKEND is "console" (development default), "smtp" or "locmem".
 MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console" if DEBUG else "smtp")

@@ -19,3 +19,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def on_postgresql(db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached counts must not leak from one test (whose data is rolled back) into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -449,3 +449,19 @@ def test_non_staff_user_cannot_run_actions(client, django_user_model):
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     thamm.refresh_from_db()
     assert thamm.status == "published"
+
+
+def test_deleting_in_the_admin_updates_the_counts(client, django_user_model):
+    from initiatives.models import Initiative
+
+    admin_user = django_user_model.objects.create_superuser("curator-del", "c@example.org", "pw-123456789")
+    client.force_login(admin_user)
+
+    def europe():
+        return next(region.n for region in client.get("/regions/").context["terms"] if region.slug == "europe")
+
+    assert europe() == 4
+    pare = Initiative.objects.get(slug="pare-1-1")
+    response = client.post(f"/admin/initiatives/initiative/{pare.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert europe() == 3
