@@ -5,10 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-browser lint format ci clean bench-data
-
-# A Python >= 3.12: on PATH first, then pyenv's versions.
-PYTHON_FOR_VENV = $(shell scripts/find-python)
+.PHONY: run setup test test-browser lint format ci clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python_bin="$$(scripts/find-python)" || exit 1; \

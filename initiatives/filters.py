@@ -8,6 +8,7 @@ are malformed or name no known term are dropped (the rest of the query still app
 whose values are all unknown is ignored.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,6 +17,7 @@ import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
@@ -204,15 +206,18 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def filter_year_from(self, qs, name, value):
         # Active at some point in or after that year: ends then or later, or has no known end.
-        return qs.filter(Q(end_date__year__gte=value) | Q(end_date__isnull=True, start_date__isnull=False))
+        since = datetime.date(value, 1, 1)
+        return qs.filter(Q(end_date__gte=since) | Q(end_date__isnull=True, start_date__isnull=False))
 
     def filter_year_to(self, qs, name, value):
-        return qs.filter(start_date__year__lte=value)
+        return qs.filter(start_date__lte=datetime.date(value, 12, 31))
 
     def filter_status(self, qs, name, value):
+        today = timezone.localdate()
+        completed = Q(ongoing=False, end_date__lt=today)
         if value == "ongoing":
-            return qs.filter(Q(ongoing=True) | Q(end_date__isnull=True, start_date__isnull=False))
-        return qs.filter(ongoing=False, end_date__isnull=False)
+            return qs.filter(~completed & (Q(ongoing=True) | Q(start_date__isnull=False)))
+        return qs.filter(completed)
 
     def filter_sort(self, qs, name, value):
         return qs  # applied last, in filter_queryset, because relevance depends on the query

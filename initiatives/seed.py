@@ -35,8 +35,13 @@ def _date(value):
 
 
 def organisation(name: str, acronym: str) -> Organisation:
-    slug = slugify(acronym or name)[:255] if acronym else slugify(name)[:255]
-    org, _created = Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "acronym": acronym})
+    """The organisation with this name, found by name first (two bodies may share an acronym)."""
+    org = Organisation.objects.filter(name=name).first()
+    if org is None:
+        slug = slugify(acronym or name)[:255]
+        if Organisation.objects.filter(slug=slug).exists():
+            slug = slugify(name)[:255]
+        org = Organisation.objects.create(slug=slug, name=name, acronym=acronym)
     return org
 
 

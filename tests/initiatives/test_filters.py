@@ -177,3 +177,15 @@ def test_long_facets_show_the_largest_options_and_link_to_the_full_list(client):
     assert countries.hidden == named - 10
     html = response.content.decode()
     assert f'{named - 10} more options: see the <a href="/countries/">full list</a>.' in html
+
+
+def test_an_initiative_whose_planned_end_is_ahead_is_ongoing(client):
+    import datetime
+
+    from django.utils import timezone
+
+    next_year = timezone.localdate().year + 1
+    make_initiative(slug="until-next-year", start_date="2020-01-01", end_date=datetime.date(next_year, 12, 31))
+    assert "until-next-year" in slugs(client, "status=ongoing")
+    assert "until-next-year" not in slugs(client, "status=completed")
+    assert "until-next-year" in slugs(client, f"year_from={next_year}")
