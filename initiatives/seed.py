@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from . import services
 from .models import Category, Country, Initiative, Involvement, Organisation, Region, Theme
+from .taxonomy import upsert
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_initiatives.json"
 
@@ -25,9 +26,10 @@ SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed_initiatives.json"
 class SeedReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
     def __str__(self):
-        return f"{len(self.created)} created, {len(self.updated)} updated"
+        return f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
 
 
 def _date(value):
@@ -71,8 +73,8 @@ def load_seed(path: Path = SEED_FILE) -> SeedReport:
             "submitter_organisation": submitter.get("organisation", ""),
             "submitted_on": _date(entry.get("submitted_on")),
         }
-        initiative, created = Initiative.objects.update_or_create(slug=entry["slug"], defaults=values)
-        (report.created if created else report.updated).append(initiative.slug)
+        initiative, created, changed = upsert(Initiative, {"slug": entry["slug"]}, values)
+        (report.created if created else report.updated if changed else report.unchanged).append(initiative.slug)
         initiative.themes.set(Theme.objects.filter(number__in=entry.get("themes", [])))
         initiative.regions.set(Region.objects.filter(m49_code__in=entry.get("regions", [])))
         initiative.countries.set(Country.objects.filter(code__in=entry.get("countries", [])))

@@ -44,7 +44,7 @@ class LoadReport:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
-def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
+def upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
     """Create or update one row; say whether it was created and whether anything changed."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -53,7 +53,7 @@ def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
     for name in changed:
         setattr(obj, name, values[name])
     if changed:
-        obj.save(update_fields=changed)
+        obj.save()
     return obj, False, bool(changed)
 
 
@@ -71,7 +71,7 @@ def load_regions_and_countries() -> dict[str, LoadReport]:
     def region(code, name, level, parent):
         if code in by_code:
             return by_code[code]
-        obj, created, changed = _upsert(
+        obj, created, changed = upsert(
             Region,
             {"m49_code": code.zfill(3)},
             {"name": name, "slug": slugify(name), "level": level, "parent": parent},
@@ -96,7 +96,7 @@ def load_regions_and_countries() -> dict[str, LoadReport]:
                         Region.Level.INTERMEDIATE,
                         leaf,
                     )
-        _obj, created, changed = _upsert(
+        _obj, created, changed = upsert(
             Country,
             {"code": alpha2},
             {
@@ -120,7 +120,7 @@ def load_themes() -> LoadReport:
     report = LoadReport()
     for row in _csv("gcm_objectives.csv"):
         number = int(row["number"])
-        _obj, created, changed = _upsert(
+        _obj, created, changed = upsert(
             Theme,
             {"number": number},
             {
@@ -131,7 +131,7 @@ def load_themes() -> LoadReport:
             },
         )
         report.count(created, changed)
-    _obj, created, changed = _upsert(
+    _obj, created, changed = upsert(
         Theme,
         {"slug": "general"},
         {"name": "General", "number": None, "title": "", "description": "Migration governance in general."},
@@ -144,7 +144,7 @@ def load_themes() -> LoadReport:
 def load_principles() -> LoadReport:
     report = LoadReport()
     for row in _csv("gcm_guiding_principles.csv"):
-        _obj, created, changed = _upsert(
+        _obj, created, changed = upsert(
             GuidingPrinciple, {"number": int(row["number"])}, {"name": row["label"], "slug": slugify(row["label"])}
         )
         report.count(created, changed)
@@ -155,7 +155,7 @@ def load_principles() -> LoadReport:
 def load_categories() -> LoadReport:
     report = LoadReport()
     for row in _csv("categories.csv"):
-        _obj, created, changed = _upsert(
+        _obj, created, changed = upsert(
             Category, {"slug": row["slug"]}, {"name": row["name"], "description": row["description"]}
         )
         report.count(created, changed)
