@@ -10,10 +10,15 @@
       form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
+  document.documentElement.classList.add("js");
   // Leave empty fields out of the address, so shared links stay short and readable.
   form.addEventListener("submit", function () {
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.name && field.value === "" && !field.disabled) { field.disabled = true; }
     });
+  });
+  // Coming back through the history restores the page as it was left: enable the fields again.
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
   });
 })();
