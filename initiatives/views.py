@@ -108,6 +108,10 @@ class InitiativeListView(ListView):
                 (key, label) for key, label in InitiativeFilter.SORTS.items() if key != "relevance" or filterset.query
             ],
             statuses=InitiativeFilter.STATUSES,
+            year_fields=[
+                (filterset.form["year_from"], _("From")),
+                (filterset.form["year_to"], _("Until")),
+            ],
             suggestion=search.suggest(filterset.query),
             feed_url=self.get_feed_url(),
         )

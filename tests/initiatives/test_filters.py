@@ -189,3 +189,12 @@ def test_an_initiative_whose_planned_end_is_ahead_is_ongoing(client):
     assert "until-next-year" in slugs(client, "status=ongoing")
     assert "until-next-year" not in slugs(client, "status=completed")
     assert "until-next-year" in slugs(client, f"year_from={next_year}")
+
+
+def test_a_bad_year_is_ignored_and_explained_next_to_its_field(client):
+    response = client.get("/initiatives/?year_from=abc&year_to=2012")
+    html = response.content.decode()
+    assert len(response.context["page_obj"].object_list) == 4  # started by 2012: sectoral, ARS, AMICALL, PARE
+    assert 'aria-invalid="true" aria-describedby="f-year_from-error"' in html
+    assert "“abc” is not a year between 1900 and 2100; it was ignored." in html
+    assert 'name="year_to" min="1900" max="2100" inputmode="numeric" value="2012"' in html
