@@ -47,7 +47,7 @@ def markdown(text: str) -> str:
         tags=ALLOWED_TAGS,
         attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
         url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer",
+        link_rel="nofollow ugc noopener noreferrer",
     )
     return mark_safe(html)
 
