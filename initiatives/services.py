@@ -1,12 +1,14 @@
 """State changes of the collection. Views, admin actions, commands and tasks call these."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from . import counts, search
-from .models import Initiative, Region
+from .models import Initiative, Involvement, Link, Organisation, Region
 from .signals import initiative_published
 
 
@@ -73,3 +75,76 @@ def archive_initiative(*, initiative: Initiative) -> Initiative:
 def delete_initiative(*, initiative: Initiative) -> None:
     initiative.delete()
     collection_changed()
+
+
+@dataclass
+class InitiativeContent:
+    """Everything an editor can say about an initiative, with taxonomy terms as model instances."""
+
+    fields: dict  # scalar model fields: title, acronym, summary, description, category, scope, dates, website…
+    themes: list = field(default_factory=list)
+    principles: list = field(default_factory=list)
+    regions: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    involvements: list[tuple] = field(default_factory=list)  # (Organisation, role)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (title, url)
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:200].strip("-") or "initiative"
+    slug, n = base, 1
+    taken = Initiative.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def unique_organisation_slug(name: str) -> str:
+    base = slugify(name)[:200].strip("-") or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def save_initiative(*, content: InitiativeContent, initiative: Initiative | None = None) -> Initiative:
+    """Create an initiative (as a draft) or change an existing one, with all its relations.
+
+    The slug of an existing initiative never changes here (its URL stays the same); publishing is
+    a separate step (publish_initiative).
+    """
+    if initiative is None:
+        initiative = Initiative(slug=unique_slug(content.fields["title"]))
+    for name, value in content.fields.items():
+        setattr(initiative, name, value)
+    initiative.full_clean()
+    initiative.save()
+    initiative.themes.set(content.themes)
+    initiative.principles.set(content.principles)
+    initiative.regions.set(content.regions)
+    initiative.countries.set(content.countries)
+    initiative.tags.set(content.tags)
+    initiative.involvements.all().delete()
+    for organisation, _role in content.involvements:
+        if organisation.pk is None:  # named by the submitter, not yet in the taxonomy
+            organisation.slug = unique_organisation_slug(organisation.slug or organisation.name)
+            organisation.save()
+    Involvement.objects.bulk_create(
+        [
+            Involvement(initiative=initiative, organisation=org, role=role)
+            for org, role in dict.fromkeys(content.involvements)
+        ]
+    )
+    initiative.links.all().delete()
+    Link.objects.bulk_create(
+        [
+            Link(initiative=initiative, title=title, url=url)
+            for title, url in {url: (title, url) for title, url in content.links}.values()
+        ]
+    )
+    refresh_coverage(initiative=initiative)
+    return initiative

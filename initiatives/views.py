@@ -170,23 +170,40 @@ class InitiativeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         initiative = self.object
-        by_role: dict[str, list] = {}
-        role_order = list(Involvement.Role.values)
-        for involvement in sorted(initiative.involvements.all(), key=lambda i: role_order.index(i.role)):
-            by_role.setdefault(involvement.get_role_display(), []).append(involvement)
         return super().get_context_data(
-            themes=list(initiative.themes.all()),
-            principles=list(initiative.principles.all()),
-            regions=list(initiative.regions.all()),
-            countries=list(initiative.countries.all()),
-            tags=sorted(initiative.tags.all(), key=lambda t: t.name.lower()),
-            links=list(initiative.links.all()),
-            organisations_by_role=list(by_role.items()),
-            period=period_display(initiative),
+            **detail_context(
+                initiative,
+                themes=initiative.themes.all(),
+                principles=initiative.principles.all(),
+                regions=initiative.regions.all(),
+                countries=initiative.countries.all(),
+                tags=initiative.tags.all(),
+                links=initiative.links.all(),
+                involvements=initiative.involvements.all(),
+            ),
             related=related_initiatives(initiative),
             json_ld=initiative_json_ld(initiative, self.request),
             **kwargs,
         )
+
+
+def detail_context(initiative, *, themes, principles, regions, countries, tags, links, involvements) -> dict:
+    """What the detail template shows besides the initiative itself (also used for previews)."""
+    role_order = list(Involvement.Role.values)
+    by_role: dict[str, list] = {}
+    for involvement in sorted(involvements, key=lambda i: role_order.index(i.role)):
+        by_role.setdefault(involvement.get_role_display(), []).append(involvement)
+    return {
+        "initiative": initiative,
+        "themes": list(themes),
+        "principles": list(principles),
+        "regions": list(regions),
+        "countries": list(countries),
+        "tags": sorted(tags, key=lambda t: t.name.lower()),
+        "links": list(links),
+        "organisations_by_role": list(by_role.items()),
+        "period": period_display(initiative),
+    }
 
 
 def period_display(initiative: Initiative) -> str:

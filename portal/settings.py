@@ -54,9 +54,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "django.forms",
     "django_filters",
     "taggit",
+    "django_tasks_db",
     "initiatives",
+    "accounts",
     "submissions",
 ]
 
@@ -88,10 +91,14 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "initiatives.context_processors.site",
+                "submissions.context_processors.moderation",
             ],
         },
     },
 ]
+
+# Form widgets may use the project's templates (templates/submissions/widgets/…).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "portal.wsgi.application"
 ASGI_APPLICATION = "portal.asgi.application"
@@ -203,6 +210,26 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 TAGGIT_CASE_INSENSITIVE = True
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "submissions:mine"
+LOGOUT_REDIRECT_URL = "initiatives:home"
+
+# Background work (e-mail) runs through Django's tasks framework. "database" queues tasks in the
+# database for `manage.py db_worker` (django-tasks-db); "immediate" runs them in the request (tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+
+# Moderation: who gets told about new submissions, and where submitters' replies go.
+MODERATION_EMAIL = os.environ.get("MODERATION_EMAIL", "moderators@localhost")
+SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "10"))
 
 # Listing pages
 INITIATIVES_PAGE_SIZE = 20

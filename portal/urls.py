@@ -7,6 +7,8 @@ from initiatives.views import healthz, robots_txt
 
 urlpatterns = [
     path("", include("initiatives.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("submissions.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

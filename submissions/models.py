@@ -1,1 +1,149 @@
-"""Proposed initiatives and their moderation (built in the moderated-submissions issue)."""
+"""Proposed initiatives (new ones, or updates to published ones) and their moderation."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Initiative
+
+
+class Submission(models.Model):
+    """A person's proposal, moving through the moderation states (see ``workflow.TRANSITIONS``)."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New initiative")
+        UPDATE = "update", _("Update to an initiative")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind, default=Kind.NEW)
+    state = models.CharField(_("state"), max_length=17, choices=State, default=State.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    # For an update: the initiative it changes. For a new initiative: the one its approval created.
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The proposed content, as the proposal form cleans it (slugs and codes for taxonomy terms).
+    data = models.JSONField(_("proposed content"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)  # copied from data, for lists and search
+    note_to_moderators = models.TextField(_("note to the moderators"), max_length=5000, blank=True)
+    duplicate_explanation = models.TextField(_("why this is not a duplicate"), max_length=5000, blank=True)
+    consent = models.BooleanField(_("consent to publication under my name"), default=False)
+
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("being reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[
+                        "draft",
+                        "submitted",
+                        "in_review",
+                        "changes_requested",
+                        "approved",
+                        "rejected",
+                        "withdrawn",
+                    ]
+                ),
+                name="submission_state_valid",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["new", "update"]), name="submission_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="update") | Q(initiative__isnull=False), name="submission_update_has_initiative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="approved") | Q(initiative__isnull=False), name="submission_approved_has_initiative"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="in_review", claimed_by__isnull=False)
+                | (~Q(state="in_review") & Q(claimed_by__isnull=True)),
+                name="submission_claimed_iff_in_review",
+            ),
+            # One new-initiative submission creates at most one initiative, and no two claim the same one.
+            models.UniqueConstraint(
+                fields=["initiative"], condition=Q(kind="new"), name="submission_new_initiative_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"], name="submission_queue"),
+            models.Index(fields=["author", "-updated_at"], name="submission_author"),
+        ]
+
+    def __str__(self):
+        return self.title or _("Untitled submission #%(pk)s") % {"pk": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("submissions:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.CHANGES_REQUESTED)
+
+
+class Transition(models.Model):
+    """One recorded step of a submission's life: who, when, from, to, and the message given."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_state = models.CharField(_("from"), max_length=17, choices=Submission.State)
+    to_state = models.CharField(_("to"), max_length=17, choices=Submission.State)
+    message = models.TextField(_("message"), max_length=10000, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class ModeratorNote(models.Model):
+    """An internal note on a submission, seen only by moderators."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(_("note"), max_length=10000)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderator note")
+        verbose_name_plural = _("moderator notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]

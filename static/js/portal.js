@@ -1,5 +1,26 @@
 // Progressive enhancement only: every page works without this file.
 // On listing pages, changing a filter or the sort order applies it at once.
+// Long pickers (countries, organisations) get a field that filters their options as one types.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-picker]"), function (picker) {
+    var options = picker.querySelectorAll(".picker-option");
+    if (options.length < 12) { return; }
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "picker-filter";
+    var legend = picker.closest("fieldset") && picker.closest("fieldset").querySelector("legend");
+    input.setAttribute("aria-label", (legend ? legend.textContent.trim() + ": " : "") + picker.dataset.filterLabel);
+    input.addEventListener("input", function () {
+      var needle = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(options, function (option) {
+        option.hidden = needle !== "" && option.textContent.toLowerCase().indexOf(needle) === -1;
+      });
+    });
+    picker.insertBefore(input, picker.firstChild);
+  });
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("listing-form");

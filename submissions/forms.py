@@ -1,0 +1,408 @@
+"""The proposal form: every field a published initiative has, stored as JSON on the submission.
+
+``ProposalForm.to_data()`` turns what was typed into the submission's ``data`` (taxonomy terms by
+slug or code); ``content_from_data()`` turns that back into an ``InitiativeContent`` for the
+initiatives services (preview and approval use the same conversion, so the preview is exact).
+"""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+from taggit.utils import parse_tags
+
+from initiatives.models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
+from initiatives.services import InitiativeContent
+
+MAX_TAGS = 15
+MAX_LINKS = 10
+MAX_OTHER_ORGANISATIONS = 20
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+ROLE_FIELDS = (("implementers", "implementer"), ("partners", "partner"), ("funders", "funder"))
+
+
+def parse_partial_date(value: str) -> tuple[datetime.date | None, str]:
+    """ "2019" → (2019-01-01, year); "2019-06" → (2019-06-01, month); "2019-06-22" → (that day, day)."""
+    value = (value or "").strip()
+    if not value:
+        return None, Initiative.DatePrecision.YEAR
+    match = _PARTIAL_DATE.match(value)
+    if not match:
+        raise ValidationError(_("Enter a year (2019), a month (2019-06) or a date (2019-06-22)."), code="invalid")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        date = datetime.date(year, month or 1, day or 1)
+    except ValueError as error:
+        raise ValidationError(_("This date does not exist."), code="invalid") from error
+    if not 1900 <= year <= 2100:
+        raise ValidationError(_("Enter a year between 1900 and 2100."), code="invalid")
+    precision = "day" if day else "month" if month else "year"
+    return date, precision
+
+
+def _end_of_period(date: datetime.date, precision: str) -> datetime.date:
+    """An end given as a year or month means the end of that year or month."""
+    if precision == "year":
+        return date.replace(month=12, day=31)
+    if precision == "month":
+        next_month = date.replace(day=28) + datetime.timedelta(days=4)
+        return next_month - datetime.timedelta(days=next_month.day)
+    return date
+
+
+class PickerWidget(forms.CheckboxSelectMultiple):
+    """A long list of checkboxes in a scrolling box; the portal's script adds a filter field."""
+
+    template_name = "submissions/widgets/picker.html"
+
+
+class ProposalForm(forms.Form):
+    """What a submitter proposes. With ``complete=False`` (saving a draft) nothing is required."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    acronym = forms.CharField(label=_("Acronym"), max_length=50, required=False)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Plain text, up to 2,000 characters, shown in listings."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Optional. Markdown: **bold**, *italic*, lists, [links](https://example.org). HTML is removed."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="slug", empty_label=_("Choose a category")
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes (GCM objectives)"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        widget=PickerWidget,
+        required=False,
+    )
+    principles = forms.ModelMultipleChoiceField(
+        label=_("Guiding principles"),
+        queryset=GuidingPrinciple.objects.all(),
+        to_field_name="slug",
+        widget=PickerWidget,
+        required=False,
+    )
+    scope = forms.ChoiceField(
+        label=_("Geographic scope"), choices=[("", _("Not specified")), *Initiative.Scope.choices], required=False
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions"),
+        queryset=Region.objects.order_by("name"),
+        to_field_name="slug",
+        widget=PickerWidget,
+        required=False,
+    )
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries"),
+        queryset=Country.objects.order_by("name"),
+        to_field_name="code",
+        widget=PickerWidget,
+        required=False,
+    )
+    implementers = forms.ModelMultipleChoiceField(
+        label=_("Implementing organisations"),
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="slug",
+        widget=PickerWidget,
+        required=False,
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partners"),
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="slug",
+        widget=PickerWidget,
+        required=False,
+    )
+    funders = forms.ModelMultipleChoiceField(
+        label=_("Funders"),
+        queryset=Organisation.objects.order_by("name"),
+        to_field_name="slug",
+        widget=PickerWidget,
+        required=False,
+    )
+    other_organisations = forms.CharField(
+        label=_("Other implementing organisations"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Organisations not in the lists above, one per line."),
+    )
+    start = forms.CharField(
+        label=_("Start"), required=False, max_length=10, help_text=_("A year (2019), a month (2019-06) or a date.")
+    )
+    end = forms.CharField(
+        label=_("End"), required=False, max_length=10, help_text=_("Leave empty if it has not ended.")
+    )
+    ongoing = forms.BooleanField(label=_("Ongoing"), required=False)
+    website = forms.URLField(label=_("Website"), max_length=500, required=False, assume_scheme="https")
+    links = forms.CharField(
+        label=_("Documents and other links"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: the address, then a title. Example: https://example.org/report.pdf Final report"),
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=1000, help_text=_("Keywords, separated by commas.")
+    )
+    submitter_honorific = forms.ChoiceField(
+        label=_("Your honorific"), choices=[("", _("None")), *Initiative.Honorific.choices], required=False
+    )
+    submitter_name = forms.CharField(label=_("Your name, as it will be credited"), max_length=200)
+    submitter_organisation = forms.CharField(label=_("Your organisation"), max_length=255, required=False)
+    submitter_email = forms.EmailField(label=_("Contact e-mail"), help_text=_("Never shown publicly."), max_length=254)
+
+    def __init__(self, *args, complete: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.complete = complete
+        if not complete:
+            for form_field in self.fields.values():
+                form_field.required = False
+
+    def clean_start(self):
+        return parse_partial_date(self.cleaned_data["start"])
+
+    def clean_end(self):
+        date, precision = parse_partial_date(self.cleaned_data["end"])
+        return (_end_of_period(date, precision) if date else None), precision
+
+    def clean_links(self):
+        links, validate = [], URLValidator(schemes=["http", "https"])
+        for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            url, _space, title = line.partition(" ")
+            try:
+                validate(url)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("Line %(number)d does not start with a web address (https://…)."),
+                    code="invalid",
+                    params={"number": number},
+                ) from error
+            links.append([title.strip()[:300] or url[:300], url[:500]])
+        if len(links) > MAX_LINKS:
+            raise ValidationError(_("Give at most %(max)d links."), params={"max": MAX_LINKS}, code="max")
+        return links
+
+    def clean_tags(self):
+        tags = [tag[:100] for tag in parse_tags(self.cleaned_data["tags"])]
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(_("Give at most %(max)d tags."), params={"max": MAX_TAGS}, code="max")
+        return tags
+
+    def clean_other_organisations(self):
+        names = [line.strip()[:255] for line in self.cleaned_data["other_organisations"].splitlines() if line.strip()]
+        if len(names) > MAX_OTHER_ORGANISATIONS:
+            raise ValidationError(
+                _("Give at most %(max)d organisations."), params={"max": MAX_OTHER_ORGANISATIONS}, code="max"
+            )
+        return list(dict.fromkeys(names))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start[0] and end[0] and end[0] < start[0]:
+            self.add_error("end", _("The end cannot come before the start."))
+        if cleaned.get("ongoing") and end and end[0] and end[0] < datetime.date.today():
+            self.add_error("ongoing", _("An initiative that ended in the past is not ongoing."))
+        return cleaned
+
+    def to_data(self) -> dict:
+        """The cleaned form as JSON-serialisable data (terms by slug or code)."""
+        c = self.cleaned_data
+        start_date, start_precision = c.get("start") or (None, "year")
+        end_date, end_precision = c.get("end") or (None, "year")
+        data = {
+            name: c.get(name) or ""
+            for name in (
+                "title",
+                "acronym",
+                "summary",
+                "description",
+                "scope",
+                "website",
+                "submitter_honorific",
+                "submitter_name",
+                "submitter_organisation",
+                "submitter_email",
+            )
+        }
+        data.update(
+            category=c["category"].slug if c.get("category") else "",
+            themes=[t.slug for t in c.get("themes") or []],
+            principles=[p.slug for p in c.get("principles") or []],
+            regions=[r.slug for r in c.get("regions") or []],
+            countries=[country.code for country in c.get("countries") or []],
+            other_organisations=c.get("other_organisations") or [],
+            start=start_date.isoformat() if start_date else "",
+            start_precision=start_precision,
+            end=end_date.isoformat() if end_date else "",
+            end_precision=end_precision,
+            ongoing=bool(c.get("ongoing")),
+            links=c.get("links") or [],
+            tags=c.get("tags") or [],
+        )
+        for name, _role in ROLE_FIELDS:
+            data[name] = [o.slug for o in c.get(name) or []]
+        return data
+
+
+def initial_from_data(data: dict) -> dict:
+    """The form's initial values for stored data (the inverse of ``to_data``)."""
+    initial = dict(data)
+    initial["start"] = _as_typed(data.get("start"), data.get("start_precision"))
+    initial["end"] = _as_typed(data.get("end"), data.get("end_precision"))
+    initial["links"] = "\n".join(f"{url} {title}" for title, url in data.get("links", []))
+    initial["tags"] = ", ".join(data.get("tags", []))
+    initial["other_organisations"] = "\n".join(data.get("other_organisations", []))
+    return initial
+
+
+def _as_typed(value: str | None, precision: str | None) -> str:
+    if not value:
+        return ""
+    return {"year": value[:4], "month": value[:7]}.get(precision or "day", value)
+
+
+def initial_from_initiative(initiative: Initiative) -> dict:
+    """Start a suggested update from what the initiative says now."""
+    by_role = {role: [] for _name, role in ROLE_FIELDS}
+    for involvement in initiative.involvements.select_related("organisation"):
+        by_role.setdefault(involvement.role, []).append(involvement.organisation.slug)
+    data = {
+        "title": initiative.title,
+        "acronym": initiative.acronym,
+        "summary": initiative.summary,
+        "description": initiative.description,
+        "category": initiative.category.slug,
+        "themes": [t.slug for t in initiative.themes.all()],
+        "principles": [p.slug for p in initiative.principles.all()],
+        "scope": initiative.scope,
+        "regions": [r.slug for r in initiative.regions.all()],
+        "countries": [c.code for c in initiative.countries.all()],
+        "start": initiative.start_date.isoformat() if initiative.start_date else "",
+        "start_precision": initiative.start_precision,
+        "end": initiative.end_date.isoformat() if initiative.end_date else "",
+        "end_precision": initiative.end_precision,
+        "ongoing": initiative.ongoing,
+        "website": initiative.website,
+        "links": [[link.title, link.url] for link in initiative.links.all()],
+        "tags": sorted(tag.name for tag in initiative.tags.all()),
+        "other_organisations": [],
+        "submitter_honorific": initiative.submitter_honorific,
+        "submitter_name": initiative.submitter_name,
+        "submitter_organisation": initiative.submitter_organisation,
+        "submitter_email": "",
+    }
+    for name, role in ROLE_FIELDS:
+        data[name] = by_role.get(role, [])
+    return data
+
+
+def content_from_data(data: dict) -> InitiativeContent:
+    """Resolve stored data into what the initiatives services take (unknown terms are dropped)."""
+
+    def terms(model, lookup, values):
+        found = {getattr(term, lookup): term for term in model.objects.filter(**{f"{lookup}__in": values or []})}
+        return [found[value] for value in values or [] if value in found]
+
+    fields = {
+        "title": data.get("title", ""),
+        "acronym": data.get("acronym", ""),
+        "summary": data.get("summary", ""),
+        "description": data.get("description", ""),
+        "category": Category.objects.filter(slug=data.get("category")).first(),
+        "scope": data.get("scope", ""),
+        "start_date": datetime.date.fromisoformat(data["start"]) if data.get("start") else None,
+        "start_precision": data.get("start_precision") or "year",
+        "end_date": datetime.date.fromisoformat(data["end"]) if data.get("end") else None,
+        "end_precision": data.get("end_precision") or "year",
+        "ongoing": bool(data.get("ongoing")),
+        "website": data.get("website", ""),
+        "submitter_honorific": data.get("submitter_honorific", ""),
+        "submitter_name": data.get("submitter_name", ""),
+        "submitter_organisation": data.get("submitter_organisation", ""),
+        "submitter_email": data.get("submitter_email", ""),
+    }
+    involvements = []
+    for name, role in ROLE_FIELDS:
+        involvements += [(org, role) for org in terms(Organisation, "slug", data.get(name))]
+    for org_name in data.get("other_organisations", []):
+        involvements.append((_organisation_named(org_name), Involvement.Role.IMPLEMENTER))
+    return InitiativeContent(
+        fields=fields,
+        themes=terms(Theme, "slug", data.get("themes")),
+        principles=terms(GuidingPrinciple, "slug", data.get("principles")),
+        regions=terms(Region, "slug", data.get("regions")),
+        countries=terms(Country, "code", data.get("countries")),
+        tags=list(data.get("tags", [])),
+        involvements=involvements,
+        links=[tuple(link) for link in data.get("links", [])],
+    )
+
+
+def _organisation_named(name: str) -> Organisation:
+    """An existing organisation with this name, or an unsaved new one (saved only on approval)."""
+    from django.utils.text import slugify
+
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    return Organisation(name=name, slug=slugify(name)[:255] or "organisation")
+
+
+class SubmissionDetailsForm(forms.Form):
+    """What goes with a proposal but is not part of the initiative."""
+
+    note_to_moderators = forms.CharField(
+        label=_("Note to the moderators"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Anything the moderators should know. Not published."),
+    )
+    duplicate_explanation = forms.CharField(
+        label=_("If it looks like an existing initiative, say why yours is different"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that this initiative is published under my name as given above."), required=False
+    )
+    # A honeypot: hidden from people, filled in by robots.
+    homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise ValidationError(_("This submission looks automated and was not saved."), code="honeypot")
+        return ""
+
+
+class DecisionForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the submitter"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note (moderators only)"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,296 @@
+"""The moderation workflow: every state change of a submission is one of these functions.
+
+Each runs in a transaction and moves the submission with a *conditional* UPDATE (``WHERE state =
+<the state the actor saw>``): when two people act on the same submission at the same moment, the
+database lets exactly one UPDATE through and the other gets ``TransitionRefused`` with a clear
+message, so one submission can never be approved twice or produce two initiatives. E-mails are
+enqueued as tasks once the transaction has committed.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from initiatives import services as initiative_services
+from initiatives.models import Initiative
+
+from .models import ModeratorNote, Submission, Transition
+
+State = Submission.State
+MODERATORS_GROUP = "Moderators"
+
+
+class TransitionRefused(Exception):
+    """The action is not allowed now; ``str(error)`` says why, for the person who tried."""
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    by_moderator: bool
+    message_required: bool = False
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        Action("submit", gettext_lazy("Submit"), (State.DRAFT, State.CHANGES_REQUESTED), State.SUBMITTED, False),
+        Action("claim", gettext_lazy("Claim"), (State.SUBMITTED,), State.IN_REVIEW, True),
+        Action("release", gettext_lazy("Release"), (State.IN_REVIEW,), State.SUBMITTED, True),
+        Action("approve", gettext_lazy("Approve"), (State.SUBMITTED, State.IN_REVIEW), State.APPROVED, True),
+        Action(
+            "request_changes",
+            gettext_lazy("Request changes"),
+            (State.SUBMITTED, State.IN_REVIEW),
+            State.CHANGES_REQUESTED,
+            True,
+            message_required=True,
+        ),
+        Action(
+            "reject",
+            gettext_lazy("Reject"),
+            (State.SUBMITTED, State.IN_REVIEW),
+            State.REJECTED,
+            True,
+            message_required=True,
+        ),
+        Action(
+            "withdraw",
+            gettext_lazy("Withdraw"),
+            (State.DRAFT, State.SUBMITTED, State.IN_REVIEW, State.CHANGES_REQUESTED),
+            State.WITHDRAWN,
+            False,
+        ),
+    )
+}
+
+# The state machine as (from, to) pairs, for documentation and tests.
+TRANSITIONS = {(source, action.target) for action in ACTIONS.values() for source in action.sources}
+
+
+def is_moderator(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.groups.filter(name=MODERATORS_GROUP).exists())
+    )
+
+
+def moderators():
+    """Active moderators with an e-mail address (who are told about new submissions)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP))
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def ensure_moderators_group() -> Group:
+    group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    return group
+
+
+def allowed_actions(submission: Submission, user) -> list[Action]:
+    """What ``user`` may do to ``submission`` now (for showing buttons; the services check again)."""
+    moderator = is_moderator(user)
+    actions = []
+    for action in ACTIONS.values():
+        if submission.state not in action.sources:
+            continue
+        allowed = moderator if action.by_moderator else submission.author_id == user.pk
+        if allowed:
+            actions.append(action)
+    return actions
+
+
+def _check(*, submission: Submission, action: Action, actor, message: str) -> None:
+    if action.by_moderator and not is_moderator(actor):
+        raise TransitionRefused(_("Only moderators can do this."))
+    if not action.by_moderator and submission.author_id != actor.pk:
+        raise TransitionRefused(_("Only the author of a submission can do this."))
+    if action.message_required and not message:
+        raise TransitionRefused(_("Please write a message to the submitter: it is required for this action."))
+    if submission.state not in action.sources:
+        raise TransitionRefused(
+            _("A submission that is “%(state)s” cannot be changed with “%(action)s”.")
+            % {"state": submission.get_state_display(), "action": action.label}
+        )
+
+
+def _move(*, submission: Submission, action_name: str, actor, message: str = "", **changes) -> Submission:
+    """Apply one action: check who and from where, then move with a conditional UPDATE and record it."""
+    action = ACTIONS[action_name]
+    message = (message or "").strip()
+    _check(submission=submission, action=action, actor=actor, message=message)
+    seen = submission.state
+    now = timezone.now()
+    changes.setdefault("claimed_by", actor if action.target == State.IN_REVIEW else None)
+    moved = Submission.objects.filter(pk=submission.pk, state=seen).update(
+        state=action.target, updated_at=now, **changes
+    )
+    if not moved:
+        raise TransitionRefused(
+            _("Someone else changed this submission a moment ago, so nothing was done. Please look at it again.")
+        )
+    Transition.objects.create(
+        submission=submission, actor=actor, from_state=seen, to_state=action.target, message=message
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+def _notify(kind: str, submission: Submission, message: str = "") -> None:
+    from . import tasks
+
+    transaction.on_commit(
+        lambda: tasks.send_notification.enqueue(kind=kind, submission_id=submission.pk, message=message)
+    )
+
+
+# --- the author's side -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_submission(
+    *, author, data: dict, kind: str = Submission.Kind.NEW, initiative: Initiative | None = None, **details
+) -> Submission:
+    return Submission.objects.create(
+        author=author, kind=kind, initiative=initiative, data=data, title=data.get("title", "")[:300], **details
+    )
+
+
+@transaction.atomic
+def save_draft(*, submission: Submission, author, data: dict, **details) -> Submission:
+    """Save what the author typed; allowed while the submission is a draft or changes are requested."""
+    if submission.author_id != author.pk:
+        raise TransitionRefused(_("Only the author of a submission can do this."))
+    updated = Submission.objects.filter(pk=submission.pk, state__in=[State.DRAFT, State.CHANGES_REQUESTED]).update(
+        data=data, title=data.get("title", "")[:300], updated_at=timezone.now(), **details
+    )
+    if not updated:
+        raise TransitionRefused(_("This submission can no longer be edited."))
+    submission.refresh_from_db()
+    return submission
+
+
+def submissions_today(author) -> int:
+    since = timezone.now() - datetime.timedelta(days=1)
+    return Transition.objects.filter(
+        submission__author=author, actor=author, to_state=State.SUBMITTED, created_at__gte=since
+    ).count()
+
+
+@transaction.atomic
+def submit(*, submission: Submission, author) -> Submission:
+    """Send a draft (or a corrected submission) to the moderators."""
+    if not submission.consent:
+        raise TransitionRefused(_("Please agree to publication under your name before submitting."))
+    if submission.state == State.DRAFT and submissions_today(author) >= settings.SUBMISSIONS_PER_DAY:
+        raise TransitionRefused(
+            _(
+                "You have sent %(limit)d submissions in the last 24 hours, the most we accept. "
+                "Please try again tomorrow."
+            )
+            % {"limit": settings.SUBMISSIONS_PER_DAY}
+        )
+    resubmission = submission.state == State.CHANGES_REQUESTED
+    changes = {} if submission.submitted_at else {"submitted_at": timezone.now()}
+    submission = _move(submission=submission, action_name="submit", actor=author, **changes)
+    _notify("resubmitted" if resubmission else "submitted", submission)
+    return submission
+
+
+@transaction.atomic
+def withdraw(*, submission: Submission, author, message: str = "") -> Submission:
+    return _move(submission=submission, action_name="withdraw", actor=author, message=message)
+
+
+# --- the moderators' side ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim(*, submission: Submission, moderator) -> Submission:
+    return _move(submission=submission, action_name="claim", actor=moderator)
+
+
+@transaction.atomic
+def release(*, submission: Submission, moderator) -> Submission:
+    return _move(submission=submission, action_name="release", actor=moderator)
+
+
+@transaction.atomic
+def request_changes(*, submission: Submission, moderator, message: str) -> Submission:
+    submission = _move(submission=submission, action_name="request_changes", actor=moderator, message=message)
+    _notify("changes_requested", submission, message)
+    return submission
+
+
+@transaction.atomic
+def reject(*, submission: Submission, moderator, message: str) -> Submission:
+    submission = _move(
+        submission=submission, action_name="reject", actor=moderator, message=message, decided_at=timezone.now()
+    )
+    _notify("rejected", submission, message)
+    return submission
+
+
+@transaction.atomic
+def approve(*, submission: Submission, moderator, message: str = "") -> Initiative:
+    """Publish what was proposed: create the initiative (or update the live one), in one transaction.
+
+    The submission's row is locked first, so a second moderator approving at the same moment waits,
+    then finds it approved and is refused: one submission never produces two initiatives.
+    """
+    from .forms import content_from_data
+
+    message = (message or "").strip()
+    _check(submission=submission, action=ACTIONS["approve"], actor=moderator, message=message)
+    current = Submission.objects.select_for_update().get(pk=submission.pk)
+    if current.state != submission.state:
+        raise TransitionRefused(
+            _("Someone else changed this submission a moment ago, so nothing was done. Please look at it again.")
+        )
+    content = content_from_data(current.data)
+    if current.kind == Submission.Kind.UPDATE:
+        # An update changes what the initiative says, not who first shared it nor when.
+        for name in ("submitter_honorific", "submitter_name", "submitter_organisation", "submitter_email"):
+            content.fields.pop(name, None)
+        initiative = initiative_services.save_initiative(content=content, initiative=current.initiative)
+    else:
+        content.fields["submitted_on"] = timezone.localdate(current.submitted_at or timezone.now())
+        initiative = initiative_services.save_initiative(content=content)
+    submission = _move(
+        submission=submission,
+        action_name="approve",
+        actor=moderator,
+        message=message,
+        decided_at=timezone.now(),
+        initiative=initiative,
+    )
+    initiative_services.publish_initiative(initiative=initiative)
+    _notify("approved", submission, message)
+    return initiative
+
+
+@transaction.atomic
+def add_note(*, submission: Submission, moderator, text: str) -> ModeratorNote:
+    if not is_moderator(moderator):
+        raise TransitionRefused(_("Only moderators can do this."))
+    text = (text or "").strip()
+    if not text:
+        raise TransitionRefused(_("The note is empty."))
+    return ModeratorNote.objects.create(submission=submission, author=moderator, text=text)

@@ -1,0 +1,392 @@
+"""Submitting, following one's submissions, and moderating them.
+
+Every lookup is scoped in the query: a submitter only ever finds their own submissions
+(``author=request.user``), and moderation views are for moderators only (403 for anyone else).
+"""
+
+from functools import wraps
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from initiatives.models import Category, Initiative, Involvement, Link
+from initiatives.views import detail_context
+
+from . import services
+from .duplicates import similar_initiatives
+from .forms import (
+    DecisionForm,
+    NoteForm,
+    ProposalForm,
+    SubmissionDetailsForm,
+    content_from_data,
+    initial_from_data,
+    initial_from_initiative,
+)
+from .models import Submission
+
+State = Submission.State
+
+
+def moderator_required(view):
+    """Log in first; then only moderators (the Moderators group, superusers) get in: 403 for others."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not services.is_moderator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _submitter_defaults(user) -> dict:
+    profile = getattr(user, "profile", None)
+    return {
+        "submitter_honorific": getattr(profile, "honorific", ""),
+        "submitter_name": user.get_full_name(),
+        "submitter_organisation": getattr(profile, "organisation", ""),
+        "submitter_email": user.email,
+    }
+
+
+# --- submitting --------------------------------------------------------------------------------
+
+
+@login_required
+def create(request):
+    """Propose a new initiative."""
+    return _edit(request, submission=None, initial=_submitter_defaults(request.user))
+
+
+@login_required
+def suggest_update(request, slug):
+    """Propose changes to a published initiative; approved, they update it (its URL stays the same)."""
+    initiative = get_object_or_404(Initiative.objects.published(), slug=slug)
+    initial = {**initial_from_data(initial_from_initiative(initiative)), **_submitter_defaults(request.user)}
+    return _edit(request, submission=None, initial=initial, initiative=initiative)
+
+
+@login_required
+def edit(request, pk):
+    submission = get_object_or_404(Submission, pk=pk, author=request.user)
+    if not submission.is_editable:
+        messages.error(request, _("This submission can no longer be edited."))
+        return redirect(submission)
+    return _edit(request, submission=submission, initial=initial_from_data(submission.data))
+
+
+def _edit(request, *, submission, initial, initiative=None):
+    initiative = initiative or (submission.initiative if submission and submission.kind == "update" else None)
+    action = request.POST.get("action", "save")
+    duplicates = []
+    if request.method == "POST":
+        form = ProposalForm(request.POST, complete=action in ("preview", "submit"))
+        details = SubmissionDetailsForm(request.POST)
+        if form.is_valid() and details.is_valid():
+            data = form.to_data()
+            fields = {
+                "note_to_moderators": details.cleaned_data["note_to_moderators"],
+                "duplicate_explanation": details.cleaned_data["duplicate_explanation"],
+                "consent": details.cleaned_data["consent"],
+            }
+            if action == "submit" and initiative is None and not fields["duplicate_explanation"]:
+                duplicates = similar_initiatives(
+                    title=data["title"], acronym=data["acronym"], exclude_pk=getattr(submission, "initiative_id", None)
+                )
+            if action == "submit" and not fields["consent"]:
+                details.add_error("consent", _("Please agree to publication under your name to submit."))
+            elif duplicates and request.POST.get("confirm_not_duplicate") != "yes":
+                pass  # show the look-alikes and ask, keeping everything typed
+            else:
+                try:
+                    submission = _save(request, submission, data, fields, initiative)
+                    if action == "submit":
+                        services.submit(submission=submission, author=request.user)
+                        messages.success(request, _("Thank you: your submission was sent to the moderators."))
+                        return redirect(submission)
+                except services.TransitionRefused as refusal:
+                    messages.error(request, str(refusal))
+                    if submission is not None and submission.pk:
+                        return redirect(submission)
+                else:
+                    if action == "preview":
+                        return redirect("submissions:preview", pk=submission.pk)
+                    messages.success(request, _("Your draft was saved."))
+                    return redirect("submissions:edit", pk=submission.pk)
+    else:
+        form = ProposalForm(initial=initial)
+        details = SubmissionDetailsForm(
+            initial={
+                "note_to_moderators": getattr(submission, "note_to_moderators", ""),
+                "duplicate_explanation": getattr(submission, "duplicate_explanation", ""),
+                "consent": getattr(submission, "consent", False),
+            }
+        )
+    return render(
+        request,
+        "submissions/form.html",
+        {
+            "form": form,
+            "details": details,
+            "submission": submission,
+            "initiative": initiative,
+            "duplicates": duplicates,
+            "errors": form.errors or details.errors,
+        },
+    )
+
+
+def _save(request, submission, data, fields, initiative):
+    if submission is None:
+        kind = Submission.Kind.UPDATE if initiative else Submission.Kind.NEW
+        return services.create_submission(author=request.user, data=data, kind=kind, initiative=initiative, **fields)
+    return services.save_draft(submission=submission, author=request.user, data=data, **fields)
+
+
+@login_required
+def detail(request, pk):
+    """The author's view of a submission: its state, the moderators' messages, what can be done."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("initiative", "claimed_by"), pk=pk, author=request.user
+    )
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "submission": submission,
+            "transitions": submission.transitions.select_related("actor"),
+            "actions": [a for a in services.allowed_actions(submission, request.user) if not a.by_moderator],
+        },
+    )
+
+
+@login_required
+def preview(request, pk):
+    submission = get_object_or_404(Submission, pk=pk, author=request.user)
+    return render(request, "submissions/preview.html", _preview_context(submission, viewer=request.user))
+
+
+@login_required
+@require_POST
+def author_action(request, pk, action):
+    submission = get_object_or_404(Submission, pk=pk, author=request.user)
+    try:
+        if action == "submit":
+            services.submit(submission=submission, author=request.user)
+            messages.success(request, _("Thank you: your submission was sent to the moderators."))
+        elif action == "withdraw":
+            services.withdraw(submission=submission, author=request.user, message=request.POST.get("message", ""))
+            messages.success(request, _("Your submission was withdrawn."))
+        else:
+            raise PermissionDenied
+    except services.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(submission)
+
+
+@login_required
+def mine(request):
+    submissions = Submission.objects.filter(author=request.user).select_related("initiative").order_by("-updated_at")
+    return render(request, "submissions/mine.html", {"submissions": submissions})
+
+
+def _preview_context(submission, *, viewer) -> dict:
+    """The detail page as it will look once published, built from the proposed data."""
+    content = content_from_data(submission.data)
+    fields = dict(content.fields)
+    if fields.get("category") is None:
+        fields["category"] = Category(name=_("(no category chosen)"), slug="none")
+    if submission.kind == Submission.Kind.UPDATE and submission.initiative:
+        original = submission.initiative
+        for name in ("submitter_honorific", "submitter_name", "submitter_organisation"):
+            fields[name] = getattr(original, name)
+        fields["submitted_on"] = original.submitted_on
+        published_at = original.published_at
+        slug = original.slug
+    else:
+        fields["submitted_on"] = timezone.localdate(submission.submitted_at or timezone.now())
+        published_at = None
+        slug = "preview"
+    initiative = Initiative(slug=slug, published_at=published_at, updated_at=timezone.now(), **fields)
+    context = detail_context(
+        initiative,
+        themes=content.themes,
+        principles=content.principles,
+        regions=content.regions,
+        countries=content.countries,
+        tags=[SimpleNamespace(name=name, slug=slugify(name) or "tag") for name in content.tags],
+        links=[Link(title=title, url=url) for title, url in content.links],
+        involvements=[Involvement(organisation=org, role=role) for org, role in content.involvements],
+    )
+    context.update(submission=submission, preview=True, related=[], viewer_is_author=submission.author_id == viewer.pk)
+    return context
+
+
+# --- moderating ----------------------------------------------------------------------------------
+
+QUEUE_STATES = [State.SUBMITTED, State.IN_REVIEW]
+AGES = {"1": 1, "7": 7, "30": 30}
+
+
+@moderator_required
+def queue(request):
+    """Submissions waiting for a decision, oldest first, with filters; bulk approve or reject."""
+    submissions = Submission.objects.select_related("author", "claimed_by", "initiative")
+    state = request.GET.get("state", "waiting")
+    if state == "waiting":
+        submissions = submissions.filter(state__in=QUEUE_STATES)
+    elif state in State.values:
+        submissions = submissions.filter(state=state)
+    else:
+        state = "all"
+    age = request.GET.get("age", "")
+    if age in AGES:
+        submissions = submissions.filter(submitted_at__lte=timezone.now() - timezone.timedelta(days=AGES[age]))
+    category = request.GET.get("category", "")
+    if category and Category.objects.filter(slug=category).exists():
+        submissions = submissions.filter(data__category=category)
+    submissions = submissions.order_by("submitted_at", "pk")
+    page = Paginator(submissions, 50).get_page(request.GET.get("page"))
+    counts = dict(Submission.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    return render(
+        request,
+        "submissions/queue.html",
+        {
+            "page_obj": page,
+            "submissions": page.object_list,
+            "state": state,
+            "age": age,
+            "category": category,
+            "states": [(value, label, counts.get(value, 0)) for value, label in State.choices],
+            "categories": Category.objects.all(),
+            "counts": counts,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@moderator_required
+@require_POST
+def bulk(request):
+    """Approve or reject several submissions at once, with one message."""
+    action = request.POST.get("action")
+    ids = [pk for pk in request.POST.getlist("selected") if pk.isdigit()][:200]
+    form = DecisionForm(request.POST)
+    if action not in ("approve", "reject") or not ids or not form.is_valid():
+        messages.error(request, _("Choose at least one submission and an action."))
+        return redirect("submissions:queue")
+    message = form.cleaned_data["message"]
+    done, refused = 0, []
+    for submission in Submission.objects.filter(pk__in=ids).order_by("pk"):
+        try:
+            if action == "approve":
+                services.approve(submission=submission, moderator=request.user, message=message)
+            else:
+                services.reject(submission=submission, moderator=request.user, message=message)
+            done += 1
+        except services.TransitionRefused as refusal:
+            refused.append(f"{submission}: {refusal}")
+    if done:
+        messages.success(request, _("%(count)d submissions done.") % {"count": done})
+    for line in refused:
+        messages.error(request, line)
+    return HttpResponseRedirect(reverse("submissions:queue"))
+
+
+@moderator_required
+def moderate(request, pk):
+    """One submission as moderators see it: preview, changes, look-alikes, history, notes, actions."""
+    submission = get_object_or_404(Submission.objects.select_related("author", "claimed_by", "initiative"), pk=pk)
+    context = _preview_context(submission, viewer=request.user)
+    context.update(
+        transitions=submission.transitions.select_related("actor"),
+        notes=submission.notes.select_related("author"),
+        actions=[a for a in services.allowed_actions(submission, request.user) if a.by_moderator],
+        decision_form=DecisionForm(),
+        note_form=NoteForm(),
+        changes=_changes(submission),
+        duplicates=(
+            similar_initiatives(
+                title=submission.data.get("title", ""),
+                acronym=submission.data.get("acronym", ""),
+                exclude_pk=submission.initiative_id,
+            )
+            if submission.kind == Submission.Kind.NEW
+            else []
+        ),
+    )
+    return render(request, "submissions/moderate.html", context)
+
+
+@moderator_required
+@require_POST
+def moderator_action(request, pk, action):
+    submission = get_object_or_404(Submission, pk=pk)
+    form = DecisionForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        if action == "claim":
+            services.claim(submission=submission, moderator=request.user)
+            messages.success(request, _("You are reviewing this submission."))
+        elif action == "release":
+            services.release(submission=submission, moderator=request.user)
+            messages.success(request, _("You released this submission."))
+        elif action == "approve":
+            initiative = services.approve(submission=submission, moderator=request.user, message=message)
+            messages.success(request, _("Approved and published: %(title)s") % {"title": initiative.title})
+        elif action == "request_changes":
+            services.request_changes(submission=submission, moderator=request.user, message=message)
+            messages.success(request, _("Changes requested; the submitter has been told."))
+        elif action == "reject":
+            services.reject(submission=submission, moderator=request.user, message=message)
+            messages.success(request, _("Rejected; the submitter has been told why."))
+        elif action == "note":
+            note = NoteForm(request.POST)
+            if note.is_valid():
+                services.add_note(submission=submission, moderator=request.user, text=note.cleaned_data["text"])
+                messages.success(request, _("Note added."))
+            else:
+                messages.error(request, _("The note is empty or too long."))
+        else:
+            raise PermissionDenied
+    except services.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("submissions:moderate", pk=submission.pk)
+
+
+def _changes(submission) -> list[dict]:
+    """For an update: each field whose proposed value differs from the live initiative's."""
+    if submission.kind != Submission.Kind.UPDATE or not submission.initiative:
+        return []
+    current = initial_from_data(initial_from_initiative(submission.initiative))
+    proposed = initial_from_data(submission.data)
+    form = ProposalForm()
+    rows = []
+    for name, form_field in form.fields.items():
+        if name.startswith("submitter_"):
+            continue
+        before, after = _display(current.get(name)), _display(proposed.get(name))
+        if before != after:
+            rows.append({"label": form_field.label, "before": before, "after": after})
+    return rows
+
+
+def _display(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)
