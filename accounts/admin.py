@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Profile
+
+User = get_user_model()
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = ["honorific", "organisation", "email_verified_at", "created_at"]
+    readonly_fields = ["email_verified_at", "created_at"]
+    verbose_name_plural = _("profile")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, with the profile (honorific, organisation, verification) inline."""
+
+    inlines = [ProfileInline]
+    list_display = ["username", "email", "first_name", "honorific", "organisation", "is_active", "is_staff"]
+    list_select_related = ["profile"]
+    search_fields = ["username", "email", "first_name", "last_name", "profile__organisation"]
+
+    @admin.display(description=_("honorific"), ordering="profile__honorific")
+    def honorific(self, user):
+        return getattr(getattr(user, "profile", None), "honorific", "")
+
+    @admin.display(description=_("organisation"), ordering="profile__organisation")
+    def organisation(self, user):
+        return getattr(getattr(user, "profile", None), "organisation", "")

@@ -1,0 +1,155 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Profile, users_awaiting_verification
+
+# The username is the e-mail address, and Django's username column holds 150 characters.
+EMAIL_MAX_LENGTH = 150
+
+
+def _name_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_("As you would like to be credited for what you submit."),
+    )
+
+
+def _honorific_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Honorific (optional)"),
+        choices=[("", _("None")), *Profile.Honorific.choices],
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "honorific-prefix"}),
+        help_text=_("Shown before your name, as in “Submitted by Dr. Amina Yusuf”."),
+    )
+
+
+def _organisation_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Organisation (optional)"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+
+
+class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
+    error_messages = {
+        **auth_forms.SetPasswordMixin.error_messages,
+        "email_taken": _("An account with this e-mail address already exists."),
+    }
+
+    name = _name_field()
+    honorific = _honorific_field()
+    organisation = _organisation_field()
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("You will log in with it. It is never shown publicly."),
+    )
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if services.email_taken(email):
+            raise ValidationError(self.error_messages["email_taken"], code="email_taken")
+        return email
+
+    def clean(self):
+        self.validate_passwords()
+        # The password must not resemble the name or the address (UserAttributeSimilarityValidator). No username:
+        # it is the address, and the person should read "too similar to the email address".
+        candidate = get_user_model()(
+            email=self.cleaned_data.get("email", ""), first_name=self.cleaned_data.get("name", "")
+        )
+        self.validate_password_for_user(candidate, "password2")
+        return super().clean()
+
+    @property
+    def email_taken(self) -> bool:
+        """Whether the address was refused as taken (the page then offers to log in or reset the password)."""
+        return self.has_error("email", "email_taken")
+
+    def add_email_taken_error(self):
+        """For the rare sign-up that passed validation while another request took the same address."""
+        self.add_error("email", ValidationError(self.error_messages["email_taken"], code="email_taken"))
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Log in with the e-mail address; an account still awaiting verification is told so, not just refused."""
+
+    username = auth_forms.UsernameField(
+        label=_("E-mail address"),
+        # "username" (not "email") is what password managers look for on a log-in form.
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("The e-mail address and password do not match an account. Passwords are case-sensitive."),
+        "unverified": _(
+            "Your e-mail address is not verified yet. Follow the link in the e-mail we sent you when you signed "
+            "up, or ask for a new one below."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.unverified = False
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        # Accounts made by sign-up have their address, lower-cased, as username; others (an administrator
+        # made with createsuperuser, say) keep theirs as typed.
+        return services.username_for(username) if "@" in username else username
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login" and self._awaits_verification():
+                self.unverified = True
+                raise ValidationError(self.error_messages["unverified"], code="unverified") from error
+            raise
+
+    def _awaits_verification(self) -> bool:
+        """Whether the right password was given for an account that is only waiting for its verification."""
+        user = users_awaiting_verification().filter(username=self.cleaned_data.get("username")).first()
+        return user is not None and user.check_password(self.cleaned_data.get("password"))
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    """How a person is credited: their name (kept on the user) and their profile's honorific and organisation."""
+
+    name = _name_field()
+    honorific = _honorific_field()
+    organisation = _organisation_field()
+
+    class Meta:
+        model = Profile
+        fields = ["honorific", "organisation"]
+
+    field_order = ["name", "honorific", "organisation"]

@@ -1,0 +1,57 @@
+"""What the portal keeps about a person beyond Django's ``User``: how to credit them, and whether they verified."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Initiative
+
+
+class Profile(models.Model):
+    """One per account created by sign-up (accounts made otherwise, by ``createsuperuser`` say, may have none).
+
+    The account's name is ``User.first_name`` (the whole name, as the person writes it; ``last_name`` stays
+    empty), its e-mail address ``User.email``, and its username that address in lower case.
+    """
+
+    # The same choices as an initiative's submitter, so that a credit copies across unchanged.
+    Honorific = Initiative.Honorific
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="profile"
+    )
+    honorific = models.CharField(_("honorific"), max_length=4, choices=Honorific, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=255, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail address verified"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(honorific__in=["", "Ms.", "Mr.", "Mx.", "Dr."]), name="profile_honorific_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.credit or self.user.get_username()
+
+    @property
+    def credit(self) -> str:
+        """How the portal credits this person in public: "Ms. Ana Díaz" (never the e-mail address)."""
+        return " ".join(part for part in (self.honorific, self.user.get_full_name()) if part)
+
+
+def users_awaiting_verification():
+    """Accounts made by sign-up whose e-mail address is not verified yet.
+
+    Not the accounts an administrator deactivated: those were verified once, and a verification link or a new
+    one asked for must not bring them back.
+    """
+    return get_user_model()._default_manager.filter(
+        is_active=False, profile__isnull=False, profile__email_verified_at__isnull=True
+    )

@@ -1,0 +1,154 @@
+"""State changes of accounts: sign up, verify an e-mail address, send a verification link, edit a profile.
+
+Views (and, later, tasks or the admin) call these; nothing else repeats them.
+"""
+
+import logging
+import unicodedata
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import Profile, users_awaiting_verification
+from .tokens import VERIFICATION_LINK_VALIDITY, email_verification_token
+
+logger = logging.getLogger(__name__)
+
+
+class EmailTaken(Exception):
+    """An account with this e-mail address exists already."""
+
+
+def username_for(email: str) -> str:
+    """An account's username: its e-mail address, normalised (NFKC, as Django's login form does) and lower-cased.
+
+    The username column is unique, so this is what keeps two accounts from sharing an address in any case.
+    """
+    return unicodedata.normalize("NFKC", email.strip()).lower()
+
+
+def email_taken(email: str) -> bool:
+    return (
+        get_user_model()
+        ._default_manager.filter(Q(username=username_for(email)) | Q(email__iexact=email.strip()))
+        .exists()
+    )
+
+
+@transaction.atomic
+def register_account(*, email: str, name: str, password: str, honorific: str = "", organisation: str = ""):
+    """Create an account that waits for its e-mail address to be verified (inactive until then).
+
+    Raises ``EmailTaken`` when the address (in any case) has an account, even one created a moment ago by a
+    request running alongside this one.
+    """
+    user_model = get_user_model()
+    email = user_model._default_manager.normalize_email(email.strip())
+    if email_taken(email):
+        raise EmailTaken(email)
+    user = user_model(username=username_for(email), email=email, is_active=False)
+    user.first_name = _clean_name(user, name)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise EmailTaken(email) from error
+    profile = Profile(user=user, honorific=honorific, organisation=organisation.strip())
+    profile.full_clean()
+    profile.save()
+    return user
+
+
+def verification_link(*, user: AbstractBaseUser, next_url: str = "") -> str:
+    """The absolute address (under ``SITE_URL``) that verifies ``user``'s e-mail address, then goes to ``next_url``."""
+    path = reverse(
+        "accounts:verify",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_verification_token.make_token(user),
+        },
+    )
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return f"{settings.SITE_URL}{path}{query}"
+
+
+def send_verification_email(*, user: AbstractBaseUser, next_url: str = "") -> bool:
+    """Send ``user`` a link that verifies their address (plain text with an HTML alternative).
+
+    Returns whether the message went out. A failure is logged, not raised: the person is told the same either
+    way (so that the resend form reveals nothing), and can ask for a new link.
+    """
+    context = {
+        "user": user,
+        "name": user.get_full_name(),
+        "link": verification_link(user=user, next_url=next_url),
+        "valid_days": VERIFICATION_LINK_VALIDITY.days,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+    }
+    subject = "".join(render_to_string("accounts/email/verification_subject.txt", context).splitlines())
+    message = EmailMultiAlternatives(
+        subject, render_to_string("accounts/email/verification_email.txt", context), None, [user.email]
+    )
+    message.attach_alternative(render_to_string("accounts/email/verification_email.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Failed to send the verification e-mail to user %s", user.pk)
+        return False
+    return True
+
+
+def resend_verification(*, email: str) -> None:
+    """Send a new link if ``email`` belongs to an account awaiting verification; otherwise do nothing."""
+    user = users_awaiting_verification().filter(username=username_for(email)).first()
+    if user is not None:
+        send_verification_email(user=user)
+
+
+@transaction.atomic
+def verify_email(*, user: AbstractBaseUser) -> bool:
+    """Activate an account awaiting verification. False (and no change) if it was not awaiting it."""
+    profile = (
+        Profile.objects.select_for_update()
+        .filter(user=user, user__is_active=False, email_verified_at__isnull=True)
+        .first()
+    )
+    if profile is None:
+        return False
+    profile.email_verified_at = timezone.now()
+    profile.save(update_fields=["email_verified_at", "updated_at"])
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return True
+
+
+@transaction.atomic
+def update_profile(*, user: AbstractBaseUser, name: str, honorific: str = "", organisation: str = "") -> Profile:
+    """Change how a person is credited. Makes the profile of an account that has none (made by an administrator)."""
+    user.first_name = _clean_name(user, name)
+    user.last_name = ""
+    # Only an active account can reach its page: its address is as trusted as it will get.
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user, email_verified_at=timezone.now())
+    profile.honorific = honorific
+    profile.organisation = organisation.strip()
+    profile.full_clean()
+    user.save(update_fields=["first_name", "last_name"])
+    profile.save()
+    return profile
+
+
+def _clean_name(user: AbstractBaseUser, name: str) -> str:
+    """The whole name, as the person writes it, checked against the ``first_name`` column (length, NUL bytes)."""
+    return user._meta.get_field("first_name").clean(name.strip(), user)

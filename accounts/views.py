@@ -1,0 +1,196 @@
+"""Sign-up with e-mail verification, and Django's own auth views with the portal's templates.
+
+Every form that a stranger can post (sign-up, log-in, resend, password reset) is a view of its own here, so that
+rate limiting can later be added to each with one decorator.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services
+from .forms import LoginForm, PasswordResetForm, ProfileForm, ResendVerificationForm, SignUpForm
+from .models import Profile, users_awaiting_verification
+from .tokens import VERIFICATION_LINK_VALIDITY, email_verification_token
+
+# Where the "check your inbox" page finds the address a link was sent to (or asked for).
+SENT_TO_SESSION_KEY = "accounts:verification-sent-to"
+
+
+def _safe_next(request, value: str | None) -> str:
+    """``value`` if it is a safe place to go after signing up or logging in (this site), else ""."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            user = services.register_account(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+                honorific=form.cleaned_data["honorific"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except services.EmailTaken:
+            form.add_email_taken_error()
+        else:
+            services.send_verification_email(user=user, next_url=next_url)
+            request.session[SENT_TO_SESSION_KEY] = {"email": user.email, "resent": False}
+            return redirect("accounts:verify-sent")
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
+
+
+@require_GET
+def verify_sent(request):
+    sent_to = request.session.get(SENT_TO_SESSION_KEY) or {}
+    return render(
+        request,
+        "accounts/verify_sent.html",
+        {
+            "email": sent_to.get("email", ""),
+            "resent": sent_to.get("resent", False),
+            "valid_days": VERIFICATION_LINK_VALIDITY.days,
+        },
+    )
+
+
+@never_cache
+@require_GET
+def verify(request, uidb64: str, token: str):
+    """Follow the link from the e-mail: activate the account and log in. A link that is not good any more (expired,
+    used, mistyped) gets a page that says so and offers a new one."""
+    user = _awaiting_user(uidb64)
+    if user is None or not email_verification_token.check_token(user, token) or not services.verify_email(user=user):
+        return render(
+            request,
+            "accounts/verify_invalid.html",
+            {"valid_days": VERIFICATION_LINK_VALIDITY.days},
+            status=400,
+        )
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    messages.success(request, _("Thank you: your e-mail address is verified and you are logged in."))
+    return redirect(_safe_next(request, request.GET.get("next")) or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+def _awaiting_user(uidb64: str):
+    """The account awaiting verification that a link's ``uidb64`` names, or None (whatever the input)."""
+    try:
+        pk = urlsafe_base64_decode(uidb64).decode()
+        return users_awaiting_verification().get(pk=pk)
+    except (TypeError, ValueError, OverflowError, ValidationError, get_user_model().DoesNotExist):
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def resend(request):
+    """Ask for a new verification link. The answer is the same whether or not the address has an account."""
+    form = ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        services.resend_verification(email=form.cleaned_data["email"])
+        request.session[SENT_TO_SESSION_KEY] = {"email": form.cleaned_data["email"], "resent": True}
+        return redirect("accounts:verify-sent")
+    return render(request, "accounts/resend.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account(request):
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        instance=profile,
+        initial={"name": request.user.get_full_name()},
+    )
+    if form.is_valid():
+        services.update_profile(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            honorific=form.cleaned_data["honorific"],
+            organisation=form.cleaned_data["organisation"],
+        )
+        messages.success(request, _("Your details are saved."))
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form, "profile": profile})
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self, request=None):
+        """``next``, unless it is the log-in page itself (Django would report a redirection loop, as a 500)."""
+        redirect_to = super().get_redirect_url(request)
+        if redirect_to and urlsplit(redirect_to).path == (request or self.request).path:
+            return ""
+        return redirect_to
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's (POST only, so that no link or image can log anyone out), with a word to say it worked."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are logged out."))
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password-change-done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset_email.txt"
+    html_email_template_name = "accounts/email/password_reset_email.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    @property
+    def extra_email_context(self):
+        # Links in e-mails use the public address of the site, as every e-mail of the portal does.
+        return {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

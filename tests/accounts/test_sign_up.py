@@ -1,0 +1,316 @@
+"""Sign-up and e-mail verification: an inactive account, one e-mail, a link that works once and only for a while."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import Profile
+from accounts.tokens import EmailVerificationTokenGenerator, email_verification_token
+from tests.accounts.factories import PASSWORD, link_path, make_account, sign_up_data
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+SIGN_UP = reverse("accounts:sign-up")
+INVALID_LINK_TEXT = "This verification link does not work"
+
+
+def _sign_up(client, **overrides):
+    return client.post(SIGN_UP, sign_up_data(**overrides))
+
+
+def test_sign_up_page_is_public_and_asks_for_what_it_needs(client):
+    response = client.get(SIGN_UP)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name, autocomplete in [
+        ("name", "name"),
+        ("honorific", "honorific-prefix"),
+        ("organisation", "organization"),
+        ("email", "email"),
+        ("password1", "new-password"),
+        ("password2", "new-password"),
+    ]:
+        assert re.search(rf'<label for="id_{name}">', html), name
+        tag = re.search(rf'<(input|select)[^>]*name="{name}"[^>]*>', html).group(0)
+        assert f'autocomplete="{autocomplete}"' in tag, tag
+        assert f'id="id_{name}"' in tag
+    assert 'type="email"' in re.search(r'<input[^>]*name="email"[^>]*>', html).group(0)
+
+
+def test_sign_up_creates_an_inactive_account_and_sends_one_email(client, mailoutbox):
+    response = _sign_up(client, email="Ana.Diaz@Example.ORG")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:verify-sent")
+    user = User.objects.get()
+    assert user.username == "ana.diaz@example.org"
+    assert user.email == "Ana.Diaz@example.org"  # the domain is normalised, the local part kept as typed
+    assert user.get_full_name() == "Ana Díaz"
+    assert not user.is_active
+    assert user.check_password(PASSWORD)
+    profile = user.profile
+    assert (profile.honorific, profile.organisation, profile.email_verified_at) == (
+        "Ms.",
+        "Migration Research Network",
+        None,
+    )
+    assert profile.credit == "Ms. Ana Díaz"
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["Ana.Diaz@example.org"]
+    assert message.subject == f"Verify your e-mail address for {settings.SITE_NAME}"
+    assert "Hello Ana Díaz," in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    path = link_path(message)
+    assert f'href="{settings.SITE_URL}{path}"' in html.replace("&amp;", "&")
+
+    # The "check your inbox" page names the address.
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Ana.Diaz@example.org" in page.content.decode()
+
+
+def test_the_link_activates_the_account_and_logs_in(client, mailoutbox):
+    _sign_up(client)
+    response = client.get(link_path(mailoutbox[0]))
+
+    assert response.status_code == 302
+    assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
+    user = User.objects.get()
+    assert user.is_active
+    assert user.profile.email_verified_at is not None
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Thank you: your e-mail address is verified and you are logged in."
+    ]
+    account_page = client.get(reverse("accounts:account"))
+    assert account_page.status_code == 200
+    assert "ana.diaz@example.org" in account_page.content.decode()
+
+
+def test_the_link_leads_on_to_where_the_person_was_going(client, mailoutbox):
+    """A ``next`` given to sign-up (from the log-in page, say) travels in the link, and is followed if safe."""
+    client.post(f"{SIGN_UP}?next=/initiatives/", sign_up_data())
+    path = link_path(mailoutbox[0])
+    assert path.endswith("?next=%2Finitiatives%2F")
+    response = client.get(path)
+    assert response["Location"] == "/initiatives/"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_an_unsafe_next_is_dropped(client, mailoutbox, next_url):
+    client.post(SIGN_UP, {**sign_up_data(), "next": next_url})
+    path = link_path(mailoutbox[0])
+    assert "next" not in path
+    # Nor does a next added to the link by hand lead off the site.
+    response = client.get(path + "?" + f"next={next_url}")
+    assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def test_a_used_link_shows_the_clear_page(client, mailoutbox):
+    _sign_up(client)
+    path = link_path(mailoutbox[0])
+    assert client.get(path).status_code == 302
+
+    again = client.get(path)  # the same browser, logged in now
+    assert again.status_code == 400
+    assert INVALID_LINK_TEXT in again.content.decode()
+    assert "You are logged in, so your address is verified already." in again.content.decode()
+
+    client.logout()
+    elsewhere = client.get(path)
+    assert elsewhere.status_code == 400
+    html = elsewhere.content.decode()
+    assert INVALID_LINK_TEXT in html
+    assert reverse("accounts:resend") in html
+    assert reverse("accounts:login") in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_tampered_token_shows_the_clear_page_and_activates_nothing(client, unverified_account):
+    uid = urlsafe_base64_encode(force_bytes(unverified_account.pk))
+    token = email_verification_token.make_token(unverified_account)
+    timestamp, signature = token.split("-")
+    tampered = [
+        f"{timestamp}-{signature[:-1]}{'0' if signature[-1] != '0' else '1'}",  # one character changed
+        f"{timestamp}-",
+        f"-{signature}",
+        "not-a-token",
+        "zzzzzzzzzzzzzzzzzzzzz-abc",  # a timestamp too long for base 36
+        token.replace("-", ""),
+        "x" * 5000,
+    ]
+    for bad in tampered:
+        response = client.get(reverse("accounts:verify", kwargs={"uidb64": uid, "token": bad}))
+        assert response.status_code == 400, bad
+        assert INVALID_LINK_TEXT in response.content.decode()
+    unverified_account.refresh_from_db()
+    assert not unverified_account.is_active
+
+
+@pytest.mark.parametrize(
+    "uidb64",
+    [
+        "AAAA",  # decodes to NUL bytes
+        "OTk5OTk",  # "99999": no such account
+        "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5",  # a number larger than any database integer
+        "LTE",  # "-1"
+        "YWJj",  # "abc"
+        "%%%",
+        "w6k",  # bytes that are not UTF-8
+        "x" * 3000,
+    ],
+)
+def test_a_bad_uid_shows_the_clear_page(client, unverified_account, uidb64):
+    token = email_verification_token.make_token(unverified_account)
+    response = client.get(f"/accounts/verify/{uidb64}/{token}/")
+    assert response.status_code == 400
+    assert INVALID_LINK_TEXT in response.content.decode()
+
+
+def test_a_link_for_another_account_does_not_work(client, unverified_account):
+    other = make_account(email="carla@example.org", name="Carla", verified=False)
+    token = email_verification_token.make_token(unverified_account)
+    response = client.get(
+        reverse("accounts:verify", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(other.pk)), "token": token})
+    )
+    assert response.status_code == 400
+    other.refresh_from_db()
+    assert not other.is_active
+
+
+def test_an_expired_link_shows_the_clear_page(client, unverified_account, monkeypatch, mailoutbox):
+    path = reverse(
+        "accounts:verify",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(unverified_account.pk)),
+            "token": email_verification_token.make_token(unverified_account),
+        },
+    )
+    now = datetime.now()
+    # Three days less a minute later, the link still works (checked without following it)...
+    monkeypatch.setattr(EmailVerificationTokenGenerator, "_now", lambda self: now + timedelta(days=3, minutes=-1))
+    assert email_verification_token.check_token(unverified_account, path.split("/")[-2])
+    # ...three days and a minute later, it does not.
+    monkeypatch.setattr(EmailVerificationTokenGenerator, "_now", lambda self: now + timedelta(days=3, minutes=1))
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "a link works for 3 days" in response.content.decode()
+    unverified_account.refresh_from_db()
+    assert not unverified_account.is_active
+
+
+def test_a_link_does_not_bring_back_an_account_an_administrator_deactivated(client, account):
+    account.is_active = False
+    account.save()
+    token = email_verification_token.make_token(account)  # even a valid token for its current state
+    response = client.get(
+        reverse("accounts:verify", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(account.pk)), "token": token})
+    )
+    assert response.status_code == 400
+    account.refresh_from_db()
+    assert not account.is_active
+
+
+def test_verify_answers_get_only(client, unverified_account):
+    path = reverse(
+        "accounts:verify",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(unverified_account.pk)),
+            "token": email_verification_token.make_token(unverified_account),
+        },
+    )
+    assert client.post(path).status_code == 405
+    assert client.head(path).status_code == 405  # a link checker's HEAD does not use up the link
+    unverified_account.refresh_from_db()
+    assert not unverified_account.is_active
+
+
+@pytest.mark.parametrize("typed", ["ana.diaz@example.org", "ANA.DIAZ@EXAMPLE.ORG", " Ana.Diaz@example.org "])
+def test_an_address_with_an_account_is_refused_in_any_case(client, account, mailoutbox, typed):
+    response = _sign_up(client, email=typed, name="Someone Else", organisation="Kept Organisation")
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["email"] == ["An account with this e-mail address already exists."]
+    html = response.content.decode()
+    # Next to the field (and linked from the summary at the top), with what was typed kept.
+    assert re.search(r'<ul class="errorlist" id="id_email_error"><li>An account with this e-mail', html)
+    assert 'aria-describedby="id_email_helptext id_email_error"' in html
+    assert 'aria-invalid="true"' in re.search(r'<input[^>]*name="email"[^>]*>', html).group(0)
+    assert '<div class="error-summary" role="alert"' in html
+    assert '<a href="#id_email">' in html
+    assert 'value="Someone Else"' in html
+    assert 'value="Kept Organisation"' in html
+    assert f'value="{typed}"' in html  # exactly as typed
+    assert PASSWORD not in html  # passwords are never sent back
+    assert reverse("accounts:password-reset") in html  # what to do if the address is yours
+    assert User.objects.count() == 1
+    assert mailoutbox == []
+
+
+def test_an_account_made_by_a_request_alongside_is_refused_too(client, mailoutbox, monkeypatch):
+    """The form's check passes, then the insert meets the unique username: the same error, not a 500."""
+    from accounts import forms
+
+    monkeypatch.setattr(forms.services, "email_taken", lambda email: False)
+    make_account()
+    response = _sign_up(client)
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == ["An account with this e-mail address already exists."]
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"password2": "Something-Else-42"}, "password2", "The two password fields didn’t match."),
+        ({"password1": "password", "password2": "password"}, "password2", "This password is too common."),
+        ({"password1": "12345678901", "password2": "12345678901"}, "password2", "This password is entirely numeric."),
+        (
+            {"password1": "ana.diaz@example", "password2": "ana.diaz@example"},
+            "password2",
+            "The password is too similar to the email address.",
+        ),
+        ({"email": "not-an-address"}, "email", "Enter a valid email address."),
+        ({"name": "   "}, "name", "This field is required."),
+        ({"honorific": "Sir"}, "honorific", "Select a valid choice. Sir is not one of the available choices."),
+        ({"email": None}, "email", "This field is required."),
+    ],
+)
+def test_invalid_sign_ups_are_explained_next_to_the_field(client, mailoutbox, overrides, field, message):
+    response = _sign_up(client, **overrides)
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field]
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not User.objects.exists()
+    assert mailoutbox == []
+
+
+def test_optional_fields_may_be_left_empty(client, mailoutbox):
+    response = _sign_up(client, honorific="", organisation="")
+    assert response.status_code == 302
+    profile = Profile.objects.get()
+    assert (profile.honorific, profile.organisation, profile.credit) == ("", "", "Ana Díaz")
+
+
+def test_a_logged_in_person_is_sent_to_their_account(client, account):
+    client.force_login(account)
+    assert client.get(SIGN_UP)["Location"] == reverse("accounts:account")
+
+
+def test_check_your_inbox_page_is_public(client):
+    response = client.get(reverse("accounts:verify-sent"))
+    assert response.status_code == 200
+    assert "Check your inbox" in response.content.decode()
