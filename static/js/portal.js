@@ -11,6 +11,7 @@
     input.className = "picker-filter";
     var legend = picker.closest("fieldset") && picker.closest("fieldset").querySelector("legend");
     input.setAttribute("aria-label", (legend ? legend.textContent.trim() + ": " : "") + picker.dataset.filterLabel);
+    input.placeholder = picker.dataset.filterLabel + "…";
     input.addEventListener("input", function () {
       var needle = input.value.trim().toLowerCase();
       Array.prototype.forEach.call(options, function (option) {
