@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-browser lint format ci clean
+.PHONY: run worker setup test test-browser lint format ci clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python_bin="$$(scripts/find-python)" || exit 1; \
@@ -22,9 +22,22 @@ setup: $(VENV)/.installed
 	$(PY) manage.py rebuild_search_vocabulary
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 
+# The development server and, alongside it, one task worker that sends the e-mails (the console mail backend
+# prints them here; their links point at this server). Both run in the background of one shell whose traps stop
+# both on Ctrl-C, on a TERM sent to make, or when the server exits; the worker is stopped through its
+# autoreloaded child (pkill -P: by parent process id), so that it finishes the task in hand.
 run: setup
-	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ with a task worker (Ctrl-C stops both)"
+	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	stop() { kill $$server 2>/dev/null; pkill -TERM -P $$worker 2>/dev/null || kill $$worker 2>/dev/null; wait; }; \
+	trap stop EXIT; trap 'stop; exit 0' INT; trap 'stop; exit 143' TERM; \
+	wait $$server
+
+# One task worker alone (e.g. in a second terminal, or next to a server started some other way).
+worker: setup
+	$(PY) manage.py db_worker
 
 # The whole suite except the browser tests; on PostgreSQL when DATABASE_URL points at one.
 test: $(VENV)/.installed
