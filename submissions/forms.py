@@ -11,6 +11,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
@@ -20,6 +21,12 @@ from initiatives.services import InitiativeContent
 MAX_TAGS = 15
 MAX_LINKS = 10
 MAX_OTHER_ORGANISATIONS = 20
+# What the initiative's models hold (Link.url, Link.title, taggit's Tag.name, Organisation.name):
+# longer values are refused with a message rather than cut.
+MAX_LINK_URL_LENGTH = 500
+MAX_LINK_TITLE_LENGTH = 300
+MAX_TAG_LENGTH = 100
+MAX_ORGANISATION_NAME_LENGTH = 255
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 ROLE_FIELDS = (("implementers", "implementer"), ("partners", "partner"), ("funders", "funder"))
 
@@ -193,19 +200,45 @@ class ProposalForm(forms.Form):
                     code="invalid",
                     params={"number": number},
                 ) from error
-            links.append([title.strip()[:300] or url[:300], url[:500]])
+            title = title.strip()
+            if len(url) > MAX_LINK_URL_LENGTH or len(title) > MAX_LINK_TITLE_LENGTH:
+                raise ValidationError(
+                    _(
+                        "Line %(number)d is too long: at most %(url)d characters for the address and "
+                        "%(title)d for the title."
+                    ),
+                    code="max_length",
+                    params={"number": number, "url": MAX_LINK_URL_LENGTH, "title": MAX_LINK_TITLE_LENGTH},
+                )
+            links.append([title or url[:MAX_LINK_TITLE_LENGTH], url])
         if len(links) > MAX_LINKS:
             raise ValidationError(_("Give at most %(max)d links."), params={"max": MAX_LINKS}, code="max")
         return links
 
     def clean_tags(self):
-        tags = [tag[:100] for tag in parse_tags(self.cleaned_data["tags"])]
+        tags = parse_tags(self.cleaned_data["tags"])
+        for tag in tags:
+            # taggit would give such a tag an empty slug, and no page could link to it.
+            if not slugify(tag, allow_unicode=True):
+                raise ValidationError(
+                    _("The tag “%(tag)s” needs at least one letter or digit."), params={"tag": tag}, code="invalid"
+                )
+        if any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise ValidationError(
+                _("A tag can be at most %(max)d characters long."), params={"max": MAX_TAG_LENGTH}, code="max_length"
+            )
         if len(tags) > MAX_TAGS:
             raise ValidationError(_("Give at most %(max)d tags."), params={"max": MAX_TAGS}, code="max")
         return tags
 
     def clean_other_organisations(self):
-        names = [line.strip()[:255] for line in self.cleaned_data["other_organisations"].splitlines() if line.strip()]
+        names = [line.strip() for line in self.cleaned_data["other_organisations"].splitlines() if line.strip()]
+        if any(len(name) > MAX_ORGANISATION_NAME_LENGTH for name in names):
+            raise ValidationError(
+                _("An organisation's name can be at most %(max)d characters long."),
+                params={"max": MAX_ORGANISATION_NAME_LENGTH},
+                code="max_length",
+            )
         if len(names) > MAX_OTHER_ORGANISATIONS:
             raise ValidationError(
                 _("Give at most %(max)d organisations."), params={"max": MAX_OTHER_ORGANISATIONS}, code="max"
@@ -357,8 +390,6 @@ def content_from_data(data: dict) -> InitiativeContent:
 
 def _organisation_named(name: str) -> Organisation:
     """An existing organisation with this name, or an unsaved new one (saved only on approval)."""
-    from django.utils.text import slugify
-
     existing = Organisation.objects.filter(name__iexact=name).first()
     if existing:
         return existing

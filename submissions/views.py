@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from initiatives.models import Category, Initiative, Involvement, Link
@@ -255,9 +256,14 @@ def queue(request):
     age = request.GET.get("age", "")
     if age in AGES:
         submissions = submissions.filter(submitted_at__lte=timezone.now() - timezone.timedelta(days=AGES[age]))
+    # Compared in Python, not in a query: whatever was typed in the address (a NUL byte, which
+    # PostgreSQL refuses in text) never reaches the database.
+    categories = list(Category.objects.all())
     category = request.GET.get("category", "")
-    if category and Category.objects.filter(slug=category).exists():
+    if category in {c.slug for c in categories}:
         submissions = submissions.filter(data__category=category)
+    else:
+        category = ""
     submissions = submissions.order_by("submitted_at", "pk")
     page = Paginator(submissions, 50).get_page(request.GET.get("page"))
     counts = dict(Submission.objects.values_list("state").annotate(n=Count("pk")).order_by())
@@ -271,11 +277,21 @@ def queue(request):
             "age": age,
             "category": category,
             "states": [(value, label, counts.get(value, 0)) for value, label in State.choices],
-            "categories": Category.objects.all(),
+            "categories": categories,
             "counts": counts,
             "decision_form": DecisionForm(),
         },
     )
+
+
+MAX_BULK = 200
+_MAX_ID_DIGITS = 18  # below 2**63, the largest primary key; longer numbers overflow the database's integer
+
+
+def _submission_ids(values: list[str]) -> list[int]:
+    """The ids in a bulk form; anything else (text, non-ASCII digits, numbers too large) is dropped."""
+    ids = [int(value) for value in values if value.isascii() and value.isdigit() and len(value) <= _MAX_ID_DIGITS]
+    return ids[:MAX_BULK]
 
 
 @moderator_required
@@ -283,14 +299,21 @@ def queue(request):
 def bulk(request):
     """Approve or reject several submissions at once, with one message."""
     action = request.POST.get("action")
-    ids = [pk for pk in request.POST.getlist("selected") if pk.isdigit()][:200]
+    ids = _submission_ids(request.POST.getlist("selected"))
     form = DecisionForm(request.POST)
-    if action not in ("approve", "reject") or not ids or not form.is_valid():
+    if not form.is_valid():
+        _report_form_errors(request, form)
+        return redirect("submissions:queue")
+    if action not in ("approve", "reject") or not ids:
         messages.error(request, _("Choose at least one submission and an action."))
         return redirect("submissions:queue")
     message = form.cleaned_data["message"]
+    selected = list(Submission.objects.filter(pk__in=ids).order_by("pk"))
+    if not selected:
+        messages.error(request, _("None of the selected submissions exists any more."))
+        return redirect("submissions:queue")
     done, refused = 0, []
-    for submission in Submission.objects.filter(pk__in=ids).order_by("pk"):
+    for submission in selected:
         try:
             if action == "approve":
                 services.approve(submission=submission, moderator=request.user, message=message)
@@ -300,7 +323,9 @@ def bulk(request):
         except services.TransitionRefused as refusal:
             refused.append(f"{submission}: {refusal}")
     if done:
-        messages.success(request, _("%(count)d submissions done.") % {"count": done})
+        messages.success(
+            request, ngettext("%(count)d submission done.", "%(count)d submissions done.", done) % {"count": done}
+        )
     for line in refused:
         messages.error(request, line)
     return HttpResponseRedirect(reverse("submissions:queue"))
@@ -331,12 +356,21 @@ def moderate(request, pk):
     return render(request, "submissions/moderate.html", context)
 
 
+MODERATOR_ACTIONS = {"claim", "release", "approve", "request_changes", "reject", "note"}
+
+
 @moderator_required
 @require_POST
 def moderator_action(request, pk, action):
+    if action not in MODERATOR_ACTIONS:
+        raise PermissionDenied
     submission = get_object_or_404(Submission, pk=pk)
     form = DecisionForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
+    if not form.is_valid():
+        # Never act without the message the moderator wrote (an approval would silently drop it).
+        _report_form_errors(request, form)
+        return redirect("submissions:moderate", pk=submission.pk)
+    message = form.cleaned_data["message"]
     try:
         if action == "claim":
             services.claim(submission=submission, moderator=request.user)
@@ -365,6 +399,12 @@ def moderator_action(request, pk, action):
     except services.TransitionRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("submissions:moderate", pk=submission.pk)
+
+
+def _report_form_errors(request, form) -> None:
+    for name, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
 
 
 def _changes(submission) -> list[dict]:
