@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext_lazy as _
 
 from .filters import InitiativeFilter
@@ -54,7 +55,8 @@ class InitiativeFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Feed readers read the description as HTML: the plain-text summary is escaped first.
+        return linebreaks(escape(item.summary))
 
     def item_guid(self, item):
         # Stable whatever is edited later: the primary key never changes.

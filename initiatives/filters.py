@@ -29,7 +29,7 @@ from .models import Category, Country, GuidingPrinciple, Initiative, Involvement
 
 MAX_VALUES_PER_FACET = 20
 MAX_VALUE_LENGTH = 100
-_VALUE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_VALUE = re.compile(r"^\w[\w-]*$")  # slugs and codes; tag slugs may have accented letters
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 

@@ -21,6 +21,21 @@ class CountryCodeConverter:
 
 register_converter(CountryCodeConverter, "country")
 
+
+class TagSlugConverter:
+    """Tag slugs keep their letters (taggit slugifies "Café" to "café"), so any word characters and hyphens."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TagSlugConverter, "tagslug")
+
 # (url prefix, facet name, model, lookup, index view)
 TERM_ROUTES = [
     ("regions", "region", Region, "slug", views.RegionIndexView),
@@ -40,7 +55,7 @@ urlpatterns = [
 ]
 
 for prefix, facet, model, lookup, index_view in TERM_ROUTES:
-    converter = "country" if lookup == "code" else "slug"
+    converter = {"country": "country", "tag": "tagslug"}.get(facet, "slug")
     urlpatterns += [
         path(f"{prefix}/", index_view.as_view(title=model._meta.verbose_name_plural), name=prefix),
         path(

@@ -104,7 +104,7 @@ def test_item_fields(client):
     initiative = Initiative.objects.get(slug=ARS)
     assert ars.title == ARS_TITLE
     assert ars.link == f"http://testserver/initiatives/{ARS}/"
-    assert ars.summary == initiative.summary
+    assert ars.summary == f"<p>{initiative.summary}</p>"  # escaped plain text, as HTML for the reader
     assert ars.author == "Ms. Angelica Pinzon"
     categories = {tag.term for tag in ars.tags}
     assert {str(theme) for theme in initiative.themes.all()} <= categories

@@ -215,20 +215,9 @@ def _feed_items(xml: str) -> list[dict]:
     return [{child.tag: child.text or "" for child in item} for item in root.iter("item")]
 
 
-# The feed hands the plain-text summary to feed readers as the item's HTML description unescaped
-# (initiatives/feeds.py, item_description), so markup typed in a summary becomes markup in readers.
-FEED_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="initiatives/feeds.py: item_description returns the plain-text summary as HTML, unescaped",
-)
-
-
 @pytest.mark.parametrize(
     "payload",
-    [
-        pytest.param(value, marks=FEED_BUG if {"<", "&"} & set(value) else (), id=name)
-        for name, value in PAYLOADS.items()
-    ],
+    [pytest.param(value, id=name) for name, value in PAYLOADS.items()],
 )
 def test_feed_items_carry_no_markup_from_the_submitter(client, author, moderator, payload):
     client.force_login(author)
