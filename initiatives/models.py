@@ -323,6 +323,9 @@ class Initiative(models.Model):
     def get_absolute_url(self):
         return reverse("initiatives:detail", kwargs={"slug": self.slug})
 
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
     @property
     def submitter_display(self) -> str:
         """The public credit: "Ms. Angelica Pinzon" (never the e-mail address)."""

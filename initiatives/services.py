@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -101,6 +101,20 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def _save_with_free_slug(obj, *, retry: bool, attempts: int = 5) -> None:
+    """Insert ``obj``; if another transaction took its slug meanwhile, take the next free one."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                obj.save()
+            return
+        except IntegrityError:
+            if not retry or attempt == attempts - 1:
+                raise
+            make_slug = unique_slug if isinstance(obj, Initiative) else unique_organisation_slug
+            obj.slug = make_slug(obj.title if isinstance(obj, Initiative) else obj.name)
+
+
 def unique_organisation_slug(name: str) -> str:
     base = slugify(name)[:200].strip("-") or "organisation"
     slug, n = base, 1
@@ -117,12 +131,13 @@ def save_initiative(*, content: InitiativeContent, initiative: Initiative | None
     The slug of an existing initiative never changes here (its URL stays the same); publishing is
     a separate step (publish_initiative).
     """
-    if initiative is None:
+    creating = initiative is None
+    if creating:
         initiative = Initiative(slug=unique_slug(content.fields["title"]))
     for name, value in content.fields.items():
         setattr(initiative, name, value)
     initiative.full_clean()
-    initiative.save()
+    _save_with_free_slug(initiative, retry=creating)
     initiative.themes.set(content.themes)
     initiative.principles.set(content.principles)
     initiative.regions.set(content.regions)
@@ -132,7 +147,7 @@ def save_initiative(*, content: InitiativeContent, initiative: Initiative | None
     for organisation, _role in content.involvements:
         if organisation.pk is None:  # named by the submitter, not yet in the taxonomy
             organisation.slug = unique_organisation_slug(organisation.slug or organisation.name)
-            organisation.save()
+            _save_with_free_slug(organisation, retry=True)
     Involvement.objects.bulk_create(
         [
             Involvement(initiative=initiative, organisation=org, role=role)

@@ -156,8 +156,10 @@ def _move(*, submission: Submission, action_name: str, actor, message: str = "",
 def _notify(kind: str, submission: Submission, message: str = "") -> None:
     from . import tasks
 
+    # robust: the decision is committed; failing to queue its e-mail must not turn the answer into an error.
     transaction.on_commit(
-        lambda: tasks.send_notification.enqueue(kind=kind, submission_id=submission.pk, message=message)
+        lambda: tasks.send_notification.enqueue(kind=kind, submission_id=submission.pk, message=message),
+        robust=True,
     )
 
 
@@ -281,7 +283,9 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         decided_at=timezone.now(),
         initiative=initiative,
     )
-    initiative_services.publish_initiative(initiative=initiative)
+    if current.kind == Submission.Kind.NEW or initiative.is_published():
+        initiative_services.publish_initiative(initiative=initiative)
+    # An update approved after its initiative was unpublished or archived changes its content only.
     _notify("approved", submission, message)
     return initiative
 

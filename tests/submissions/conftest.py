@@ -90,10 +90,24 @@ def submitted(draft, author):
 
 
 @pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    """Run what was enqueued on commit through the real database worker, until the queue is empty."""
+def run_tasks(monkeypatch):
+    """Run what was enqueued through the real database worker (``db_worker --batch``), until the queue is empty.
+
+    The worker calls ``close_old_connections()`` on every turn, which closes a connection found inside a
+    transaction, as a test's always is: on PostgreSQL that would lose the test's transaction. A real worker
+    runs in autocommit, so the test keeps its connection open instead.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run():
         call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing passwords the slow, safe way is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

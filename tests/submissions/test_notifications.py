@@ -36,20 +36,6 @@ def _mail_settings(settings):
 
 
 @pytest.fixture
-def run_tasks(run_tasks, monkeypatch):
-    """conftest's in-process ``db_worker``, kept on the test's database connection.
-
-    The worker calls ``close_old_connections()`` on every turn, which closes a connection found inside a
-    transaction, as the test's always is: on PostgreSQL that loses the test's transaction ("the connection is
-    closed"); SQLite's in-memory test database is never really closed. A real worker runs in autocommit.
-    """
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return run_tasks
-
-
-@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run a service call and then its on-commit callbacks, as a real commit would."""
 

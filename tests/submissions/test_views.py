@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 State = Submission.State
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users are made in every test; the production hasher would make up most of the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 SIMILAR_TO_THAMM = "Towards a Holistic Approach to Labour Migration Governance in North Africa"
 
 

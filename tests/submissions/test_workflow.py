@@ -159,3 +159,27 @@ def test_an_update_changes_the_live_initiative_and_keeps_its_url_and_credit(auth
     assert thamm.title == "THAMM (updated)" and thamm.slug == "thamm"
     assert thamm.submitter_display == "Ms. Charlotte …"  # the original credit stays
     assert Initiative.objects.filter(title="THAMM (updated)").count() == 1
+
+
+def test_an_update_approved_after_the_initiative_was_archived_does_not_republish_it(author, moderator, proposal_data):
+    from initiatives import services as initiative_services
+
+    thamm = Initiative.objects.get(slug="thamm")
+    update = services.create_submission(
+        author=author, data=proposal_data, kind=Submission.Kind.UPDATE, initiative=thamm, consent=True
+    )
+    services.submit(submission=update, author=author)
+    initiative_services.archive_initiative(initiative=thamm)
+    services.approve(submission=update, moderator=moderator)
+    thamm.refresh_from_db()
+    assert thamm.status == Initiative.Status.ARCHIVED
+    assert thamm.title == proposal_data["title"]
+
+
+def test_two_approvals_of_the_same_title_get_distinct_slugs(author, moderator, proposal_data):
+    first = services.create_submission(author=author, data=proposal_data, consent=True)
+    second = services.create_submission(author=author, data=proposal_data, consent=True)
+    for submission in (first, second):
+        services.submit(submission=submission, author=author)
+    slugs = {services.approve(submission=s, moderator=moderator).slug for s in (first, second)}
+    assert slugs == {"seasonal-workers-mobility-pilot", "seasonal-workers-mobility-pilot-2"}

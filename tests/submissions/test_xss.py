@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 State = Submission.State
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Users are made in every test; the production hasher would make up most of the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PAYLOADS = {
     "script": "<script>alert(1)</script>",
     "img-onerror": "<img src=x onerror=alert(1)>",
