@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "initiatives",
     "accounts",
     "submissions",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
