@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +77,17 @@ class InitiativeFeed(Feed):
         return [str(t) for t in item.themes.all()] + [str(r) for r in item.regions.all()]
 
 
-def term_feed(*, model, facet: str, lookup: str) -> InitiativeFeed:
-    """The feed of one kind of term page, e.g. ``/regions/<slug>/feed/``."""
-    feed_class = type(f"{model.__name__}Feed", (InitiativeFeed,), {"model": model, "facet": facet, "lookup": lookup})
-    return feed_class()
+class AtomInitiativeFeed(InitiativeFeed):
+    """The same items as Atom 1.0."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+def term_feed(*, model, facet: str, lookup: str, atom: bool = False) -> InitiativeFeed:
+    """The feed of one kind of term page, e.g. ``/regions/<slug>/feed/`` (RSS) or ``…/feed/atom/``."""
+    base = AtomInitiativeFeed if atom else InitiativeFeed
+    name = f"{model.__name__}{'Atom' if atom else ''}Feed"
+    return type(name, (base,), {"model": model, "facet": facet, "lookup": lookup})()

@@ -51,6 +51,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("initiatives/", views.InitiativeListView.as_view(), name="list"),
     path("initiatives/feed/", feeds.InitiativeFeed(), name="feed"),
+    path("initiatives/feed/atom/", feeds.AtomInitiativeFeed(), name="feed-atom"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
 ]
 
@@ -67,5 +68,10 @@ for prefix, facet, model, lookup, index_view in TERM_ROUTES:
             f"{prefix}/<{converter}:{lookup}>/feed/",
             feeds.term_feed(model=model, facet=facet, lookup=lookup),
             name=f"{facet}-feed",
+        ),
+        path(
+            f"{prefix}/<{converter}:{lookup}>/feed/atom/",
+            feeds.term_feed(model=model, facet=facet, lookup=lookup, atom=True),
+            name=f"{facet}-feed-atom",
         ),
     ]

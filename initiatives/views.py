@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -114,18 +115,36 @@ class InitiativeListView(ListView):
             ],
             suggestion=search.suggest(filterset.query),
             feed_url=self.get_feed_url(),
+            atom_feed_url=self.get_feed_url(atom=True),
+            feed_title=str(self.term) if self.term is not None else _("Initiatives"),
+            subscribe_url=self.get_subscribe_url(),
         )
         return context
 
-    def get_feed_url(self):
+    def get_feed_url(self, *, atom: bool = False):
+        suffix = "-atom" if atom else ""
         if self.term is not None:
-            url = reverse(f"initiatives:{self.facet}-feed", kwargs=self.kwargs)
+            url = reverse(f"initiatives:{self.facet}-feed{suffix}", kwargs=self.kwargs)
         else:
-            url = reverse("initiatives:feed")
+            url = reverse(f"initiatives:feed{suffix}")
+        query = self.followed_query(include_term=False)
+        return f"{url}?{query}" if query else url
+
+    def followed_query(self, *, include_term: bool = True) -> str:
+        """This page's filters as a query string in a normal form (no page or sort; sorted keys)."""
         params = self.request.GET.copy()
         params.pop("page", None)
         params.pop("sort", None)
-        return f"{url}?{params.urlencode()}" if params else url
+        if include_term and self.term is not None:
+            lookup = "code" if self.facet == "country" else "slug"
+            params.setlist(self.facet, [getattr(self.term, lookup)])
+        pairs = sorted((key, value) for key in params for value in params.getlist(key) if value)
+        return urlencode(pairs)
+
+    def get_subscribe_url(self):
+        query = self.followed_query()
+        url = reverse("subscriptions:subscribe")
+        return f"{url}?{query}" if query else url
 
 
 class TermInitiativesView(InitiativeListView):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("initiatives.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("submissions.urls")),
+    path("", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
