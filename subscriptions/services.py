@@ -1,0 +1,384 @@
+"""State changes of subscriptions: ask, confirm, subscribe in one click, change the frequency, pause, resume,
+unsubscribe (one or all of an address's). Views, the admin and (later) tasks call these; nothing else repeats them.
+
+States: pending (asked, not confirmed: receives nothing) → active ⇄ paused → unsubscribed → active again (after a
+new confirmation, or from the manage page). A pending subscription that is cancelled is deleted: its address never
+agreed to anything, so nothing about it is kept.
+
+``since`` is the moment from which alerts are due: set whenever a subscription becomes active (confirmation,
+resumption, re-subscription), so nothing published before, or while it was paused, is sent.
+
+What a stranger can learn: nothing. ``request_subscription`` does the same visible thing (nothing) whatever the
+address's state; only the address's owner gets an e-mail, which says what applies.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from initiatives.filters import InitiativeFilter
+
+from . import tokens
+from .models import Subscription, SuppressedAddress
+
+logger = logging.getLogger(__name__)
+
+Status = Subscription.Status
+Frequency = Subscription.Frequency
+
+QUERY_MAX_LENGTH = Subscription._meta.get_field("query").max_length
+LABEL_MAX_LENGTH = Subscription._meta.get_field("label").max_length
+# Parameters a listing understands that do not change what it lists.
+PRESENTATION_PARAMETERS = ("page", "sort")
+
+
+class AddressSuppressed(Exception):
+    """E-mail to this address bounced or was reported: nothing is sent to it (said only to its verified owner)."""
+
+
+# --- what is followed ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Followed:
+    """A listing to follow: its query string in normal form, a label for people, and what was left out."""
+
+    query: str
+    label: str
+    ignored: tuple[str, ...] = ()  # parameters given but not understood (left out, as the listing does)
+    unknown_terms: tuple[str, ...] = ()  # facets all of whose values name no term (the page is a 404)
+
+    @property
+    def too_long(self) -> bool:
+        return len(self.query) > QUERY_MAX_LENGTH
+
+
+def followed_listing(params: QueryDict) -> Followed:
+    """Read a listing's query string as the listing does (``InitiativeFilter``) and put it in normal form.
+
+    Only what changes the results is kept, each value as the listing understood it (a term's slug or code, the
+    cleaned search, a valid year or status), sorted: ``?theme=b&region=europe&page=2&x=1`` and
+    ``?region=europe&theme=b`` are one subscription. The label is the listing's filter chips ("Europe; Search:
+    “diaspora”"), or "All initiatives".
+    """
+    filterset = InitiativeFilter(params)
+    chips = filterset.active_filters()
+    pairs = sorted({(chip.param, chip.value) for chip in chips})
+    known = set(filterset.filters) | set(PRESENTATION_PARAMETERS)
+    ignored = [name for name in params if name not in known and any(params.getlist(name))]
+    ignored += [name for name in filterset.ignored_parameters if name not in ignored]
+    unknown_terms = tuple(
+        name for name in InitiativeFilter.FACETS if any(params.getlist(name)) and not filterset.selected_terms(name)
+    )
+    return Followed(query=urlencode(pairs), label=_label(chips), ignored=tuple(ignored), unknown_terms=unknown_terms)
+
+
+def _label(chips) -> str:
+    if not chips:
+        return _("All initiatives")
+    label = "; ".join(
+        f"{chip.label}: {chip.text}" if chip.param in ("q", "year_from", "year_to", "status") else chip.text
+        for chip in chips
+    )
+    return label if len(label) <= LABEL_MAX_LENGTH else label[: LABEL_MAX_LENGTH - 1] + "…"
+
+
+# --- who may do what -------------------------------------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    """The address as typed, trimmed, with its domain in lower case (uniqueness ignores case altogether)."""
+    return BaseUserManager.normalize_email(email.strip())
+
+
+def is_suppressed(email: str) -> bool:
+    return SuppressedAddress.objects.filter(email__iexact=email.strip()).exists()
+
+
+def has_verified_email(user) -> bool:
+    """Whether ``user`` is logged in with an address they have proved is theirs (sign-up's verification link)."""
+    if not (user.is_authenticated and user.is_active and user.email):
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.email_verified_at is not None
+
+
+def subscriptions_of(user):
+    """An account's subscriptions: those it made, and those of its verified address made without logging in."""
+    if not user.is_authenticated:
+        return Subscription.objects.none()
+    mine = Subscription.objects.filter(user=user)
+    if has_verified_email(user):
+        mine = mine | Subscription.objects.filter(email__iexact=user.email)
+    return mine.exclude(status=Status.UNSUBSCRIBED).order_by("label", "pk")
+
+
+# --- asking and confirming ------------------------------------------------------------------------------------
+
+
+def request_subscription(*, email: str, followed: Followed, frequency: str) -> None:
+    """Someone (not logged in, or without a verified address) asks that ``email`` follow ``followed``.
+
+    Returns nothing on purpose: the caller must answer the same whatever happened. What happens:
+
+    * a new address/listing pair: a pending subscription, and a confirmation e-mail;
+    * pending, or unsubscribed: a (new) confirmation e-mail; confirming applies ``frequency``;
+    * active or paused: an e-mail to the address saying it already follows this, with the manage link and, when
+      something would change (another frequency, or paused), a link to confirm that change;
+    * a suppressed address: nothing at all.
+    """
+    _check_frequency(frequency)
+    email = normalise_email(email)
+    if is_suppressed(email):
+        return
+    subscription = _pending_or_existing(email=email, followed=followed, frequency=frequency)
+    if subscription.status in (Status.ACTIVE, Status.PAUSED):
+        send_already_subscribed_email(subscription=subscription, frequency=frequency)
+    else:
+        send_confirmation_email(subscription=subscription, frequency=frequency)
+
+
+def _pending_or_existing(*, email: str, followed: Followed, frequency: str) -> Subscription:
+    """The address's subscription to this listing, made (pending) if there is none; a pending one takes the new
+    frequency (it changes nothing until confirmed). Safe against a second request racing this one."""
+    for _attempt in range(2):
+        with transaction.atomic():
+            subscription = (
+                Subscription.objects.select_for_update().filter(email__iexact=email, query=followed.query).first()
+            )
+            if subscription is not None:
+                if subscription.status == Status.PENDING and subscription.frequency != frequency:
+                    subscription.frequency = frequency
+                    subscription.save(update_fields=["frequency"])
+                return subscription
+            try:
+                with transaction.atomic():
+                    return Subscription.objects.create(
+                        email=email, query=followed.query, label=followed.label, frequency=frequency
+                    )
+            except IntegrityError:
+                continue  # made a moment ago by a request running alongside this one: take that one
+    raise RuntimeError("subscription neither found nor created")  # pragma: no cover
+
+
+@transaction.atomic
+def confirm_subscription(*, subscription: Subscription, frequency: str = "") -> bool:
+    """The address's owner followed a confirmation link: the subscription is active, at ``frequency`` if given.
+
+    Confirming again is harmless (True, nothing changes but the frequency). A confirmation is also what makes an
+    unsubscribed or paused subscription active again. Returns whether the subscription was not active before.
+    """
+    if frequency:
+        _check_frequency(frequency)
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    was_active = subscription.status == Status.ACTIVE
+    now = timezone.now()
+    fields = ["frequency"]
+    subscription.frequency = frequency or subscription.frequency
+    if not was_active:
+        subscription.status = Status.ACTIVE
+        subscription.confirmed_at = now
+        subscription.since = now
+        fields += ["status", "confirmed_at", "since"]
+    subscription.save(update_fields=fields)
+    return not was_active
+
+
+@transaction.atomic
+def subscribe_verified(*, user, followed: Followed, frequency: str) -> Subscription:
+    """A logged-in person whose address is verified follows ``followed``: active at once, no confirmation.
+
+    Following the same listing again changes the frequency (and makes a paused or unsubscribed subscription
+    active again) instead of adding a second one. Raises ``AddressSuppressed`` if mail to the address bounces.
+    """
+    _check_frequency(frequency)
+    if not has_verified_email(user):
+        raise ValueError("subscribe_verified needs a logged-in account with a verified address")
+    if is_suppressed(user.email):
+        raise AddressSuppressed(user.email)
+    now = timezone.now()
+    subscription = (
+        Subscription.objects.select_for_update().filter(email__iexact=user.email, query=followed.query).first()
+    )
+    if subscription is None:
+        try:
+            with transaction.atomic():
+                return Subscription.objects.create(
+                    email=normalise_email(user.email),
+                    user=user,
+                    query=followed.query,
+                    label=followed.label,
+                    frequency=frequency,
+                    status=Status.ACTIVE,
+                    confirmed_at=now,
+                    since=now,
+                )
+        except IntegrityError:
+            subscription = Subscription.objects.select_for_update().get(email__iexact=user.email, query=followed.query)
+    subscription.user = user
+    subscription.frequency = frequency
+    fields = ["user", "frequency"]
+    if subscription.status != Status.ACTIVE:
+        subscription.status = Status.ACTIVE
+        subscription.confirmed_at = now
+        subscription.since = now
+        fields += ["status", "confirmed_at", "since"]
+    subscription.save(update_fields=fields)
+    return subscription
+
+
+# --- managing ---------------------------------------------------------------------------------------------------
+
+
+class NotAllowed(Exception):
+    """The change does not apply to the subscription in its present state (the message says why)."""
+
+
+@transaction.atomic
+def change_frequency(*, subscription: Subscription, frequency: str) -> Subscription:
+    _check_frequency(frequency)
+    subscription = _locked(subscription)
+    if subscription.status == Status.UNSUBSCRIBED:
+        raise NotAllowed(_("You are unsubscribed from this alert: subscribe again to choose how often."))
+    if subscription.frequency != frequency:
+        subscription.frequency = frequency
+        subscription.save(update_fields=["frequency"])
+    return subscription
+
+
+@transaction.atomic
+def pause(*, subscription: Subscription) -> Subscription:
+    """Stop alerts for now (nothing published while paused is sent later). Pausing twice is harmless."""
+    subscription = _locked(subscription)
+    if subscription.status not in (Status.ACTIVE, Status.PAUSED):
+        raise NotAllowed(_("Only an active alert can be paused."))
+    if subscription.status == Status.ACTIVE:
+        subscription.status = Status.PAUSED
+        subscription.save(update_fields=["status"])
+    return subscription
+
+
+@transaction.atomic
+def resume(*, subscription: Subscription, frequency: str = "") -> Subscription:
+    """Active again after a pause or an unsubscription (from the manage page, whose link proves the address).
+
+    Alerts start from now. A pending subscription is not resumed: it needs its confirmation.
+    """
+    if frequency:
+        _check_frequency(frequency)
+    subscription = _locked(subscription)
+    if subscription.status == Status.PENDING:
+        raise NotAllowed(_("This alert is waiting for its confirmation: follow the link in the e-mail we sent."))
+    fields = []
+    if frequency and frequency != subscription.frequency:
+        subscription.frequency = frequency
+        fields.append("frequency")
+    if subscription.status != Status.ACTIVE:
+        subscription.status = Status.ACTIVE
+        subscription.since = timezone.now()
+        fields += ["status", "since"]
+    if fields:
+        subscription.save(update_fields=fields)
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(*, subscription: Subscription) -> bool:
+    """No more alerts for this subscription. Idempotent: returns whether anything changed.
+
+    A pending subscription (never confirmed) is deleted rather than kept as unsubscribed.
+    """
+    current = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+    if current is None or current.status == Status.UNSUBSCRIBED:
+        return False
+    if current.status == Status.PENDING:
+        current.delete()
+        return True
+    current.status = Status.UNSUBSCRIBED
+    current.save(update_fields=["status"])
+    return True
+
+
+@transaction.atomic
+def unsubscribe_all(*, email: str) -> int:
+    """No more alerts of any kind to ``email`` (any case). Returns how many subscriptions this stopped."""
+    subscriptions = Subscription.objects.filter(email__iexact=email.strip())
+    deleted, _by_model = subscriptions.filter(status=Status.PENDING).delete()
+    stopped = subscriptions.filter(status__in=[Status.ACTIVE, Status.PAUSED]).update(status=Status.UNSUBSCRIBED)
+    return stopped + deleted
+
+
+def _locked(subscription: Subscription) -> Subscription:
+    return Subscription.objects.select_for_update().get(pk=subscription.pk)
+
+
+def _check_frequency(frequency: str) -> None:
+    if frequency not in Frequency.values:
+        raise ValueError(f"unknown frequency {frequency!r}")
+
+
+# --- e-mail -----------------------------------------------------------------------------------------------------
+
+
+def send_confirmation_email(*, subscription: Subscription, frequency: str) -> bool:
+    """The link that confirms ``subscription`` at ``frequency``; plain text with an HTML alternative."""
+    return _send(
+        subscription,
+        "confirm",
+        confirm_url=tokens.confirm_url(subscription, frequency=frequency),
+        frequency_display=Frequency(frequency).label,
+    )
+
+
+def send_already_subscribed_email(*, subscription: Subscription, frequency: str) -> bool:
+    """To an address that already follows this: how to manage it, and a link to confirm a change if one was asked."""
+    change = frequency != subscription.frequency or subscription.status != Status.ACTIVE
+    return _send(
+        subscription,
+        "confirm_already",
+        confirm_url=tokens.confirm_url(subscription, frequency=frequency) if change else "",
+        frequency_display=Frequency(frequency).label,
+        current_frequency_display=subscription.get_frequency_display(),
+        paused=subscription.status == Status.PAUSED,
+    )
+
+
+def _send(subscription: Subscription, template: str, **context) -> bool:
+    """Send one of the confirmation e-mails. A failure is logged, not raised: the page says the same either way
+    (so that it reveals nothing), and the person can ask again."""
+    context.update(
+        subscription=subscription,
+        label=subscription.label,
+        listing_url=f"{settings.SITE_URL}{listing_path(subscription.query)}",
+        manage_url=tokens.manage_url(subscription),
+        valid_days=tokens.CONFIRMATION_LINK_VALIDITY.days,
+        site_name=settings.SITE_NAME,
+        site_url=settings.SITE_URL,
+    )
+    subject = "".join(render_to_string(f"subscriptions/email/{template}_subject.txt", context).splitlines())
+    message = EmailMultiAlternatives(
+        subject, render_to_string(f"subscriptions/email/{template}.txt", context), None, [subscription.email]
+    )
+    message.attach_alternative(render_to_string(f"subscriptions/email/{template}.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Failed to send the %s e-mail for subscription %s", template, subscription.pk)
+        return False
+    return True
+
+
+def listing_path(query: str) -> str:
+    """The listing that a subscription's query string selects (site-relative)."""
+    path = reverse("initiatives:list")
+    return f"{path}?{query}" if query else path

@@ -1,0 +1,138 @@
+"""Signed links that act on one subscription without a login: confirm it, manage it, unsubscribe from it.
+
+A token signs the subscription's primary key, its address and the link's purpose, under a salt of that purpose, so a
+token made for one purpose is refused for another, and a token names exactly one subscription of exactly one
+address: nothing in a link can be edited to reach someone else's. The address is signed as a keyed digest, not
+written out: links end up in server logs and browser histories, and must not tell whose they are.
+
+* Confirmation links expire (``CONFIRMATION_LINK_VALIDITY``); they also carry the frequency asked for, which
+  confirming applies (a stranger can ask, only the address's owner can make it happen).
+* Manage and unsubscribe links never expire: they are in e-mails people keep, and must still work a year later.
+
+The alert e-mails use ``manage_url``, ``unsubscribe_url`` and ``one_click_unsubscribe_url`` (for the
+``List-Unsubscribe`` header of RFC 8058: a POST to it unsubscribes at once). All three are absolute, under
+``settings.SITE_URL``, which is HTTPS in production.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .models import Subscription
+
+CONFIRMATION_LINK_VALIDITY = timedelta(days=3)
+
+CONFIRM = "confirm"
+MANAGE = "manage"
+UNSUBSCRIBE = "unsubscribe"
+PURPOSES = (CONFIRM, MANAGE, UNSUBSCRIBE)
+
+
+class InvalidToken(Exception):
+    """The token is tampered with, truncated, made for another purpose, or (for confirmation) expired."""
+
+
+@dataclass(frozen=True)
+class TokenData:
+    pk: int
+    email_digest: str
+    frequency: str = ""  # confirmation tokens only: the frequency asked for
+
+    def matches(self, subscription: Subscription) -> bool:
+        return subscription.pk == self.pk and constant_time_compare(email_digest(subscription.email), self.email_digest)
+
+
+def email_digest(email: str) -> str:
+    """A keyed digest of the address (any case): binds a token to it without showing it."""
+    return salted_hmac("subscriptions.tokens.email", email.strip().lower()).hexdigest()[:20]
+
+
+def _salt(purpose: str) -> str:
+    return f"subscriptions.tokens.{purpose}"
+
+
+def _signer(purpose: str) -> signing.Signer:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    if purpose == CONFIRM:
+        return signing.TimestampSigner(salt=_salt(purpose))
+    return signing.Signer(salt=_salt(purpose))
+
+
+def make_token(subscription: Subscription, purpose: str, *, frequency: str = "") -> str:
+    payload = {"s": subscription.pk, "e": email_digest(subscription.email), "p": purpose}
+    if frequency:
+        payload["f"] = frequency
+    return _signer(purpose).sign_object(payload, compress=True)
+
+
+def read_token(token: str, purpose: str) -> TokenData:
+    """What a token of ``purpose`` says, or ``InvalidToken`` (whatever the input: never another exception)."""
+    signer = _signer(purpose)
+    try:
+        if purpose == CONFIRM:
+            payload = signer.unsign_object(token, max_age=CONFIRMATION_LINK_VALIDITY)
+        else:
+            payload = signer.unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeError, OverflowError) as error:
+        raise InvalidToken from error
+    if not isinstance(payload, dict) or payload.get("p") != purpose:
+        raise InvalidToken
+    pk, digest, frequency = payload.get("s"), payload.get("e"), payload.get("f", "")
+    if not isinstance(pk, int) or isinstance(pk, bool) or not isinstance(digest, str) or not isinstance(frequency, str):
+        raise InvalidToken
+    if frequency and frequency not in Subscription.Frequency.values:
+        raise InvalidToken
+    return TokenData(pk=pk, email_digest=digest, frequency=frequency)
+
+
+def subscription_for(token: str, purpose: str) -> Subscription | None:
+    """The subscription a token of ``purpose`` names, or None if it has been deleted since.
+
+    ``InvalidToken`` if the token is bad, or if the subscription with that key has another address: a token only
+    ever reaches the one subscription of the one address it was made for.
+    """
+    data = read_token(token, purpose)
+    subscription = Subscription.objects.filter(pk=data.pk).first()
+    if subscription is not None and not data.matches(subscription):
+        raise InvalidToken
+    return subscription
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirm_url(subscription: Subscription, *, frequency: str) -> str:
+    """Absolute link that confirms ``subscription`` at ``frequency`` (expires after ``CONFIRMATION_LINK_VALIDITY``)."""
+    token = make_token(subscription, CONFIRM, frequency=frequency)
+    return _absolute(reverse("subscriptions:confirm", kwargs={"token": token}))
+
+
+def manage_path(subscription: Subscription) -> str:
+    """The site-relative manage link (for pages; e-mails use ``manage_url``)."""
+    return reverse("subscriptions:manage", kwargs={"token": make_token(subscription, MANAGE)})
+
+
+def manage_url(subscription: Subscription) -> str:
+    """Absolute link to the page where the address's owner changes the frequency, pauses or unsubscribes."""
+    return _absolute(manage_path(subscription))
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    """Absolute link that unsubscribes from this one subscription (a page with a button; a POST acts at once)."""
+    return _absolute(reverse("subscriptions:unsubscribe", kwargs={"token": make_token(subscription, UNSUBSCRIBE)}))
+
+
+def one_click_unsubscribe_url(subscription: Subscription) -> str:
+    """The ``List-Unsubscribe`` URL of RFC 8058: a POST (``List-Unsubscribe=One-Click``) unsubscribes at once.
+
+    The same address as ``unsubscribe_url``: mail clients POST to it without a CSRF token, link scanners that
+    fetch it with GET only get the page with the button. Pair it with ``List-Unsubscribe-Post:
+    List-Unsubscribe=One-Click``; RFC 8058 wants it HTTPS, which it is when ``SITE_URL`` is.
+    """
+    return unsubscribe_url(subscription)
