@@ -28,6 +28,7 @@ class SubscribeForm(forms.Form):
     frequency = _frequency_field()
 
     def __init__(self, *args, one_click: bool = False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if one_click:
             del self.fields["email"]
@@ -40,6 +41,10 @@ class ManageForm(forms.Form):
 
     action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS], widget=forms.HiddenInput)
     frequency = _frequency_field(required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

@@ -48,7 +48,7 @@ class TokenData:
 
 def email_digest(email: str) -> str:
     """A keyed digest of the address (any case): binds a token to it without showing it."""
-    return salted_hmac("subscriptions.tokens.email", email.strip().lower()).hexdigest()[:20]
+    return salted_hmac("subscriptions.tokens.email", email.strip().lower(), algorithm="sha256").hexdigest()[:20]
 
 
 def _salt(purpose: str) -> str:

@@ -231,7 +231,7 @@ def _manage_action(request, subscription, data):
             was_pending = subscription.status == Status.PENDING
             services.unsubscribe(subscription=subscription)
             if was_pending:
-                return render(request, "subscriptions/unsubscribed.html", {"subscription": subscription})
+                return _deleted(request, subscription)
             messages.success(request, _("You are unsubscribed from this alert."))
         else:
             count = services.unsubscribe_all(email=subscription.email)
@@ -245,10 +245,30 @@ def _manage_action(request, subscription, data):
                 % {"count": count},
             )
             if not Subscription.objects.filter(pk=subscription.pk).exists():
-                return render(request, "subscriptions/unsubscribed.html", {"subscription": subscription})
+                return _deleted(request, subscription)
     except services.NotAllowed as refusal:
         messages.error(request, str(refusal))
     return redirect(request.path)
+
+
+def _deleted(request, subscription):
+    """The page after a pending (never confirmed) subscription was cancelled, and so deleted."""
+    return render(
+        request,
+        "subscriptions/unsubscribed.html",
+        {"subscription": subscription, "listing_url": services.listing_path(subscription.query)},
+    )
+
+
+def _links(subscription) -> dict:
+    """The links the unsubscribe pages offer: the listing followed, and the manage page (to subscribe again)."""
+    if subscription is None:
+        return {"subscription": None}
+    return {
+        "subscription": subscription,
+        "listing_url": services.listing_path(subscription.query),
+        "manage_url": tokens.manage_path(subscription),
+    }
 
 
 @csrf_exempt
@@ -268,7 +288,9 @@ def unsubscribe(request, token: str):
     if request.method == "POST":
         if subscription is not None:
             services.unsubscribe(subscription=subscription)
-        return render(request, "subscriptions/unsubscribed.html", {"subscription": subscription, "token": token})
+            if not Subscription.objects.filter(pk=subscription.pk).exists():
+                subscription = None  # a pending one is deleted: nothing left to manage
+        return render(request, "subscriptions/unsubscribed.html", _links(subscription))
     if subscription is None or subscription.status == Status.UNSUBSCRIBED:
-        return render(request, "subscriptions/unsubscribed.html", {"subscription": subscription, "token": token})
-    return render(request, "subscriptions/unsubscribe.html", {"subscription": subscription})
+        return render(request, "subscriptions/unsubscribed.html", _links(subscription))
+    return render(request, "subscriptions/unsubscribe.html", _links(subscription))
