@@ -1,0 +1,449 @@
+"""Which subscriptions an initiative matches, and sending alerts and digests: each initiative once per subscription.
+
+Immediate alerts (``tasks.send_immediate_alerts``, one task per newly published initiative) and digests
+(``manage.py send_digests``) go through the same two steps:
+
+1. **Record what is owed.** The subscriptions concerned are grouped by their query string; each distinct query
+   runs ``InitiativeFilter`` (the one listing definition) once over the candidate initiatives, and the result is
+   fanned out to the subscriptions that follow it, keeping for each only what was published after it started
+   (``confirmed_at``, or ``since`` once digests moved it on). One ``Delivery`` row per (subscription, initiative)
+   is inserted with ``ignore_conflicts``: the unique constraint makes a second insert, by a re-run or a second
+   worker, do nothing.
+2. **Send what is owed and not yet sent**, one e-mail per address (a digest) or per address and initiative (an
+   alert), over one SMTP connection opened once for the run. Each e-mail is its own transaction: its unsent
+   delivery rows are locked (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so a second worker skips the
+   address instead of waiting and then sending it again; SQLite serialises writers), checked again (still active,
+   address not suppressed, initiative still published), the e-mail is sent, ``sent_at`` is set, and the
+   transaction commits.
+
+Exactly once, with one honest edge: rows are only marked sent after the mail server accepted the e-mail, so
+nothing is ever skipped, and a committed mark is never sent again. A process killed (or a database lost) after
+the server accepted an e-mail and before its transaction committed leaves that one e-mail's rows unsent, and the
+next run sends that e-mail again: at most one duplicate e-mail per crash, never a lost one. No design can do
+better with SMTP, which cannot take part in the database's transaction.
+
+Digests: a subscription is *due* when its last digest covered up to at least three quarters of a period ago
+(so cron's jitter never skips a day, and a second run on the same day finds nothing due). A digest run moves
+``since`` of the subscriptions it recorded to ten minutes (``SETTLE``) before its start, in the transaction that
+inserts their deliveries: an initiative whose publication committed just after the run looked is seen by the next
+one (and the unique constraint keeps the overlap from sending anything twice).
+
+In a digest an initiative appears once, in the section of the first of the person's subscriptions that it
+matches (sections follow the subscriptions' labels), with a note naming the others; all its deliveries are then
+marked sent.
+"""
+
+import datetime
+import logging
+import re
+import smtplib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from initiatives.filters import InitiativeFilter
+from initiatives.models import Initiative
+
+from .models import Delivery, Subscription, SuppressedAddress
+from .services import listing_path
+from .tokens import manage_url, one_click_unsubscribe_url, unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+Frequency = Subscription.Frequency
+Status = Subscription.Status
+
+PERIODS = {Frequency.DAILY: datetime.timedelta(days=1), Frequency.WEEKLY: datetime.timedelta(days=7)}
+# A digest is due once three quarters of its period have passed since the last one.
+DUE_AFTER = 0.75
+# How far back of its start a digest run leaves ``since``: a publication committing late is still seen.
+SETTLE = datetime.timedelta(minutes=10)
+INSERT_BATCH_SIZE = 2000
+UPDATE_BATCH_SIZE = 1000
+
+# Refusals that concern one e-mail (a recipient refused, the message rejected): it stays unsent, the run goes on.
+# Anything else the mail server raises (disconnected, unreachable) stops the run; the caller decides what next.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+# --- who is sent anything ---------------------------------------------------------------------------------------
+
+
+def normal_address(email: str) -> str:
+    return email.strip().lower()
+
+
+def _suppressed(email_ref) -> QuerySet:
+    return SuppressedAddress.objects.annotate(address=Lower("email")).filter(address=Lower(email_ref))
+
+
+def receiving(frequency: str) -> QuerySet:
+    """Active subscriptions at ``frequency`` whose address is not suppressed: the only ones ever sent anything."""
+    return Subscription.objects.filter(status=Status.ACTIVE, frequency=frequency).exclude(
+        Exists(_suppressed(OuterRef("email")))
+    )
+
+
+def owed(frequency: str) -> QuerySet:
+    """Deliveries still to send: unsent, to a receiving subscription at ``frequency``, of a published initiative."""
+    return Delivery.objects.filter(
+        sent_at__isnull=True,
+        subscription__status=Status.ACTIVE,
+        subscription__frequency=frequency,
+        initiative__status=Initiative.Status.PUBLISHED,
+    ).exclude(Exists(_suppressed(OuterRef("subscription__email"))))
+
+
+def suppress(*, email: str, reason: str = "", dry_run: bool = False) -> tuple[SuppressedAddress, bool]:
+    """Stop sending anything to ``email`` (it bounces, or complained). Returns the record and whether it is new."""
+    existing = SuppressedAddress.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None:
+        return existing, False
+    record = SuppressedAddress(email=email.strip(), reason=reason[:200])
+    record.full_clean()
+    if not dry_run:
+        record.save()
+    return record, True
+
+
+# --- matching ----------------------------------------------------------------------------------------------------
+
+
+def starts(subscription: Subscription) -> datetime.datetime:
+    """The moment from which what is published concerns ``subscription``."""
+    moments = [moment for moment in (subscription.confirmed_at, subscription.since) if moment is not None]
+    return max(moments)
+
+
+def matching(subscriptions: Iterable[Subscription], candidates: dict[int, datetime.datetime]) -> dict[int, list[int]]:
+    """For each subscription (by pk), the candidate initiatives its listing shows that were published after it started.
+
+    ``candidates`` maps initiative pks to their ``published_at``. Each distinct query runs ``InitiativeFilter`` once
+    over the candidates, whatever the number of subscriptions following it.
+    """
+    if not candidates:
+        return {}
+    by_query: dict[str, list[Subscription]] = defaultdict(list)
+    for subscription in subscriptions:
+        by_query[subscription.query].append(subscription)
+    base = Initiative.objects.published().filter(pk__in=list(candidates))
+    matches: dict[int, list[int]] = {}
+    for query, followers in by_query.items():
+        shown = InitiativeFilter(QueryDict(query), queryset=base).qs.order_by().values_list("pk", flat=True)
+        shown = sorted(shown)
+        if not shown:
+            continue
+        for subscription in followers:
+            start = starts(subscription)
+            mine = [pk for pk in shown if candidates[pk] >= start]
+            if mine:
+                matches[subscription.pk] = mine
+    return matches
+
+
+def _insert(matches: dict[int, list[int]]) -> int:
+    """Insert the delivery rows, in one order for every worker (so that two never deadlock on them)."""
+    rows = [
+        Delivery(subscription_id=subscription_id, initiative_id=initiative_id)
+        for subscription_id, initiative_ids in sorted(matches.items())
+        for initiative_id in initiative_ids
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH_SIZE)
+    return len(rows)
+
+
+@dataclass
+class Recorded:
+    subscriptions: int = 0  # due (digests) or following (alerts)
+    candidates: int = 0  # initiatives looked at
+    queries: int = 0  # distinct queries run
+    matches: int = 0  # (subscription, initiative) pairs, including those recorded before
+    matched: set[int] = field(default_factory=set)  # the subscriptions with at least one match
+
+
+def record_alert(*, initiative: Initiative) -> Recorded:
+    """Record the deliveries of a newly published initiative to the immediate subscriptions it matches."""
+    if not initiative.is_published() or initiative.published_at is None:
+        return Recorded()
+    following = list(receiving(Frequency.IMMEDIATE).only("pk", "query", "confirmed_at", "since"))
+    matches = matching(following, {initiative.pk: initiative.published_at})
+    with transaction.atomic():
+        count = _insert(matches)
+    return Recorded(len(following), 1, len({s.query for s in following}), count, set(matches))
+
+
+def due(frequency: str, *, now: datetime.datetime) -> QuerySet:
+    """Receiving subscriptions at ``frequency`` whose last digest is at least ``DUE_AFTER`` of a period old."""
+    before = now - PERIODS[frequency] * DUE_AFTER
+    return receiving(frequency).filter(Q(since__lte=before) | Q(since__isnull=True, confirmed_at__lte=before))
+
+
+def record_digest(*, frequency: str, now: datetime.datetime | None = None, dry_run: bool = False) -> Recorded:
+    """Record the deliveries of a digest run and move the due subscriptions' ``since`` on, in one transaction.
+
+    The due subscriptions are locked in primary-key order first, so that a second run waits for this one and then
+    finds them no longer due (rather than both doing the matching, or deadlocking).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        subscriptions = list(
+            due(frequency, now=now)
+            .select_for_update(of=("self",))
+            .order_by("pk")
+            .only("pk", "query", "confirmed_at", "since")
+        )
+        if not subscriptions:
+            return Recorded()
+        oldest = min(starts(subscription) for subscription in subscriptions)
+        candidates = dict(
+            Initiative.objects.published()
+            .filter(published_at__gte=oldest, published_at__lte=now)
+            .values_list("pk", "published_at")
+        )
+        matches = matching(subscriptions, candidates)
+        recorded = Recorded(
+            len(subscriptions),
+            len(candidates),
+            len({s.query for s in subscriptions}),
+            sum(len(ids) for ids in matches.values()),
+            set(matches),
+        )
+        if dry_run:
+            return recorded
+        _insert(matches)
+        moved_to = now - SETTLE
+        pks = [subscription.pk for subscription in subscriptions]
+        for start in range(0, len(pks), UPDATE_BATCH_SIZE):
+            Subscription.objects.filter(pk__in=pks[start : start + UPDATE_BATCH_SIZE]).filter(
+                Q(since__isnull=True) | Q(since__lt=moved_to)
+            ).update(since=moved_to)
+    return recorded
+
+
+# --- e-mails -----------------------------------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _tidy(text: str) -> str:
+    """Plain text rendered from templates, without the runs of blank lines that template tags leave."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def listing_url(subscription: Subscription) -> str:
+    return _absolute(listing_path(subscription.query))
+
+
+@dataclass
+class Entry:
+    """An initiative in an e-mail, rendered once per run, and the other subscriptions of the address it matches."""
+
+    initiative: Initiative
+    text: str
+    html: str
+    also: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    subscription: Subscription
+    entries: list[Entry]
+    listing_url: str
+    unsubscribe_url: str
+
+
+class Composer:
+    """Builds the e-mails of one run; each initiative's part is rendered once, whatever the number of recipients."""
+
+    def __init__(self, initiatives: dict[int, Initiative]):
+        self.initiatives = initiatives
+        self._parts: dict[int, tuple[str, str]] = {}
+        self.base_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+
+    def entry(self, initiative_id: int) -> Entry:
+        if initiative_id not in self._parts:
+            initiative = self.initiatives[initiative_id]
+            context = {**self.base_context, "initiative": initiative, "url": _absolute(initiative.get_absolute_url())}
+            self._parts[initiative_id] = (
+                render_to_string("subscriptions/email/alert_initiative.txt", context).strip(),
+                render_to_string("subscriptions/email/alert_initiative.html", context),
+            )
+        text, html = self._parts[initiative_id]
+        return Entry(self.initiatives[initiative_id], text, html)
+
+    def _message(self, *, template: str, to: str, context: dict, unsubscribe_from: Subscription):
+        context = {**self.base_context, **context}
+        subject = " ".join(render_to_string(f"subscriptions/email/{template}_subject.txt", context).split())
+        context["subject"] = subject
+        body = _tidy(render_to_string(f"subscriptions/email/{template}.txt", context))
+        html = render_to_string(f"subscriptions/email/{template}.html", context)
+        email = EmailMultiAlternatives(
+            subject=subject,
+            body=body,
+            to=[to],
+            headers={
+                # RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to the URL, and it is done.
+                "List-Unsubscribe": f"<{one_click_unsubscribe_url(unsubscribe_from)}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        email.attach_alternative(html, "text/html")
+        return email
+
+    def alert(self, *, subscriptions: list[Subscription], initiative_id: int) -> EmailMultiAlternatives:
+        """One newly published initiative, to one address, naming the subscriptions of that address it matches."""
+        first = subscriptions[0]
+        context = {
+            "entry": self.entry(initiative_id),
+            "initiative": self.initiatives[initiative_id],
+            "followed": [self._section(subscription, []) for subscription in subscriptions],
+            "manage_url": manage_url(first),
+        }
+        return self._message(template="alert", to=first.email, context=context, unsubscribe_from=first)
+
+    def digest(self, *, frequency: str, owed: dict[int, list[int]], subscriptions: dict[int, Subscription]):
+        """Everything owed to one address: a section per subscription, each initiative once (see the module doc)."""
+        ordered = sorted(owed, key=lambda pk: (subscriptions[pk].label.casefold(), pk))
+        newest_first = {pk: self.initiatives[pk].published_at for ids in owed.values() for pk in ids}
+        placed: dict[int, Entry] = {}
+        sections = []
+        for subscription_id in ordered:
+            subscription = subscriptions[subscription_id]
+            entries = []
+            for initiative_id in sorted(owed[subscription_id], key=lambda pk: (newest_first[pk], pk), reverse=True):
+                if initiative_id in placed:
+                    placed[initiative_id].also.append(subscription.label)
+                else:
+                    placed[initiative_id] = entry = self.entry(initiative_id)
+                    entries.append(entry)
+            sections.append(self._section(subscription, entries))
+        first = subscriptions[ordered[0]]
+        context = {
+            "frequency": frequency,
+            "sections": [section for section in sections if section.entries],
+            "followed": sections,
+            "count": len(placed),
+            "manage_url": manage_url(first),
+        }
+        return self._message(template="digest", to=first.email, context=context, unsubscribe_from=first)
+
+    @staticmethod
+    def _section(subscription: Subscription, entries: list[Entry]) -> Section:
+        return Section(subscription, entries, listing_url(subscription), unsubscribe_url(subscription))
+
+
+# --- sending -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sent:
+    emails: int = 0
+    deliveries: int = 0
+    failed: list[str] = field(default_factory=list)  # addresses whose e-mail the server refused (left unsent)
+    planned: int = 0  # e-mails this run set out to send
+
+
+class Mailer:
+    """One connection to the mail server for a whole run, opened when the first e-mail is ready."""
+
+    def __init__(self):
+        self.backend = None
+
+    def send(self, message: EmailMultiAlternatives) -> None:
+        if self.backend is None:
+            self.backend = mail.mailers.default
+            self.backend.open()
+        self.backend.send_messages([message])
+
+    def close(self) -> None:
+        if self.backend is not None:
+            try:
+                self.backend.close()
+            except (smtplib.SMTPException, OSError) as error:  # the e-mails are sent; a failed QUIT changes nothing
+                logger.warning("Closing the connection to the mail server failed: %s", error)
+            self.backend = None
+
+
+def send_owed(*, frequency: str, progress: ProgressCallback | None = None, sent: Sent | None = None) -> Sent:
+    """Send every owed delivery at ``frequency``: one e-mail per address (digests) or per address and initiative.
+
+    A refused e-mail (``MESSAGE_ERRORS``) is logged and left unsent; any other mail-server error stops the run
+    and propagates, what was sent before it staying sent (and counted in ``sent``, when the caller passes one).
+    """
+    plan = list(owed(frequency).values_list("pk", "subscription_id", "initiative_id", "subscription__email"))
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for delivery_id, _subscription_id, initiative_id, email in plan:
+        key = (normal_address(email),) if frequency in PERIODS else (normal_address(email), initiative_id)
+        groups[key].append(delivery_id)
+    sent = sent if sent is not None else Sent()
+    sent.planned = len(groups)
+    if not groups:
+        return sent
+    subscriptions = Subscription.objects.in_bulk({row[1] for row in plan})
+    initiatives = Initiative.objects.in_bulk({row[2] for row in plan})
+    composer = Composer(initiatives)
+    mailer = Mailer()
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for done, (key, delivery_ids) in enumerate(sorted(groups.items()), start=1):
+                try:
+                    _send_one(frequency, delivery_ids, composer, subscriptions, mailer, sent)
+                except MESSAGE_ERRORS as error:
+                    logger.warning("The mail server refused the %s e-mail to %s: %s", frequency, key[0], error)
+                    sent.failed.append(key[0])
+                if progress:
+                    progress(done, len(groups))
+    finally:
+        mailer.close()
+    return sent
+
+
+@transaction.atomic
+def _send_one(frequency: str, delivery_ids: list[int], composer, subscriptions: dict, mailer: Mailer, sent: Sent):
+    """Lock what is still owed of one e-mail, send it, mark it sent: one transaction (see the module doc)."""
+    locked = list(
+        owed(frequency)
+        .filter(pk__in=delivery_ids)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", "subscription_id", "initiative_id")
+    )
+    if not locked:  # sent meanwhile, or being sent by another worker, or no longer owed
+        return
+    mailer.send(_compose(composer, frequency, locked, subscriptions))
+    Delivery.objects.filter(pk__in=[row[0] for row in locked]).update(sent_at=timezone.now())
+    sent.emails += 1
+    sent.deliveries += len(locked)
+
+
+def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> EmailMultiAlternatives:
+    if frequency in PERIODS:
+        owed_to: dict[int, list[int]] = defaultdict(list)
+        for _pk, subscription_id, initiative_id in locked:
+            owed_to[subscription_id].append(initiative_id)
+        return composer.digest(frequency=frequency, owed=owed_to, subscriptions=subscriptions)
+    following = sorted({subscriptions[row[1]] for row in locked}, key=lambda s: (s.label.casefold(), s.pk))
+    return composer.alert(subscriptions=following, initiative_id=locked[0][2])
+
+
+def send_immediate(*, initiative_id: int, sent: Sent | None = None) -> Sent:
+    """Record and send the alerts of a newly published initiative (and any immediate alert still owed)."""
+    initiative = Initiative.objects.published().filter(pk=initiative_id).first()
+    if initiative is None:
+        logger.info("No alerts for initiative %s: it is not published (any more)", initiative_id)
+    else:
+        record_alert(initiative=initiative)
+    return send_owed(frequency=Frequency.IMMEDIATE, sent=sent)
