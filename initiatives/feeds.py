@@ -1,62 +1,199 @@
-"""RSS feeds of the listing and of every term page (the subscriptions issue adds Atom and e-mail)."""
+"""RSS 2.0 and Atom 1.0 feeds of the listing (with any of its query strings) and of every term page.
+
+Rows come from the listing's one definition (``InitiativeFilter`` over ``Initiative.objects.published()``), so
+a feed shows what the same query string shows on the page, newest first.
+
+Caching: a feed only changes when the collection does, and ``counts.collection_version()`` changes whenever it
+does (every publish, unpublish, archive, delete or re-filing). The rendered body is cached under that version
+and the feed's absolute URL, so a repeated request makes no query; the ETag is derived from the same parts and
+Last-Modified is when this process first saw the version, so readers polling an unchanged feed get a 304.
+
+Browsers show a feed served as ``application/rss+xml`` or ``application/atom+xml`` as plain text; they apply the
+feed's XSL stylesheet (``static/feeds/feed.xsl``) only to XML served as ``application/xml``. A request that
+prefers ``text/html`` (a browser) therefore gets the same body as ``application/xml``; feed readers get the feed
+types.
+"""
+
+import datetime
+import hashlib
+import re
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape, linebreaks
+from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
+from . import counts
 from .filters import InitiativeFilter
 from .models import Initiative
 
 FEED_ITEMS = 50
+STYLESHEET = "feeds/feed.xsl"
+BROWSER_CONTENT_TYPE = "application/xml; charset=utf-8"
+MODIFIED_KEY = "initiatives:feeds:modified"
+
+# Characters XML 1.0 cannot carry (the feed generator refuses them): never let one stored by accident break a feed.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value) -> str:
+    return _NOT_XML.sub("", str(value))
+
+
+class _LatestPostDateMixin:
+    """An empty feed is dated when the collection last changed, not "now" (which would change on every render)."""
+
+    def latest_post_date(self):
+        if not any(item.get("updateddate") or item.get("pubdate") for item in self.items):
+            return self.feed["empty_updated"]
+        return super().latest_post_date()
+
+
+class RssFeed(_LatestPostDateMixin, Rss201rev2Feed):
+    """RSS 2.0 with the portal's XSL stylesheet (Django writes the processing instruction for RSS)."""
+
+
+class AtomFeed(_LatestPostDateMixin, Atom1Feed):
+    """Atom 1.0 with the portal's XSL stylesheet (Django's Atom1Feed writes no stylesheet instruction)."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        # A stylesheet instruction must come before the root element.
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
+@dataclass
+class FeedSource:
+    """What one request's feed is built from (never kept on the shared Feed instance: requests run in threads)."""
+
+    request: object
+    term: object | None
+    filterset: InitiativeFilter
+    modified: datetime.datetime | None = None  # when the collection last changed (dates an empty feed)
 
 
 class InitiativeFeed(Feed):
-    """The initiatives of a listing (with its query string) or of a term, newest first."""
+    """The initiatives of a listing (with its query string) or of a term, newest first, as RSS 2.0."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     model = None  # set for term feeds
     facet = None
     lookup = "slug"
 
+    def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        version = counts.collection_version()
+        modified = collection_modified(version)
+        url = request.build_absolute_uri()
+        digest = hashlib.blake2b(f"{version}\n{self.feed_type.__name__}\n{url}".encode(), digest_size=16).hexdigest()
+        key = f"initiatives:feed:{digest}"
+        body = cache.get(key)
+        if body is None:
+            # Rendered before any 304 is considered, so that an unknown term is a 404 whatever the request says.
+            body = self.render(request, modified=modified, **kwargs)
+            cache.set(key, body, timeout=settings.COUNTS_CACHE_SECONDS)
+
+        browser = request.get_preferred_type([self.feed_type.content_type.split(";")[0], "text/html"]) == "text/html"
+        etag = f'W/"{digest}-{"xml" if browser else "feed"}"'
+        response = get_conditional_response(request, etag=etag, last_modified=modified)
+        if response is None:
+            response = HttpResponse(body, content_type=BROWSER_CONTENT_TYPE if browser else self.feed_type.content_type)
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(modified)
+        patch_vary_headers(response, ["Accept"])
+        # Shared caches ask again every time (the answer is a cheap 304 while nothing was published).
+        patch_cache_control(response, no_cache=True)
+        return response
+
+    def render(self, request, *, modified: int, **kwargs) -> bytes:
+        source = self.get_object(request, **kwargs)
+        source.modified = datetime.datetime.fromtimestamp(modified, tz=datetime.UTC)
+        return self.get_feed(source, request).writeString("utf-8").encode()
+
     def get_object(self, request, **kwargs):
-        self.request = request
-        if self.model is None:
-            return None
-        return get_object_or_404(self.model, **{self.lookup: kwargs[self.lookup].lower()})
-
-    def title(self, obj):
-        name = settings.SITE_NAME
-        return f"{obj} – {name}" if obj is not None else _("Initiatives – %(site)s") % {"site": name}
-
-    def link(self, obj):
-        if obj is None:
-            return reverse("initiatives:list")
-        return reverse(f"initiatives:{self.facet}", kwargs={self.lookup: getattr(obj, self.lookup)})
-
-    def description(self, obj):
-        if obj is not None:
-            return _("Initiatives filed under %(term)s.") % {"term": obj}
-        return _("Newly published initiatives on migration governance.")
-
-    def items(self, obj):
+        term = None
         queryset = Initiative.objects.published()
-        if obj is not None:
-            queryset = InitiativeFilter.restrict(queryset, self.facet, [obj.pk])
-        data = self.request.GET.copy()
+        if self.model is not None:
+            term = get_object_or_404(self.model, **{self.lookup: kwargs[self.lookup].lower()})
+            queryset = InitiativeFilter.restrict(queryset, self.facet, [term.pk])
+        data = request.GET.copy()
         data["sort"] = "newest"
         filterset = InitiativeFilter(data, queryset=queryset, fixed_facet=self.facet)
-        return filterset.qs.for_listing().prefetch_related("themes", "regions")[:FEED_ITEMS]
+        return FeedSource(request=request, term=term, filterset=filterset)
+
+    # --- the feed ----------------------------------------------------------------------------
+
+    def title(self, source):
+        name = str(source.term) if source.term is not None else str(_("Initiatives"))
+        filters = ", ".join(str(chip.text) for chip in source.filterset.active_filters())
+        if filters:
+            name = f"{name} ({filters})"
+        return xml_text(f"{name} – {settings.SITE_NAME}")
+
+    def link(self, source):
+        """The page that shows the same initiatives, with the same filters."""
+        if source.term is None:
+            url = reverse("initiatives:list")
+        else:
+            url = reverse(f"initiatives:{self.facet}", kwargs={self.lookup: getattr(source.term, self.lookup)})
+        query = followed_query(source.request)
+        return f"{url}?{query}" if query else url
+
+    def feed_url(self, source):
+        return source.request.get_full_path()
+
+    def feed_guid(self, source):
+        # The feed's canonical address on the public site, whatever host or parameter order it was asked with.
+        query = followed_query(source.request)
+        return f"{settings.SITE_URL}{source.request.path}" + (f"?{query}" if query else "")
+
+    def description(self, source):
+        if source.term is not None:
+            return xml_text(_("Initiatives filed under %(term)s.") % {"term": source.term})
+        return _("Newly published initiatives on migration governance.")
+
+    def author_name(self, source):
+        # Atom needs an author for the feed when some entries have none.
+        return settings.SITE_NAME
+
+    def author_link(self, source):
+        return f"{settings.SITE_URL}/"
+
+    def stylesheets(self, source):
+        return [Stylesheet(static(STYLESHEET), mimetype="text/xsl")]
+
+    def feed_extra_kwargs(self, source):
+        return {"empty_updated": source.modified}
+
+    def items(self, source):
+        return source.filterset.qs.for_listing().prefetch_related("themes", "regions")[:FEED_ITEMS]
+
+    # --- its items ---------------------------------------------------------------------------
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
         # Feed readers read the description as HTML: the plain-text summary is escaped first.
-        return linebreaks(escape(item.summary))
+        return xml_text(linebreaks(escape(item.summary)))
 
     def item_guid(self, item):
         # Stable whatever is edited later: the primary key never changes.
@@ -68,22 +205,22 @@ class InitiativeFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return max(item.updated_at, item.published_at)
 
     def item_author_name(self, item):
-        return item.submitter_display or None
+        return xml_text(item.submitter_display) or None
 
     def item_categories(self, item):
-        return [str(t) for t in item.themes.all()] + [str(r) for r in item.regions.all()]
+        return [xml_text(term) for term in [*item.themes.all(), *item.regions.all()]]
 
 
 class AtomInitiativeFeed(InitiativeFeed):
     """The same items as Atom 1.0."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
-    def subtitle(self, obj):
-        return self.description(obj)
+    def subtitle(self, source):
+        return self.description(source)
 
 
 def term_feed(*, model, facet: str, lookup: str, atom: bool = False) -> InitiativeFeed:
@@ -91,3 +228,28 @@ def term_feed(*, model, facet: str, lookup: str, atom: bool = False) -> Initiati
     base = AtomInitiativeFeed if atom else InitiativeFeed
     name = f"{model.__name__}{'Atom' if atom else ''}Feed"
     return type(name, (base,), {"model": model, "facet": facet, "lookup": lookup})()
+
+
+def followed_query(request) -> str:
+    """The request's filters in the listing's normal form (no page or sort, sorted), as its pages link to feeds."""
+    params = request.GET
+    pairs = sorted(
+        (key, value) for key in params if key not in ("page", "sort") for value in params.getlist(key) if value
+    )
+    return urlencode(pairs)
+
+
+def collection_modified(version: str) -> int:
+    """When the collection last changed as far as the feeds can tell, in whole seconds (for Last-Modified).
+
+    That is when a feed request first saw ``version``; each new version gets a later second than the one before,
+    so that an If-Modified-Since from before a change never matches after it.
+    """
+    seen = cache.get(MODIFIED_KEY)
+    if seen is not None and seen[0] == version:
+        return seen[1]
+    moment = int(time.time())
+    if seen is not None:
+        moment = max(moment, seen[1] + 1)
+    cache.set(MODIFIED_KEY, (version, moment), timeout=None)
+    return moment

@@ -152,6 +152,9 @@ STORAGES = {
         )
     },
 }
+# whitenoise knows no type for .xsl (it would send application/octet-stream); browsers expect text/xsl for the
+# stylesheet that shows feeds as pages (static/feeds/feed.xsl).
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 
 # The cache holds facet and term counts (invalidated whenever the collection changes). "locmem" is
 # per process; with several server processes use "database" (run `manage.py createcachetable`), so

@@ -39,7 +39,14 @@ class ManageForm(forms.Form):
 
     ACTIONS = ("frequency", "pause", "resume", "unsubscribe", "unsubscribe-all")
 
-    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS], widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[(action, action) for action in ACTIONS],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose what to do with this alert."),
+            "invalid_choice": _("Choose what to do with this alert."),
+        },
+    )
     frequency = _frequency_field(required=False)
 
     def __init__(self, *args, **kwargs):

@@ -184,7 +184,7 @@ def manage(request, token: str):
         return _invalid_link(request, kind="manage")
     if subscription is None:
         return render(request, "subscriptions/unsubscribed.html", {"gone": True}, status=404)
-    form = ManageForm(request.POST or None, initial={"frequency": subscription.frequency})
+    form = ManageForm(request.POST if request.method == "POST" else None, initial={"frequency": subscription.frequency})
     if request.method == "POST":
         if form.is_valid():
             return _manage_action(request, subscription, form.cleaned_data)
