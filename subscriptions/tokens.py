@@ -43,12 +43,19 @@ class TokenData:
     frequency: str = ""  # confirmation tokens only: the frequency asked for
 
     def matches(self, subscription: Subscription) -> bool:
-        return subscription.pk == self.pk and constant_time_compare(email_digest(subscription.email), self.email_digest)
+        """Whether this token was made for ``subscription`` (its key, and its address under any accepted secret)."""
+        if subscription.pk != self.pk:
+            return False
+        secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return any(
+            constant_time_compare(email_digest(subscription.email, secret), self.email_digest) for secret in secrets
+        )
 
 
-def email_digest(email: str) -> str:
+def email_digest(email: str, secret: str | None = None) -> str:
     """A keyed digest of the address (any case): binds a token to it without showing it."""
-    return salted_hmac("subscriptions.tokens.email", email.strip().lower(), algorithm="sha256").hexdigest()[:20]
+    digest = salted_hmac("subscriptions.tokens.email", email.strip().lower(), secret=secret, algorithm="sha256")
+    return digest.hexdigest()[:20]
 
 
 def _salt(purpose: str) -> str:

@@ -2,12 +2,13 @@
 people with a verified address; the same answer whatever the address; rate limits; bad input."""
 
 import re
+import threading
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
@@ -481,3 +482,33 @@ def test_the_confirmation_e_mail_has_no_link_but_its_own_and_the_listing(client,
     links = re.findall(r"https?://\S+", body)
     assert {urlsplit(link).path.split("/")[:2][-1] for link in links} == {"subscriptions", "initiatives", ""}
     assert "/subscriptions/manage/" not in body and "/subscriptions/unsubscribe/" not in body
+
+
+# --- at the same moment ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_make_one_subscription(on_postgresql, mailoutbox):
+    """Two requests for the same address and listing, on two connections at the same instant (PostgreSQL; SQLite
+    serialises writers): one subscription, each request answered and its confirmation sent."""
+    followed = services.Followed(query="", label="All initiatives")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def request(email):
+        try:
+            barrier.wait()
+            services.request_subscription(email=email, followed=followed, frequency="daily")
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request, args=(email,)) for email in (ADDRESS, ADDRESS.upper())]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert Subscription.objects.count() == 1
+    assert len(mailoutbox) == 2

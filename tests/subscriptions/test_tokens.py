@@ -181,3 +181,11 @@ def test_an_expired_confirmation_link_says_so_and_changes_nothing(client, db):
         assert "may have expired" in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == Status.PENDING and pending.confirmed_at is None
+
+
+def test_links_survive_a_key_rotation_with_fallbacks(subscription, settings):
+    token = tokens.make_token(subscription, tokens.UNSUBSCRIBE)
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "the-new-key-" + "y" * 50
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert tokens.subscription_for(token, tokens.UNSUBSCRIBE) == subscription
