@@ -6,7 +6,9 @@ a feed shows what the same query string shows on the page, newest first.
 Caching: a feed only changes when the collection does, and ``counts.collection_version()`` changes whenever it
 does (every publish, unpublish, archive, delete or re-filing). The rendered body is cached under that version
 and the feed's absolute URL, so a repeated request makes no query; the ETag is derived from the same parts and
-Last-Modified is when this process first saw the version, so readers polling an unchanged feed get a 304.
+Last-Modified is when a feed request first saw the version, so readers polling an unchanged feed get a 304.
+Nothing of one request is kept on the Feed instance, which every request (and thread) shares: ``get_object``
+returns a ``FeedSource`` that the other methods read.
 
 Browsers show a feed served as ``application/rss+xml`` or ``application/atom+xml`` as plain text; they apply the
 feed's XSL stylesheet (``static/feeds/feed.xsl``) only to XML served as ``application/xml``. A request that
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
@@ -36,12 +39,13 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from . import counts
 from .filters import InitiativeFilter
-from .models import Initiative
+from .models import Initiative, Region, Theme
 
 FEED_ITEMS = 50
 STYLESHEET = "feeds/feed.xsl"
 BROWSER_CONTENT_TYPE = "application/xml; charset=utf-8"
 MODIFIED_KEY = "initiatives:feeds:modified"
+ITEM_FIELDS = ("title", "slug", "summary", "published_at", "updated_at", "submitter_honorific", "submitter_name")
 
 # Characters XML 1.0 cannot carry (the feed generator refuses them): never let one stored by accident break a feed.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -184,7 +188,11 @@ class InitiativeFeed(Feed):
         return {"empty_updated": source.modified}
 
     def items(self, source):
-        return source.filterset.qs.for_listing().prefetch_related("themes", "regions")[:FEED_ITEMS]
+        # Only what an item shows: no description or search vector (the widest columns), no category.
+        return source.filterset.qs.only(*ITEM_FIELDS).prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.only("name", "number"), to_attr="feed_themes"),
+            Prefetch("regions", queryset=Region.objects.only("name"), to_attr="feed_regions"),
+        )[:FEED_ITEMS]
 
     # --- its items ---------------------------------------------------------------------------
 
@@ -211,7 +219,7 @@ class InitiativeFeed(Feed):
         return xml_text(item.submitter_display) or None
 
     def item_categories(self, item):
-        return [xml_text(term) for term in [*item.themes.all(), *item.regions.all()]]
+        return [xml_text(term) for term in [*item.feed_themes, *item.feed_regions]]
 
 
 class AtomInitiativeFeed(InitiativeFeed):
