@@ -11,10 +11,12 @@ Immediate alerts (``tasks.send_immediate_alerts``, one task per newly published 
    worker, do nothing.
 2. **Send what is owed and not yet sent**, one e-mail per address (a digest) or per address and initiative (an
    alert), over one SMTP connection opened once for the run. Each e-mail is its own transaction: its unsent
-   delivery rows are locked (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so a second worker skips the
-   address instead of waiting and then sending it again; SQLite serialises writers), checked again (still active,
-   address not suppressed, initiative still published), the e-mail is sent, ``sent_at`` is set, and the
-   transaction commits.
+   delivery rows are locked (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so a second worker passes over
+   an address another one is sending to; SQLite serialises writers), checked again (still active, address not
+   suppressed, initiative still published: a row marked sent by another worker meanwhile is no longer there),
+   the e-mail is sent, ``sent_at`` is set, and the transaction commits. A worker that finds only some of an
+   e-mail's rows free sends nothing then, and comes back to that e-mail at the end of its run, waiting for the
+   other worker's lock: an address never gets its e-mail in two halves from two workers.
 
 Exactly once, with one honest edge: rows are only marked sent after the mail server accepted the e-mail, so
 nothing is ever skipped, and a committed mark is never sent again. A process killed (or a database lost) after
@@ -397,36 +399,46 @@ def send_owed(*, frequency: str, progress: ProgressCallback | None = None, sent:
     initiatives = Initiative.objects.in_bulk({row[2] for row in plan})
     composer = Composer(initiatives)
     mailer = Mailer()
+    busy = []
     try:
         with translation.override(settings.LANGUAGE_CODE):
             for done, (key, delivery_ids) in enumerate(sorted(groups.items()), start=1):
-                try:
-                    _send_one(frequency, delivery_ids, composer, subscriptions, mailer, sent)
-                except MESSAGE_ERRORS as error:
-                    logger.warning("The mail server refused the %s e-mail to %s: %s", frequency, key[0], error)
-                    sent.failed.append(key[0])
+                if not _send_one(frequency, key, delivery_ids, composer, subscriptions, mailer, sent, wait=False):
+                    busy.append((key, delivery_ids))
                 if progress:
                     progress(done, len(groups))
+            for key, delivery_ids in busy:  # part of them was in another worker's hands: wait for it, send the rest
+                _send_one(frequency, key, delivery_ids, composer, subscriptions, mailer, sent, wait=True)
     finally:
         mailer.close()
     return sent
 
 
-@transaction.atomic
-def _send_one(frequency: str, delivery_ids: list[int], composer, subscriptions: dict, mailer: Mailer, sent: Sent):
-    """Lock what is still owed of one e-mail, send it, mark it sent: one transaction (see the module doc)."""
-    locked = list(
-        owed(frequency)
-        .filter(pk__in=delivery_ids)
-        .select_for_update(skip_locked=True, of=("self",))
-        .values_list("pk", "subscription_id", "initiative_id")
-    )
-    if not locked:  # sent meanwhile, or being sent by another worker, or no longer owed
-        return
-    mailer.send(_compose(composer, frequency, locked, subscriptions))
-    Delivery.objects.filter(pk__in=[row[0] for row in locked]).update(sent_at=timezone.now())
+def _send_one(frequency, key, delivery_ids, composer, subscriptions, mailer, sent: Sent, *, wait: bool) -> bool:
+    """Send one e-mail: lock what is still owed of it, send it, mark it sent, in one transaction (see the module doc).
+
+    Without ``wait``, rows another worker has locked are skipped; if that leaves only part of the e-mail, nothing is
+    sent and False is returned (the caller comes back to it with ``wait``, which waits for the other worker, then
+    sends whatever it left), so that an address never gets its e-mail in two halves from two workers.
+    """
+    try:
+        with transaction.atomic():
+            owed_here = owed(frequency).filter(pk__in=delivery_ids).order_by("pk")
+            lock = owed_here.select_for_update(of=("self",), **({} if wait else {"skip_locked": True}))
+            locked = list(lock.values_list("pk", "subscription_id", "initiative_id"))
+            if not locked:  # sent meanwhile, being sent by another worker, or no longer owed
+                return True
+            if not wait and len(locked) < owed_here.count():
+                return False
+            mailer.send(_compose(composer, frequency, locked, subscriptions))
+            Delivery.objects.filter(pk__in=[row[0] for row in locked]).update(sent_at=timezone.now())
+    except MESSAGE_ERRORS as error:
+        logger.warning("The mail server refused the %s e-mail to %s: %s", frequency, key[0], error)
+        sent.failed.append(key[0])
+        return True
     sent.emails += 1
     sent.deliveries += len(locked)
+    return True
 
 
 def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> EmailMultiAlternatives:
