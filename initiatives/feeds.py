@@ -5,8 +5,10 @@ a feed shows what the same query string shows on the page, newest first.
 
 Caching: a feed only changes when the collection does, and ``counts.collection_version()`` changes whenever it
 does (every publish, unpublish, archive, delete or re-filing). The rendered body is cached under that version
-and the feed's absolute URL, so a repeated request makes no query; the ETag is derived from the same parts and
-Last-Modified is when a feed request first saw the version, so readers polling an unchanged feed get a 304.
+and the feed's absolute URL, so a repeated request makes no query. The ETag is a digest of the body, kept with
+it: a publish that changes a feed changes its ETag, one that does not (another term's) leaves it, and readers
+polling an unchanged feed get a 304. Last-Modified is when a feed request first saw the collection version
+(If-None-Match, which readers send with it, takes precedence).
 Nothing of one request is kept on the Feed instance, which every request (and thread) shares: ``get_object``
 returns a ``FeedSource`` that the other methods read.
 
@@ -107,16 +109,17 @@ class InitiativeFeed(Feed):
         version = counts.collection_version()
         modified = collection_modified(version)
         url = request.build_absolute_uri()
-        digest = hashlib.blake2b(f"{version}\n{self.feed_type.__name__}\n{url}".encode(), digest_size=16).hexdigest()
-        key = f"initiatives:feed:{digest}"
-        body = cache.get(key)
-        if body is None:
+        key = "initiatives:feed:" + _digest(f"{version}\n{self.feed_type.__name__}\n{url}".encode())
+        cached = cache.get(key)
+        if cached is None:
             # Rendered before any 304 is considered, so that an unknown term is a 404 whatever the request says.
             body = self.render(request, modified=modified, **kwargs)
-            cache.set(key, body, timeout=settings.COUNTS_CACHE_SECONDS)
+            cached = (body, _digest(body))
+            cache.set(key, cached, timeout=settings.COUNTS_CACHE_SECONDS)
+        body, content_digest = cached
 
         browser = request.get_preferred_type([self.feed_type.content_type.split(";")[0], "text/html"]) == "text/html"
-        etag = f'W/"{digest}-{"xml" if browser else "feed"}"'
+        etag = f'"{content_digest}-{"xml" if browser else "feed"}"'
         response = get_conditional_response(request, etag=etag, last_modified=modified)
         if response is None:
             response = HttpResponse(body, content_type=BROWSER_CONTENT_TYPE if browser else self.feed_type.content_type)
@@ -245,6 +248,10 @@ def followed_query(request) -> str:
         (key, value) for key in params if key not in ("page", "sort") for value in params.getlist(key) if value
     )
     return urlencode(pairs)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def collection_modified(version: str) -> int:

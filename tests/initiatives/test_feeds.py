@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from initiatives import counts, services
-from initiatives.models import GuidingPrinciple, Initiative
+from initiatives.models import GuidingPrinciple, Initiative, Theme
 from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -376,7 +376,7 @@ CONDITIONAL = ["/initiatives/feed/", "/initiatives/feed/atom/?theme=remittances"
 def test_unchanged_collection_answers_304_without_a_query(client, url, django_assert_num_queries):
     first = client.get(url)
     etag, modified = first["ETag"], first["Last-Modified"]
-    assert etag.startswith('W/"')
+    assert etag.startswith('"')
     with django_assert_num_queries(0):
         not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert not_modified.status_code == 304
@@ -438,6 +438,25 @@ def test_a_change_to_the_collection_changes_the_validators_and_the_feed(client, 
     assert after.content != before.content
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=before["Last-Modified"]).status_code == 200
     assert client.get(url, HTTP_IF_NONE_MATCH=after["ETag"]).status_code == 304
+
+
+def test_a_publish_elsewhere_leaves_a_feed_s_etag(client):
+    """The ETag follows the feed's content: a publish under another theme still answers 304 here."""
+    before = client.get("/themes/remittances/feed/")
+    make_initiative(title="Elsewhere", themes=["regular-pathways"])
+    assert client.get("/themes/remittances/feed/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    assert client.get("/initiatives/feed/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+def test_a_renamed_term_reaches_readers_holding_an_etag(client):
+    """Renaming a term does not move the collection version; once the feed is rendered again (its body is kept
+    COUNTS_CACHE_SECONDS at most), the ETag changes with the content."""
+    with override_settings(COUNTS_CACHE_SECONDS=0):  # as if the kept body had expired by the next request
+        before = client.get("/themes/remittances/feed/")
+        Theme.objects.filter(slug="remittances").update(name="Remittances and savings")
+        after = client.get("/themes/remittances/feed/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "Remittances and savings" in feedparser.parse(after.content).feed.title
 
 
 def test_readers_see_the_new_initiative_after_a_publish(client):
