@@ -363,7 +363,7 @@ def test_readers_get_the_feed_type_browsers_get_xml_they_apply_the_stylesheet_to
 def test_stylesheet_and_its_css_are_served_with_their_types(client, path, content_type):
     response = client.get(f"/static/{path}")  # by whitenoise, from collectstatic's copy
     response.close()
-    assert response.status_code == 200
+    assert response.status_code == 200, "not in STATIC_ROOT: run manage.py collectstatic (make test does)"
     assert response["Content-Type"].startswith(content_type)
 
 
