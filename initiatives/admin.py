@@ -112,6 +112,10 @@ class TermAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.collection_changed()  # cached feeds and pages show the term's new name at once
+
 
 @admin.register(Region)
 class RegionAdmin(TermAdmin):
@@ -123,7 +127,7 @@ class RegionAdmin(TermAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(TermAdmin):
     list_display = ["name", "code", "iso3", "m49_code", "region"]
     list_filter = ["region__parent", "region"]
     list_select_related = ["region"]

@@ -1313,7 +1313,17 @@ def generate(
     if created and not dry_run:
         search.rebuild_vocabulary()
         counts.invalidate()
+        _analyze()
     return created
+
+
+def _analyze() -> None:
+    """Give PostgreSQL's planner statistics for the new rows (without them, first queries are slow)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def preview(*, seed: int = 1, count: int = 3) -> list[str]:

@@ -465,3 +465,24 @@ def test_deleting_in_the_admin_updates_the_counts(client, django_user_model):
     response = client.post(f"/admin/initiatives/initiative/{pare.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert europe() == 3
+
+
+def test_renaming_a_term_in_the_admin_shows_at_once_in_cached_pages_and_feeds(client, django_user_model):
+    from initiatives.models import Theme
+
+    admin_user = django_user_model.objects.create_superuser("curator-ren", "r@example.org", "pw-123456789")
+    client.force_login(admin_user)
+    assert "Remittances" in client.get("/themes/remittances/feed/").content.decode()  # now cached
+    theme = Theme.objects.get(slug="remittances")
+    response = client.post(
+        f"/admin/initiatives/theme/{theme.pk}/change/",
+        {
+            "name": "Remittances and financial inclusion",
+            "slug": "remittances",
+            "number": 20,
+            "title": theme.title,
+            "description": theme.description,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Remittances and financial inclusion" in client.get("/themes/remittances/feed/").content.decode()
