@@ -386,59 +386,121 @@ def send_owed(*, frequency: str, progress: ProgressCallback | None = None, sent:
     A refused e-mail (``MESSAGE_ERRORS``) is logged and left unsent; any other mail-server error stops the run
     and propagates, what was sent before it staying sent (and counted in ``sent``, when the caller passes one).
     """
-    plan = list(owed(frequency).values_list("pk", "subscription_id", "initiative_id", "subscription__email"))
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for delivery_id, _subscription_id, initiative_id, email in plan:
+    plan = _plan(frequency)
+    groups: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
+    for delivery_id, subscription_id, initiative_id, email in plan:
         key = (normal_address(email),) if frequency in PERIODS else (normal_address(email), initiative_id)
-        groups[key].append(delivery_id)
+        groups[key].append((delivery_id, subscription_id, initiative_id))
     sent = sent if sent is not None else Sent()
     sent.planned = len(groups)
-    if not groups:
-        return sent
-    subscriptions = Subscription.objects.in_bulk({row[1] for row in plan})
-    initiatives = Initiative.objects.in_bulk({row[2] for row in plan})
-    composer = Composer(initiatives)
-    mailer = Mailer()
-    busy = []
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            for done, (key, delivery_ids) in enumerate(sorted(groups.items()), start=1):
-                if not _send_one(frequency, key, delivery_ids, composer, subscriptions, mailer, sent, wait=False):
-                    busy.append((key, delivery_ids))
-                if progress:
-                    progress(done, len(groups))
-            for key, delivery_ids in busy:  # part of them was in another worker's hands: wait for it, send the rest
-                _send_one(frequency, key, delivery_ids, composer, subscriptions, mailer, sent, wait=True)
-    finally:
-        mailer.close()
+    if groups:
+        _Sender(frequency, plan, sent).run(sorted(groups.items()), progress)
     return sent
 
 
-def _send_one(frequency, key, delivery_ids, composer, subscriptions, mailer, sent: Sent, *, wait: bool) -> bool:
-    """Send one e-mail: lock what is still owed of it, send it, mark it sent, in one transaction (see the module doc).
+def _plan(frequency: str) -> list[tuple[int, int, int, str]]:
+    """What ``owed(frequency)`` holds, as (delivery, subscription, initiative, address) rows.
 
-    Without ``wait``, rows another worker has locked are skipped; if that leaves only part of the e-mail, nothing is
-    sent and False is returned (the caller comes back to it with ``wait``, which waits for the other worker, then
-    sends whatever it left), so that an address never gets its e-mail in two halves from two workers.
+    Read table by table and joined here: a join left to the planner went wrong (a nested loop over every
+    subscription, half a minute) when its statistics lagged behind a bulk insert of deliveries or subscriptions.
+    Unsent rows are few outside a run (today's digests, an alert in flight), so reading them all is cheap.
     """
-    try:
-        with transaction.atomic():
-            owed_here = owed(frequency).filter(pk__in=delivery_ids).order_by("pk")
-            lock = owed_here.select_for_update(of=("self",), **({} if wait else {"skip_locked": True}))
-            locked = list(lock.values_list("pk", "subscription_id", "initiative_id"))
-            if not locked:  # sent meanwhile, being sent by another worker, or no longer owed
-                return True
-            if not wait and len(locked) < owed_here.count():
-                return False
-            mailer.send(_compose(composer, frequency, locked, subscriptions))
-            Delivery.objects.filter(pk__in=[row[0] for row in locked]).update(sent_at=timezone.now())
-    except MESSAGE_ERRORS as error:
-        logger.warning("The mail server refused the %s e-mail to %s: %s", frequency, key[0], error)
-        sent.failed.append(key[0])
+    addresses = dict(receiving(frequency).values_list("pk", "email"))
+    unsent = [
+        row
+        for row in Delivery.objects.filter(sent_at__isnull=True).values_list("pk", "subscription_id", "initiative_id")
+        if row[1] in addresses
+    ]
+    published = set(
+        Initiative.objects.published().filter(pk__in={row[2] for row in unsent}).values_list("pk", flat=True)
+    )
+    return [(*row, addresses[row[1]]) for row in unsent if row[2] in published]
+
+
+class _Sender:
+    """The sending step of one run: one SMTP connection, each e-mail in its own transaction."""
+
+    # Who still receives and what is still published are read again before every this many e-mails, so an
+    # unsubscription or an unpublication during a long run takes effect within seconds.
+    CHECK_EVERY = 100
+
+    def __init__(self, frequency: str, plan: list[tuple], sent: Sent):
+        self.frequency = frequency
+        self.sent = sent
+        self.subscriptions = Subscription.objects.in_bulk({row[1] for row in plan})
+        self.composer = Composer(Initiative.objects.in_bulk({row[2] for row in plan}))
+        self.mailer = Mailer()
+        self.receiving: set[int] = set()
+        self.published: set[int] = set()
+
+    def run(self, groups: list[tuple[tuple, list[tuple]]], progress: ProgressCallback | None) -> None:
+        busy = []
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                done = 0
+                for start in range(0, len(groups), self.CHECK_EVERY):
+                    chunk = groups[start : start + self.CHECK_EVERY]
+                    self.check([row for _key, rows in chunk for row in rows])
+                    for key, rows in chunk:
+                        if not self.send_one(key, rows, wait=False):
+                            busy.append((key, rows))
+                        done += 1
+                        if progress:
+                            progress(done, len(groups))
+                for key, rows in busy:  # part of them was in another worker's hands: wait for it, send the rest
+                    self.send_one(key, rows, wait=True)
+        finally:
+            self.mailer.close()
+
+    def check(self, rows: list[tuple]) -> None:
+        """Read again which of these rows' subscriptions still receive, and which initiatives are still published."""
+        self.receiving = set(
+            receiving(self.frequency).filter(pk__in={row[1] for row in rows}).values_list("pk", flat=True)
+        )
+        self.published = set(
+            Initiative.objects.published().filter(pk__in={row[2] for row in rows}).values_list("pk", flat=True)
+        )
+
+    def send_one(self, key: tuple, rows: list[tuple], *, wait: bool) -> bool:
+        """Send one e-mail: lock what is still owed of it, send it, mark it sent, in one transaction (module doc).
+
+        Without ``wait``, rows another worker has locked are skipped; if that leaves only part of the e-mail,
+        nothing is sent and False is returned (the caller comes back to it with ``wait``, which waits for the
+        other worker, then sends whatever it left): an address never gets its e-mail in two halves.
+
+        Every query here reads one table, by primary key only: their cost never depends on the planner's
+        statistics, nor on how many rows are still unsent.
+        """
+        planned = [row[0] for row in rows]
+        try:
+            with transaction.atomic():
+                rows_here = Delivery.objects.filter(pk__in=planned).order_by("pk")
+                lock = rows_here.select_for_update(**({} if wait else {"skip_locked": True}))
+                # A locked row is read in its latest version: one that another worker marked sent meanwhile says so.
+                locked = [
+                    (pk, subscription_id, initiative_id)
+                    for pk, subscription_id, initiative_id, sent_at in lock.values_list(
+                        "pk", "subscription_id", "initiative_id", "sent_at"
+                    )
+                    if sent_at is None
+                ]
+                partial = not wait and 0 < len(locked) < len(planned)
+                if partial and len(locked) < rows_here.filter(sent_at__isnull=True).count():
+                    return False
+                if wait:
+                    self.check(locked)
+                owed_now = [row for row in locked if row[1] in self.receiving and row[2] in self.published]
+                if not owed_now:  # sent meanwhile, being sent by another worker, or no longer owed
+                    return True
+                self.mailer.send(_compose(self.composer, self.frequency, owed_now, self.subscriptions))
+                Delivery.objects.filter(pk__in=[row[0] for row in owed_now]).update(sent_at=timezone.now())
+        except MESSAGE_ERRORS as error:
+            logger.warning("The mail server refused the %s e-mail to %s: %s", self.frequency, key[0], error)
+            self.sent.failed.append(key[0])
+            return True
+        self.sent.emails += 1
+        self.sent.deliveries += len(owed_now)
         return True
-    sent.emails += 1
-    sent.deliveries += len(locked)
-    return True
 
 
 def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> EmailMultiAlternatives:
