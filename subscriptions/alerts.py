@@ -287,7 +287,7 @@ class Composer:
         text, html = self._parts[initiative_id]
         return Entry(self.initiatives[initiative_id], text, html)
 
-    def _message(self, *, template: str, to: str, context: dict, unsubscribe_from: Subscription):
+    def _message(self, *, template: str, to: str, context: dict, unsubscribe_from: list[Subscription]):
         context = {**self.base_context, **context}
         subject = " ".join(render_to_string(f"subscriptions/email/{template}_subject.txt", context).split())
         context["subject"] = subject
@@ -299,7 +299,8 @@ class Composer:
             to=[to],
             headers={
                 # RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to the URL, and it is done.
-                "List-Unsubscribe": f"<{one_click_unsubscribe_url(unsubscribe_from)}>",
+                # Every subscription the e-mail covers: one click stops this e-mail, not just one section of it.
+                "List-Unsubscribe": f"<{one_click_unsubscribe_url(unsubscribe_from[0], also=unsubscribe_from[1:])}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
@@ -315,7 +316,7 @@ class Composer:
             "followed": [self._section(subscription, []) for subscription in subscriptions],
             "manage_url": manage_url(first),
         }
-        return self._message(template="alert", to=first.email, context=context, unsubscribe_from=first)
+        return self._message(template="alert", to=first.email, context=context, unsubscribe_from=subscriptions)
 
     def digest(self, *, frequency: str, owed: dict[int, list[int]], subscriptions: dict[int, Subscription]):
         """Everything owed to one address: a section per subscription, each initiative once (see the module doc)."""
@@ -341,7 +342,8 @@ class Composer:
             "count": len(placed),
             "manage_url": manage_url(first),
         }
-        return self._message(template="digest", to=first.email, context=context, unsubscribe_from=first)
+        covered = [subscriptions[pk] for pk in ordered]
+        return self._message(template="digest", to=first.email, context=context, unsubscribe_from=covered)
 
     @staticmethod
     def _section(subscription: Subscription, entries: list[Entry]) -> Section:

@@ -41,6 +41,7 @@ class TokenData:
     pk: int
     email_digest: str
     frequency: str = ""  # confirmation tokens only: the frequency asked for
+    also: tuple[int, ...] = ()  # one-click tokens of an e-mail naming several subscriptions: the others
 
     def matches(self, subscription: Subscription) -> bool:
         """Whether this token was made for ``subscription`` (its key, and its address under any accepted secret)."""
@@ -70,10 +71,12 @@ def _signer(purpose: str) -> signing.Signer:
     return signing.Signer(salt=_salt(purpose))
 
 
-def make_token(subscription: Subscription, purpose: str, *, frequency: str = "") -> str:
+def make_token(subscription: Subscription, purpose: str, *, frequency: str = "", also=()) -> str:
     payload = {"s": subscription.pk, "e": email_digest(subscription.email), "p": purpose}
     if frequency:
         payload["f"] = frequency
+    if also:
+        payload["x"] = sorted({other.pk for other in also} - {subscription.pk})
     return _signer(purpose).sign_object(payload, compress=True)
 
 
@@ -94,7 +97,10 @@ def read_token(token: str, purpose: str) -> TokenData:
         raise InvalidToken
     if frequency and frequency not in Subscription.Frequency.values:
         raise InvalidToken
-    return TokenData(pk=pk, email_digest=digest, frequency=frequency)
+    also = payload.get("x", [])
+    if not isinstance(also, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in also):
+        raise InvalidToken
+    return TokenData(pk=pk, email_digest=digest, frequency=frequency, also=tuple(also[:100]))
 
 
 def subscription_for(token: str, purpose: str) -> Subscription | None:
@@ -135,11 +141,25 @@ def unsubscribe_url(subscription: Subscription) -> str:
     return _absolute(reverse("subscriptions:unsubscribe", kwargs={"token": make_token(subscription, UNSUBSCRIBE)}))
 
 
-def one_click_unsubscribe_url(subscription: Subscription) -> str:
+def also_named(token: str) -> list[Subscription]:
+    """The other subscriptions a one-click token covers, only those of the token's own address."""
+    data = read_token(token, UNSUBSCRIBE)
+    return [
+        other
+        for other in Subscription.objects.filter(pk__in=data.also)
+        if TokenData(pk=other.pk, email_digest=data.email_digest).matches(other)
+    ]
+
+
+def one_click_unsubscribe_url(subscription: Subscription, *, also=()) -> str:
     """The ``List-Unsubscribe`` URL of RFC 8058: a POST (``List-Unsubscribe=One-Click``) unsubscribes at once.
 
     The same address as ``unsubscribe_url``: mail clients POST to it without a CSRF token, link scanners that
     fetch it with GET only get the page with the button. Pair it with ``List-Unsubscribe-Post:
-    List-Unsubscribe=One-Click``; RFC 8058 wants it HTTPS, which it is when ``SITE_URL`` is.
+    List-Unsubscribe=One-Click``; RFC 8058 wants it HTTPS, which it is when ``SITE_URL`` is. ``also``: the other
+    subscriptions of the same address that the e-mail covers (a digest); the POST unsubscribes them too.
     """
-    return unsubscribe_url(subscription)
+    if not also:
+        return unsubscribe_url(subscription)
+    token = make_token(subscription, UNSUBSCRIBE, also=also)
+    return _absolute(reverse("subscriptions:unsubscribe", kwargs={"token": token}))

@@ -286,6 +286,8 @@ def unsubscribe(request, token: str):
     except tokens.InvalidToken:
         return _invalid_link(request, kind="unsubscribe")
     if request.method == "POST":
+        for other in tokens.also_named(token):  # the rest of what the e-mail covered (a digest)
+            services.unsubscribe(subscription=other)
         if subscription is not None:
             services.unsubscribe(subscription=subscription)
             if not Subscription.objects.filter(pk=subscription.pk).exists():

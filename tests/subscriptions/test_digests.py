@@ -102,7 +102,7 @@ def test_every_digest_has_plain_text_html_unsubscribe_headers_and_links(new_init
     send_digests("daily")
     (message,) = mailoutbox
 
-    one_click = tokens.one_click_unsubscribe_url(first)  # the first section's subscription
+    one_click = tokens.one_click_unsubscribe_url(first, also=[second])  # every subscription the digest covers
     assert one_click.startswith("https://")
     assert message.extra_headers["List-Unsubscribe"] == f"<{one_click}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -410,3 +410,28 @@ def test_mark_bouncing_refuses_what_is_not_an_address():
     with pytest.raises(CommandError, match="not an e-mail address"):
         mark_bouncing("not-an-address")
     assert not SuppressedAddress.objects.exists()
+
+
+def test_one_click_on_a_digest_stops_every_subscription_it_covered_and_nothing_else(new_initiatives, mailoutbox):
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    first = subscribe("ana@example.org", EUROPE)
+    second = subscribe("ana@example.org", REMITTANCES)
+    bob = subscribe("bob@example.org", EUROPE)
+    send_digests("daily")
+    ana_digest = next(m for m in mailoutbox if m.to == ["ana@example.org"])
+    url = ana_digest.extra_headers["List-Unsubscribe"].strip("<>")
+
+    # RFC 8058: the mail client's bare POST, without cookies or CSRF token.
+    response = Client(enforce_csrf_checks=True).post(urlsplit(url).path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    statuses = dict(Subscription.objects.values_list("pk", "status"))
+    assert statuses[first.pk] == statuses[second.pk] == Subscription.Status.UNSUBSCRIBED
+    assert statuses[bob.pk] == Subscription.Status.ACTIVE
+
+    # A token naming another address's subscription among its "others" does not reach it.
+    forged = tokens.one_click_unsubscribe_url(first, also=[bob])
+    Client(enforce_csrf_checks=True).post(urlsplit(forged).path, {"List-Unsubscribe": "One-Click"})
+    assert Subscription.objects.get(pk=bob.pk).status == Subscription.Status.ACTIVE
