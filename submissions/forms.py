@@ -66,6 +66,13 @@ class PickerWidget(forms.CheckboxSelectMultiple):
     template_name = "submissions/widgets/picker.html"
 
 
+def picker(label, queryset, *, to_field_name: str = "slug") -> forms.ModelMultipleChoiceField:
+    """An optional choice of several taxonomy terms, by slug (or code), in a filterable checkbox list."""
+    return forms.ModelMultipleChoiceField(
+        label=label, queryset=queryset, to_field_name=to_field_name, widget=PickerWidget, required=False
+    )
+
+
 class ProposalForm(forms.Form):
     """What a submitter proposes. With ``complete=False`` (saving a draft) nothing is required."""
 
@@ -87,58 +94,16 @@ class ProposalForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), to_field_name="slug", empty_label=_("Choose a category")
     )
-    themes = forms.ModelMultipleChoiceField(
-        label=_("Themes (GCM objectives)"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        widget=PickerWidget,
-        required=False,
-    )
-    principles = forms.ModelMultipleChoiceField(
-        label=_("Guiding principles"),
-        queryset=GuidingPrinciple.objects.all(),
-        to_field_name="slug",
-        widget=PickerWidget,
-        required=False,
-    )
+    themes = picker(_("Themes (GCM objectives)"), Theme.objects.all())
+    principles = picker(_("Guiding principles"), GuidingPrinciple.objects.all())
     scope = forms.ChoiceField(
         label=_("Geographic scope"), choices=[("", _("Not specified")), *Initiative.Scope.choices], required=False
     )
-    regions = forms.ModelMultipleChoiceField(
-        label=_("Regions"),
-        queryset=Region.objects.order_by("name"),
-        to_field_name="slug",
-        widget=PickerWidget,
-        required=False,
-    )
-    countries = forms.ModelMultipleChoiceField(
-        label=_("Countries"),
-        queryset=Country.objects.order_by("name"),
-        to_field_name="code",
-        widget=PickerWidget,
-        required=False,
-    )
-    implementers = forms.ModelMultipleChoiceField(
-        label=_("Implementing organisations"),
-        queryset=Organisation.objects.order_by("name"),
-        to_field_name="slug",
-        widget=PickerWidget,
-        required=False,
-    )
-    partners = forms.ModelMultipleChoiceField(
-        label=_("Partners"),
-        queryset=Organisation.objects.order_by("name"),
-        to_field_name="slug",
-        widget=PickerWidget,
-        required=False,
-    )
-    funders = forms.ModelMultipleChoiceField(
-        label=_("Funders"),
-        queryset=Organisation.objects.order_by("name"),
-        to_field_name="slug",
-        widget=PickerWidget,
-        required=False,
-    )
+    regions = picker(_("Regions"), Region.objects.order_by("name"))
+    countries = picker(_("Countries"), Country.objects.order_by("name"), to_field_name="code")
+    implementers = picker(_("Implementing organisations"), Organisation.objects.order_by("name"))
+    partners = picker(_("Partners"), Organisation.objects.order_by("name"))
+    funders = picker(_("Funders"), Organisation.objects.order_by("name"))
     other_organisations = forms.CharField(
         label=_("Other implementing organisations"),
         required=False,
