@@ -74,8 +74,11 @@ class InitiativeAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.refresh_coverage(initiative=form.instance)
+        services.record_history(
+            initiative=form.instance, user=request.user, reason=_("Changed in the admin") if change else _("Created")
+        )
         if getattr(form, "publish_requested", False):
-            services.publish_initiative(initiative=form.instance)
+            services.publish_initiative(initiative=form.instance, user=request.user)
 
     def delete_model(self, request, obj):
         services.delete_initiative(initiative=obj)

@@ -7,15 +7,87 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 
-class Term(models.Model):
-    """What every taxonomy term has: a name, a stable slug and a description."""
+class SlugRedirect(models.Model):
+    """An old slug (or country code) of an initiative or a term: its old URLs answer 301 to the current ones.
+
+    Written when a slug changes (``RemembersSlug.save``) and when a term is merged into another
+    (``services.merge_terms``). The target is an object, not a slug, so a redirect follows every later rename.
+    """
+
+    class Kind(models.TextChoices):
+        INITIATIVE = "initiative", _("initiative")
+        REGION = "region", _("region")
+        COUNTRY = "country", _("country")
+        THEME = "theme", _("theme")
+        PRINCIPLE = "principle", _("guiding principle")
+        CATEGORY = "category", _("category")
+        ORGANISATION = "organisation", _("organisation")
+        TAG = "tag", _("tag")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    old_slug = models.CharField(_("old slug"), max_length=255)
+    target_id = models.PositiveBigIntegerField(_("now at (id)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        ordering = ["kind", "old_slug"]
+        constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique")]
+        indexes = [models.Index(fields=["kind", "target_id"], name="slug_redirect_target")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.old_slug}"
+
+    @classmethod
+    def remember(cls, kind: str, old_slug: str, target_id: int) -> None:
+        """``old_slug`` now leads to object ``target_id``; the object's current slug is no longer an old one."""
+        cls.objects.update_or_create(kind=kind, old_slug=old_slug, defaults={"target_id": target_id})
+
+    @classmethod
+    def forget(cls, kind: str, slug: str) -> None:
+        cls.objects.filter(kind=kind, old_slug=slug).delete()
+
+
+class RemembersSlug(models.Model):
+    """Keeps a redirect from the old slug whenever a saved object's slug changes."""
+
+    slug_kind = ""
+    slug_attname = "slug"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_slug = instance.__dict__.get(cls.slug_attname)  # None when deferred: no query
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        current, loaded = getattr(self, self.slug_attname), getattr(self, "_loaded_slug", None)
+        if loaded and current != loaded:
+            SlugRedirect.remember(self.slug_kind, loaded, self.pk)
+        if current != loaded:
+            SlugRedirect.forget(self.slug_kind, current)  # e.g. a revert brings the old slug back
+        self._loaded_slug = current
+
+
+class Term(RemembersSlug):
+    """What every taxonomy term has: a name, a stable slug (old ones redirect) and a description; its history."""
 
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
     description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -27,6 +99,8 @@ class Term(models.Model):
 
 class Region(Term):
     """A UN M49 geographic region, sub-region or intermediate region."""
+
+    slug_kind = "region"
 
     class Level(models.TextChoices):
         REGION = "region", _("Region")
@@ -70,8 +144,10 @@ class Region(Term):
         return chain
 
 
-class Country(models.Model):
+class Country(RemembersSlug):
     """A country or territory, filed under its most specific M49 region."""
+
+    slug_kind, slug_attname = "country", "code"
 
     code = models.CharField(_("ISO 3166-1 alpha-2 code"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO 3166-1 alpha-3 code"), max_length=3, unique=True)
@@ -86,6 +162,7 @@ class Country(models.Model):
         blank=True,
         related_name="countries",
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("country")
@@ -104,6 +181,8 @@ class Country(models.Model):
 
 class Theme(Term):
     """A theme: one of the 23 objectives of the Global Compact for Migration, or "General"."""
+
+    slug_kind = "theme"
 
     number = models.PositiveSmallIntegerField(_("GCM objective number"), null=True, blank=True, unique=True)
     title = models.CharField(_("official title"), max_length=255, blank=True)
@@ -131,6 +210,8 @@ class Theme(Term):
 class GuidingPrinciple(Term):
     """One of the ten cross-cutting guiding principles of the Global Compact for Migration."""
 
+    slug_kind = "principle"
+
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
 
     class Meta:
@@ -145,6 +226,8 @@ class GuidingPrinciple(Term):
 class Category(Term):
     """A type of practice, e.g. "Regional Consultative Processes and International Regional Fora"."""
 
+    slug_kind = "category"
+
     class Meta(Term.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -155,6 +238,8 @@ class Category(Term):
 
 class Organisation(Term):
     """An organisation that implements, partners in or funds initiatives."""
+
+    slug_kind = "organisation"
 
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -195,7 +280,29 @@ class InitiativeQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
 
-class Initiative(models.Model):
+class InitiativeHistoryExtras(models.Model):
+    """What an initiative's history records beyond its own fields and many-to-many relations.
+
+    Tags, organisations (with their roles) and links are not plain many-to-many fields, so each version
+    keeps them as JSON; ``services.revert_initiative`` puts them back.
+    """
+
+    tags_snapshot = models.JSONField(_("tags"), default=list, blank=True)
+    involvements_snapshot = models.JSONField(_("organisations"), default=list, blank=True)
+    links_snapshot = models.JSONField(_("links"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+INITIATIVE_HISTORY = HistoricalRecords(
+    m2m_fields=["themes", "principles", "regions", "countries"],
+    excluded_fields=["search_vector", "created_at", "updated_at"],
+    bases=[InitiativeHistoryExtras],
+)
+
+
+class Initiative(RemembersSlug):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -272,6 +379,15 @@ class Initiative(models.Model):
 
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     featured = models.BooleanField(_("featured"), default=False)
+    featured_order = models.PositiveIntegerField(
+        _("featured order"), default=0, help_text=_("Featured initiatives appear on the home page lowest number first.")
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("This initiative's identifier in a partner's system; imports match on it."),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -280,6 +396,11 @@ class Initiative(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
+    # One version per change, written by services.record_history once all relations are saved
+    # (automatic records on every save and on every many-to-many change would split one edit into many).
+    history = INITIATIVE_HISTORY
+    skip_history_when_saving = True
+    slug_kind = "initiative"
 
     class Meta:
         verbose_name = _("initiative")
@@ -306,6 +427,9 @@ class Initiative(models.Model):
             models.CheckConstraint(
                 condition=Q(submitter_honorific__in=["", "Ms.", "Mr.", "Mx.", "Dr."]),
                 name="initiative_honorific_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="initiative_external_id_unique"
             ),
         ]
         indexes = [
@@ -414,3 +538,19 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+def _snapshot_relations(sender, instance, history_instance, **kwargs):
+    """Each initiative version keeps its tags, organisations (with roles) and links, for diffs and reverts."""
+    history_instance.tags_snapshot = sorted(instance.tags.names(), key=str.lower)
+    history_instance.involvements_snapshot = [
+        [involvement.organisation_id, involvement.role]
+        for involvement in instance.involvements.order_by("role", "organisation_id")
+    ]
+    history_instance.links_snapshot = [[link.title, link.url, link.kind] for link in instance.links.order_by("pk")]
+
+
+pre_create_historical_record.connect(_snapshot_relations, sender=Initiative.history.model)
+
+# Tags are taggit's model: their history is kept here, under this app.
+register_history(Tag, app=__package__)

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from . import counts, search
-from .models import Initiative, Involvement, Link, Organisation, Region
+from .models import INITIATIVE_HISTORY, Initiative, Involvement, Link, Organisation, Region
 from .signals import initiative_published
 
 
@@ -31,6 +32,23 @@ def refresh_coverage(*, initiative: Initiative) -> None:
     collection_changed()
 
 
+def record_history(*, initiative: Initiative, user=None, reason: str = "", deleted: bool = False) -> None:
+    """Write one version of the initiative to its history: fields, relations, tags, organisations, links.
+
+    Initiatives skip django-simple-history's automatic records (one per save and one per many-to-many
+    change would split one edit into many); every service that changes an initiative calls this once, at
+    the end. ``user`` defaults to the user of the current request (HistoryRequestMiddleware).
+    """
+    if user is not None:
+        initiative._history_user = user
+    initiative._change_reason = str(reason)[:100]
+    if deleted:
+        kind = "-"
+    else:
+        kind = "~" if Initiative.history.filter(id=initiative.pk).exists() else "+"
+    INITIATIVE_HISTORY.create_historical_record(initiative, kind)
+
+
 def collection_changed() -> None:
     """Drop cached counts now and again once the transaction commits (so no reader caches the old state)."""
     counts.invalidate()
@@ -38,7 +56,7 @@ def collection_changed() -> None:
 
 
 @transaction.atomic
-def publish_initiative(*, initiative: Initiative, when=None) -> Initiative:
+def publish_initiative(*, initiative: Initiative, when=None, user=None) -> Initiative:
     """Publish an initiative and announce it once the transaction has committed."""
     first_time = initiative.published_at is None
     initiative.status = Initiative.Status.PUBLISHED
@@ -48,6 +66,7 @@ def publish_initiative(*, initiative: Initiative, when=None) -> Initiative:
     initiative.save()
     refresh_coverage(initiative=initiative)
     search.add_to_vocabulary(initiative_ids=[initiative.pk])
+    record_history(initiative=initiative, user=user, reason=_("Published"))
     transaction.on_commit(
         lambda: initiative_published.send(sender=Initiative, initiative=initiative, first_time=first_time)
     )
@@ -55,24 +74,27 @@ def publish_initiative(*, initiative: Initiative, when=None) -> Initiative:
 
 
 @transaction.atomic
-def unpublish_initiative(*, initiative: Initiative) -> Initiative:
+def unpublish_initiative(*, initiative: Initiative, user=None) -> Initiative:
     """Take an initiative back to draft; its URL answers 404 until it is published again."""
     initiative.status = Initiative.Status.DRAFT
     initiative.save(update_fields=["status", "updated_at"])
+    record_history(initiative=initiative, user=user, reason=_("Unpublished"))
     collection_changed()
     return initiative
 
 
 @transaction.atomic
-def archive_initiative(*, initiative: Initiative) -> Initiative:
+def archive_initiative(*, initiative: Initiative, user=None) -> Initiative:
     initiative.status = Initiative.Status.ARCHIVED
     initiative.save(update_fields=["status", "updated_at"])
+    record_history(initiative=initiative, user=user, reason=_("Archived"))
     collection_changed()
     return initiative
 
 
 @transaction.atomic
-def delete_initiative(*, initiative: Initiative) -> None:
+def delete_initiative(*, initiative: Initiative, user=None) -> None:
+    record_history(initiative=initiative, user=user, reason=_("Deleted"), deleted=True)
     initiative.delete()
     collection_changed()
 
@@ -125,7 +147,9 @@ def unique_organisation_slug(name: str) -> str:
 
 
 @transaction.atomic
-def save_initiative(*, content: InitiativeContent, initiative: Initiative | None = None) -> Initiative:
+def save_initiative(
+    *, content: InitiativeContent, initiative: Initiative | None = None, user=None, reason: str = ""
+) -> Initiative:
     """Create an initiative (as a draft) or change an existing one, with all its relations.
 
     The slug of an existing initiative never changes here (its URL stays the same); publishing is
@@ -162,4 +186,5 @@ def save_initiative(*, content: InitiativeContent, initiative: Initiative | None
         ]
     )
     refresh_coverage(initiative=initiative)
+    record_history(initiative=initiative, user=user, reason=reason or (_("Created") if creating else _("Changed")))
     return initiative
