@@ -65,12 +65,6 @@ class RemembersSlug(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_slug = instance.__dict__.get(cls.slug_attname)  # None when deferred: no query
-        return instance
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         current, loaded = getattr(self, self.slug_attname), getattr(self, "_loaded_slug", None)
@@ -79,6 +73,12 @@ class RemembersSlug(models.Model):
         if current != loaded:
             SlugRedirect.forget(self.slug_kind, current)  # e.g. a revert brings the old slug back
         self._loaded_slug = current
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_slug = instance.__dict__.get(cls.slug_attname)  # None when deferred: no query
+        return instance
 
 
 class Term(RemembersSlug):

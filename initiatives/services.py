@@ -42,10 +42,7 @@ def record_history(*, initiative: Initiative, user=None, reason: str = "", delet
     if user is not None:
         initiative._history_user = user
     initiative._change_reason = str(reason)[:100]
-    if deleted:
-        kind = "-"
-    else:
-        kind = "~" if Initiative.history.filter(id=initiative.pk).exists() else "+"
+    kind = "-" if deleted else ("~" if Initiative.history.filter(id=initiative.pk).exists() else "+")
     INITIATIVE_HISTORY.create_historical_record(initiative, kind)
 
 
