@@ -1,9 +1,44 @@
+"""The curator's admin: bulk changes, merges, history with revert, featured order, export."""
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db.models import ForeignKey, Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
-from . import services
-from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Link, Organisation, Region, Theme
+from . import history, redirects, services
+from .models import (
+    Category,
+    Country,
+    GuidingPrinciple,
+    Initiative,
+    Involvement,
+    Link,
+    Organisation,
+    Region,
+    SlugRedirect,
+    Theme,
+)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, without its bare select_related() for models with no foreign key
+    (deprecated in Django 6.1)."""
+
+    history_list_per_page = 50
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        queryset = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        foreign_keys = [f.name for f in history_manager.model.tracked_fields if isinstance(f, ForeignKey)]
+        return queryset.select_related(*foreign_keys) if foreign_keys else queryset
 
 
 class InvolvementInline(admin.TabularInline):
@@ -17,30 +52,170 @@ class LinkInline(admin.TabularInline):
     extra = 1
 
 
+class SubmitterFilter(admin.SimpleListFilter):
+    title = _("submitter")
+    parameter_name = "submitter"
+
+    def lookups(self, request, model_admin):
+        return [("credited", _("Credited to a submitter")), ("none", _("No submitter credit"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "credited":
+            return queryset.exclude(submitter_name="")
+        if self.value() == "none":
+            return queryset.filter(submitter_name="")
+        return queryset
+
+
+class BulkTermForm(forms.Form):
+    """The term a bulk "add/remove theme, region or tag" action applies."""
+
+    def __init__(self, *args, facet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.facet = facet
+        if facet == "tag":
+            self.fields["term"] = forms.CharField(label=_("Tag"), max_length=100, strip=True)
+        else:
+            model = services.BULK_FACETS[facet][1]
+            self.fields["term"] = forms.ModelChoiceField(
+                label=capfirst_text(model._meta.verbose_name), queryset=model.objects.all()
+            )
+
+    def clean_term(self):
+        term = self.cleaned_data["term"]
+        if self.facet == "tag":
+            existing = Tag.objects.filter(name__iexact=term).first()
+            return existing or Tag.objects.create(name=term)
+        return term
+
+
+def capfirst_text(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+BULK_DESCRIPTIONS = {
+    ("theme", True): _("Add a theme to selected initiatives"),
+    ("theme", False): _("Remove a theme from selected initiatives"),
+    ("region", True): _("Add a region to selected initiatives"),
+    ("region", False): _("Remove a region from selected initiatives"),
+    ("tag", True): _("Add a tag to selected initiatives"),
+    ("tag", False): _("Remove a tag from selected initiatives"),
+}
+
+
+def bulk_term_action(facet: str, add: bool):
+    """An admin action that adds a term of ``facet`` to the selected initiatives, or removes it."""
+    model = services.BULK_FACETS[facet][1]
+    kind = model._meta.verbose_name
+    description = BULK_DESCRIPTIONS[facet, add]
+
+    def action(modeladmin, request, queryset):
+        form = BulkTermForm(request.POST if "apply" in request.POST else None, facet=facet)
+        if form.is_bound and form.is_valid():
+            term = form.cleaned_data["term"]
+            changed = services.change_classification(
+                initiatives=queryset, facet=facet, term=term, add=add, user=request.user
+            )
+            template = (
+                ngettext(
+                    "%(kind)s “%(term)s” added to %(count)d initiative.",
+                    "%(kind)s “%(term)s” added to %(count)d initiatives.",
+                    changed,
+                )
+                if add
+                else ngettext(
+                    "%(kind)s “%(term)s” removed from %(count)d initiative.",
+                    "%(kind)s “%(term)s” removed from %(count)d initiatives.",
+                    changed,
+                )
+            )
+            modeladmin.message_user(
+                request, template % {"kind": capfirst_text(kind), "term": term, "count": changed}, messages.SUCCESS
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/initiatives/initiative/bulk_term.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": description,
+                "opts": modeladmin.model._meta,
+                "form": form,
+                "initiatives": queryset,
+                "action_name": request.POST.get("action"),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "add": add,
+            },
+        )
+
+    action.__name__ = f"{'add' if add else 'remove'}_{facet}"
+    return admin.action(description=description, permissions=["change"])(action)
+
+
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(HistoryAdmin):
     list_display = [
         "title",
-        "acronym",
         "status",
         "category",
+        "region_list",
+        "theme_list",
         "featured",
-        "submitter_name",
+        "featured_order",
+        "submitter",
         "submitted_on",
         "published_at",
         "updated_at",
     ]
-    list_filter = ["status", "featured", "category", "scope", "themes", "regions"]
+    list_display_links = ["title"]
+    list_editable = ["featured_order"]
+    list_filter = [
+        "status",
+        "featured",
+        "category",
+        "themes",
+        "regions",
+        "principles",
+        "scope",
+        SubmitterFilter,
+        ("submitted_on", admin.DateFieldListFilter),
+        ("published_at", admin.DateFieldListFilter),
+        ("updated_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["category"]
-    search_fields = ["title", "acronym", "summary", "slug", "organisations__name", "organisations__acronym"]
-    search_help_text = _("Title, acronym, summary, slug or organisation.")
+    list_per_page = 50
+    search_fields = [
+        "title",
+        "acronym",
+        "summary",
+        "slug",
+        "external_id",
+        "submitter_name",
+        "organisations__name",
+        "organisations__acronym",
+    ]
+    search_help_text = _("Title, acronym, summary, slug, external id, submitter or organisation.")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category", "themes", "principles", "regions", "countries"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     date_hierarchy = "published_at"
     inlines = [InvolvementInline, LinkInline]
-    actions = ["publish", "unpublish", "archive"]
+    actions = [
+        "publish",
+        "unpublish",
+        "archive",
+        "feature",
+        "unfeature",
+        bulk_term_action("theme", add=True),
+        bulk_term_action("theme", add=False),
+        bulk_term_action("region", add=True),
+        bulk_term_action("region", add=False),
+        bulk_term_action("tag", add=True),
+        bulk_term_action("tag", add=False),
+    ]
     show_facets = admin.ShowFacets.ALLOW
+    object_history_form_template = "admin/initiatives/initiative/revert.html"
     fieldsets = [
         (None, {"fields": ["title", "acronym", "slug", "summary", "description", "category", "tags"]}),
         (_("Classification"), {"fields": ["themes", "principles", "scope", "regions", "countries"]}),
@@ -60,8 +235,45 @@ class InitiativeAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Publication"), {"fields": ["status", "featured", "published_at", "created_at", "updated_at"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    ("featured", "featured_order"),
+                    "external_id",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("themes", queryset=Theme.objects.only("pk", "name", "number")),
+                Prefetch("regions", queryset=Region.objects.only("pk", "name")),
+            )
+        )
+
+    @admin.display(description=_("regions"))
+    def region_list(self, obj):
+        return ", ".join(region.name for region in obj.regions.all()) or "—"
+
+    @admin.display(description=_("themes"))
+    def theme_list(self, obj):
+        return ", ".join(str(theme.number or theme.name) for theme in obj.themes.all()) or "—"
+
+    @admin.display(description=_("submitter"), ordering="submitter_name")
+    def submitter(self, obj):
+        return obj.submitter_display or "—"
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_published() else None
 
     def save_model(self, request, obj, form, change):
         # Publishing for the first time goes through the publish service (it stamps the date and
@@ -81,62 +293,185 @@ class InitiativeAdmin(admin.ModelAdmin):
             services.publish_initiative(initiative=form.instance, user=request.user)
 
     def delete_model(self, request, obj):
-        services.delete_initiative(initiative=obj)
+        services.delete_initiative(initiative=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for initiative in queryset:
-            services.delete_initiative(initiative=initiative)
+            services.delete_initiative(initiative=initiative, user=request.user)
+
+    # --- history ---------------------------------------------------------------------------------
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:], strict=False):
+            newer.history_delta_changes = [
+                *getattr(newer, "history_delta_changes", []),
+                *history.snapshot_changes(older, newer),
+            ]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Revert: a page comparing the current initiative with that version, and a button to go back to it."""
+        initiative = get_object_or_404(Initiative, pk=object_id)
+        if not self.has_change_permission(request, initiative):
+            raise PermissionDenied
+        record = get_object_or_404(Initiative.history.model, id=initiative.pk, history_id=version_id)
+        if request.method == "POST":
+            try:
+                services.revert_initiative(record=record, user=request.user)
+            except services.CurationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(title)s” is back to its version of %(date)s.")
+                    % {"title": initiative.title, "date": record.history_date.strftime("%Y-%m-%d %H:%M")},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:initiatives_initiative_history", args=[initiative.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revert “%(title)s”") % {"title": initiative.title},
+            "opts": self.model._meta,
+            "original": initiative,
+            "record": record,
+            "changes": history.changes_to_revert(initiative, record),
+            "history_url": reverse("admin:initiatives_initiative_history", args=[initiative.pk]),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.object_history_form_template, context)
+
+    # --- actions ---------------------------------------------------------------------------------
 
     @admin.action(description=_("Publish selected initiatives"), permissions=["change"])
     def publish(self, request, queryset):
         for initiative in queryset:
-            services.publish_initiative(initiative=initiative)
+            services.publish_initiative(initiative=initiative, user=request.user)
         self._done(request, queryset.count(), _("published"))
 
     @admin.action(description=_("Unpublish selected initiatives (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         for initiative in queryset:
-            services.unpublish_initiative(initiative=initiative)
+            services.unpublish_initiative(initiative=initiative, user=request.user)
         self._done(request, queryset.count(), _("unpublished"))
 
     @admin.action(description=_("Archive selected initiatives"), permissions=["change"])
     def archive(self, request, queryset):
         for initiative in queryset:
-            services.archive_initiative(initiative=initiative)
+            services.archive_initiative(initiative=initiative, user=request.user)
         self._done(request, queryset.count(), _("archived"))
+
+    @admin.action(description=_("Feature selected initiatives on the home page"), permissions=["change"])
+    def feature(self, request, queryset):
+        changed = services.set_featured(initiatives=queryset.order_by("title"), featured=True, user=request.user)
+        self._done(request, changed, _("featured"))
+
+    @admin.action(description=_("Stop featuring selected initiatives"), permissions=["change"])
+    def unfeature(self, request, queryset):
+        changed = services.set_featured(initiatives=queryset, featured=False, user=request.user)
+        self._done(request, changed, _("no longer featured"))
 
     def _done(self, request, count, verb):
         message = ngettext("%(count)d initiative %(verb)s.", "%(count)d initiatives %(verb)s.", count)
         self.message_user(request, message % {"count": count, "verb": verb}, messages.SUCCESS)
 
 
-class TermAdmin(admin.ModelAdmin):
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(queryset=None, label=_("Keep"), widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = queryset
+
+
+@admin.action(description=_("Merge selected terms into one"), permissions=["change"])
+def merge_terms(modeladmin, request, queryset):
+    """Choose which of the selected terms survives; every initiative of the others moves to it."""
+    opts = modeladmin.model._meta
+    if queryset.count() < 2:
+        modeladmin.message_user(request, _("Select at least two terms to merge."), messages.WARNING)
+        return None
+    form = MergeForm(request.POST if "apply" in request.POST else None, queryset=queryset)
+    if form.is_bound and form.is_valid():
+        survivor = form.cleaned_data["survivor"]
+        moved = 0
+        try:
+            for source in queryset.exclude(pk=survivor.pk):
+                moved += services.merge_terms(source=source, target=survivor, user=request.user)
+        except services.CurationError as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+            return None
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Merged into “%(term)s”: %(count)d initiative moved; the old addresses redirect to it.",
+                "Merged into “%(term)s”: %(count)d initiatives moved; the old addresses redirect to it.",
+                moved,
+            )
+            % {"term": survivor, "count": moved},
+            messages.SUCCESS,
+        )
+        return None
+    terms = list(queryset)
+    counts = history.initiative_counts(modeladmin.model, terms)
+    return TemplateResponse(
+        request,
+        "admin/initiatives/merge.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Merge %(kinds)s") % {"kinds": opts.verbose_name_plural},
+            "opts": opts,
+            "form": form,
+            "terms": [(term, counts.get(term.pk, 0)) for term in terms],
+            "action_name": request.POST.get("action"),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+class TermAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = [merge_terms]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.collection_changed()  # cached feeds and pages show the term's new name at once
 
+    @admin.display(description=_("old slugs (redirected)"))
+    def old_addresses(self, obj):
+        slugs = SlugRedirect.objects.filter(kind=redirects.kind_of(self.model), target_id=obj.pk).values_list(
+            "old_slug", flat=True
+        )
+        return format_html_join(", ", "{}", ((slug,) for slug in slugs)) or "—"
+
+
+class OfficialListAdmin(TermAdmin):
+    """Regions and countries are official lists: edited, never merged."""
+
+    actions = []
+
 
 @admin.register(Region)
-class RegionAdmin(TermAdmin):
+class RegionAdmin(OfficialListAdmin):
     list_display = ["name", "m49_code", "level", "parent"]
     list_filter = ["level"]
     list_select_related = ["parent"]
     search_fields = ["name", "m49_code"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["old_addresses"]
 
 
 @admin.register(Country)
-class CountryAdmin(TermAdmin):
+class CountryAdmin(OfficialListAdmin):
     list_display = ["name", "code", "iso3", "m49_code", "region"]
     list_filter = ["region__parent", "region"]
     list_select_related = ["region"]
     search_fields = ["name", "code", "iso3", "m49_code"]
     autocomplete_fields = ["region"]
     prepopulated_fields = {}
+    readonly_fields = ["old_addresses"]
 
 
 @admin.register(Theme)
@@ -144,20 +479,49 @@ class ThemeAdmin(TermAdmin):
     list_display = ["number", "name", "title", "slug"]
     list_display_links = ["name"]
     search_fields = ["name", "title", "slug"]
+    readonly_fields = ["old_addresses"]
 
 
 @admin.register(GuidingPrinciple)
 class GuidingPrincipleAdmin(TermAdmin):
     list_display = ["number", "name", "slug"]
     list_display_links = ["name"]
+    readonly_fields = ["old_addresses"]
 
 
 @admin.register(Category)
 class CategoryAdmin(TermAdmin):
-    pass
+    readonly_fields = ["old_addresses"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(TermAdmin):
     list_display = ["name", "acronym", "slug", "website"]
     search_fields = ["name", "acronym", "slug"]
+    readonly_fields = ["old_addresses"]
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TermAdmin):
+    """Tags, with their history and merges (replaces taggit's own admin)."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    readonly_fields = ["old_addresses"]
+
+    def save_model(self, request, obj, form, change):
+        old_slug = Tag.objects.filter(pk=obj.pk).values_list("slug", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if old_slug and old_slug != obj.slug:
+            SlugRedirect.remember("tag", old_slug, obj.pk)
+        SlugRedirect.forget("tag", obj.slug)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["kind", "old_slug", "target_id", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["old_slug"]

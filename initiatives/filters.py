@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
-from . import search
+from . import redirects, search
 from .counts import cached as cached_counts
 from .counts import queryset_key
 from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
@@ -152,7 +152,10 @@ class InitiativeFilter(django_filters.FilterSet):
                 getattr(term, term_filter.lookup): term
                 for term in term_filter.term_model.objects.filter(**{f"{term_filter.lookup}__in": values})
             }
-            selected[name] = [by_value[value] for value in values if value in by_value]
+            missing = [value for value in values if value not in by_value]
+            if missing:  # a term's old slug (renamed or merged) still selects it
+                by_value.update(redirects.current_objects(name, missing))
+            selected[name] = list(dict.fromkeys(by_value[value] for value in values if value in by_value))
         return selected
 
     def selected_terms(self, name) -> list:

@@ -66,6 +66,9 @@ class RemembersSlug(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        if not hasattr(self, "_loaded_slug") and self.pk is not None:  # built by hand, e.g. from a history version
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list(self.slug_attname, flat=True)
+            self._loaded_slug = stored.first()
         super().save(*args, **kwargs)
         current, loaded = getattr(self, self.slug_attname), getattr(self, "_loaded_slug", None)
         if loaded and current != loaded:

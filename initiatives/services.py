@@ -3,13 +3,29 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from taggit.models import Tag, TaggedItem
 
-from . import counts, search
-from .models import INITIATIVE_HISTORY, Initiative, Involvement, Link, Organisation, Region
+from . import counts, redirects, search
+from .models import (
+    INITIATIVE_HISTORY,
+    Category,
+    Country,
+    GuidingPrinciple,
+    Initiative,
+    Involvement,
+    Link,
+    Organisation,
+    Region,
+    SlugRedirect,
+    Theme,
+)
 from .signals import initiative_published
 
 
@@ -184,4 +200,228 @@ def save_initiative(
     )
     refresh_coverage(initiative=initiative)
     record_history(initiative=initiative, user=user, reason=reason or (_("Created") if creating else _("Changed")))
+    return initiative
+
+
+# --- curation: bulk changes and merges --------------------------------------------------------------------
+
+
+class CurationError(ValueError):
+    """A curation request that cannot be carried out (nothing was changed)."""
+
+
+@transaction.atomic
+def set_featured(*, initiatives: Iterable[Initiative], featured: bool, user=None) -> int:
+    """Feature initiatives (after those already featured, in the given order) or stop featuring them."""
+    changed = 0
+    next_order = (Initiative.objects.filter(featured=True).aggregate(n=Max("featured_order"))["n"] or 0) + 1
+    for initiative in initiatives:
+        if initiative.featured == featured:
+            continue
+        initiative.featured = featured
+        if featured:
+            initiative.featured_order, next_order = next_order, next_order + 1
+        initiative.save(update_fields=["featured", "featured_order", "updated_at"])
+        record_history(initiative=initiative, user=user, reason=_("Featured") if featured else _("No longer featured"))
+        changed += 1
+    if changed:
+        collection_changed()
+    return changed
+
+
+# The many-valued classifications a curator changes in bulk: (manager attribute, term model).
+BULK_FACETS = {"theme": ("themes", Theme), "region": ("regions", Region), "tag": ("tags", Tag)}
+
+
+@transaction.atomic
+def change_classification(*, initiatives: Iterable[Initiative], facet: str, term, add: bool, user=None) -> int:
+    """Add ``term`` (a theme, region or tag) to each initiative, or remove it; returns how many changed."""
+    attribute, model = BULK_FACETS[facet]
+    if not isinstance(term, model):
+        raise CurationError(_("%(term)s is not a %(kind)s.") % {"term": term, "kind": model._meta.verbose_name})
+    template = _("Added %(kind)s “%(term)s”") if add else _("Removed %(kind)s “%(term)s”")
+    reason = template % {"kind": model._meta.verbose_name, "term": term}
+    changed = 0
+    for initiative in initiatives:
+        manager = getattr(initiative, attribute)
+        has_it = manager.filter(pk=term.pk).exists()
+        if has_it == add:
+            continue
+        (manager.add if add else manager.remove)(term)
+        if facet == "region":
+            refresh_coverage(initiative=initiative)
+        record_history(initiative=initiative, user=user, reason=reason)
+        changed += 1
+    if changed:
+        collection_changed()
+    return changed
+
+
+# Terms that can be merged. Regions and countries are the official UN M49 and ISO lists: they are never merged.
+MERGEABLE = (Theme, GuidingPrinciple, Category, Organisation, Tag)
+
+
+@transaction.atomic
+def merge_terms(*, source, target, user=None) -> int:
+    """Move every initiative of ``source`` to ``target`` and delete ``source``; its URLs then redirect (301).
+
+    One transaction: either everything moves or nothing does. Returns the number of initiatives moved.
+    """
+    if type(source) is not type(target):
+        raise CurationError(
+            _("“%(source)s” is a %(source_kind)s and “%(target)s” a %(target_kind)s: only terms of one kind merge.")
+            % {
+                "source": source,
+                "target": target,
+                "source_kind": source._meta.verbose_name,
+                "target_kind": target._meta.verbose_name,
+            }
+        )
+    if source.pk == target.pk:
+        raise CurationError(_("“%(term)s” cannot be merged into itself.") % {"term": source})
+    if not isinstance(source, MERGEABLE):
+        raise CurationError(
+            _("%(kinds)s are official lists and are not merged.") % {"kinds": source._meta.verbose_name_plural}
+        )
+    model = type(source)
+    # Lock both rows so two curators merging at once cannot lose a term's initiatives.
+    locked = {term.pk: term for term in model.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
+    if len(locked) != 2:
+        raise CurationError(_("One of the two terms no longer exists."))
+    source, target = locked[source.pk], locked[target.pk]
+    moved_ids = _move_initiatives(model, source, target)
+    kind = redirects.kind_of(model)
+    SlugRedirect.objects.filter(kind=kind, target_id=source.pk).update(target_id=target.pk)
+    SlugRedirect.remember(kind, source.slug, target.pk)
+    source.delete()
+    reason = _("Merged %(kind)s “%(source)s” into “%(target)s”") % {
+        "kind": model._meta.verbose_name,
+        "source": source,
+        "target": target,
+    }
+    for initiative in Initiative.objects.filter(pk__in=moved_ids):
+        record_history(initiative=initiative, user=user, reason=reason)
+    collection_changed()
+    return len(moved_ids)
+
+
+def _move_initiatives(model, source, target) -> set[int]:
+    """Re-file ``source``'s initiatives under ``target`` (each once) and return their ids."""
+    if model is Category:
+        ids = set(Initiative.objects.filter(category=source).values_list("pk", flat=True))
+        Initiative.objects.filter(category=source).update(category=target)
+        return ids
+    if model is Organisation:
+        rows, column, keys = Involvement.objects.all(), "organisation", ["initiative_id", "role"]
+    elif model is Tag:
+        content_type = ContentType.objects.get_for_model(Initiative)
+        rows, column, keys = TaggedItem.objects.filter(content_type=content_type), "tag", ["object_id"]
+    else:
+        attribute = {Theme: "themes", GuidingPrinciple: "principles"}[model]
+        through = getattr(Initiative, attribute).through
+        rows, column, keys = through.objects.all(), model._meta.model_name, ["initiative_id"]
+    id_column = "object_id" if model is Tag else "initiative_id"
+    ids = set(rows.filter(**{column: source}).values_list(id_column, flat=True))
+    # Rows that the target already has (same initiative, and same role for organisations) are dropped;
+    # the others move.
+    taken = set(rows.filter(**{column: target}).values_list(*keys))
+    for row in rows.filter(**{column: source}):
+        key = tuple(getattr(row, name) for name in keys)
+        if key in taken:
+            row.delete()
+        else:
+            setattr(row, column, target)
+            row.save(update_fields=[column])
+            taken.add(key)
+    return ids
+
+
+# --- history: revert ---------------------------------------------------------------------------------------
+
+
+def _current_term_id(model, pk: int) -> int | None:
+    """The term ``pk`` now is: itself, or the survivor it was merged into (followed through its old slug)."""
+    if model.objects.filter(pk=pk).exists():
+        return pk
+    last = model.history.filter(id=pk).order_by("-history_date").values_list("slug", flat=True).first()
+    if last is None:
+        return None
+    target = redirects.current_objects(redirects.kind_of(model), [last]).get(last)
+    return target.pk if target else None
+
+
+def _current_tag_names(names: list[str]) -> list[str]:
+    """Tag names of a version, with merged-away tags replaced by the tags they were merged into."""
+    existing = {tag.name for tag in Tag.objects.filter(name__in=names)}
+    result = []
+    for name in names:
+        if name in existing:
+            result.append(name)
+            continue
+        target = redirects.current_objects("tag", [slugify(name, allow_unicode=True)]).get(
+            slugify(name, allow_unicode=True)
+        )
+        result.append(target.name if target else name)
+    return list(dict.fromkeys(result))
+
+
+@transaction.atomic
+def revert_initiative(*, record, user=None) -> Initiative:
+    """Bring an initiative's content and classification back to a version of its history.
+
+    Publication (status, date, featuring) stays as it is: it has its own actions. Terms merged since then
+    are replaced by the terms they were merged into; terms deleted since then are left out.
+    """
+    from .history import NOT_REVERTED
+
+    initiative = Initiative.objects.select_for_update().get(pk=record.id)
+    for model_field in record.tracked_fields:
+        if model_field.primary_key or model_field.name in NOT_REVERTED or not model_field.editable:
+            continue
+        value = getattr(record, model_field.attname)
+        if model_field.name == "category":
+            value = _current_term_id(Category, value)
+            if value is None:
+                raise CurationError(_("The category of that version no longer exists; choose one and save instead."))
+        setattr(initiative, model_field.attname, value)
+    try:
+        initiative.full_clean()
+    except ValidationError as error:
+        raise CurationError(" ".join(error.messages)) from error
+    initiative.save()
+    for attribute, model in (
+        ("themes", Theme),
+        ("principles", GuidingPrinciple),
+        ("regions", Region),
+        ("countries", Country),
+    ):
+        column = f"{model._meta.model_name}_id"
+        old_ids = getattr(record, attribute).values_list(column, flat=True)
+        ids = {_current_term_id(model, pk) for pk in old_ids} - {None}
+        getattr(initiative, attribute).set(ids)
+    initiative.tags.set(_current_tag_names(record.tags_snapshot))
+    initiative.involvements.all().delete()
+    involvements = {}
+    for organisation_id, role in record.involvements_snapshot:
+        organisation_id = _current_term_id(Organisation, organisation_id)
+        if organisation_id is not None:
+            involvements[(organisation_id, role)] = None
+    Involvement.objects.bulk_create(
+        [Involvement(initiative=initiative, organisation_id=org_id, role=role) for org_id, role in involvements]
+    )
+    initiative.links.all().delete()
+    Link.objects.bulk_create(
+        [
+            Link(initiative=initiative, title=title, url=url, kind=kind)
+            for title, url, kind in {url: (title, url, kind) for title, url, kind in record.links_snapshot}.values()
+        ]
+    )
+    refresh_coverage(initiative=initiative)
+    if initiative.is_published():
+        search.add_to_vocabulary(initiative_ids=[initiative.pk])
+    record_history(
+        initiative=initiative,
+        user=user,
+        reason=_("Reverted to the version of %(date)s") % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")},
+    )
     return initiative

@@ -36,7 +36,9 @@ class HomeView(TemplateView):
             regions=_with_counts(Region.objects.filter(level=Region.Level.REGION), "region"),
             themes=_with_counts(Theme.objects.all(), "theme"),
             categories=_with_counts(Category.objects.all(), "category"),
-            featured=list(published.filter(featured=True).for_listing().newest_first()[:3]),
+            featured=list(
+                published.filter(featured=True).for_listing().order_by("featured_order", "-published_at", "-pk")[:3]
+            ),
             latest=list(published.for_listing().newest_first()[:6]),
             **kwargs,
         )

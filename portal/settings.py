@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "initiatives.redirects.OldSlugRedirectMiddleware",  # old slugs of initiatives and terms answer 301
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -1,0 +1,76 @@
+"""Reading initiative history for curators: what changed between two versions, what a revert would change."""
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .models import Initiative, Involvement, Organisation
+
+# A revert brings back content and classification; publication (status, date, featuring) has its own actions.
+NOT_REVERTED = frozenset({"status", "published_at", "featured", "featured_order"})
+
+
+def _involvements_text(rows, names) -> str:
+    roles = dict(Involvement.Role.choices)
+    return "; ".join(f"{names.get(org_id, f'#{org_id}')} ({roles.get(role, role)})" for org_id, role in rows)
+
+
+def snapshot_changes(older, newer) -> list[dict]:
+    """Changes of tags, organisations and links between two versions (kept as JSON snapshots)."""
+    changes = []
+    if older.tags_snapshot != newer.tags_snapshot:
+        changes.append(
+            {"field": _("Tags"), "old": ", ".join(older.tags_snapshot), "new": ", ".join(newer.tags_snapshot)}
+        )
+    if older.involvements_snapshot != newer.involvements_snapshot:
+        ids = {org_id for org_id, _role in [*older.involvements_snapshot, *newer.involvements_snapshot]}
+        names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+        changes.append(
+            {
+                "field": _("Organisations"),
+                "old": _involvements_text(older.involvements_snapshot, names),
+                "new": _involvements_text(newer.involvements_snapshot, names),
+            }
+        )
+    if older.links_snapshot != newer.links_snapshot:
+        changes.append(
+            {
+                "field": _("Links"),
+                "old": "; ".join(url for _title, url, _kind in older.links_snapshot),
+                "new": "; ".join(url for _title, url, _kind in newer.links_snapshot),
+            }
+        )
+    return changes
+
+
+def changes_to_revert(initiative: Initiative, record) -> list[dict]:
+    """What reverting to ``record`` would change, field by field: ``{"field", "old" (now), "new" (then)}``."""
+    latest = initiative.history.order_by("-history_date", "-history_id").first()
+    if latest is None or latest.history_id == record.history_id:
+        return []
+    fields = {field.name for field in record.tracked_fields if field.editable} - NOT_REVERTED
+    fields |= {field.name for field in record._history_m2m_fields}
+    delta = record.diff_against(latest, included_fields=fields, foreign_keys_are_objs=True)
+    helper = HistoricalRecordContextHelper(Initiative, record)
+    return [*helper.context_for_delta_changes(delta), *snapshot_changes(latest, record)]
+
+
+def initiative_counts(model, terms) -> dict[int, int]:
+    """How many initiatives (any status) each term has: shown before a merge."""
+    ids = [term.pk for term in terms]
+    if model._meta.model_name == "tag":
+        from taggit.models import TaggedItem
+
+        rows = TaggedItem.objects.filter(tag_id__in=ids).values_list("tag_id").annotate(n=Count("pk"))
+        return dict(rows)
+    if model._meta.model_name == "category":
+        rows = Initiative.objects.filter(category_id__in=ids).values_list("category_id").annotate(n=Count("pk"))
+        return dict(rows)
+    if model._meta.model_name == "organisation":
+        rows = (
+            Involvement.objects.filter(organisation_id__in=ids)
+            .values_list("organisation_id")
+            .annotate(n=Count("initiative_id", distinct=True))
+        )
+        return dict(rows)
+    return dict(model.objects.filter(pk__in=ids).annotate(n=Count("initiatives")).values_list("pk", "n"))
