@@ -59,13 +59,17 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "initiatives",
     "accounts",
     "submissions",
     "subscriptions",
+    "api",
 ]
 
 MIDDLEWARE = [
+    "api.middleware.ApiHeadersMiddleware",  # /api/: CORS for every origin, ETag and Cache-Control on every answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -244,6 +248,35 @@ SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "10"))
 
 # Listing pages
 INITIATIVES_PAGE_SIZE = 20
+
+# The read-only JSON API (api/): JSON only, anonymous, no parsers (it reads nothing but query strings).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,  # api/params.py accepts format=json and rejects any other format
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Migration Practice Portal API",
+    "DESCRIPTION": (
+        "Read-only open data: the published initiatives, with the same filters, search and sorting as the "
+        "listing at /initiatives/, and the taxonomies they are filed under. JSON, no key, CORS open to all."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "initiatives.models.Initiative.DatePrecision",
+        "HonorificEnum": "initiatives.models.Initiative.Honorific",
+        "ScopeEnum": "initiatives.models.Initiative.Scope",
+        "RoleEnum": "initiatives.models.Involvement.Role",
+        "LinkKindEnum": "initiatives.models.Link.Kind",
+        "RegionLevelEnum": "initiatives.models.Region.Level",
+    },
+}
 
 LOGGING = {
     "version": 1,

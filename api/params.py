@@ -1,0 +1,137 @@
+"""Reading query strings strictly.
+
+The HTML listing drops what it does not understand and says so in a note; a program reading the API
+would not see that note, so the API answers 400 instead, naming each parameter and value it rejects.
+What a parameter *means* is still ``initiatives.filters.InitiativeFilter``'s business: this module only
+decides whether the filter set understood everything it was given.
+"""
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+
+from initiatives.filters import MAX_VALUES_PER_FACET, InitiativeFilter
+from initiatives.models import Initiative
+
+from .kinds import KIND
+
+MAX_PAGE_SIZE = 100
+MAX_ECHOED_LENGTH = 200  # of a rejected value, in the error
+
+# Any /api/ address accepts format=json (a habit of DRF clients); JSON is all it serves.
+FORMAT = "format"
+PAGING = ("page", "page_size")
+SINGLE_FILTERS = ("q", "year_from", "year_to", "status", "sort")
+CHOICES = {"status": InitiativeFilter.STATUSES, "sort": InitiativeFilter.SORTS}
+
+
+class InvalidParameters(exceptions.APIException):
+    status_code = 400
+    default_code = "invalid_parameters"
+
+    def __init__(self, errors: list[dict]):
+        summary = "; ".join(f"{e['parameter']}={e['value']!r}: {e['message'].rstrip('.')}" for e in errors)
+        self.detail = {"detail": _("Invalid query parameters: %(summary)s.") % {"summary": summary}, "errors": errors}
+
+
+def error(parameter: str, value, message: str) -> dict:
+    value = "" if value is None else str(value)
+    if len(value) > MAX_ECHOED_LENGTH:
+        value = value[:MAX_ECHOED_LENGTH] + "…"
+    return {"parameter": parameter, "value": value, "message": str(message)}
+
+
+def check_names(params: QueryDict, *, single=(), repeatable=()) -> list[dict]:
+    """Errors for unknown parameters, for single-valued ones given twice, and for a format other than json."""
+    known = {*single, *repeatable, *PAGING, FORMAT}
+    errors = []
+    for name in params:
+        values = params.getlist(name)
+        if name not in known:
+            listed = ", ".join(sorted(known - {FORMAT}))
+            errors.append(error(name, values[0], _("Unknown parameter. The parameters are: %s.") % listed))
+        elif name not in repeatable and len(values) > 1:
+            errors.append(error(name, values[1], _("Give this parameter once.")))
+        elif name == FORMAT and values[0] not in ("", "json"):
+            errors.append(error(name, values[0], _("Only json is served.")))
+    return errors
+
+
+def paging(params: QueryDict) -> tuple[int, int, list[dict]]:
+    """The page number and size asked for (blank means the default), and the errors in them."""
+    errors = []
+    numbers = {}
+    for name, default, maximum in (("page", 1, None), ("page_size", settings.INITIATIVES_PAGE_SIZE, MAX_PAGE_SIZE)):
+        raw = params.get(name, "").strip()
+        numbers[name] = default
+        if not raw:
+            continue
+        try:
+            number = int(raw)
+        except ValueError:
+            errors.append(error(name, raw, _("Expected a whole number.")))
+            continue
+        if number < 1:
+            errors.append(error(name, raw, _("Expected 1 or more.")))
+        elif maximum is not None and number > maximum:
+            errors.append(error(name, raw, _("At most %d.") % maximum))
+        else:
+            numbers[name] = number
+    return numbers["page"], numbers["page_size"], errors
+
+
+def filter_errors(filterset: InitiativeFilter, params: QueryDict) -> list[dict]:
+    """What the listing would have ignored (``ignored_parameters``), value by value."""
+    errors = []
+    for name in InitiativeFilter.FACETS:
+        values = [value for value in params.getlist(name) if value]
+        if len(values) > MAX_VALUES_PER_FACET:
+            errors.append(error(name, values[MAX_VALUES_PER_FACET], _("At most %d values.") % MAX_VALUES_PER_FACET))
+    if errors:
+        return errors
+    for name in filterset.ignored_parameters:
+        if name in InitiativeFilter.FACETS:
+            errors += unknown_terms(name, params.getlist(name))
+        else:
+            message = " ".join(str(m) for m in filterset.form.errors[name])
+            if name in CHOICES:
+                message += " " + _("Expected one of: %s.") % ", ".join(CHOICES[name])
+            errors.append(error(name, params.get(name), message))
+    return errors
+
+
+def unknown_terms(name: str, values: list[str]) -> list[dict]:
+    """The values of facet ``name`` that select no term, each asked of the filter set on its own.
+
+    Only called when the filter set dropped something, so a valid query costs no extra query.
+    """
+    kind = KIND[name]
+    errors = []
+    for value in values:
+        if not value:
+            continue
+        probe = QueryDict(mutable=True)
+        probe.setlist(name, [value])
+        if not InitiativeFilter(probe, queryset=Initiative.objects.none()).selected_terms(name):
+            message = _("No %(kind)s has this %(lookup)s.") % {
+                "kind": kind.model._meta.verbose_name,
+                "lookup": _("code") if kind.lookup == "code" else _("slug"),
+            }
+            errors.append(error(name, value, message))
+    return errors
+
+
+def paginate(queryset, page_number: int, page_size: int) -> Page:
+    """One page; a page past the last is a 404 (the first page of nothing is an empty page)."""
+    paginator = Paginator(queryset, page_size)
+    if page_number > paginator.num_pages:
+        raise exceptions.NotFound(
+            {
+                "detail": _("There is no page %(page)d: the last page is %(last)d.")
+                % {"page": page_number, "last": paginator.num_pages},
+                "errors": [error("page", page_number, _("Past the last page (%d).") % paginator.num_pages)],
+            }
+        )
+    return paginator.page(page_number)

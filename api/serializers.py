@@ -1,0 +1,363 @@
+"""What the API answers: stable snake_case field names, slugs (ISO alpha-2 codes for countries) as ids.
+
+The serializers only read; the OpenAPI description is generated from them, so the description and the
+answers cannot drift apart (the schemathesis test holds every answer to it). An optional value the
+collection does not know is ``null``, never ``""``. ``submitter_email`` is never read here.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from initiatives.filters import InitiativeFilter
+from initiatives.models import Initiative, Involvement, Link, Region
+
+from .kinds import KIND, absolute
+
+# --- fields ----------------------------------------------------------------------------------
+
+
+class OptionalCharField(serializers.CharField):
+    """A text the database keeps as ``""`` when unknown: ``null`` in the API."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(value) if value else None
+
+
+class OptionalURLField(serializers.URLField):
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(value) if value else None
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class TermURLField(serializers.Field):
+    """An absolute URL of a term: its page on the site, its API resource, or the API list of its initiatives."""
+
+    def __init__(self, kind: str, target: str = "site", **kwargs):
+        self.kind = KIND[kind]
+        self.target = target
+        kwargs.setdefault("source", "*")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, term):
+        value = getattr(term, self.kind.lookup)
+        if self.target == "api":
+            return self.kind.api_url(value)
+        if self.target == "initiatives":
+            return self.kind.initiatives_api_url(value)
+        return self.kind.site_url(value)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class InitiativeURLField(serializers.Field):
+    def __init__(self, url_name: str, **kwargs):
+        self.url_name = url_name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, initiative):
+        return absolute(reverse(self.url_name, kwargs={"slug": initiative.slug}))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class InitiativesCountField(serializers.Field):
+    """How many published initiatives a term has (``context["counts"]``: term pk → number)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, term):
+        return self.context["counts"].get(term.pk, 0)
+
+
+# --- terms as an initiative names them -------------------------------------------------------
+
+
+class RegionRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    m49_code = serializers.CharField()
+    url = TermURLField("region")
+    api_url = TermURLField("region", "api")
+
+
+class CountryRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, lower case.")
+    name = serializers.CharField()
+    url = TermURLField("country")
+    api_url = TermURLField("country", "api")
+
+
+class ThemeRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True, help_text="GCM objective number (1–23); null for others.")
+    url = TermURLField("theme")
+    api_url = TermURLField("theme", "api")
+
+
+class PrincipleRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    number = serializers.IntegerField()
+    url = TermURLField("principle")
+    api_url = TermURLField("principle", "api")
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = TermURLField("category")
+    api_url = TermURLField("category", "api")
+
+
+class TagRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = TermURLField("tag")
+    api_url = TermURLField("tag", "api")
+
+
+class InvolvementSerializer(serializers.Serializer):
+    """An organisation with its part in one initiative."""
+
+    slug = serializers.CharField(source="organisation.slug")
+    name = serializers.CharField(source="organisation.name")
+    acronym = OptionalCharField(source="organisation.acronym")
+    role = serializers.ChoiceField(Involvement.Role.choices)
+    url = TermURLField("organisation", source="organisation")
+    api_url = TermURLField("organisation", "api", source="organisation")
+
+
+class LinkSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.URLField()
+    kind = serializers.ChoiceField(Link.Kind.choices)
+
+
+class SubmitterSerializer(serializers.Serializer):
+    """The public credit of whoever proposed the initiative (never their e-mail address)."""
+
+    honorific = OptionalChoiceField(Initiative.Honorific.choices, source="submitter_honorific")
+    name = OptionalCharField(source="submitter_name")
+    organisation = OptionalCharField(source="submitter_organisation")
+    credit = serializers.CharField(source="submitter_display", help_text='As the site shows it: "Ms. Jane Doe".')
+
+
+# --- initiatives -----------------------------------------------------------------------------
+
+ROLE_ORDER = list(Involvement.Role.values)
+
+
+class InitiativeSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    url = InitiativeURLField("initiatives:detail", help_text="The initiative's page on the site.")
+    api_url = InitiativeURLField("api:initiative-detail")
+    title = serializers.CharField()
+    acronym = OptionalCharField()
+    summary = serializers.CharField(help_text="Plain text.")
+    description = serializers.CharField(help_text="Markdown source (may be empty).")
+    category = CategoryRefSerializer()
+    themes = ThemeRefSerializer(many=True)
+    principles = PrincipleRefSerializer(many=True)
+    regions = RegionRefSerializer(many=True)
+    countries = CountryRefSerializer(many=True)
+    organisations = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+    links = LinkSerializer(many=True)
+    scope = OptionalChoiceField(Initiative.Scope.choices)
+    start_date = serializers.DateField(allow_null=True, help_text="Only as precise as start_precision says.")
+    start_precision = serializers.SerializerMethodField()
+    end_date = serializers.DateField(allow_null=True, help_text="Only as precise as end_precision says.")
+    end_precision = serializers.SerializerMethodField()
+    ongoing = serializers.BooleanField()
+    website = OptionalURLField()
+    submitter = serializers.SerializerMethodField()
+    submitted_on = serializers.DateField(allow_null=True)
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    featured = serializers.BooleanField()
+
+    @extend_schema_field(InvolvementSerializer(many=True))
+    def get_organisations(self, initiative):
+        involvements = sorted(initiative.involvements.all(), key=lambda i: (ROLE_ORDER.index(i.role), i.pk))
+        return InvolvementSerializer(involvements, many=True, context=self.context).data
+
+    @extend_schema_field(TagRefSerializer(many=True))
+    def get_tags(self, initiative):
+        tags = sorted(initiative.tags.all(), key=lambda tag: (tag.name.lower(), tag.pk))
+        return TagRefSerializer(tags, many=True, context=self.context).data
+
+    @extend_schema_field(OptionalChoiceField(Initiative.DatePrecision.choices))
+    def get_start_precision(self, initiative):
+        return initiative.start_precision if initiative.start_date else None
+
+    @extend_schema_field(OptionalChoiceField(Initiative.DatePrecision.choices))
+    def get_end_precision(self, initiative):
+        return initiative.end_precision if initiative.end_date else None
+
+    @extend_schema_field(SubmitterSerializer(allow_null=True))
+    def get_submitter(self, initiative):
+        if not (initiative.submitter_name or initiative.submitter_organisation):
+            return None
+        return SubmitterSerializer(initiative, context=self.context).data
+
+
+# --- terms -----------------------------------------------------------------------------------
+
+
+class TermSerializer(serializers.Serializer):
+    """What every term has besides its own fields (which come first): its URLs and its number of initiatives."""
+
+    LINKS = ("url", "api_url", "initiatives_api_url", "initiatives_count")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.LINKS:
+            fields[name] = fields.pop(name)
+        return fields
+
+
+def term_links(kind: str) -> type[serializers.Serializer]:
+    return type(
+        f"{kind.title()}Links",
+        (TermSerializer,),
+        {
+            "url": TermURLField(kind, help_text="The term's page on the site."),
+            "api_url": TermURLField(kind, "api"),
+            "initiatives_api_url": TermURLField(
+                kind, "initiatives", help_text="The API list of its published initiatives."
+            ),
+            "initiatives_count": InitiativesCountField(help_text="Number of published initiatives."),
+        },
+    )
+
+
+class RegionSerializer(term_links("region")):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    m49_code = serializers.CharField(help_text="UN M49 code.")
+    level = serializers.ChoiceField(Region.Level.choices)
+    parent = serializers.CharField(source="parent.slug", allow_null=True, help_text="Slug of the parent region.")
+
+
+class CountrySerializer(term_links("country")):
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code, lower case.")
+    iso3 = serializers.CharField(help_text="ISO 3166-1 alpha-3 code.")
+    m49_code = OptionalCharField(help_text="UN M49 code.")
+    name = serializers.CharField()
+    description = serializers.CharField()
+    region = serializers.CharField(
+        source="region.slug", allow_null=True, help_text="Slug of its most specific M49 region."
+    )
+
+
+class ThemeSerializer(term_links("theme")):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    number = serializers.IntegerField(allow_null=True, help_text="GCM objective number (1–23); null for others.")
+    title = OptionalCharField(help_text="Official title of the GCM objective.")
+    description = serializers.CharField()
+
+
+class PrincipleSerializer(term_links("principle")):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    number = serializers.IntegerField()
+    description = serializers.CharField()
+
+
+class CategorySerializer(term_links("category")):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
+class OrganisationSerializer(term_links("organisation")):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    acronym = OptionalCharField()
+    website = OptionalURLField()
+    description = serializers.CharField()
+
+
+class TagSerializer(term_links("tag")):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+TERM_SERIALIZERS = {
+    "region": RegionSerializer,
+    "country": CountrySerializer,
+    "theme": ThemeSerializer,
+    "principle": PrincipleSerializer,
+    "category": CategorySerializer,
+    "organisation": OrganisationSerializer,
+    "tag": TagSerializer,
+}
+
+
+# --- pages, errors, index --------------------------------------------------------------------
+
+
+class PageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Number of results on all pages.")
+    num_pages = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True, help_text="The next page, with the same parameters.")
+    previous = serializers.URLField(allow_null=True)
+
+
+def page_of(item: type[serializers.Serializer], **fields) -> type[serializers.Serializer]:
+    name = item.__name__.removesuffix("Serializer")
+    return type(f"{name}PageSerializer", (PageSerializer,), {**fields, "results": item(many=True)})
+
+
+InitiativePageSerializer = page_of(
+    InitiativeSerializer,
+    sort=serializers.ChoiceField(
+        list(InitiativeFilter.SORTS), help_text="The order applied (relevance only with a search)."
+    ),
+)
+TERM_PAGE_SERIALIZERS = {kind: page_of(serializer) for kind, serializer in TERM_SERIALIZERS.items()}
+
+
+class ParameterErrorSerializer(serializers.Serializer):
+    parameter = serializers.CharField()
+    value = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in a sentence.")
+    errors = ParameterErrorSerializer(many=True, required=False, help_text="Each rejected query parameter.")
+
+
+class IndexSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    site = serializers.URLField()
+    schema = serializers.URLField(help_text="The OpenAPI 3 description of this API.")
+    initiatives = serializers.URLField()
+    regions = serializers.URLField()
+    countries = serializers.URLField()
+    themes = serializers.URLField()
+    principles = serializers.URLField()
+    categories = serializers.URLField()
+    organisations = serializers.URLField()
+    tags = serializers.URLField()

@@ -1,0 +1,295 @@
+"""The read-only JSON API: initiatives with the listing's filters, and the seven taxonomies.
+
+Rows come from the one listing definition, ``InitiativeFilter`` over ``Initiative.objects.published()``,
+exactly as ``initiatives.views.InitiativeListView`` takes them, so a query string gives the same
+initiatives in the same order here as on /initiatives/.
+"""
+
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
+from initiatives.models import Initiative, Involvement
+from initiatives.search import MAX_QUERY_LENGTH
+from initiatives.views import term_counts
+
+from . import params
+from .kinds import KINDS, Kind, absolute
+from .serializers import (
+    TERM_PAGE_SERIALIZERS,
+    TERM_SERIALIZERS,
+    ErrorSerializer,
+    IndexSerializer,
+    InitiativePageSerializer,
+    InitiativeSerializer,
+)
+
+# What an initiative's representation reads, in a fixed number of queries whatever the page size.
+INITIATIVE_PREFETCH = (
+    "themes",
+    "principles",
+    "regions",
+    "countries",
+    "tags",
+    "links",
+    Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
+)
+
+BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Nothing here (or a page past the last one).")
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}, default=1, description="Page number."),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": params.MAX_PAGE_SIZE},
+        default=20,
+        description="Results per page.",
+    ),
+]
+
+
+def facet_parameter(kind: Kind) -> OpenApiParameter:
+    if kind.lookup == "code":
+        item = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
+        what = _("ISO 3166-1 alpha-2 code of a country (any case)")
+    else:
+        item = {"type": "string", "pattern": r"^\w[\w-]*$", "maxLength": MAX_VALUE_LENGTH}
+        what = _("slug of a %s") % kind.model._meta.verbose_name
+    return OpenApiParameter(
+        kind.name,
+        {"type": "array", "items": item, "maxItems": MAX_VALUES_PER_FACET},
+        style="form",
+        explode=True,
+        description=_(
+            "Repeatable: the %(what)s. Several values of one parameter combine with OR, different parameters with "
+            "AND. A value naming no %(kind)s is a 400."
+        )
+        % {"what": what, "kind": kind.model._meta.verbose_name}
+        + (_(" A region includes its sub-regions and their countries.") if kind.name == "region" else ""),
+    )
+
+
+INITIATIVE_PARAMETERS = [
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH * 5},
+        description=_(
+            'Search. On PostgreSQL web-search syntax ("a phrase", OR, -word), ranked; every word must appear. '
+            "Only the first %d characters count."
+        )
+        % MAX_QUERY_LENGTH,
+    ),
+    *[facet_parameter(kind) for kind in KINDS],
+    OpenApiParameter(
+        "year_from",
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+        description=_("Active in or after this year (ends then or later, or has no known end)."),
+    ),
+    OpenApiParameter(
+        "year_to",
+        {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+        description=_("Started in or before this year."),
+    ),
+    OpenApiParameter("status", str, enum=list(InitiativeFilter.STATUSES), description=_("Ongoing or completed.")),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=list(InitiativeFilter.SORTS),
+        description=_("Order. Default: relevance with a search, newest first without (relevance needs q)."),
+    ),
+    *PAGE_PARAMETERS,
+]
+
+
+class ApiView(APIView):
+    """What every endpoint shares: JSON (settings.REST_FRAMEWORK), anonymous, reading only."""
+
+    http_method_names = ["get", "head", "options"]
+
+
+def page_links(request, page) -> dict:
+    def link(number):
+        query = request.query_params.copy()
+        query["page"] = str(number)
+        return f"{absolute(request.path)}?{query.urlencode()}"
+
+    return {
+        "count": page.paginator.count,
+        "num_pages": page.paginator.num_pages,
+        "page": page.number,
+        "page_size": page.paginator.per_page,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "results": page.object_list,
+    }
+
+
+class IndexView(ApiView):
+    @extend_schema(operation_id="api_index", tags=["index"], responses={200: IndexSerializer})
+    def get(self, request):
+        """Where everything is: the collection, each taxonomy and the OpenAPI description."""
+        links = {kind.plural: absolute(reverse(f"api:{kind.name}-list")) for kind in KINDS}
+        data = {
+            "name": _("Migration Practice Portal API"),
+            "site": absolute("/"),
+            "schema": absolute(reverse("api:schema")),
+            "initiatives": absolute(reverse("api:initiative-list")),
+            **links,
+        }
+        return Response(IndexSerializer(data).data)
+
+
+class InitiativeListView(ApiView):
+    @extend_schema(
+        operation_id="list_initiatives",
+        tags=["initiatives"],
+        parameters=INITIATIVE_PARAMETERS,
+        responses={200: InitiativePageSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        """Published initiatives with the filters, search and sorting of the listing at /initiatives/.
+
+        The same query string gives the same initiatives in the same order as the listing (whose pages
+        have 20 results: with the default page_size, page n here is page n there).
+        """
+        query = request.query_params
+        filterset = InitiativeFilter(query, queryset=Initiative.objects.published())
+        errors = params.check_names(query, single=params.SINGLE_FILTERS, repeatable=InitiativeFilter.FACETS)
+        page_number, page_size, paging_errors = params.paging(query)
+        errors += paging_errors + params.filter_errors(filterset, query)
+        if errors:
+            raise params.InvalidParameters(errors)
+        rows = filterset.qs.for_listing().prefetch_related(*INITIATIVE_PREFETCH)
+        page = params.paginate(rows, page_number, page_size)
+        data = {**page_links(request, page), "sort": filterset.active_sort}
+        return Response(InitiativePageSerializer(data, context={"request": request}).data)
+
+
+class InitiativeDetailView(ApiView):
+    @extend_schema(
+        operation_id="get_initiative",
+        tags=["initiatives"],
+        parameters=[
+            OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern="^[-a-zA-Z0-9_]+$"),
+        ],
+        responses={200: InitiativeSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    def get(self, request, slug):
+        """One published initiative (drafts and archived ones are 404s)."""
+        errors = params.check_names(request.query_params)
+        if errors:
+            raise params.InvalidParameters(errors)
+        queryset = Initiative.objects.published().select_related("category").prefetch_related(*INITIATIVE_PREFETCH)
+        initiative = queryset.filter(slug=slug).first()
+        if initiative is None:
+            raise NotFound(_("No published initiative has the slug “%s”.") % slug)
+        return Response(InitiativeSerializer(initiative, context={"request": request}).data)
+
+
+class TermListView(ApiView):
+    kind: Kind
+
+    def get(self, request):
+        kind = self.kind
+        errors = params.check_names(request.query_params)
+        page_number, page_size, paging_errors = params.paging(request.query_params)
+        errors += paging_errors
+        if errors:
+            raise params.InvalidParameters(errors)
+        counts = term_counts(kind.name)
+        terms = term_queryset(kind)
+        if kind.only_used:
+            terms = terms.filter(pk__in=list(counts))
+        page = params.paginate(terms.order_by(*(kind.model._meta.ordering or ["name"]), "pk"), page_number, page_size)
+        serializer = TERM_PAGE_SERIALIZERS[kind.name](page_links(request, page), context={"counts": counts})
+        return Response(serializer.data)
+
+
+class TermDetailView(ApiView):
+    kind: Kind
+
+    def get(self, request, **kwargs):
+        kind = self.kind
+        errors = params.check_names(request.query_params)
+        if errors:
+            raise params.InvalidParameters(errors)
+        value = kwargs[kind.lookup]
+        if kind.lookup == "code":
+            value = value.lower()
+        term = term_queryset(kind).filter(**{kind.lookup: value}).first()
+        if term is None:
+            raise NotFound(
+                _("No %(kind)s has the %(lookup)s “%(value)s”.")
+                % {"kind": kind.model._meta.verbose_name, "lookup": kind.lookup, "value": value}
+            )
+        serializer = TERM_SERIALIZERS[kind.name](term, context={"counts": term_counts(kind.name)})
+        return Response(serializer.data)
+
+
+def term_queryset(kind: Kind):
+    related = {"region": "parent", "country": "region"}.get(kind.name)
+    return kind.model.objects.select_related(related) if related else kind.model.objects.all()
+
+
+PATH_PATTERNS = {"slug": "^[-a-zA-Z0-9_]+$", "code": "^[A-Za-z]{2}$", "tag": r"^[-\w]+$"}
+
+
+def term_views(kind: Kind) -> tuple[type[APIView], type[APIView]]:
+    """The list and detail views of one taxonomy, each documented with that taxonomy's serializer."""
+    name = kind.model._meta.verbose_name
+    plural = kind.model._meta.verbose_name_plural
+    path_pattern = PATH_PATTERNS["tag" if kind.name == "tag" else kind.lookup]
+    list_view = type(f"{kind.name.title()}ListView", (TermListView,), {"kind": kind})
+    detail_view = type(f"{kind.name.title()}DetailView", (TermDetailView,), {"kind": kind})
+    list_schema = extend_schema(
+        operation_id=f"list_{kind.plural}",
+        tags=["taxonomies"],
+        summary=str(_("All %s") % plural),
+        description=str(
+            _("Each with its number of published initiatives and its URLs on the site and in the API.")
+            + (_(" Only those some published initiative has.") if kind.only_used else "")
+        ),
+        parameters=PAGE_PARAMETERS,
+        responses={200: TERM_PAGE_SERIALIZERS[kind.name], 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    detail_schema = extend_schema(
+        operation_id=f"get_{kind.name}",
+        tags=["taxonomies"],
+        summary=str(_("One %s") % name),
+        parameters=[
+            OpenApiParameter(
+                kind.lookup,
+                str,
+                OpenApiParameter.PATH,
+                pattern=path_pattern,
+                description=str(_("ISO 3166-1 alpha-2 code (any case)") if kind.lookup == "code" else _("Slug")),
+            )
+        ],
+        responses={200: TERM_SERIALIZERS[kind.name], 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    # extend_schema_view copies the inherited get() first, so each taxonomy keeps its own description.
+    list_view = extend_schema_view(get=list_schema)(list_view)
+    detail_view = extend_schema_view(get=detail_schema)(detail_view)
+    return list_view, detail_view
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 description, generated from the code, in JSON (application/json unless asked otherwise)."""
+
+    renderer_classes = [OpenApiJsonRenderer2, OpenApiJsonRenderer]
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
+    return JsonResponse(
+        {"detail": _("No API endpoint at this address; the index is %s.") % absolute("/api/")}, status=404
+    )
