@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from taggit.models import Tag
 
-from . import feeds, views
+from . import exports, feeds, views
 from .models import Category, Country, GuidingPrinciple, Organisation, Region, Theme
 
 app_name = "initiatives"
@@ -52,6 +52,8 @@ urlpatterns = [
     path("initiatives/", views.InitiativeListView.as_view(), name="list"),
     path("initiatives/feed/", feeds.InitiativeFeed(), name="feed"),
     path("initiatives/feed/atom/", feeds.AtomInitiativeFeed(), name="feed-atom"),
+    path("initiatives/export.csv", exports.export_csv, name="export-csv"),
+    path("initiatives/export.json", exports.export_json, name="export-json"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
 ]
 

@@ -120,6 +120,7 @@ class InitiativeListView(ListView):
             atom_feed_url=self.get_feed_url(atom=True),
             feed_title=str(self.term) if self.term is not None else _("Initiatives"),
             subscribe_url=self.get_subscribe_url(),
+            **self.get_export_urls(),
         )
         return context
 
@@ -142,6 +143,12 @@ class InitiativeListView(ListView):
             params.setlist(self.facet, [getattr(self.term, lookup)])
         pairs = sorted((key, value) for key in params for value in params.getlist(key) if value)
         return urlencode(pairs)
+
+    def get_export_urls(self) -> dict[str, str]:
+        """The CSV and JSON downloads of this listing: its filters, on a term page with the term as one."""
+        query = self.followed_query()
+        urls = {fmt: reverse(f"initiatives:export-{fmt}") for fmt in ("csv", "json")}
+        return {f"export_{fmt}_url": f"{url}?{query}" if query else url for fmt, url in urls.items()}
 
     def get_subscribe_url(self):
         query = self.followed_query()

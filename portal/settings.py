@@ -248,6 +248,7 @@ SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "10"))
 
 # Listing pages
 INITIATIVES_PAGE_SIZE = 20
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))  # largest file import_initiatives reads
 
 # The read-only JSON API (api/): JSON only, anonymous, no parsers (it reads nothing but query strings).
 REST_FRAMEWORK = {
