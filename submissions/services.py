@@ -271,10 +271,14 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         # An update changes what the initiative says, not who first shared it nor when.
         for name in ("submitter_honorific", "submitter_name", "submitter_organisation", "submitter_email"):
             content.fields.pop(name, None)
-        initiative = initiative_services.save_initiative(content=content, initiative=current.initiative)
+        initiative = initiative_services.save_initiative(
+            content=content, initiative=current.initiative, user=moderator, reason=_approved_reason(current)
+        )
     else:
         content.fields["submitted_on"] = timezone.localdate(current.submitted_at or timezone.now())
-        initiative = initiative_services.save_initiative(content=content)
+        initiative = initiative_services.save_initiative(
+            content=content, user=moderator, reason=_approved_reason(current)
+        )
     submission = _move(
         submission=submission,
         action_name="approve",
@@ -284,10 +288,15 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         initiative=initiative,
     )
     if current.kind == Submission.Kind.NEW or initiative.is_published():
-        initiative_services.publish_initiative(initiative=initiative)
+        initiative_services.publish_initiative(initiative=initiative, user=moderator)
     # An update approved after its initiative was unpublished or archived changes its content only.
     _notify("approved", submission, message)
     return initiative
+
+
+def _approved_reason(submission: Submission) -> str:
+    """The history's note for an approval: which submission the change came from."""
+    return _("Approved submission #%(number)d") % {"number": submission.pk}
 
 
 @transaction.atomic

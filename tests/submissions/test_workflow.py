@@ -127,6 +127,11 @@ def test_approving_publishes_with_the_credit_and_the_submission_date(submitted, 
     assert initiative.ongoing and initiative.start_precision == "month"
     submitted.refresh_from_db()
     assert submitted.initiative == initiative and submitted.decided_at is not None
+    # The history says where the initiative came from and who approved it.
+    created, published = initiative.history.order_by("history_date", "history_id")
+    assert (created.history_type, created.history_change_reason) == ("+", f"Approved submission #{submitted.pk}")
+    assert (published.history_change_reason, published.history_user) == ("Published", moderator)
+    assert created.history_user == moderator and published.tags_snapshot == sorted(initiative.tags.names())
 
 
 def test_a_submission_needs_consent(draft, author):
