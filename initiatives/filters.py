@@ -148,14 +148,8 @@ class InitiativeFilter(django_filters.FilterSet):
                 selected[name] = []
                 continue
             term_filter = self.filters[name]
-            by_value = {
-                getattr(term, term_filter.lookup): term
-                for term in term_filter.term_model.objects.filter(**{f"{term_filter.lookup}__in": values})
-            }
-            missing = [value for value in values if value not in by_value]
-            if missing:  # a term's old slug (renamed or merged) still selects it
-                by_value.update(redirects.current_objects(name, missing))
-            selected[name] = list(dict.fromkeys(by_value[value] for value in values if value in by_value))
+            # Old slugs (of renamed or merged terms) still select the term they now lead to.
+            selected[name] = redirects.resolve_terms(term_filter.term_model, term_filter.lookup, values)
         return selected
 
     def selected_terms(self, name) -> list:

@@ -34,6 +34,16 @@ def current_objects(kind: str, old_slugs) -> dict:
     return {old: by_pk[pk] for old, pk in targets.items() if pk in by_pk}
 
 
+def resolve_terms(model, lookup: str, values) -> list:
+    """The objects that ``values`` (slugs, or codes for countries) name, in order, old slugs included."""
+    values = list(values or [])
+    found = {getattr(obj, lookup): obj for obj in model.objects.filter(**{f"{lookup}__in": values})}
+    missing = [value for value in values if value not in found]
+    if missing:
+        found.update(current_objects(kind_of(model), missing))
+    return list(dict.fromkeys(found[value] for value in values if value in found))
+
+
 def redirect_for_old_slug(request):
     """The 301 for this request if its URL names an old slug of an initiative or a term, else None.
 

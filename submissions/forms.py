@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
+from initiatives import redirects
 from initiatives.models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
 from initiatives.services import InitiativeContent
 
@@ -315,15 +316,14 @@ def content_from_data(data: dict) -> InitiativeContent:
     """Resolve stored data into what the initiatives services take (unknown terms are dropped)."""
 
     def terms(model, lookup, values):
-        found = {getattr(term, lookup): term for term in model.objects.filter(**{f"{lookup}__in": values or []})}
-        return [found[value] for value in values or [] if value in found]
+        return redirects.resolve_terms(model, lookup, values)  # a term merged or renamed since is followed
 
     fields = {
         "title": data.get("title", ""),
         "acronym": data.get("acronym", ""),
         "summary": data.get("summary", ""),
         "description": data.get("description", ""),
-        "category": Category.objects.filter(slug=data.get("category")).first(),
+        "category": next(iter(terms(Category, "slug", [data.get("category")])), None),
         "scope": data.get("scope", ""),
         "start_date": datetime.date.fromisoformat(data["start"]) if data.get("start") else None,
         "start_precision": data.get("start_precision") or "year",

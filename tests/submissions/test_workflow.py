@@ -188,3 +188,17 @@ def test_two_approvals_of_the_same_title_get_distinct_slugs(author, moderator, p
         services.submit(submission=submission, author=author)
     slugs = {services.approve(submission=s, moderator=moderator).slug for s in (first, second)}
     assert slugs == {"seasonal-workers-mobility-pilot", "seasonal-workers-mobility-pilot-2"}
+
+
+def test_a_submission_naming_a_term_merged_since_gets_the_survivor(submitted, moderator):
+    from initiatives import services as initiative_services
+    from initiatives.models import Category, Organisation
+
+    survivor = Organisation.objects.create(name="International Labour Office", slug="ilo-office")
+    initiative_services.merge_terms(source=Organisation.objects.get(slug="ilo"), target=survivor)
+    initiative_services.merge_terms(
+        source=Category.objects.get(slug="programmes-and-projects"), target=Category.objects.get(slug="partnerships")
+    )
+    initiative = services.approve(submission=submitted, moderator=moderator, message="Welcome")
+    assert "ilo-office" in set(initiative.organisations.values_list("slug", flat=True))
+    assert initiative.category.slug == "partnerships"
