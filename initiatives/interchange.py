@@ -470,6 +470,11 @@ def decode_text(data: bytes) -> str:
         ) from error
     if not text.strip():
         raise InterchangeError(_("The file is empty."))
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise InterchangeError(
+            _("The file holds a NUL character (line %(line)s): it is not a text file.") % {"line": line}
+        )
     return text
 
 
@@ -691,14 +696,14 @@ def _clean_datetime(name: str, value, errors: list[str]) -> datetime.datetime | 
 
 
 def clean_record(record: dict) -> tuple[dict, list[str]]:
-    """A record's values as Python values (only the keys it has) and what is wrong with them.
+    """A record's values as Python values (only the keys it has and could read) and what is wrong with them.
 
     Text stays as given; identifiers and choices lose surrounding spaces; lists lose duplicates; dates
     become dates. Rules that need the database (terms, uniqueness) and the model's own rules come later.
     """
     values, errors = {}, []
     for name, value in record.items():
-        column = BY_NAME[name]
+        column, known_errors = BY_NAME[name], len(errors)
         if column.kind == TEXT:
             text = _text(name, value, errors)
             values[name] = text.strip() if column.code else text
@@ -725,11 +730,13 @@ def clean_record(record: dict) -> tuple[dict, list[str]]:
                 errors.append(_("%(column)s: “%(value)s” is not a whole number") % {"column": name, "value": value})
                 value = 0
             values[name] = value
-    if "status" in values and values["status"] not in Initiative.Status.values:
-        errors.append(
-            _("status: “%(value)s” is not one of %(choices)s")
-            % {"value": values["status"], "choices": _names(Initiative.Status.values)}
-        )
+        if name == "status" and values[name] not in Initiative.Status.values:
+            errors.append(
+                _("status: “%(value)s” is not one of %(choices)s")
+                % {"value": values[name], "choices": _names(Initiative.Status.values)}
+            )
+        if len(errors) > known_errors and column.kind not in (LIST, ORGANISATIONS, LINKS):
+            del values[name]  # reported; the model's rules are checked without it (lists keep their good items)
     return values, errors
 
 
@@ -826,22 +833,28 @@ class _Terms:
         return errors
 
     def content(self, desired: dict) -> services.InitiativeContent:
-        """What ``services.save_initiative`` takes, for a row whose terms all exist."""
+        """What ``services.save_initiative`` takes (terms that do not exist are left out: such a row is invalid)."""
         for name in TAXONOMIES:
             self.load(name, self.named(name, desired[name]))
-        found = self.found
+
+        def existing(name, values):
+            return [self.found[name][value] for value in values if value in self.found[name]]
+
         fields = {name: desired[name] for name in SCALAR_FIELDS}
-        fields["category"] = found["category"][desired["category"]]
+        fields["category"] = self.found["category"].get(desired["category"])
         if not fields["slug"]:
             del fields["slug"]  # a new initiative without one: save_initiative makes one from the title
+        organisations = self.found["organisations"]
         return services.InitiativeContent(
             fields=fields,
-            themes=[found["themes"][slug] for slug in desired["themes"]],
-            principles=[found["principles"][slug] for slug in desired["principles"]],
-            regions=[found["regions"][slug] for slug in desired["regions"]],
-            countries=[found["countries"][code] for code in desired["countries"]],
+            themes=existing("themes", desired["themes"]),
+            principles=existing("principles", desired["principles"]),
+            regions=existing("regions", desired["regions"]),
+            countries=existing("countries", desired["countries"]),
             tags=list(desired["tags"]),
-            involvements=[(found["organisations"][slug], role) for slug, role, _note in desired["organisations"]],
+            involvements=[
+                (organisations[slug], role) for slug, role, _note in desired["organisations"] if slug in organisations
+            ],
             links=[(title, url) for url, title, _kind in desired["links"]],
         )
 
@@ -908,7 +921,7 @@ def _model_errors(desired: dict, existing: Initiative | None, content: services.
     if candidate.status == Initiative.Status.PUBLISHED and not candidate.published_at:
         candidate.published_at = timezone.now()
     try:
-        candidate.full_clean()
+        candidate.full_clean(exclude=["category"] if candidate.category_id is None else None)
     except ValidationError as error:
         return _messages(error)
     return []
@@ -956,12 +969,12 @@ def plan_import(rows: list[SourceRow], *, progress: Callable[[int], None] | None
 
 
 def _plan_row(result: RowResult, values: dict, by_external_id, by_slug, existing, terms: _Terms) -> None:
-    instance, errors = _match(values, by_external_id, by_slug)
-    result.errors.extend(errors)
+    instance, match_errors = _match(values, by_external_id, by_slug)
+    result.errors.extend(match_errors)
     result.errors.extend(terms.unknown(values))
     if instance is not None:
         result.pk = instance.pk
-    if result.errors:
+    if match_errors:
         result.action = "invalid"
         return
     current = clean_record(existing[instance.pk][1])[0] if instance is not None else dict(DEFAULTS)
@@ -972,8 +985,6 @@ def _plan_row(result: RowResult, values: dict, by_external_id, by_slug, existing
         desired["published_at"] = current["published_at"]  # kept, or the moment it is published
     if not desired["category"]:
         result.errors.append(_("category: required"))
-        result.action = "invalid"
-        return
     result.desired = desired
     if instance is None:
         result.action = "create"
@@ -984,10 +995,9 @@ def _plan_row(result: RowResult, values: dict, by_external_id, by_slug, existing
             if comparable(column.name, desired[column.name]) != comparable(column.name, current[column.name])
         ]
         result.action = "change" if result.changes else "unchanged"
-    if result.action == "unchanged":
-        return
-    result.content = terms.content(desired)
-    result.errors.extend(_model_errors(desired, instance, result.content))
+    if result.action != "unchanged":  # what is unchanged is what the database holds, valid already
+        result.content = terms.content(desired)
+        result.errors.extend(_model_errors(desired, instance, result.content))
     if result.errors:
         result.action = "invalid"
 

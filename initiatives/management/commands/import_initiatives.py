@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 progress.close()
             invalid = [result for result in results if result.errors]
             if dry_run or (invalid and not skip_invalid):
-                self.report(results, dry_run=dry_run, verbosity=verbosity)
+                self.report(results, written=False, verbosity=verbosity)
                 if invalid and not skip_invalid:
                     raise CommandError(self.refusal(path, invalid))
                 self.stdout.write(self.summary(results, dry_run=True) + " Nothing was written.")
@@ -93,20 +93,20 @@ class Command(BaseCommand):
                 )
             except interchange.RowFailed:
                 progress.close()
-                self.report(results, dry_run=False, verbosity=verbosity)
+                self.report(results, written=False, verbosity=verbosity)
                 raise CommandError(self.refusal(path, [r for r in results if r.errors])) from None
             progress.close()
-        self.report(results, dry_run=False, verbosity=verbosity)
+        self.report(results, written=True, verbosity=verbosity)
         summary = self.summary(results, dry_run=False)
         style = self.style.WARNING if any(result.errors for result in results) else self.style.SUCCESS
         self.stdout.write(style(summary))
 
-    def report(self, results, *, dry_run: bool, verbosity: int) -> None:
-        """One line per row (unchanged rows only in a dry run or with -v 2), then each invalid row's reasons."""
+    def report(self, results, *, written: bool, verbosity: int) -> None:
+        """One line per row (unchanged ones when nothing is written or with -v 2), then each invalid row's reasons."""
         verbs = (
-            {"create": "would be created", "change": "would change", "unchanged": "unchanged"}
-            if dry_run
-            else {"create": "created", "change": "changed", "unchanged": "unchanged"}
+            {"create": "created", "change": "changed"}
+            if written
+            else {"create": "would be created", "change": "would change"}
         )
         for result in results:
             if result.errors:
@@ -117,8 +117,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{result.label}: {verbs['change']}: {', '.join(result.changes)}")
             elif result.action == "create":
                 self.stdout.write(f"{result.label}: {verbs['create']}")
-            elif verbosity >= 2 or (dry_run and verbosity >= 1):
-                self.stdout.write(f"{result.label}: {verbs['unchanged']}")
+            elif verbosity >= 2 or (not written and verbosity >= 1):
+                self.stdout.write(f"{result.label}: unchanged")
 
     @staticmethod
     def summary(results, *, dry_run: bool) -> str:
