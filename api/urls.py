@@ -34,4 +34,4 @@ for kind in KINDS:
 
 # Last: any other address under /api/ that ends with a slash is a JSON 404 (without the slash,
 # CommonMiddleware first redirects here).
-urlpatterns.append(re_path(r"^.*/$", views.not_found, name="not-found"))
+urlpatterns.append(re_path(r"^[\s\S]*/$", views.not_found, name="not-found"))

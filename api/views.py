@@ -10,7 +10,13 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -57,6 +63,23 @@ PAGE_PARAMETERS = [
 ]
 
 
+# Values that exist wherever the taxonomy and the seed are loaded (make run): for readers of the
+# description, and for schemathesis, which tries them besides generated ones.
+EXAMPLES = {
+    "region": "europe",
+    "country": "md",
+    "theme": "remittances",
+    "principle": "gender-responsive",
+    "category": "regional-consultative-processes",
+    "organisation": "icmpd",
+    "tag": "diaspora",
+}
+
+
+def example(value) -> OpenApiExample:
+    return OpenApiExample(value if isinstance(value, str) else "&".join(value), value=value)
+
+
 def facet_parameter(kind: Kind) -> OpenApiParameter:
     if kind.lookup == "code":
         item = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
@@ -69,6 +92,7 @@ def facet_parameter(kind: Kind) -> OpenApiParameter:
         {"type": "array", "items": item, "maxItems": MAX_VALUES_PER_FACET},
         style="form",
         explode=True,
+        examples=[example([EXAMPLES[kind.name]])],
         description=_(
             "Repeatable: the %(what)s. Several values of one parameter combine with OR, different parameters with "
             "AND. A value naming no %(kind)s is a 400."
@@ -134,9 +158,12 @@ def page_links(request, page) -> dict:
 
 
 class IndexView(ApiView):
-    @extend_schema(operation_id="api_index", tags=["index"], responses={200: IndexSerializer})
+    @extend_schema(operation_id="api_index", tags=["index"], responses={200: IndexSerializer, 400: BAD_REQUEST})
     def get(self, request):
         """Where everything is: the collection, each taxonomy and the OpenAPI description."""
+        errors = params.check_names(request.query_params)
+        if errors:
+            raise params.InvalidParameters(errors)
         links = {kind.plural: absolute(reverse(f"api:{kind.name}-list")) for kind in KINDS}
         data = {
             "name": _("Migration Practice Portal API"),
@@ -179,7 +206,9 @@ class InitiativeDetailView(ApiView):
         operation_id="get_initiative",
         tags=["initiatives"],
         parameters=[
-            OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern="^[-a-zA-Z0-9_]+$"),
+            OpenApiParameter(
+                "slug", str, OpenApiParameter.PATH, pattern="^[-a-zA-Z0-9_]+$", examples=[example("thamm")]
+            ),
         ],
         responses={200: InitiativeSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
@@ -272,6 +301,7 @@ def term_views(kind: Kind) -> tuple[type[APIView], type[APIView]]:
                 OpenApiParameter.PATH,
                 pattern=path_pattern,
                 description=str(_("ISO 3166-1 alpha-2 code (any case)") if kind.lookup == "code" else _("Slug")),
+                examples=[example(EXAMPLES[kind.name])],
             )
         ],
         responses={200: TERM_SERIALIZERS[kind.name], 400: BAD_REQUEST, 404: NOT_FOUND},

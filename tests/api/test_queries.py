@@ -1,0 +1,58 @@
+"""The list endpoints cost a fixed number of queries whatever the page size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import Link
+from tests.factories import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+# count, page, then one each: themes, principles, regions, countries, tags, links, organisations (with involvements)
+LIST_QUERIES = 9
+EXTRA = 25
+
+
+@pytest.fixture
+def many():
+    """More initiatives than a default page, each with several terms of every kind, links and organisations."""
+    for n in range(EXTRA):
+        initiative = make_initiative(
+            themes=["remittances", "skills-development-and-recognition"],
+            regions=["europe"],
+            countries=["md", "tn"],
+            tags=["diaspora", f"tag-{n}"],
+            organisations=["ICMPD", f"Org {n}"],
+        )
+        Link.objects.create(initiative=initiative, title="Doc", url=f"https://example.org/{n}")
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (content types, cached term counts)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def test_initiative_list_queries_are_pinned(client, many, django_assert_num_queries, subtests):
+    client.get("/api/initiatives/")
+    for page_size in (1, 20, 100):
+        with subtests.test(page_size=page_size), django_assert_num_queries(LIST_QUERIES):
+            response = client.get(f"/api/initiatives/?page_size={page_size}")
+            assert len(response.json()["results"]) == min(page_size, 7 + EXTRA)
+    # Each facet in the query string looks its terms up once (as the listing does), whatever the page size.
+    for page_size in (2, 100):
+        with subtests.test(page_size=page_size, filtered=True), django_assert_num_queries(LIST_QUERIES + 2):
+            client.get(f"/api/initiatives/?theme=remittances&tag=diaspora&page_size={page_size}")
+    # A detail is the page query without the count.
+    with django_assert_num_queries(LIST_QUERIES - 1):
+        client.get("/api/initiatives/pare-1-1/")
+
+
+def test_term_lists_are_fixed_too(client, many, subtests):
+    for plural in ("regions", "countries", "themes", "principles", "categories", "organisations", "tags"):
+        with subtests.test(plural=plural):
+            small = count_queries(client, f"/api/{plural}/?page_size=2")
+            assert small == count_queries(client, f"/api/{plural}/?page_size=100") <= 3
