@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
 from . import history, redirects, services
@@ -34,6 +35,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     (deprecated in Django 6.1)."""
 
     history_list_per_page = 50
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # Long values (titles, summaries) are shown whole, not cut at 100 characters.
+        return HistoricalRecordContextHelper(
+            self.model, historical_record, max_displayed_delta_change_chars=history.FULL_VALUE
+        )
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         queryset = history_manager.filter(**{pk_name: object_id}).select_related("history_user")

@@ -6,6 +6,9 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .models import Initiative, Involvement, Organisation
 
+# The revert page shows values in full (django-simple-history cuts them at 100 characters by default).
+FULL_VALUE = 100_000
+
 # A revert brings back content and classification; publication (status, date, featuring) has its own actions.
 NOT_REVERTED = frozenset({"status", "published_at", "featured", "featured_order"})
 
@@ -51,7 +54,7 @@ def changes_to_revert(initiative: Initiative, record) -> list[dict]:
     fields = {field.name for field in record.tracked_fields if field.editable} - NOT_REVERTED
     fields |= {field.name for field in record._history_m2m_fields}
     delta = record.diff_against(latest, included_fields=fields, foreign_keys_are_objs=True)
-    helper = HistoricalRecordContextHelper(Initiative, record)
+    helper = HistoricalRecordContextHelper(Initiative, record, max_displayed_delta_change_chars=FULL_VALUE)
     return [*helper.context_for_delta_changes(delta), *snapshot_changes(latest, record)]
 
 

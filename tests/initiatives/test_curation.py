@@ -27,6 +27,7 @@ from tests.factories import make_initiative
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:initiatives_initiative_changelist"
+THAMM_TITLE = "Towards a Holistic Approach to Labour Migration Governance and Labour Mobility in North Africa (THAMM)"
 
 
 @pytest.fixture
@@ -214,7 +215,14 @@ def test_an_admin_edit_is_one_version_with_its_author_and_field_by_field_changes
     before = initiative.history.count()
     remittances = Theme.objects.get(slug="remittances")
     themes = [str(pk) for pk in initiative.themes.values_list("pk", flat=True)] + [str(remittances.pk)]
-    response = change_in_admin(curator, initiative, acronym="THAMM-2", themes=themes, tags="labour migration, new tag")
+    response = change_in_admin(
+        curator,
+        initiative,
+        acronym="THAMM-2",
+        title=THAMM_TITLE + " (2)",
+        themes=themes,
+        tags="labour migration, new tag",
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert initiative.history.count() == before + 1
     version = initiative.history.first()
@@ -228,6 +236,14 @@ def test_an_admin_edit_is_one_version_with_its_author_and_field_by_field_changes
     assert "Remittances" in html  # the themes' change
     assert "new tag" in html  # tags are in the history too
     assert "curator" in html
+    assert "chars]" not in html  # long values whole, not cut at 100 characters
+
+    previous = initiative.history.all()[1]
+    revert_page = curator.get(
+        reverse("admin:initiatives_initiative_simple_history", args=[initiative.pk, previous.history_id])
+    )
+    table = revert_page.content.decode().split('id="revert-changes"')[1].split("</table>")[0]
+    assert THAMM_TITLE + " (2)" in table and THAMM_TITLE + "</td>" in table and "chars]" not in table
 
 
 def test_revert_brings_back_fields_relations_tags_organisations_and_links(curator, client):
