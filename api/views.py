@@ -5,6 +5,7 @@ exactly as ``initiatives.views.InitiativeListView`` takes them, so a query strin
 initiatives in the same order here as on /initiatives/.
 """
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.urls import reverse
@@ -57,8 +58,8 @@ PAGE_PARAMETERS = [
     OpenApiParameter(
         "page_size",
         {"type": "integer", "minimum": 1, "maximum": params.MAX_PAGE_SIZE},
-        default=20,
-        description="Results per page.",
+        default=settings.INITIATIVES_PAGE_SIZE,
+        description="Results per page (the listing's pages have as many).",
     ),
 ]
 
