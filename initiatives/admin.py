@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
-from . import history, redirects, services
+from . import exports, history, redirects, services
 from .models import (
     Category,
     Country,
@@ -220,6 +220,8 @@ class InitiativeAdmin(HistoryAdmin):
         bulk_term_action("region", add=False),
         bulk_term_action("tag", add=True),
         bulk_term_action("tag", add=False),
+        "export_csv",
+        "export_json",
     ]
     show_facets = admin.ShowFacets.ALLOW
     object_history_form_template = "admin/initiatives/initiative/revert.html"
@@ -377,6 +379,14 @@ class InitiativeAdmin(HistoryAdmin):
     def unfeature(self, request, queryset):
         changed = services.set_featured(initiatives=queryset, featured=False, user=request.user)
         self._done(request, changed, _("no longer featured"))
+
+    @admin.action(description=_("Export selected initiatives as CSV (for import_initiatives)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return exports.export_response(queryset.order_by("pk"), "csv", include_private=True)
+
+    @admin.action(description=_("Export selected initiatives as JSON (for import_initiatives)"), permissions=["view"])
+    def export_json(self, request, queryset):
+        return exports.export_response(queryset.order_by("pk"), "json", include_private=True)
 
     def _done(self, request, count, verb):
         message = ngettext("%(count)d initiative %(verb)s.", "%(count)d initiatives %(verb)s.", count)

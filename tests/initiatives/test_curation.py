@@ -4,7 +4,11 @@ Everything goes through the admin as a curator's browser would (actions posted t
 intermediate pages, the history and revert pages) and is checked on the public site.
 """
 
+import io
+import json
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
@@ -538,3 +542,34 @@ def test_link_model_is_untouched_by_history_snapshots():
     Link.objects.create(initiative=initiative, title="Doc", url="https://example.org/doc")
     services.record_history(initiative=initiative, reason="test")
     assert initiative.history.first().links_snapshot == [["Doc", "https://example.org/doc", "document"]]
+
+
+# --- export from the admin ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_action_downloads_the_selection_with_private_fields_and_drafts(curator, fmt, tmp_path):
+    draft = make_initiative(title="Draft to export", publish=False, submitter_email="private@example.org")
+    published = Initiative.objects.get(slug="thamm")
+    response = act(curator, f"export_{fmt}", [draft, published])
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    body = b"".join(response.streaming_content).decode()
+    assert "private@example.org" in body and "Draft to export" in body and "thamm" in body
+    assert "eudif" not in body  # only the selection
+    if fmt == "json":
+        assert {row["slug"] for row in json.loads(body)} == {draft.slug, "thamm"}
+    # What the admin exports, the import takes back unchanged.
+    path = tmp_path / f"selection.{fmt}"
+    path.write_text(body, encoding="utf-8")
+    before = Initiative.history.count()
+    call_command("import_initiatives", str(path), stdout=io.StringIO())
+    assert Initiative.history.count() == before
+
+
+def test_export_action_needs_a_curator(client, django_user_model):
+    staff = django_user_model.objects.create_user("viewer", "v@example.org", password=None, is_staff=True)
+    browser = Client()
+    browser.force_login(staff)
+    response = act(browser, "export_csv", [Initiative.objects.get(slug="thamm")])
+    assert response.status_code == 403
