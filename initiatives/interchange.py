@@ -252,7 +252,8 @@ def _export_pairs(queryset, *, include_private: bool, chunk_size: int) -> Iterat
 
 
 def export_rows(queryset, *, include_private: bool = False, chunk_size: int = EXPORT_CHUNK_SIZE) -> Iterator[dict]:
-    """The records of ``queryset``, in its order, read ``chunk_size`` at a time (8 queries per chunk).
+    """The records of ``queryset``, in its order, read ``chunk_size`` at a time: one query for the initiatives
+    and seven per chunk for their relations, however many there are.
 
     ``include_private`` adds the submitter's e-mail address: for the admin export and the import only.
     """
