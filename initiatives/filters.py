@@ -131,6 +131,7 @@ class InitiativeFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = Initiative.objects.published()
         self.fixed_facet = fixed_facet
+        self._understood: dict[str, int] = {}  # per facet: how many of its values name a term
         super().__init__(data, queryset, **kwargs)
 
     # --- resolving values ------------------------------------------------------------------
@@ -149,7 +150,9 @@ class InitiativeFilter(django_filters.FilterSet):
                 continue
             term_filter = self.filters[name]
             # Old slugs (of renamed or merged terms) still select the term they now lead to.
-            selected[name] = redirects.resolve_terms(term_filter.term_model, term_filter.lookup, values)
+            found = redirects.terms_by_value(term_filter.term_model, term_filter.lookup, values)
+            self._understood[name] = sum(value in found for value in values)
+            selected[name] = list(dict.fromkeys(found[value] for value in values if value in found))
         return selected
 
     def selected_terms(self, name) -> list:
@@ -172,7 +175,8 @@ class InitiativeFilter(django_filters.FilterSet):
         ignored = list(self.form.errors)
         for name in self.FACETS:
             raw = [v for v in self.data.getlist(name) if v] if hasattr(self.data, "getlist") else []
-            if raw and len(self.selected_terms(name)) < len(raw):
+            self.selected_terms(name)  # resolving the values counts those understood
+            if raw and self._understood.get(name, 0) < len(raw):
                 ignored.append(name)
         return ignored
 

@@ -34,14 +34,21 @@ def current_objects(kind: str, old_slugs) -> dict:
     return {old: by_pk[pk] for old, pk in targets.items() if pk in by_pk}
 
 
-def resolve_terms(model, lookup: str, values) -> list:
-    """The objects that ``values`` (slugs, or codes for countries) name, in order, old slugs included."""
+def terms_by_value(model, lookup: str, values) -> dict:
+    """``{value: object}`` for those of ``values`` (slugs, or codes for countries) that name a term, old
+    slugs included."""
     values = list(values or [])
     found = {getattr(obj, lookup): obj for obj in model.objects.filter(**{f"{lookup}__in": values})}
     missing = [value for value in values if value not in found]
     if missing:
         found.update(current_objects(kind_of(model), missing))
-    return list(dict.fromkeys(found[value] for value in values if value in found))
+    return found
+
+
+def resolve_terms(model, lookup: str, values) -> list:
+    """The objects that ``values`` name, in order, each once (an old and a new slug name one term)."""
+    found = terms_by_value(model, lookup, values)
+    return list(dict.fromkeys(found[value] for value in values or [] if value in found))
 
 
 def redirect_for_old_slug(request):

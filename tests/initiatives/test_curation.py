@@ -573,3 +573,13 @@ def test_export_action_needs_a_curator(client, django_user_model):
     browser.force_login(staff)
     response = act(browser, "export_csv", [Initiative.objects.get(slug="thamm")])
     assert response.status_code == 403
+
+
+def test_an_old_and_a_new_slug_of_one_term_in_a_listing_are_both_understood(client):
+    theme = Theme.objects.get(slug="remittances")
+    theme.slug = "money-sent-home"
+    theme.save()
+    response = client.get("/initiatives/?theme=remittances&theme=money-sent-home")
+    assert response.context["ignored"] == []
+    assert "pare-1-1" in [i.slug for i in response.context["initiatives"]]
+    assert client.get("/initiatives/?theme=remittances&theme=nothing-like-it").context["ignored"] == ["theme"]
