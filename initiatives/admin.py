@@ -295,9 +295,8 @@ class InitiativeAdmin(HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.refresh_coverage(initiative=form.instance)
-        services.record_history(
-            initiative=form.instance, user=request.user, reason=_("Changed in the admin") if change else _("Created")
-        )
+        reason = _("Changed in the admin") if change else _("Created")
+        services.record_history(initiative=form.instance, user=request.user, reason=reason, created=not change)
         if getattr(form, "publish_requested", False):
             services.publish_initiative(initiative=form.instance, user=request.user)
 

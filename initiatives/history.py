@@ -15,7 +15,10 @@ NOT_REVERTED = frozenset({"status", "published_at", "featured", "featured_order"
 
 def _involvements_text(rows, names) -> str:
     roles = dict(Involvement.Role.choices)
-    return "; ".join(f"{names.get(org_id, f'#{org_id}')} ({roles.get(role, role)})" for org_id, role in rows)
+    return "; ".join(
+        f"{names.get(org_id, f'#{org_id}')} ({roles.get(role, role)}{', ' + note[0] if note and note[0] else ''})"
+        for org_id, role, *note in rows
+    )
 
 
 def snapshot_changes(older, newer) -> list[dict]:
@@ -26,7 +29,7 @@ def snapshot_changes(older, newer) -> list[dict]:
             {"field": _("Tags"), "old": ", ".join(older.tags_snapshot), "new": ", ".join(newer.tags_snapshot)}
         )
     if older.involvements_snapshot != newer.involvements_snapshot:
-        ids = {org_id for org_id, _role in [*older.involvements_snapshot, *newer.involvements_snapshot]}
+        ids = {org_id for org_id, *_rest in [*older.involvements_snapshot, *newer.involvements_snapshot]}
         names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
         changes.append(
             {

@@ -854,9 +854,11 @@ class _Terms:
             countries=existing("countries", desired["countries"]),
             tags=list(desired["tags"]),
             involvements=[
-                (organisations[slug], role) for slug, role, _note in desired["organisations"] if slug in organisations
+                (organisations[slug], role, note)
+                for slug, role, note in desired["organisations"]
+                if slug in organisations
             ],
-            links=[(title, url) for url, title, _kind in desired["links"]],
+            links=[(title, url, kind) for url, title, kind in desired["links"]],
         )
 
 
@@ -1059,7 +1061,6 @@ def apply_row(result: RowResult, *, reason: str) -> Initiative:
         or fields.get("published_at", initiative.published_at) != initiative.published_at
     ):
         initiative = services.save_initiative(content=content, initiative=initiative, reason=reason)
-        _finish_relations(initiative, desired)
     if initiative.status != target:
         _move_to(initiative, target, when=desired["published_at"])
     return initiative
@@ -1072,22 +1073,3 @@ def _move_to(initiative: Initiative, status: str, *, when=None) -> None:
         services.archive_initiative(initiative=initiative)
     else:
         services.unpublish_initiative(initiative=initiative)
-
-
-def _finish_relations(initiative: Initiative, desired: dict) -> None:
-    """What ``save_initiative`` does not take: involvement notes and link kinds.
-
-    The version it recorded already holds the organisations (a version has no notes); the link kinds it
-    recorded were the default, so that version is given the real ones.
-    """
-    for slug, role, note in desired["organisations"]:
-        if note:
-            Involvement.objects.filter(initiative=initiative, organisation__slug=slug, role=role).update(note=note)
-    kinds = {url: kind for url, _title, kind in desired["links"] if kind != Link.Kind.DOCUMENT}
-    if not kinds:
-        return
-    for url, kind in kinds.items():
-        Link.objects.filter(initiative=initiative, url=url).update(kind=kind)
-    version = initiative.history.order_by("-history_id").first()
-    version.links_snapshot = [[link.title, link.url, link.kind] for link in initiative.links.order_by("pk")]
-    version.save(update_fields=["links_snapshot"])

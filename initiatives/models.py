@@ -547,7 +547,7 @@ def _snapshot_relations(sender, instance, history_instance, **kwargs):
     """Each initiative version keeps its tags, organisations (with roles) and links, for diffs and reverts."""
     history_instance.tags_snapshot = sorted(instance.tags.names(), key=str.lower)
     history_instance.involvements_snapshot = [
-        [involvement.organisation_id, involvement.role]
+        [involvement.organisation_id, involvement.role, involvement.note]
         for involvement in instance.involvements.order_by("role", "organisation_id")
     ]
     history_instance.links_snapshot = [[link.title, link.url, link.kind] for link in instance.links.order_by("pk")]

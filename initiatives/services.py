@@ -48,7 +48,9 @@ def refresh_coverage(*, initiative: Initiative) -> None:
     collection_changed()
 
 
-def record_history(*, initiative: Initiative, user=None, reason: str = "", deleted: bool = False) -> None:
+def record_history(
+    *, initiative: Initiative, user=None, reason: str = "", created: bool = False, deleted: bool = False
+) -> None:
     """Write one version of the initiative to its history: fields, relations, tags, organisations, links.
 
     Initiatives skip django-simple-history's automatic records (one per save and one per many-to-many
@@ -58,8 +60,7 @@ def record_history(*, initiative: Initiative, user=None, reason: str = "", delet
     if user is not None:
         initiative._history_user = user
     initiative._change_reason = str(reason)[:100]
-    kind = "-" if deleted else ("~" if Initiative.history.filter(id=initiative.pk).exists() else "+")
-    INITIATIVE_HISTORY.create_historical_record(initiative, kind)
+    INITIATIVE_HISTORY.create_historical_record(initiative, "-" if deleted else "+" if created else "~")
 
 
 def collection_changed() -> None:
@@ -122,8 +123,8 @@ class InitiativeContent:
     regions: list = field(default_factory=list)
     countries: list = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    involvements: list[tuple] = field(default_factory=list)  # (Organisation, role)
-    links: list[tuple[str, str]] = field(default_factory=list)  # (title, url)
+    involvements: list[tuple] = field(default_factory=list)  # (Organisation, role[, note])
+    links: list[tuple[str, ...]] = field(default_factory=list)  # (title, url[, kind]); a document by default
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -181,25 +182,26 @@ def save_initiative(
     initiative.countries.set(content.countries)
     initiative.tags.set(content.tags)
     initiative.involvements.all().delete()
-    for organisation, _role in content.involvements:
+    notes = {}  # (organisation, role) -> note: one involvement per pair, as the model's constraint wants
+    for organisation, role, *note in content.involvements:
         if organisation.pk is None:  # named by the submitter, not yet in the taxonomy
             organisation.slug = unique_organisation_slug(organisation.slug or organisation.name)
             _save_with_free_slug(organisation, retry=True)
+        notes.setdefault((organisation, role), note[0] if note else "")
     Involvement.objects.bulk_create(
         [
-            Involvement(initiative=initiative, organisation=org, role=role)
-            for org, role in dict.fromkeys(content.involvements)
+            Involvement(initiative=initiative, organisation=org, role=role, note=note)
+            for (org, role), note in notes.items()
         ]
     )
     initiative.links.all().delete()
+    links = {url: (title, kind[0] if kind else Link.Kind.DOCUMENT) for title, url, *kind in content.links}
     Link.objects.bulk_create(
-        [
-            Link(initiative=initiative, title=title, url=url)
-            for title, url in {url: (title, url) for title, url in content.links}.values()
-        ]
+        [Link(initiative=initiative, title=title, url=url, kind=kind) for url, (title, kind) in links.items()]
     )
     refresh_coverage(initiative=initiative)
-    record_history(initiative=initiative, user=user, reason=reason or (_("Created") if creating else _("Changed")))
+    reason = reason or (_("Created") if creating else _("Changed"))
+    record_history(initiative=initiative, user=user, reason=reason, created=creating)
     return initiative
 
 
@@ -375,53 +377,40 @@ def revert_initiative(*, record, user=None) -> Initiative:
     from .history import NOT_REVERTED
 
     initiative = Initiative.objects.select_for_update().get(pk=record.id)
+    fields = {}
     for model_field in record.tracked_fields:
         if model_field.primary_key or model_field.name in NOT_REVERTED or not model_field.editable:
             continue
-        value = getattr(record, model_field.attname)
-        if model_field.name == "category":
-            value = _current_term_id(Category, value)
-            if value is None:
-                raise CurationError(_("The category of that version no longer exists; choose one and save instead."))
-        setattr(initiative, model_field.attname, value)
+        fields[model_field.attname] = getattr(record, model_field.attname)
+    fields["category_id"] = _current_term_id(Category, fields["category_id"])
+    if fields["category_id"] is None:
+        raise CurationError(_("The category of that version no longer exists; choose one and save instead."))
+
+    def terms(attribute, model):
+        old_ids = getattr(record, attribute).values_list(f"{model._meta.model_name}_id", flat=True)
+        return list(model.objects.filter(pk__in={_current_term_id(model, pk) for pk in old_ids}))
+
+    now_id = {org_id: _current_term_id(Organisation, org_id) for org_id, *_rest in record.involvements_snapshot}
+    organisations = Organisation.objects.in_bulk(set(now_id.values()) - {None})
+    content = InitiativeContent(
+        fields=fields,
+        themes=terms("themes", Theme),
+        principles=terms("principles", GuidingPrinciple),
+        regions=terms("regions", Region),
+        countries=terms("countries", Country),
+        tags=_current_tag_names(record.tags_snapshot),
+        involvements=[
+            (organisations[now_id[org_id]], *role_and_note)
+            for org_id, *role_and_note in record.involvements_snapshot
+            if now_id[org_id] in organisations
+        ],
+        links=[tuple(link) for link in record.links_snapshot],
+    )
+    reason = _("Reverted to the version of %(date)s") % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")}
     try:
-        initiative.full_clean()
+        initiative = save_initiative(content=content, initiative=initiative, user=user, reason=reason)
     except ValidationError as error:
         raise CurationError(" ".join(error.messages)) from error
-    initiative.save()
-    for attribute, model in (
-        ("themes", Theme),
-        ("principles", GuidingPrinciple),
-        ("regions", Region),
-        ("countries", Country),
-    ):
-        column = f"{model._meta.model_name}_id"
-        old_ids = getattr(record, attribute).values_list(column, flat=True)
-        ids = {_current_term_id(model, pk) for pk in old_ids} - {None}
-        getattr(initiative, attribute).set(ids)
-    initiative.tags.set(_current_tag_names(record.tags_snapshot))
-    initiative.involvements.all().delete()
-    involvements = {}
-    for organisation_id, role in record.involvements_snapshot:
-        organisation_id = _current_term_id(Organisation, organisation_id)
-        if organisation_id is not None:
-            involvements[(organisation_id, role)] = None
-    Involvement.objects.bulk_create(
-        [Involvement(initiative=initiative, organisation_id=org_id, role=role) for org_id, role in involvements]
-    )
-    initiative.links.all().delete()
-    Link.objects.bulk_create(
-        [
-            Link(initiative=initiative, title=title, url=url, kind=kind)
-            for title, url, kind in {url: (title, url, kind) for title, url, kind in record.links_snapshot}.values()
-        ]
-    )
-    refresh_coverage(initiative=initiative)
     if initiative.is_published():
         search.add_to_vocabulary(initiative_ids=[initiative.pk])
-    record_history(
-        initiative=initiative,
-        user=user,
-        reason=_("Reverted to the version of %(date)s") % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")},
-    )
     return initiative

@@ -583,3 +583,27 @@ def test_an_old_and_a_new_slug_of_one_term_in_a_listing_are_both_understood(clie
     assert response.context["ignored"] == []
     assert "pare-1-1" in [i.slug for i in response.context["initiatives"]]
     assert client.get("/initiatives/?theme=remittances&theme=nothing-like-it").context["ignored"] == ["theme"]
+
+
+def test_revert_brings_back_link_kinds_and_involvement_notes(curator):
+    ilo = Organisation.objects.get(slug="ilo")
+    initiative = services.save_initiative(
+        content=services.InitiativeContent(
+            fields={"title": "With notes", "summary": "S.", "category": Category.objects.first()},
+            involvements=[(ilo, Involvement.Role.FUNDER, "from 2020")],
+            links=[("Film", "https://example.org/film", Link.Kind.VIDEO)],
+        )
+    )
+    version = initiative.history.first()
+    assert version.involvements_snapshot == [[ilo.pk, "funder", "from 2020"]]
+    services.save_initiative(
+        content=services.InitiativeContent(fields={"title": "Without"}, links=[("Film", "https://example.org/film")]),
+        initiative=initiative,
+    )
+    assert initiative.links.get().kind == Link.Kind.DOCUMENT and not initiative.involvements.exists()
+
+    curator.post(reverse("admin:initiatives_initiative_simple_history", args=[initiative.pk, version.history_id]))
+    assert initiative.links.get().kind == Link.Kind.VIDEO
+    assert list(initiative.involvements.values_list("organisation__slug", "role", "note")) == [
+        ("ilo", "funder", "from 2020")
+    ]
