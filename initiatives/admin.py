@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,6 +17,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
 from . import exports, history, redirects, services
+from .filters import InitiativeFilter
 from .models import (
     Category,
     Country,
@@ -85,7 +87,7 @@ class BulkTermForm(forms.Form):
         else:
             model = services.BULK_FACETS[facet][1]
             self.fields["term"] = forms.ModelChoiceField(
-                label=capfirst_text(model._meta.verbose_name), queryset=model.objects.all()
+                label=capfirst(model._meta.verbose_name), queryset=model.objects.all()
             )
 
     def clean_term(self):
@@ -94,11 +96,6 @@ class BulkTermForm(forms.Form):
             existing = Tag.objects.filter(name__iexact=term).first()
             return existing or Tag.objects.create(name=term)
         return term
-
-
-def capfirst_text(text) -> str:
-    text = str(text)
-    return text[:1].upper() + text[1:]
 
 
 BULK_DESCRIPTIONS = {
@@ -138,7 +135,7 @@ def bulk_term_action(facet: str, add: bool):
                 )
             )
             modeladmin.message_user(
-                request, template % {"kind": capfirst_text(kind), "term": term, "count": changed}, messages.SUCCESS
+                request, template % {"kind": capfirst(kind), "term": term, "count": changed}, messages.SUCCESS
             )
             return None
         return TemplateResponse(
@@ -429,7 +426,8 @@ def merge_terms(modeladmin, request, queryset):
         )
         return None
     terms = list(queryset)
-    counts = history.initiative_counts(modeladmin.model, terms)
+    # Initiatives of any status each term has: what the merge moves.
+    counts = InitiativeFilter.count_terms(redirects.kind_of(modeladmin.model), Initiative.objects.all())
     return TemplateResponse(
         request,
         "admin/initiatives/merge.html",
@@ -531,9 +529,7 @@ class TagAdmin(TermAdmin):
     def save_model(self, request, obj, form, change):
         old_slug = Tag.objects.filter(pk=obj.pk).values_list("slug", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
-        if old_slug and old_slug != obj.slug:
-            SlugRedirect.remember("tag", old_slug, obj.pk)
-        SlugRedirect.forget("tag", obj.slug)
+        SlugRedirect.slug_changed("tag", old_slug, obj.slug, obj.pk)  # taggit's model cannot remember it itself
 
 
 @admin.register(SlugRedirect)

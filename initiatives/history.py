@@ -1,6 +1,5 @@
 """Reading initiative history for curators: what changed between two versions, what a revert would change."""
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -59,24 +58,3 @@ def changes_to_revert(initiative: Initiative, record) -> list[dict]:
     delta = record.diff_against(latest, included_fields=fields, foreign_keys_are_objs=True)
     helper = HistoricalRecordContextHelper(Initiative, record, max_displayed_delta_change_chars=FULL_VALUE)
     return [*helper.context_for_delta_changes(delta), *snapshot_changes(latest, record)]
-
-
-def initiative_counts(model, terms) -> dict[int, int]:
-    """How many initiatives (any status) each term has: shown before a merge."""
-    ids = [term.pk for term in terms]
-    if model._meta.model_name == "tag":
-        from taggit.models import TaggedItem
-
-        rows = TaggedItem.objects.filter(tag_id__in=ids).values_list("tag_id").annotate(n=Count("pk"))
-        return dict(rows)
-    if model._meta.model_name == "category":
-        rows = Initiative.objects.filter(category_id__in=ids).values_list("category_id").annotate(n=Count("pk"))
-        return dict(rows)
-    if model._meta.model_name == "organisation":
-        rows = (
-            Involvement.objects.filter(organisation_id__in=ids)
-            .values_list("organisation_id")
-            .annotate(n=Count("initiative_id", distinct=True))
-        )
-        return dict(rows)
-    return dict(model.objects.filter(pk__in=ids).annotate(n=Count("initiatives")).values_list("pk", "n"))

@@ -55,6 +55,14 @@ class SlugRedirect(models.Model):
     def forget(cls, kind: str, slug: str) -> None:
         cls.objects.filter(kind=kind, old_slug=slug).delete()
 
+    @classmethod
+    def slug_changed(cls, kind: str, old: str | None, new: str, target_id: int) -> None:
+        """Object ``target_id`` went from slug ``old`` (None: just created) to ``new``."""
+        if old and new != old:
+            cls.remember(kind, old, target_id)
+        if new != old:
+            cls.forget(kind, new)  # live again (a revert, or a new object taking an old slug)
+
 
 class RemembersSlug(models.Model):
     """Keeps a redirect from the old slug whenever a saved object's slug changes."""
@@ -66,15 +74,12 @@ class RemembersSlug(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not hasattr(self, "_loaded_slug") and self.pk is not None:  # built by hand, e.g. from a history version
+        if not hasattr(self, "_loaded_slug"):  # not read from the database: new, or built from a history version
             stored = type(self)._base_manager.filter(pk=self.pk).values_list(self.slug_attname, flat=True)
-            self._loaded_slug = stored.first()
+            self._loaded_slug = None if self.pk is None else stored.first()
         super().save(*args, **kwargs)
-        current, loaded = getattr(self, self.slug_attname), getattr(self, "_loaded_slug", None)
-        if loaded and current != loaded:
-            SlugRedirect.remember(self.slug_kind, loaded, self.pk)
-        if current != loaded:
-            SlugRedirect.forget(self.slug_kind, current)  # e.g. a revert brings the old slug back
+        current = getattr(self, self.slug_attname)
+        SlugRedirect.slug_changed(self.slug_kind, self._loaded_slug, current, self.pk)
         self._loaded_slug = current
 
     @classmethod
