@@ -45,10 +45,14 @@ class ValuesField(forms.Field):
             value = [value]
         cleaned = []
         for item in list(value)[: MAX_VALUES_PER_FACET * 2]:
-            item = str(item).strip().lower()
+            item = self.normalise(item)
             if len(item) <= MAX_VALUE_LENGTH and _VALUE.match(item) and item not in cleaned:
                 cleaned.append(item)
         return cleaned[:MAX_VALUES_PER_FACET]
+
+    @staticmethod
+    def normalise(item) -> str:
+        return str(item).strip().lower()
 
     def validate(self, value):
         """Unknown or malformed values are dropped, never an error."""
@@ -131,7 +135,7 @@ class InitiativeFilter(django_filters.FilterSet):
         if queryset is None:
             queryset = Initiative.objects.published()
         self.fixed_facet = fixed_facet
-        self._understood: dict[str, int] = {}  # per facet: how many of its values name a term
+        self._found: dict[str, dict] = {}  # per facet: {value: the term it names}
         super().__init__(data, queryset, **kwargs)
 
     # --- resolving values ------------------------------------------------------------------
@@ -150,8 +154,7 @@ class InitiativeFilter(django_filters.FilterSet):
                 continue
             term_filter = self.filters[name]
             # Old slugs (of renamed or merged terms) still select the term they now lead to.
-            found = redirects.terms_by_value(term_filter.term_model, term_filter.lookup, values)
-            self._understood[name] = sum(value in found for value in values)
+            found = self._found[name] = redirects.terms_by_value(term_filter.term_model, term_filter.lookup, values)
             selected[name] = list(dict.fromkeys(found[value] for value in values if value in found))
         return selected
 
@@ -173,12 +176,15 @@ class InitiativeFilter(django_filters.FilterSet):
     def ignored_parameters(self) -> list[str]:
         """Parameters that were given but not understood (shown to the visitor as a note)."""
         ignored = list(self.form.errors)
-        for name in self.FACETS:
-            raw = [v for v in self.data.getlist(name) if v] if hasattr(self.data, "getlist") else []
-            self.selected_terms(name)  # resolving the values counts those understood
-            if raw and self._understood.get(name, 0) < len(raw):
-                ignored.append(name)
+        ignored += [name for name in self.FACETS if self.unknown_values(name)]
         return ignored
+
+    def unknown_values(self, name) -> list[str]:
+        """The values given for facet ``name`` (as given) that name no term, not even by an old slug."""
+        self.selected_terms(name)
+        found = self._found.get(name, {})
+        raw = [v for v in self.data.getlist(name) if v] if hasattr(self.data, "getlist") else []
+        return [value for value in raw if ValuesField.normalise(value) not in found]
 
     # --- filtering -------------------------------------------------------------------------
 
