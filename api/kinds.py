@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
-from taggit.models import Tag
 
-from initiatives.models import Category, Country, GuidingPrinciple, Organisation, Region, Theme
+from initiatives.models import TAXONOMIES
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,10 @@ class Kind:
         return f"{absolute(reverse('api:initiative-list'))}?{urlencode({self.name: value})}"
 
 
+ONLY_USED = {"organisation", "tag"}  # as the site's indexes of these two
 KINDS = [
-    Kind("region", "regions", Region),
-    Kind("country", "countries", Country, lookup="code"),
-    Kind("theme", "themes", Theme),
-    Kind("principle", "principles", GuidingPrinciple),
-    Kind("category", "categories", Category),
-    Kind("organisation", "organisations", Organisation, only_used=True),
-    Kind("tag", "tags", Tag, only_used=True),
+    Kind(taxonomy.name, taxonomy.plural, taxonomy.model, taxonomy.lookup, only_used=taxonomy.name in ONLY_USED)
+    for taxonomy in TAXONOMIES
 ]
 KIND = {kind.name: kind for kind in KINDS}
 

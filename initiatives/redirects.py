@@ -2,20 +2,10 @@
 
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
-from taggit.models import Tag
 
-from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, SlugRedirect, Theme
+from .models import TAXONOMIES, Initiative, SlugRedirect
 
-KIND_MODELS = {
-    "initiative": Initiative,
-    "region": Region,
-    "country": Country,
-    "theme": Theme,
-    "principle": GuidingPrinciple,
-    "category": Category,
-    "organisation": Organisation,
-    "tag": Tag,
-}
+KIND_MODELS = {"initiative": Initiative, **{taxonomy.name: taxonomy.model for taxonomy in TAXONOMIES}}
 
 
 def kind_of(model) -> str:

@@ -1,8 +1,7 @@
 from django.urls import path, register_converter
-from taggit.models import Tag
 
 from . import exports, feeds, views
-from .models import Category, Country, GuidingPrinciple, Organisation, Region, Theme
+from .models import TAXONOMIES
 
 app_name = "initiatives"
 
@@ -36,16 +35,15 @@ class TagSlugConverter:
 
 register_converter(TagSlugConverter, "tagslug")
 
-# (url prefix, facet name, model, lookup, index view)
-TERM_ROUTES = [
-    ("regions", "region", Region, "slug", views.RegionIndexView),
-    ("countries", "country", Country, "code", views.CountryIndexView),
-    ("themes", "theme", Theme, "slug", views.ThemeIndexView),
-    ("principles", "principle", GuidingPrinciple, "slug", views.PrincipleIndexView),
-    ("categories", "category", Category, "slug", views.CategoryIndexView),
-    ("tags", "tag", Tag, "slug", views.TagIndexView),
-    ("organisations", "organisation", Organisation, "slug", views.OrganisationIndexView),
-]
+INDEX_VIEWS = {
+    "region": views.RegionIndexView,
+    "country": views.CountryIndexView,
+    "theme": views.ThemeIndexView,
+    "principle": views.PrincipleIndexView,
+    "category": views.CategoryIndexView,
+    "tag": views.TagIndexView,
+    "organisation": views.OrganisationIndexView,
+}
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -57,10 +55,11 @@ urlpatterns = [
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
 ]
 
-for prefix, facet, model, lookup, index_view in TERM_ROUTES:
+for taxonomy in TAXONOMIES:
+    prefix, facet, model, lookup = taxonomy.plural, taxonomy.name, taxonomy.model, taxonomy.lookup
     converter = {"country": "country", "tag": "tagslug"}.get(facet, "slug")
     urlpatterns += [
-        path(f"{prefix}/", index_view.as_view(title=model._meta.verbose_name_plural), name=prefix),
+        path(f"{prefix}/", INDEX_VIEWS[facet].as_view(title=model._meta.verbose_name_plural), name=prefix),
         path(
             f"{prefix}/<{converter}:{lookup}>/",
             views.TermInitiativesView.as_view(model=model, facet=facet, lookup=lookup),
