@@ -56,10 +56,8 @@ def redirect_for_old_slug(request):
     key = "code" if kind == "country" else "slug"
     if kind not in KIND_MODELS or key not in match.kwargs:
         return None
-    old = str(match.kwargs[key])
-    target = current_objects(kind, [old.lower() if kind == "country" else old]).get(
-        old.lower() if kind == "country" else old
-    )
+    old = str(match.kwargs[key]).lower() if kind == "country" else str(match.kwargs[key])
+    target = current_objects(kind, [old]).get(old)
     if target is None:
         return None
     url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, key: getattr(target, key)})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
 from . import counts, redirects, search
+from .history import NOT_REVERTED
 from .models import (
     INITIATIVE_HISTORY,
     Category,
@@ -355,9 +356,8 @@ def _current_tag_names(names: list[str]) -> list[str]:
         if name in existing:
             result.append(name)
             continue
-        target = redirects.current_objects("tag", [slugify(name, allow_unicode=True)]).get(
-            slugify(name, allow_unicode=True)
-        )
+        slug = slugify(name, allow_unicode=True)
+        target = redirects.current_objects("tag", [slug]).get(slug)
         result.append(target.name if target else name)
     return list(dict.fromkeys(result))
 
@@ -369,8 +369,6 @@ def revert_initiative(*, record, user=None) -> Initiative:
     Publication (status, date, featuring) stays as it is: it has its own actions. Terms merged since then
     are replaced by the terms they were merged into; terms deleted since then are left out.
     """
-    from .history import NOT_REVERTED
-
     initiative = Initiative.objects.select_for_update().get(pk=record.id)
     fields = {}
     for model_field in record.tracked_fields:
