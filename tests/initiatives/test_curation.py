@@ -520,6 +520,10 @@ def test_renaming_a_tag_in_the_admin_redirects(curator, client):
     )
     assert response.status_code == 302
     assert client.get("/tags/xenophobia/")["Location"] == "/tags/anti-xenophobia/"
+    history_page = curator.get(reverse("admin:taggit_tag_history", args=[tag.pk])).content.decode()
+    assert "xenophobia" in history_page and "anti-xenophobia" in history_page and "curator" in history_page
+    latest = tag.history.first()
+    assert (latest.history_type, latest.history_user.username, latest.slug) == ("~", "curator", "anti-xenophobia")
 
 
 def test_a_new_object_may_take_an_old_slug_back(client):
