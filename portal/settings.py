@@ -178,12 +178,14 @@ CACHES = {"default": _CACHE_BACKENDS[CACHE_BACKEND]}
 # How long counts may be served from the cache at most (they are also dropped on every change).
 COUNTS_CACHE_SECONDS = int(os.environ.get("COUNTS_CACHE_SECONDS", "600"))
 
-# Mail. MAIL_BACKEND is "console" (development default), "smtp" or "locmem".
+# Mail. MAIL_BACKEND is "console" (development default), "smtp", "locmem" or "file" (one file per connection
+# under MAIL_FILE_PATH: what several processes send can be read back, as the scale-out check does).
 MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console" if DEBUG else "smtp")
 _MAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
 }
 if MAIL_BACKEND not in _MAIL_BACKENDS:
     raise ImproperlyConfigured(f"MAIL_BACKEND must be one of {sorted(_MAIL_BACKENDS)}.")
@@ -197,6 +199,8 @@ if MAIL_BACKEND == "smtp":
         "use_tls": env_bool("SMTP_USE_TLS", False),
         "timeout": 30,
     }
+if MAIL_BACKEND == "file":
+    MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("MAIL_FILE_PATH", str(VAR_DIR / "mail"))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
