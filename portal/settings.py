@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
+    "ratelimits",
     "initiatives",
     "accounts",
     "submissions",

@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ratelimits import counters
+
 from . import ratelimit, services, tokens
 from .forms import ManageForm, SubscribeForm
 from .models import Subscription
@@ -89,7 +91,7 @@ def subscribe(request):
             return redirect("subscriptions:sent")
     elif request.method == "POST":
         # Invalid input counts towards the client's limit too (someone trying addresses), and says so when over.
-        if not one_click and ratelimit.hit(ratelimit.PER_CLIENT, ratelimit.client_ip(request)):
+        if not one_click and counters.hit(ratelimit.PER_CLIENT, counters.client_ip(request)):
             form.add_error(None, _("Too many subscription requests. Please wait an hour and try again."))
             status = 429
         else:
@@ -114,9 +116,9 @@ def subscribe(request):
 def _limited(request, form, *, one_click: bool) -> bool:
     """Count this attempt (per account, or per client and per address); True when one of them is over its limit."""
     if one_click:
-        return ratelimit.hit(ratelimit.PER_ACCOUNT, str(request.user.pk))
-    over_client = ratelimit.hit(ratelimit.PER_CLIENT, ratelimit.client_ip(request))
-    over_address = ratelimit.hit(ratelimit.PER_ADDRESS, form.cleaned_data["email"].strip().lower())
+        return counters.hit(ratelimit.PER_ACCOUNT, str(request.user.pk))
+    over_client = counters.hit(ratelimit.PER_CLIENT, counters.client_ip(request))
+    over_address = counters.hit(ratelimit.PER_ADDRESS, form.cleaned_data["email"].strip().lower())
     return over_client or over_address
 
 

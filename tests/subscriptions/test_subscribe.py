@@ -449,28 +449,6 @@ def test_a_client_gets_at_most_twenty_requests_an_hour(db, mailoutbox):
     assert subscribe(Client(REMOTE_ADDR="192.0.2.8"), email="one-more@example.org").status_code == 302
 
 
-def test_ipv6_clients_are_counted_per_64(rf):
-    a = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
-    b = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::2")
-    assert ratelimit.client_ip(a) == ratelimit.client_ip(b) == "2001:db8:1:2::"
-
-
-def test_behind_the_proxy_the_client_is_the_last_forwarded_address(rf, settings):
-    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
-    assert ratelimit.client_ip(request) == "127.0.0.1"  # no proxy configured: the header is not trusted
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    assert ratelimit.client_ip(request) == "203.0.113.9"
-
-
-def test_the_limit_window_passes(db, monkeypatch):
-    limit = ratelimit.Limit("test", 2, 3600)
-    now = 1_800_000_000.0
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
-    assert [ratelimit.hit(limit, "k") for _ in range(3)] == [False, False, True]
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now + 3600)
-    assert ratelimit.hit(limit, "k") is False
-
-
 def test_sent_page_without_a_session_is_generic(client, db):
     html = main(client.get("/subscribe/sent/"))
     assert "We are sending you an e-mail." in html

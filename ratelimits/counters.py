@@ -1,0 +1,77 @@
+import datetime
+import hashlib
+import ipaddress
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections, router
+
+from .models import Counter
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str  # what is counted, e.g. "subscribe-address", "login-account"
+    count: int  # attempts allowed per window
+    seconds: int  # length of the window
+
+    def window_key(self, key: str, now: float) -> str:
+        digest = hashlib.sha256(f"{self.scope}:{key}".encode()).hexdigest()[:32]
+        return f"{self.scope}:{digest}:{int(now // self.seconds)}"
+
+    def retry_after(self, now: float | None = None) -> int:
+        """Seconds until the current window ends (for a ``Retry-After`` header)."""
+        now = time.time() if now is None else now
+        return max(1, int(self.seconds - now % self.seconds))
+
+
+def hit(limit: Limit, key: str) -> bool:
+    """Count one attempt for ``key`` under ``limit``; True when it goes over the limit (the attempt is refused)."""
+    now = time.time()
+    expires_at = datetime.datetime.fromtimestamp((now // limit.seconds + 1) * limit.seconds, tz=datetime.UTC)
+    connection = connections[router.db_for_write(Counter)]
+    table, key_column, count_column, expires_column = (
+        connection.ops.quote_name(name) for name in (Counter._meta.db_table, "key", "count", "expires_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_column}, {count_column}, {expires_column}) VALUES (%s, 1, %s) "
+            f"ON CONFLICT ({key_column}) DO UPDATE SET {count_column} = {table}.{count_column} + 1 "
+            f"RETURNING {count_column}",
+            [limit.window_key(key, now), connection.ops.adapt_datetimefield_value(expires_at)],
+        )
+        (count,) = cursor.fetchone()
+    if count == 1:  # a new window for this key: a good moment to drop the windows that have passed
+        Counter.objects.filter(expires_at__lte=datetime.datetime.fromtimestamp(now, tz=datetime.UTC)).delete()
+    return count > limit.count
+
+
+def exceeded(limit: Limit, key: str) -> bool:
+    """Whether ``key`` has used up ``limit`` in the current window, without counting an attempt."""
+    used = Counter.objects.filter(key=limit.window_key(key, time.time())).values_list("count", flat=True).first()
+    return (used or 0) >= limit.count
+
+
+def reset(limit: Limit, key: str) -> None:
+    """Forget the attempts of ``key`` in the current window (e.g. the failed log-ins before a successful one)."""
+    Counter.objects.filter(key=limit.window_key(key, time.time())).delete()
+
+
+def client_ip(request) -> str:
+    """The client's address, IPv6 reduced to its /64 (one host usually holds a whole /64).
+
+    Behind the reverse proxy that production assumes (``SECURE_PROXY_SSL_HEADER`` set, as with ``DEBUG`` off), the
+    client is the last address the proxy appended to ``X-Forwarded-For``; otherwise ``REMOTE_ADDR``.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
+        address = forwarded.split(",")[-1].strip()
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
