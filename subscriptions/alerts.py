@@ -22,7 +22,20 @@ Exactly once, with one honest edge: rows are only marked sent after the mail ser
 nothing is ever skipped, and a committed mark is never sent again. A process killed (or a database lost) after
 the server accepted an e-mail and before its transaction committed leaves that one e-mail's rows unsent, and the
 next run sends that e-mail again: at most one duplicate e-mail per crash, never a lost one. No design can do
-better with SMTP, which cannot take part in the database's transaction.
+better with SMTP, which cannot take part in the database's transaction. What this design adds is that the copy
+is the *same* e-mail: its Message-ID is a function of what it is (``message_id``: the address and initiative of
+an alert, the delivery rows of a digest), never of the attempt, so mail stores that collapse one Message-ID
+(Gmail, Sieve's ``duplicate``, most list and archive software) show it once. The Message-ID is kept on the rows
+when they are marked sent, so a bounce or complaint quoting it leads back to them.
+
+Why resend rather than treat an interrupted e-mail as sent: a worker killed inside an SMTP transaction was, far
+more often than not, killed *before* the server accepted (the transaction takes milliseconds to seconds; the
+window after acceptance and before the commit, microseconds), and treating those as sent would lose them. Why no
+"sending" mark committed before the SMTP transaction, with a lease: the row lock held while sending already is
+that lease, held exactly as long as the sender's database connection lives (PostgreSQL releases it the moment a
+killed worker's connection closes), so another worker neither sends an e-mail in flight nor waits a lease out for
+one whose sender died; and what a recovering worker would do with such a mark (send again, same Message-ID) is
+what it does without it.
 
 Digests: a subscription is *due* when its last digest covered up to at least three quarters of a period ago
 (so cron's jitter never skips a day, and a second run on the same day finds nothing due). A digest run moves
@@ -39,6 +52,7 @@ import datetime
 import logging
 import re
 import smtplib
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -52,6 +66,7 @@ from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative
@@ -287,7 +302,9 @@ class Composer:
         text, html = self._parts[initiative_id]
         return Entry(self.initiatives[initiative_id], text, html)
 
-    def _message(self, *, template: str, to: str, context: dict, unsubscribe_from: list[Subscription]):
+    def _message(
+        self, *, template: str, to: str, context: dict, unsubscribe_from: list[Subscription], message_id: str
+    ) -> EmailMultiAlternatives:
         context = {**self.base_context, **context}
         subject = " ".join(render_to_string(f"subscriptions/email/{template}_subject.txt", context).split())
         context["subject"] = subject
@@ -298,6 +315,7 @@ class Composer:
             body=body,
             to=[to],
             headers={
+                "Message-ID": message_id,
                 # RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to the URL, and it is done.
                 # Every subscription the e-mail covers: one click stops this e-mail, not just one section of it.
                 "List-Unsubscribe": f"<{one_click_unsubscribe_url(unsubscribe_from[0], also=unsubscribe_from[1:])}>",
@@ -307,7 +325,9 @@ class Composer:
         email.attach_alternative(html, "text/html")
         return email
 
-    def alert(self, *, subscriptions: list[Subscription], initiative_id: int) -> EmailMultiAlternatives:
+    def alert(
+        self, *, subscriptions: list[Subscription], initiative_id: int, message_id: str
+    ) -> EmailMultiAlternatives:
         """One newly published initiative, to one address, naming the subscriptions of that address it matches."""
         first = subscriptions[0]
         context = {
@@ -316,9 +336,13 @@ class Composer:
             "followed": [self._section(subscription, []) for subscription in subscriptions],
             "manage_url": manage_url(first),
         }
-        return self._message(template="alert", to=first.email, context=context, unsubscribe_from=subscriptions)
+        return self._message(
+            template="alert", to=first.email, context=context, unsubscribe_from=subscriptions, message_id=message_id
+        )
 
-    def digest(self, *, frequency: str, owed: dict[int, list[int]], subscriptions: dict[int, Subscription]):
+    def digest(
+        self, *, frequency: str, owed: dict[int, list[int]], subscriptions: dict[int, Subscription], message_id: str
+    ) -> EmailMultiAlternatives:
         """Everything owed to one address: a section per subscription, each initiative once (see the module doc)."""
         ordered = sorted(owed, key=lambda pk: (subscriptions[pk].label.casefold(), pk))
         newest_first = {pk: self.initiatives[pk].published_at for ids in owed.values() for pk in ids}
@@ -343,7 +367,9 @@ class Composer:
             "manage_url": manage_url(first),
         }
         covered = [subscriptions[pk] for pk in ordered]
-        return self._message(template="digest", to=first.email, context=context, unsubscribe_from=covered)
+        return self._message(
+            template="digest", to=first.email, context=context, unsubscribe_from=covered, message_id=message_id
+        )
 
     @staticmethod
     def _section(subscription: Subscription, entries: list[Entry]) -> Section:
@@ -494,8 +520,11 @@ class _Sender:
                 owed_now = [row for row in locked if row[1] in self.receiving and row[2] in self.published]
                 if not owed_now:  # sent meanwhile, being sent by another worker, or no longer owed
                     return True
-                self.mailer.send(_compose(self.composer, self.frequency, owed_now, self.subscriptions))
-                Delivery.objects.filter(pk__in=[row[0] for row in owed_now]).update(sent_at=timezone.now())
+                message = _compose(self.composer, self.frequency, owed_now, self.subscriptions)
+                self.mailer.send(message)
+                Delivery.objects.filter(pk__in=[row[0] for row in owed_now]).update(
+                    sent_at=timezone.now(), message_id=message.extra_headers["Message-ID"]
+                )
         except MESSAGE_ERRORS as error:
             logger.warning("The mail server refused the %s e-mail to %s: %s", self.frequency, key[0], error)
             self.sent.failed.append(key[0])
@@ -506,13 +535,37 @@ class _Sender:
 
 
 def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> EmailMultiAlternatives:
+    address = normal_address(subscriptions[locked[0][1]].email)
     if frequency in PERIODS:
         owed_to: dict[int, list[int]] = defaultdict(list)
         for _pk, subscription_id, initiative_id in locked:
             owed_to[subscription_id].append(initiative_id)
-        return composer.digest(frequency=frequency, owed=owed_to, subscriptions=subscriptions)
+        deliveries = ",".join(str(pk) for pk in sorted(row[0] for row in locked))
+        return composer.digest(
+            frequency=frequency,
+            owed=owed_to,
+            subscriptions=subscriptions,
+            message_id=message_id(frequency, f"{address}:{deliveries}"),
+        )
     following = sorted({subscriptions[row[1]] for row in locked}, key=lambda s: (s.label.casefold(), s.pk))
-    return composer.alert(subscriptions=following, initiative_id=locked[0][2])
+    initiative_id = locked[0][2]
+    return composer.alert(
+        subscriptions=following,
+        initiative_id=initiative_id,
+        message_id=message_id("alert", f"{address}:{initiative_id}"),
+    )
+
+
+def message_id(kind: str, what: str) -> str:
+    """The Message-ID of the e-mail ``what`` names: the same on every attempt to send it (module doc).
+
+    ``what`` is an alert's address and initiative, or a digest's address and delivery rows (a digest sent again
+    with more in it is another e-mail, with another Message-ID, so that a store collapsing Message-IDs keeps it).
+    Keyed with the secret key, so that the Message-ID tells nobody the address it went to.
+    """
+    digest = salted_hmac("subscriptions.alerts.message_id", f"{kind}:{what}", algorithm="sha256").hexdigest()[:32]
+    domain = urllib.parse.urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{kind}.{digest}@{domain}>"
 
 
 def send_immediate(*, initiative_id: int, sent: Sent | None = None) -> Sent:

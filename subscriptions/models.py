@@ -67,13 +67,15 @@ class Delivery(models.Model):
     """One initiative sent (or to be sent) to one subscription: never twice, never skipped.
 
     A row is created before sending (the unique constraint makes a second worker's insert fail or do
-    nothing), and ``sent_at`` is set once the e-mail has gone.
+    nothing), and ``sent_at`` is set once the e-mail has gone, with the ``message_id`` it carried: a function of
+    what the e-mail is, so that one sent again after a crash carries the same one (see ``alerts``).
     """
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(_("Message-ID of the e-mail that carried it"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

@@ -5,17 +5,23 @@ committed. The task records a delivery for every immediate subscription the init
 owed (``alerts.send_immediate``: at most once per subscription and initiative, see ``alerts``).
 
 A failing mail server loses nothing: deliveries are marked sent only once the server accepted their e-mail, so
-when it is down, or refuses some e-mails for now, the task enqueues itself again with ``run_after`` (which
-``db_worker`` honours; django-tasks-db has no retries of its own) after 1, 2, 4, 8, 16 minutes, and the retry
-sends what is still unsent. After ``MAX_ATTEMPTS`` it gives up (the task is recorded as failed); the deliveries
-stay owed and go out with the next initiative's alerts.
+when it is down, or refuses some e-mails for now, a retry of the task runs after 1, 2, 4, 8, 16 minutes
+(``run_after``, which ``db_worker`` honours; django-tasks-db has no retries of its own) and sends what is still
+unsent. After ``MAX_ATTEMPTS`` it gives up (the task is recorded as failed); the deliveries stay owed and go out
+with the next initiative's alerts.
+
+A worker killed outright loses nothing either. The retry is *booked* before anything is sent, and cancelled only
+once the run has finished with nothing left to retry: a worker killed mid-run (its task stays "running" for good,
+django-tasks-db cannot tell a dead worker from a slow one) leaves the retry in the queue, and whichever worker is
+alive, or the killed one restarted, runs it a minute later and sends the rest. Should it come due while the first
+run is in fact still going (a very long run), the two share the work: sending is safe to run twice at once.
 """
 
 import datetime
 import logging
 import smtplib
 
-from django.tasks import task
+from django.tasks import TaskResult, TaskResultStatus, task
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -40,22 +46,18 @@ def send_immediate_alerts(*, initiative_id: int, attempt: int = 1) -> int:
     """Send the alerts of one newly published initiative; returns the number of e-mails sent."""
     from . import alerts
 
+    retry = _book_retry(initiative_id=initiative_id, attempt=attempt)
     sent = alerts.Sent()
     try:
         alerts.send_immediate(initiative_id=initiative_id, sent=sent)
         if sent.failed:
             raise SomeAlertsRefused(f"refused for {len(sent.failed)} address(es)")
     except TRANSIENT_ERRORS as error:
-        backend = send_immediate_alerts.get_backend()
-        if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
+        if retry is None:
             logger.error(
                 "Giving up on the alerts of initiative %s after %d attempts: %s", initiative_id, attempt, error
             )
             raise
-        delay = retry_delay(attempt)
-        retry = send_immediate_alerts.using(run_after=timezone.now() + delay).enqueue(
-            initiative_id=initiative_id, attempt=attempt + 1
-        )
         logger.warning(
             "Sending the alerts of initiative %s failed (%s: %s); attempt %d of %d in %s (task %s)",
             initiative_id,
@@ -63,7 +65,26 @@ def send_immediate_alerts(*, initiative_id: int, attempt: int = 1) -> int:
             error,
             attempt + 1,
             MAX_ATTEMPTS,
-            delay,
+            retry_delay(attempt),
             retry.id,
         )
+        return sent.emails
+    if retry is not None:
+        _cancel(retry)
     return sent.emails
+
+
+def _book_retry(*, initiative_id: int, attempt: int) -> TaskResult | None:
+    """Queue the next attempt, due after ``retry_delay(attempt)``; None when there is to be no other attempt."""
+    if attempt >= MAX_ATTEMPTS or not send_immediate_alerts.get_backend().supports_defer:
+        return None
+    return send_immediate_alerts.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
+        initiative_id=initiative_id, attempt=attempt + 1
+    )
+
+
+def _cancel(retry: TaskResult) -> None:
+    """Take a booked retry out of the queue, unless a worker has already started it (then it runs, harmlessly)."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=retry.id, status=TaskResultStatus.READY).delete()
