@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile
+from .throttle import ThrottledLoginMixin
 
 User = get_user_model()
 
@@ -35,3 +37,10 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("organisation"), ordering="profile__organisation")
     def organisation(self, user):
         return getattr(getattr(user, "profile", None), "organisation", "")
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's log-in form, throttled like the portal's (the two share the counts)."""
+
+
+admin.site.login_form = AdminLoginForm

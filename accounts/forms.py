@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Profile, users_awaiting_verification
+from .throttle import ThrottledLoginMixin
 
 # The username is the e-mail address, and Django's username column holds 150 characters.
 EMAIL_MAX_LENGTH = 150
@@ -82,8 +83,9 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
         self.add_error("email", ValidationError(self.error_messages["email_taken"], code="email_taken"))
 
 
-class LoginForm(auth_forms.AuthenticationForm):
-    """Log in with the e-mail address; an account still awaiting verification is told so, not just refused."""
+class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
+    """Log in with the e-mail address; an account still awaiting verification is told so, not just refused.
+    Failed attempts are throttled per account and per client (accounts/throttle.py)."""
 
     username = auth_forms.UsernameField(
         label=_("E-mail address"),

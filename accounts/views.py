@@ -20,7 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from ratelimits import counters
+
+from . import services, throttle
 from .forms import LoginForm, PasswordResetForm, ProfileForm, ResendVerificationForm, SignUpForm
 from .models import Profile, users_awaiting_verification
 from .tokens import VERIFICATION_LINK_VALIDITY, email_verification_token
@@ -46,6 +48,8 @@ def sign_up(request):
         return redirect("accounts:account")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SignUpForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and counters.hit(throttle.SIGN_UPS_PER_CLIENT, counters.client_ip(request)):
+        return _too_many(request, "accounts/sign_up.html", form, {"next": next_url}, throttle.SIGN_UPS_PER_CLIENT)
     if form.is_valid():
         try:
             user = services.register_account(
@@ -96,6 +100,16 @@ def verify(request, uidb64: str, token: str):
     return redirect(_safe_next(request, request.GET.get("next")) or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
+def _too_many(request, template_name: str, form, context: dict, limit):
+    """The form again, with what was typed and a word that this is one request too many, as a 429."""
+    form.add_error(
+        None, _("Too many requests for this address or from this connection. Please wait an hour and try again.")
+    )
+    response = render(request, template_name, {"form": form, **context}, status=429)
+    response["Retry-After"] = str(limit.retry_after())
+    return response
+
+
 def _awaiting_user(uidb64: str):
     """The account awaiting verification that a link's ``uidb64`` names, or None (whatever the input)."""
     try:
@@ -110,6 +124,8 @@ def _awaiting_user(uidb64: str):
 def resend(request):
     """Ask for a new verification link. The answer is the same whether or not the address has an account."""
     form = ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and throttle.email_requests_exceeded(request, form.cleaned_data["email"]):
+        return _too_many(request, "accounts/resend.html", form, {}, throttle.EMAILS_PER_ADDRESS)
     if form.is_valid():
         services.resend_verification(email=form.cleaned_data["email"])
         request.session[SENT_TO_SESSION_KEY] = {"email": form.cleaned_data["email"], "resent": True}
@@ -142,6 +158,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        """A throttled attempt (too many failures for the account or from the client) answers 429, with when to
+        try again."""
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+            response["Retry-After"] = str(throttle.LOGIN_FAILURES_PER_ACCOUNT.retry_after())
+        return response
 
     def get_redirect_url(self, request=None):
         """``next``, unless it is the log-in page itself (Django would report a redirection loop, as a 500)."""
@@ -176,6 +201,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset_email.txt"
     html_email_template_name = "accounts/email/password_reset_email.html"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        if throttle.email_requests_exceeded(self.request, form.cleaned_data["email"]):
+            return _too_many(self.request, self.template_name, form, {}, throttle.EMAILS_PER_ADDRESS)
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self):
