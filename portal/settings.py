@@ -217,6 +217,11 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Cross-Origin-Opener-Policy (SecurityMiddleware's default, stated): no other site's window keeps a handle on ours.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability, and the policy page if there is one.
+SECURITY_CONTACT = env_list("SECURITY_CONTACT", "mailto:" + os.environ.get("SERVER_EMAIL", "security@localhost"))
+SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

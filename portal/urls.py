@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from initiatives.sitemaps import sitemaps
-from initiatives.views import healthz, robots_txt
+from initiatives.views import healthz, robots_txt, security_txt
 
 urlpatterns = [
     path("", include("initiatives.urls")),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("healthz", healthz, name="healthz"),
 ]
