@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -97,7 +98,10 @@ def verify(request, uidb64: str, token: str):
         )
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     messages.success(request, _("Thank you: your e-mail address is verified and you are logged in."))
-    return redirect(_safe_next(request, request.GET.get("next")) or resolve_url(settings.LOGIN_REDIRECT_URL))
+    # A URL, never a view name: redirect() would try to reverse a next such as "foo" and fail (a 500).
+    return HttpResponseRedirect(
+        _safe_next(request, request.GET.get("next")) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    )
 
 
 def _too_many(request, template_name: str, form, context: dict, limit):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -116,6 +117,15 @@ def test_an_unsafe_next_is_dropped(client, mailoutbox, next_url):
     # Nor does a next added to the link by hand lead off the site.
     response = client.get(path + "?" + f"next={next_url}")
     assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@pytest.mark.parametrize("next_url", ["foo", "%00", "initiatives"])
+def test_a_next_without_a_slash_is_a_relative_address_not_a_view_name(client, mailoutbox, next_url):
+    """Found by the property tests: such a next was reversed as a view name, and the link answered 500."""
+    _sign_up(client)
+    response = client.get(link_path(mailoutbox[0]) + "?next=" + quote(next_url))
+    assert response.status_code == 302
+    assert response["Location"] == next_url
 
 
 def test_a_used_link_shows_the_clear_page(client, mailoutbox):
