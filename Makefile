@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 setup: $(VENV)/.installed
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_seed
 	$(PY) manage.py rebuild_search_vocabulary
 	$(PY) manage.py collectstatic --no-input --verbosity 0

@@ -164,10 +164,10 @@ STORAGES = {
 # stylesheet that shows feeds as pages (static/feeds/feed.xsl).
 WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 
-# The cache holds facet and term counts (invalidated whenever the collection changes). "locmem" is
-# per process; with several server processes use "database" (run `manage.py createcachetable`), so
-# that an invalidation reaches every process.
-CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
+# The cache holds facet and term counts (invalidated whenever the collection changes). "locmem" is per process
+# (the development default); "database" (the production default; `make setup` runs `manage.py createcachetable`)
+# is shared by every server process, so that an invalidation reaches them all.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND") or ("locmem" if DEBUG else "database")
 _CACHE_BACKENDS = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"},
     "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"},
