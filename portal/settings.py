@@ -74,9 +74,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.outage.DatabaseOutageMiddleware",  # database unreachable: 503 and Retry-After, never a 500
     "api.middleware.ApiHeadersMiddleware",  # /api/: CORS for every origin, ETag and Cache-Control on every answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.db_router.ReplicaRoutingMiddleware",  # with a read replica: who may read from it (off without one)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +136,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+
+# DATABASE_REPLICA_URL, when set, adds a read replica of the primary: anonymous page views read from it and
+# everything else uses the primary (portal/db_router.py). A client that has just written reads from the
+# primary for DATABASE_REPLICA_PIN_SECONDS, which must exceed the replica's lag.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "15"))
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests see the primary through the replica's alias (no second test database).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,3 +17,6 @@ urlpatterns = [
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("healthz", healthz, name="healthz"),
 ]
+
+# An unreachable database answers 503 (portal/outage.py); any other error the usual 500 page.
+handler500 = "portal.outage.server_error"

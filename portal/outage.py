@@ -1,0 +1,130 @@
+"""When the database is unreachable, every answer is a 503 with ``Retry-After``, never a 500.
+
+An unreachable database shows up as an ``OperationalError`` or ``InterfaceError`` from a connection that
+is no longer open (or never opened): refused, dropped, shut down by the server. Such an error can be raised
+in a view, while a template renders, in an error handler (a 404 page that reads the session) or in a
+middleware (a session saved on the way out). Two hooks between them see every one of these:
+
+* ``DatabaseOutageMiddleware.process_exception`` answers for errors raised by views and their templates,
+  before Django logs anything or sends ``got_request_exception``, with DEBUG on or off;
+* ``server_error`` (``handler500`` in ``portal/urls.py``) is what Django calls, still inside its ``except``
+  block, for an exception from anywhere else: it looks at ``sys.exc_info()`` and answers 503 for an outage,
+  or the usual 500 page for any other error (a bug stays a 500).
+
+Each outage answer is logged once, at WARNING, without a traceback. The page is rendered with no request
+context (no context processor, no session, no user), so rendering it never touches the database. Under
+``/api/`` the answer is JSON. The middleware also puts ``Retry-After`` on any other 503 (``/healthz``).
+
+Recovery needs nothing from here: with ``CONN_HEALTH_CHECKS`` on, Django tests a reused connection that
+saw an error before using it again, drops it if dead and connects afresh on the next query.
+"""
+
+import logging
+import sys
+
+from django.conf import settings
+from django.db import connections
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger("portal.outage")
+
+RETRY_AFTER_SECONDS = 30
+API_PREFIX = "/api/"
+
+
+def connection_lost() -> bool:
+    """Whether a database connection of this thread failed and is now closed, broken or could not be opened.
+
+    ``errors_occurred`` tells the connections that failed (Django sets it when an error other than a data or
+    integrity error goes through the connection, a failed attempt to connect included) from those merely
+    not opened yet.
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.errors_occurred:
+            continue
+        raw = connection.connection
+        if raw is None or getattr(raw, "closed", False) or getattr(raw, "broken", False):
+            return True
+    return False
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) is a failure to reach the database.
+
+    An ``OperationalError`` on a healthy connection (a statement timeout, a deadlock, SQLite's "no such
+    table") is not an outage: it stays a 500.
+    """
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return connection_lost()
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _stylesheet_url() -> str:
+    try:
+        return static("css/portal.css")
+    except ValueError:  # no manifest (collectstatic not run): the unhashed name, which is served too
+        return f"{settings.STATIC_URL}css/portal.css"
+
+
+def unavailable_response(request, exc: BaseException | None = None) -> HttpResponse:
+    """The 503 answer for ``request`` (JSON under /api/, else the page), logged once at WARNING."""
+    if request.path_info.startswith(API_PREFIX):
+        response = JsonResponse(
+            {"detail": _("The portal is temporarily unavailable. Please try again in a minute.")}, status=503
+        )
+    else:
+        try:
+            body = loader.get_template("503.html").render(
+                {"SITE_NAME": settings.SITE_NAME, "stylesheet": _stylesheet_url()}
+            )
+        except Exception:  # the page must never fail: fall back to a sentence
+            logger.exception("The 503 page could not be rendered")
+            body = _("The portal is temporarily unavailable. Please try again in a minute.")
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    logger.warning(
+        "Database unavailable, answered 503: %s %s (%s: %s)",
+        request.method,
+        request.path,
+        type(exc).__name__ if exc else "unknown",
+        str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "",
+    )
+    # Django would log this 503 again as an error (and with the traceback when it came from an exception).
+    response._has_been_logged = True
+    return response
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """``handler500``: a 503 when the exception being handled is a database outage, else the 500 page."""
+    exc = sys.exc_info()[1]
+    if is_outage(exc):
+        return unavailable_response(request, exc)
+    return defaults.server_error(request, template_name=template_name)
+
+
+class DatabaseOutageMiddleware:
+    """First in ``MIDDLEWARE``: outages raised by views answer 503; every 503 carries ``Retry-After``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 503 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    def process_exception(self, request, exception):
+        if is_outage(exception):
+            return unavailable_response(request, exception)
+        return None
