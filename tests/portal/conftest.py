@@ -14,16 +14,20 @@ TEMPLATE_DATABASE = "portal_template"
 
 
 @pytest.fixture(scope="session")
-def owned_postgres(django_db_setup):
-    """A PostgreSQL server of the tests' own, with a copy of the (migrated and seeded) test database.
-
-    The copy (pg_dump and pg_restore, a second or two) is much faster than migrating and seeding anew. Only
-    in the PostgreSQL pass: the SQLite pass needs no server and stays fast.
-    """
+def can_own_postgres():
+    """Only in the PostgreSQL pass (the SQLite pass needs no server and stays fast), with the server's binaries."""
     if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
         pytest.skip("starts its own PostgreSQL server: runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"no PostgreSQL server binaries in {PG_BIN} (set PG_BIN)")
+
+
+@pytest.fixture(scope="session")
+def owned_postgres(can_own_postgres, django_db_setup):
+    """A PostgreSQL server of the tests' own, with a copy of the (migrated and seeded) test database.
+
+    The copy (pg_dump and pg_restore, a second or two) is much faster than migrating and seeding anew.
+    """
     server = OwnedPostgres()
     try:
         server.start()
@@ -85,9 +89,9 @@ class CollectedStatic:
 
 
 @pytest.fixture(scope="session")
-def static_root():
+def static_root(can_own_postgres):
     collected = CollectedStatic()
     yield collected
     collected.process.kill()
-    collected.process.wait()
+    collected.process.communicate()
     shutil.rmtree(collected.root, ignore_errors=True)

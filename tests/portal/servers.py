@@ -176,16 +176,22 @@ class Portal:
 
 
 class Browser:
-    """Keeps cookies between requests by hand: the portal marks them Secure (DEBUG off), and this is HTTP."""
+    """Keeps cookies between requests by hand (the portal marks them Secure, with DEBUG off, and this is
+    HTTP), honouring Max-Age."""
 
     def __init__(self, portal: Portal):
         self.portal = portal
-        self.cookies: dict[str, str] = {}
+        self.jar: dict[str, tuple[str, float]] = {}  # name: (value, expiry on the monotonic clock)
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        now = time.monotonic()
+        return {name: value for name, (value, expires) in self.jar.items() if expires > now}
 
     def request(self, method: str, path: str, form: dict | None = None):
         headers = {}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if cookies := self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
         body = None
         if form is not None:
             body = urlencode(form)
@@ -193,10 +199,8 @@ class Browser:
         status, response_headers, text = self.portal.request(method, path, body, headers)
         for header in response_headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or morsel.value == "":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+                max_age = float(morsel["max-age"]) if morsel["max-age"] else float("inf")
+                self.jar[name] = (morsel.value, time.monotonic() + max_age)
         return status, response_headers, text
 
     def get(self, path: str):

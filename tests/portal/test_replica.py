@@ -1,0 +1,209 @@
+"""A read replica (DATABASE_REPLICA_URL, portal/db_router.py): anonymous page views read from it, everything
+else uses the primary, and a client that has just written reads its write back.
+
+The end-to-end test runs the portal under gunicorn with two real databases on a PostgreSQL server of its own,
+a primary and a "replica" that never catches up (nothing replicates between them), so that which one
+answered shows on the page. The other tests check the router's decisions one by one.
+"""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import MiddlewareNotUsed
+from django.http import HttpResponse
+
+from initiatives.models import Initiative
+from portal.db_router import PIN_COOKIE_NAME, PrimaryReplicaRouter, ReplicaRoutingMiddleware
+
+from .servers import Browser, Portal, portal_env
+
+router = PrimaryReplicaRouter()
+PIN_SECONDS = 2
+READER_EMAIL = "reader@example.org"
+READER_PASSWORD = "a long passphrase for the reader"  # noqa: S105 (a test account on a throwaway server)
+
+
+# --- end to end: gunicorn, a primary and a lagging replica -----------------------------------
+
+
+@pytest.fixture
+def replicated_portal(static_root, owned_postgres, tmp_path):
+    primary = owned_postgres.clone("portal_template", "portal_primary")
+    replica = owned_postgres.clone("portal_template", "portal_replica")
+    # The replica lags: it has an older title, and knows nothing of the reader's account.
+    owned_postgres.execute(
+        "portal_replica", "UPDATE initiatives_initiative SET title = 'Stale title' WHERE slug = 'thamm'"
+    )
+    owned_postgres.execute(
+        "portal_primary",
+        "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+        "is_active, date_joined) VALUES (%s, false, %s, 'Reader', '', %s, false, true, now())",
+        [make_password(READER_PASSWORD), READER_EMAIL, READER_EMAIL],
+    )
+    env = portal_env(
+        DATABASE_URL=primary,
+        DATABASE_REPLICA_URL=replica,
+        DATABASE_REPLICA_PIN_SECONDS=str(PIN_SECONDS),
+        STATIC_ROOT=static_root.path(),
+    )
+    portal = Portal(env, tmp_path / "gunicorn.log")
+    try:
+        yield portal, owned_postgres
+    finally:
+        portal.stop()
+        for database in ("portal_primary", "portal_replica"):
+            owned_postgres.execute("postgres", f"DROP DATABASE {database} WITH (FORCE)")
+
+
+def title_seen(browser: Browser) -> str:
+    status, _, html = browser.get("/initiatives/thamm/")
+    assert status == 200
+    return "stale" if "Stale title" in html else "current"
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db  # the owned server gets a copy of the test database, which must exist
+def test_reads_go_to_the_replica_writes_to_the_primary_and_a_writer_reads_its_writes(replicated_portal):
+    portal, server = replicated_portal
+    visitor, writer, reader = Browser(portal), Browser(portal), Browser(portal)
+
+    # An anonymous visitor's pages and API answers come from the replica.
+    assert title_seen(visitor) == "stale"
+    status, _, body = visitor.get("/api/initiatives/thamm/")
+    assert status == 200 and '"title":"Stale title"' in body
+    assert PIN_COOKIE_NAME not in visitor.cookies  # reading pins nobody
+
+    # A POST (here a failed log-in, which counts towards the throttle) reads and writes the primary, and pins
+    # its client to the primary for a few seconds; other visitors still read from the replica.
+    writer.get("/accounts/login/")
+    status, headers, _ = writer.post("/accounts/login/", {"username": "nobody@example.org", "password": "wrong"})
+    assert status == 200
+    pin = next(h for h in headers.get_all("Set-Cookie") if h.startswith(PIN_COOKIE_NAME + "="))
+    assert f"Max-Age={PIN_SECONDS}" in pin and "HttpOnly" in pin and "SameSite=Lax" in pin and "Secure" in pin
+    assert title_seen(writer) == "current"
+    assert title_seen(visitor) == "stale"
+    time.sleep(PIN_SECONDS + 0.2)
+    assert title_seen(writer) == "stale"  # the pin has run out
+
+    # Logging in writes the session to the primary only; the next page reads it back from there (the
+    # replica has neither the session nor the account), and a logged-in reader keeps reading the primary.
+    reader.get("/accounts/login/")
+    status, headers, _ = reader.post("/accounts/login/", {"username": READER_EMAIL, "password": READER_PASSWORD})
+    assert status == 302, "the log-in failed"
+    assert server.execute("portal_primary", "SELECT count(*) FROM django_session") == [(1,)]
+    assert server.execute("portal_replica", "SELECT count(*) FROM django_session") == [(0,)]
+    assert server.execute("portal_primary", "SELECT last_login IS NOT NULL FROM auth_user") == [(True,)]
+    status, _, html = reader.get("/submissions/")
+    assert status == 200, "the reader's own page did not find the session"
+    assert "My submissions" in html
+    time.sleep(PIN_SECONDS + 0.2)
+    assert PIN_COOKIE_NAME not in reader.cookies
+    assert title_seen(reader) == "current"
+    assert reader.get("/submissions/")[0] == 200
+
+    assert "Traceback" not in portal.log.read_text()
+
+
+# --- the router's decisions ------------------------------------------------------------------
+
+
+@pytest.fixture
+def replica_configured(monkeypatch):
+    """A replica alias in DATABASES (never connected to: these tests only ask the router for names)."""
+    monkeypatch.setitem(settings.DATABASES, "replica", {"ENGINE": "django.db.backends.postgresql"})
+
+
+def route(request, *, writes=(), after=lambda: None):
+    """The database the router picks for a read at the end of ``request``, and the response."""
+    chosen = {}
+
+    def view(request):
+        for model in writes:
+            router.db_for_write(model)
+        after()
+        chosen["read"] = router.db_for_read(Initiative)
+        return HttpResponse()
+
+    response = ReplicaRoutingMiddleware(view)(request)
+    return chosen["read"], response
+
+
+def test_without_a_replica_the_middleware_is_off():
+    with pytest.raises(MiddlewareNotUsed):
+        ReplicaRoutingMiddleware(lambda request: HttpResponse())
+
+
+def test_outside_a_request_everything_uses_the_primary():
+    """Management commands, the task worker and the shell read what they (and others) just wrote."""
+    assert router.db_for_read(Initiative) == "default"
+    assert router.db_for_write(Initiative) == "default"
+
+
+def test_an_anonymous_page_view_reads_from_the_replica_and_sets_no_cookie(replica_configured, rf):
+    read, response = route(rf.get("/initiatives/"))
+    assert read == "replica"
+    assert PIN_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_form_sent_reads_from_the_primary_and_pins_its_client(replica_configured, rf, method):
+    read, response = route(getattr(rf, method)("/submit/"))
+    assert read == "default"
+    cookie = response.cookies[PIN_COOKIE_NAME]
+    assert cookie["max-age"] == settings.DATABASE_REPLICA_PIN_SECONDS
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_a_pinned_client_reads_from_the_primary(replica_configured, rf):
+    assert route(rf.get("/initiatives/", HTTP_COOKIE=f"{PIN_COOKIE_NAME}=1"))[0] == "default"
+
+
+def test_a_logged_in_visitor_reads_from_the_primary(replica_configured, rf):
+    request = rf.get("/initiatives/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
+    assert route(request)[0] == "default"
+
+
+def test_after_a_write_in_a_page_view_reads_go_to_the_primary_and_the_client_is_pinned(replica_configured, rf):
+    """A GET that writes (following a confirmation link, say)."""
+    read, response = route(rf.get("/subscriptions/confirm/x/"), writes=[Initiative])
+    assert read == "default"
+    assert PIN_COOKIE_NAME in response.cookies
+
+
+def test_writes_to_the_database_cache_pin_nobody(replica_configured, rf):
+    from django.core.cache.backends.db import BaseDatabaseCache
+
+    cache_entry = BaseDatabaseCache("portal_cache", {}).cache_model_class
+    read, response = route(rf.get("/initiatives/"), writes=[cache_entry])
+    assert read == "replica"
+    assert PIN_COOKIE_NAME not in response.cookies
+    assert router.db_for_read(cache_entry) == "default"
+
+
+def test_reads_inside_a_transaction_go_to_the_primary(replica_configured, rf, db):
+    """``db`` runs the test inside a transaction on the primary, as a service's ``transaction.atomic`` does."""
+    assert route(rf.get("/initiatives/"))[0] == "default"
+
+
+def test_what_belongs_to_an_object_read_from_the_primary_is_read_there(replica_configured, rf):
+    from_primary = Initiative()
+    from_primary._state.db = "default"
+
+    def read_related():
+        assert router.db_for_read(Initiative, instance=from_primary) == "default"
+
+    assert route(rf.get("/initiatives/"), after=read_related)[0] == "replica"
+
+
+def test_migrations_run_on_the_primary_only_and_relations_cross():
+    assert router.allow_migrate("default", "initiatives") is True
+    assert router.allow_migrate("replica", "initiatives") is False
+    assert router.allow_relation(Initiative(), Initiative()) is True
+
+
+def test_a_write_does_not_pin_the_next_request(replica_configured, rf):
+    """The routing decision ends with its request: the next one (another client's) starts afresh."""
+    route(rf.post("/submit/"), writes=[Initiative])
+    assert route(rf.get("/initiatives/"))[0] == "replica"
