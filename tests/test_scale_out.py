@@ -37,13 +37,15 @@ def test_two_servers_and_two_workers_work_as_one(on_postgresql):
     postgres = server_url()
     connections.close_all()
     result = subprocess.run(
-        [sys.executable, SCRIPT, "--postgres", postgres, "--template", template],
+        [sys.executable, SCRIPT, "--postgres", postgres, "--template", template, "--subscribers", "40"]
+        + ["--initiatives", "4"],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     output = result.stdout + result.stderr
+    print(output)  # noqa: T201 (the demo's report, shown with -s or -rP)
     assert result.returncode == 0, output
     summary = output.split("\nSummary\n", 1)[1]
     for check in CHECKS:
