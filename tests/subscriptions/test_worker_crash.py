@@ -17,6 +17,8 @@ When the kill lands in the last task, nothing else is queued for the rest of its
 booked before it started sending (``subscriptions/tasks.py``): due a minute later, which the test makes "now".
 
 PostgreSQL only: the worker is another process and must see the test's committed data (``transaction=True``).
+The booking of that retry is also checked in-process (SQLite too): a run that finishes takes it out of the queue,
+a run that dies leaves it there.
 """
 
 import asyncio
@@ -43,10 +45,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from initiatives.models import Initiative
+from subscriptions import alerts, tasks
 from subscriptions.models import Delivery
-from tests.subscriptions.alert_helpers import SITE, publish, site, subscribe  # noqa: F401 (site: fixture)
+from tests.subscriptions.alert_helpers import SITE, publish, quiet_seed, site, subscribe  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site")]
+pytestmark = [pytest.mark.usefixtures("site")]
 
 ADDRESSES = [f"reader{n:02}@example.org" for n in range(1, 41)]
 TITLES = ("Remittance Savings Groups", "Diaspora Remittance Bonds", "Remittance Price Comparison")
@@ -181,6 +184,8 @@ def followers(transactional_db, on_postgresql):
         subscribe(address, "theme=remittances", frequency="immediate")
 
 
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "kill_at, accepted",
     [
@@ -251,3 +256,40 @@ def test_a_worker_killed_mid_run_then_restarted_loses_nothing_and_sends_nothing_
 
 def killed_initiative(task: DBTaskResult) -> int:
     return task.args_kwargs["kwargs"]["initiative_id"]
+
+
+# --- the booked retry, in-process ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_alert_owed(db, request):
+    """One immediate subscription and a publication it matches (no task queued: nothing commits in this test, and
+    the test calls the task itself)."""
+    request.getfixturevalue("quiet_seed")
+    subscribe("ana@example.org", "theme=remittances", frequency="immediate")
+    return publish(TITLES[0], themes=["remittances"])
+
+
+def test_a_run_that_finishes_takes_its_booked_retry_out_of_the_queue(one_alert_owed, mailoutbox):
+    assert tasks.send_immediate_alerts.call(initiative_id=one_alert_owed.pk) == 1
+    assert [message.to for message in mailoutbox] == [["ana@example.org"]]
+    assert not alert_tasks().exists()
+
+
+def test_a_run_that_dies_leaves_its_booked_retry_which_sends_the_rest(one_alert_owed, mailoutbox, monkeypatch):
+    def killed(**kwargs):
+        raise SystemExit("killed")  # what no ``except Exception`` catches: the run just stops
+
+    monkeypatch.setattr(alerts, "send_immediate", killed)
+    started = timezone.now()
+    with pytest.raises(SystemExit):
+        tasks.send_immediate_alerts.call(initiative_id=one_alert_owed.pk)
+    (retry,) = alert_tasks()
+    assert retry.status == TaskResultStatus.READY
+    assert retry.args_kwargs["kwargs"] == {"initiative_id": one_alert_owed.pk, "attempt": 2}
+    assert started + tasks.retry_delay(1) <= retry.run_after <= timezone.now() + tasks.retry_delay(1)
+
+    monkeypatch.undo()
+    assert tasks.send_immediate_alerts.call(**retry.args_kwargs["kwargs"]) == 1
+    assert [message.to for message in mailoutbox] == [["ana@example.org"]]
+    assert list(alert_tasks()) == [retry]  # only the retry (run here by hand): the booking of its run is gone
