@@ -29,13 +29,13 @@ an alert, the delivery rows of a digest), never of the attempt, so mail stores t
 when they are marked sent, so a bounce or complaint quoting it leads back to them.
 
 Why resend rather than treat an interrupted e-mail as sent: a worker killed inside an SMTP transaction was, far
-more often than not, killed *before* the server accepted (the transaction takes milliseconds to seconds; the
-window after acceptance and before the commit, microseconds), and treating those as sent would lose them. Why no
-"sending" mark committed before the SMTP transaction, with a lease: the row lock held while sending already is
-that lease, held exactly as long as the sender's database connection lives (PostgreSQL releases it the moment a
-killed worker's connection closes), so another worker neither sends an e-mail in flight nor waits a lease out for
-one whose sender died; and what a recovering worker would do with such a mark (send again, same Message-ID) is
-what it does without it.
+more often than not, killed *before* the server accepted (an SMTP transaction takes milliseconds to seconds; the
+window between the server's acceptance and the commit, one database round trip), and treating those as sent
+would lose them. Why no "sending" mark committed before the SMTP transaction, with a lease: the row lock held
+while sending already is that lease, held exactly as long as the sender's database connection lives (PostgreSQL
+releases it the moment a killed worker's connection closes), so another worker neither sends an e-mail in flight
+nor waits a lease out for one whose sender died; and what a recovering worker would do with such a mark (send
+again, same Message-ID) is what it does without it.
 
 Digests: a subscription is *due* when its last digest covered up to at least three quarters of a period ago
 (so cron's jitter never skips a day, and a second run on the same day finds nothing due). A digest run moves
