@@ -7,9 +7,12 @@ Nothing is written to a ``.hypothesis/`` directory (``database=None``); a failur
 
 import os
 
-from hypothesis import settings
+from hypothesis import Phase, settings
 
-settings.register_profile("properties", max_examples=30, deadline=None, database=None, print_blob=True)
+# No "explain" phase: on a failure it replays the example hundreds of times (minutes, with a database) to say
+# which parts of it matter; the shrunk example and its traceback are enough.
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
+settings.register_profile("properties", max_examples=30, deadline=None, database=None, print_blob=True, phases=PHASES)
 settings.register_profile("thorough", settings.get_profile("properties"), max_examples=300)
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "properties")

@@ -37,9 +37,16 @@ class PropertyTestCase(hypothesis_django.TestCase):
         cls.moderator.groups.add(submission_services.ensure_moderators_group())
         cls.password = PASSWORD
 
+    _handler = None  # the test client's request handler, middleware loaded, shared by every example
+
     def setup_example(self):
         super().setup_example()
         cache.clear()
+        # Each example gets a new client (no cookies), whose handler would load the middleware again on its first
+        # request (WhiteNoise's scan of the static files alone costs more than most requests): keep the first one.
+        if PropertyTestCase._handler is None:
+            PropertyTestCase._handler = self.client.handler
+        self.client.handler = PropertyTestCase._handler
 
     def log_in(self, who: str):
         """Log the client in as "anonymous" (nobody), "submitter" or "moderator"."""

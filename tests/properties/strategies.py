@@ -124,8 +124,14 @@ hostile_value = st.one_of(hostile_text, raw_bytes)
 
 def combined(parts) -> st.SearchStrategy:
     """Two or three values (valid and not) glued together with or without a separator."""
+
+    def join(items, separator):
+        if any(isinstance(item, bytes) for item in items):  # raw bytes stay raw bytes
+            return separator.encode().join(item if isinstance(item, bytes) else item.encode() for item in items)
+        return separator.join(items)
+
     return st.builds(
-        lambda items, separator: separator.join(items),
+        join,
         st.lists(parts, min_size=2, max_size=3),
         st.sampled_from(["", " ", "-", ",", "\x00", "%", "'", "/", "&", "="]),
     )
@@ -134,7 +140,9 @@ def combined(parts) -> st.SearchStrategy:
 def mangled(valid: st.SearchStrategy) -> st.SearchStrategy:
     """A valid value as it is, or changed the way typos, copy-paste and attackers change it."""
 
-    def mangle(value: str, how: str, garbage: str) -> str:
+    def mangle(value: str | bytes, how: str, garbage: str) -> str | bytes:
+        if isinstance(value, bytes):
+            return value
         match how:
             case "upper":
                 return value.upper()
@@ -287,6 +295,11 @@ def parameters(values: dict[str, st.SearchStrategy], *, max_size: int = 8) -> st
     unknown = st.tuples(st.one_of(st.sampled_from(UNKNOWN_NAMES), arbitrary_text, raw_bytes), hostile_value)
     flag = st.tuples(names, st.none())  # "?theme" with no "="
     return st.lists(st.one_of(known, known, known, unknown, flag), max_size=max_size)
+
+
+def segment(value) -> str:
+    """``value`` (text, bytes or a number) percent-encoded as one segment of a path."""
+    return quote_from_bytes(value if isinstance(value, bytes) else str(value).encode(), safe="")
 
 
 def encode(pairs) -> str:

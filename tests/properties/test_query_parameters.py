@@ -9,7 +9,6 @@ someone who is not logged in.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote_from_bytes
 
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
@@ -40,6 +39,7 @@ from tests.properties.strategies import (
     parameters,
     raw_bytes,
     real,
+    segment,
 )
 from tests.submissions.conftest import PROPOSAL
 
@@ -56,10 +56,6 @@ SENTINELS = {
 RAW_PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
 Strategy = st.SearchStrategy | Callable[[PropertyTestCase], st.SearchStrategy]
-
-
-def segment(value) -> str:
-    return quote_from_bytes(value if isinstance(value, bytes) else str(value).encode(), safe="")
 
 
 def fill(name: str, values: dict) -> str:
