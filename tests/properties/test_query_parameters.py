@@ -142,6 +142,7 @@ GET_TARGETS = [
     Target("sitemap", params={"p": almost(page_numbers)}),
     Target("robots", params=LISTING, share=0.15),
     Target("healthz", params=LISTING, share=0.15),
+    Target("security-txt", params=LISTING, share=0.15),
     # --- accounts -----------------------------------------------------------------------------------------------
     Target("accounts:account", params=NEXT, who=("anonymous", "submitter")),
     Target("accounts:sign-up", params=NEXT, who=("anonymous", "submitter")),
