@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker setup test test-browser lint format ci clean
+.PHONY: run worker setup test test-browser lint format ci clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python_bin="$$(scripts/find-python)" || exit 1; \
@@ -54,6 +54,15 @@ test-browser: $(VENV)/.installed
 	scripts/install-browser-deps
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+# The performance benchmark, not part of `make test` (see bench/README.md): 100,000 initiatives in a PostgreSQL
+# database of its own (BENCH_DATABASE_URL; by default portal_bench, next to the one scripts/setup-postgres
+# prepares; reused, BENCH_RELOAD=1 reloads), gunicorn with production settings and a load generator. Prints a
+# table, writes bench/RESULTS.md and exits 1 when a target is missed.
+bench: $(VENV)/.installed
+	@url="$${BENCH_DATABASE_URL:-}"; \
+	if [ -z "$$url" ]; then url="$$(scripts/setup-postgres | tail -n 1)" || exit 1; url="$${url%/*}/portal_bench"; fi; \
+	BENCH_DATABASE_URL="$$url" $(PY) bench/pages.py $(BENCH_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,728 @@
+"""The performance benchmark (``make bench``): the portal's pages at 100,000 initiatives, served for real.
+
+What it does, in order (see bench/README.md):
+
+1. Makes sure a PostgreSQL database of its own (``BENCH_DATABASE_URL``, default ``portal_bench``) holds the
+   taxonomy, the seed and 100,000 synthetic initiatives (``generate_initiatives``, then ``ANALYZE``); a database
+   that already holds them is reused, ``BENCH_RELOAD=1`` drops and reloads it. Then ``createcachetable``,
+   ``collectstatic`` and an empty cache table.
+2. Counts the queries of each page in this process (Django's test client, the same database and settings, one
+   request to fill the caches, then one counted request; and the same after moving the collection version, as a
+   publish does: the "cold" request).
+3. Starts gunicorn (sync workers) with production settings: ``DEBUG`` off, a random ``SECRET_KEY``,
+   ``ALLOWED_HOSTS=127.0.0.1``, ``CACHE_BACKEND=database``, ``MAIL_BACKEND=locmem``, ``TASKS_BACKEND=database``;
+   the HTTPS redirect stays on and the load generator sends ``X-Forwarded-Proto: https`` as the TLS-terminating
+   proxy would.
+4. Drives it over HTTP from this process (threads, ``http.client``, a new connection per request as the sync
+   workers close each one): per page, one client for ``--latency-seconds`` (p50/p95/p99) and
+   ``--throughput-clients`` clients for ``--throughput-seconds`` (requests per second, and its ratio to the
+   trivial page's, measured in the same run before and after the pages); then ``--clients`` clients on every
+   page in turn for ``--seconds`` (errors).
+5. Prints a table, writes bench/RESULTS.md and exits 1 when a target is missed (2 when it could not run).
+
+Targets: p95 under 50 ms at one client for every browse page and feed, under 100 ms for search; each listing's
+throughput at least 30 % of the trivial page's; no error with 32 clients for 60 seconds.
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+WORK_DIR = ROOT / "var" / "bench"
+HOST = "127.0.0.1"
+HEADERS = {"X-Forwarded-Proto": "https", "User-Agent": "portal-bench", "Accept": "text/html,*/*"}
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+SEED = 1  # generate_initiatives' default seed: slugs synthetic-1-<n>
+
+BROWSE_P95_MS = 50.0
+SEARCH_P95_MS = 100.0
+LISTING_MIN_RATIO = 0.30
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    url: str
+    kind: str  # "baseline", "browse", "listing" (a browse page with the throughput target too), "search"
+
+
+PAGES = [
+    Page("baseline", "Trivial view (robots.txt)", "/robots.txt", "baseline"),
+    Page("home", "Home", "/", "browse"),
+    Page("list", "Listing, no filter", "/initiatives/", "listing"),
+    Page("list-1", "Listing, one filter", "/initiatives/?theme=remittances", "listing"),
+    Page(
+        "list-3",
+        "Listing, three filters",
+        "/initiatives/?region=europe&theme=remittances&category=programmes-and-projects",
+        "listing",
+    ),
+    Page("region", "Region", "/regions/europe/", "browse"),
+    Page("country", "Country", "/countries/ma/", "browse"),
+    Page("theme", "Theme", "/themes/remittances/", "browse"),
+    Page("principle", "Guiding principle", "/principles/gender-responsive/", "browse"),
+    Page("category", "Category", "/categories/policies-and-legislation/", "browse"),
+    Page("organisation", "Organisation", "/organisations/{organisation}/", "browse"),
+    Page("tag", "Tag", "/tags/diaspora/", "browse"),
+    Page("detail", "Detail", "/initiatives/{detail}/", "browse"),
+    Page("search-common", "Search, common word", "/initiatives/?q=migrants", "search"),
+    Page("search-rare", "Search, rare word", "/initiatives/?q=greenland", "search"),  # in 62 of 100,000
+    Page("feed", "Term feed (RSS)", "/regions/europe/feed/", "browse"),
+    Page("api", "API listing", "/api/initiatives/", "browse"),
+]
+
+
+def out(line: str = "", *, stream=sys.stdout) -> None:
+    stream.write(f"{line}\n")
+    stream.flush()
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    parser.add_argument("--initiatives", type=int, default=env_int("BENCH_INITIATIVES", 100_000))
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        default=os.environ.get("BENCH_RELOAD", "") not in ("", "0"),
+        help="drop and reload the database even when it holds the initiatives (BENCH_RELOAD=1)",
+    )
+    parser.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 4), help="gunicorn sync workers")
+    parser.add_argument("--seconds", type=int, default=env_int("BENCH_SECONDS", 60), help="the many-client run")
+    parser.add_argument("--clients", type=int, default=env_int("BENCH_CLIENTS", 32), help="the many-client run")
+    parser.add_argument("--latency-seconds", type=float, default=env_int("BENCH_LATENCY_SECONDS", 8))
+    parser.add_argument("--throughput-seconds", type=float, default=env_int("BENCH_THROUGHPUT_SECONDS", 5))
+    parser.add_argument("--throughput-clients", type=int, default=env_int("BENCH_THROUGHPUT_CLIENTS", 8))
+    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), help="comma-separated page keys")
+    parser.add_argument(
+        "--results",
+        default=os.environ.get("BENCH_RESULTS") or str(RESULTS),
+        help="where to write the Markdown results ('-': nowhere)",
+    )
+    return parser.parse_args()
+
+
+# --- the database ---------------------------------------------------------------------------------------------
+
+
+def server_env(args) -> dict[str, str]:
+    """Production settings for the server, the management commands and this process's query counts."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_", "COUNTS_", "CONN_", "SITE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        DATABASE_URL=args.database_url,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+        SITE_URL=f"https://{HOST}",
+        CACHE_BACKEND="database",
+        MAIL_BACKEND="locmem",
+        TASKS_BACKEND="database",
+        STATIC_ROOT=str(WORK_DIR / "static"),
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def manage(env, *command: str) -> None:
+    out(f"$ manage.py {' '.join(command)}")
+    subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def maintenance_connection(database_url: str):
+    import psycopg
+
+    parts = urlsplit(database_url)
+    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
+
+
+def prepare_database(args, env) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = urlsplit(args.database_url).path.lstrip("/")
+    with maintenance_connection(args.database_url) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and args.reload:
+            out(f"Dropping database {name} (reload asked)")
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            exists = None
+        if not exists:
+            out(f"Creating database {name}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        loaded = conn.execute(
+            "SELECT count(*) FROM initiatives_initiative WHERE status = 'published' AND slug LIKE %s",
+            [f"synthetic-{SEED}-%"],
+        ).fetchone()[0]
+        if loaded < args.initiatives:
+            out(f"{name} holds {loaded:,} synthetic initiatives; loading {args.initiatives:,} (about a minute)")
+            manage(env, "load_seed")
+            manage(env, "generate_initiatives", str(args.initiatives), "--seed", str(SEED))
+            # generate_initiatives analyses too; once more, so that statistics also hold after a partial load.
+            conn.execute("ANALYZE")
+        else:
+            out(f"{name} already holds {loaded:,} synthetic initiatives (BENCH_RELOAD=1 reloads them)")
+            analysed = conn.execute(
+                "SELECT coalesce(last_analyze, last_autoanalyze) IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE relname = 'initiatives_initiative'"
+            ).fetchone()
+            if not (analysed and analysed[0]):
+                out("Analysing (the planner has no statistics yet)")
+                conn.execute("ANALYZE")
+    manage(env, "createcachetable")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        conn.execute("TRUNCATE portal_cache")  # every run starts with nothing cached
+
+
+def database_facts(args) -> dict:
+    import psycopg
+
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        return {
+            "postgres": conn.execute("SHOW server_version").fetchone()[0],
+            "published": conn.execute(
+                "SELECT count(*) FROM initiatives_initiative WHERE status = 'published'"
+            ).fetchone()[0],
+        }
+
+
+# --- queries per request, in this process ---------------------------------------------------------------------
+
+
+def setup_django(env) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def resolve_placeholders() -> dict[str, str]:
+    """Real values for the URLs: a published initiative and the busiest organisation."""
+    from django.db.models import Count
+
+    from initiatives.models import Initiative, Organisation
+
+    detail = (
+        Initiative.objects.published()
+        .filter(slug__startswith=f"synthetic-{SEED}-")
+        .order_by("-published_at", "-pk")
+        .values_list("slug", flat=True)[500]
+    )
+    organisation = (
+        Organisation.objects.annotate(n=Count("involvements"))
+        .order_by("-n", "slug")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    return {"detail": detail, "organisation": organisation}
+
+
+@dataclass
+class QueryCount:
+    warm: int
+    cold: int
+    cold_ms: float
+    warm_ms: float
+
+
+def count_queries(pages: list[Page]) -> dict[str, QueryCount]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from initiatives import counts
+
+    client = Client(HTTP_HOST=HOST, headers=HEADERS)
+    results = {}
+
+    def get(url):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: expected 200 in-process, got {response.status_code}")
+
+    def timed(url) -> tuple[int, float]:
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            get(url)
+            elapsed = (time.perf_counter() - start) * 1000
+        return len(captured), elapsed
+
+    for page in pages:
+        counts.invalidate()
+        get(page.url)  # the process's first request for this page (URL resolver, templates, content types)
+        counts.invalidate()
+        cold, cold_ms = timed(page.url)
+        warm, warm_ms = timed(page.url)
+        results[page.key] = QueryCount(warm=warm, cold=cold, cold_ms=cold_ms, warm_ms=warm_ms)
+    for page in pages:
+        get(page.url)  # leave every page's counts in the cache for the server
+    return results
+
+
+# --- the server -----------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env, *, workers: int):
+        self.port = free_port()
+        self.workers = workers
+        self.log = WORK_DIR / "gunicorn.log"
+        self.command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "portal.wsgi:application",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--error-logfile",
+            str(self.log),
+            "--log-level",
+            "warning",
+        ]
+        self.env = env
+        self.process = None
+
+    def __enter__(self):
+        self.log.unlink(missing_ok=True)
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}; see {self.log}")
+            try:
+                status, _body = request_once(self.port, "/healthz")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # the arbiter stops its workers gracefully
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def request_once(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request("GET", path, headers=HEADERS)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+# --- the load generator ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    clients: int
+    seconds: float = 0.0
+    timings: dict[str, list[float]] = field(default_factory=dict)  # page key: milliseconds of answered requests
+    errors: Counter = field(default_factory=Counter)  # (page key, status or exception name): how many
+
+    @property
+    def requests(self) -> int:
+        return sum(len(t) for t in self.timings.values()) + sum(self.errors.values())
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def errors_of(self, key: str) -> int:
+        return sum(n for (page, _what), n in self.errors.items() if page == key)
+
+
+def drive(port: int, pages: list[Page], *, clients: int, seconds: float) -> Run:
+    """``clients`` threads, each requesting the pages in turn (from a different one) until time is up."""
+    run = Run(clients=clients)
+    lock = threading.Lock()
+    start_barrier = threading.Barrier(clients + 1)
+    deadline = [0.0]
+
+    def client(offset: int) -> None:
+        timings: dict[str, list[float]] = {}
+        errors: Counter = Counter()
+        conn = None
+        index = offset
+        start_barrier.wait()
+        while True:
+            page = pages[index % len(pages)]
+            index += 1
+            start = time.perf_counter()
+            if start >= deadline[0]:
+                break
+            try:
+                if conn is None:
+                    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                conn.request("GET", page.url, headers=HEADERS)
+                response = conn.getresponse()
+                body = response.read()
+                status = response.status
+                if response.will_close:
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException) as error:
+                status, body = type(error).__name__, b""
+                if conn is not None:
+                    conn.close()
+                conn = None
+            elapsed = (time.perf_counter() - start) * 1000
+            if status == 200 and body:
+                timings.setdefault(page.key, []).append(elapsed)
+            else:
+                errors[(page.key, str(status))] += 1
+        if conn is not None:
+            conn.close()
+        with lock:
+            for key, values in timings.items():
+                run.timings.setdefault(key, []).extend(values)
+            run.errors.update(errors)
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    deadline[0] = began + seconds
+    start_barrier.wait()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.perf_counter() - began
+    return run
+
+
+def percentile(samples: list[float], p: float) -> float:
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+@dataclass
+class PageResult:
+    page: Page
+    latency: Run
+    throughput: Run
+    queries: QueryCount
+
+    def p(self, q: float) -> float:
+        return percentile(self.latency.timings.get(self.page.key, []), q)
+
+    @property
+    def rate(self) -> float:
+        return self.throughput.rate
+
+    @property
+    def errors(self) -> int:
+        return self.latency.errors_of(self.page.key) + self.throughput.errors_of(self.page.key)
+
+
+def measure_page(port: int, page: Page, queries: QueryCount, args) -> PageResult:
+    for _ in range(5):
+        request_once(port, page.url)  # every worker's first request for this page
+    latency = drive(port, [page], clients=1, seconds=args.latency_seconds)
+    throughput = drive(port, [page], clients=args.throughput_clients, seconds=args.throughput_seconds)
+    return PageResult(page=page, latency=latency, throughput=throughput, queries=queries)
+
+
+# --- verdicts and the report ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    target: str
+    measured: str
+    passed: bool
+
+
+def verdicts(results: list[PageResult], baseline_rate: float, mixed: Run, seconds: int) -> list[Verdict]:
+    found = []
+    for result in results:
+        page = result.page
+        if page.kind == "baseline":
+            continue
+        limit = SEARCH_P95_MS if page.kind == "search" else BROWSE_P95_MS
+        p95 = result.p(95)
+        found.append(Verdict(f"{page.label}: p95 < {limit:.0f} ms at 1 client", f"{p95:.1f} ms", p95 < limit))
+        if page.kind == "listing":
+            ratio = result.rate / baseline_rate if baseline_rate else 0.0
+            found.append(
+                Verdict(
+                    f"{page.label}: throughput ≥ {LISTING_MIN_RATIO:.0%} of baseline",
+                    f"{ratio:.0%} ({result.rate:.0f} of {baseline_rate:.0f} req/s)",
+                    ratio >= LISTING_MIN_RATIO,
+                )
+            )
+        if result.errors:
+            found.append(Verdict(f"{page.label}: no error", f"{result.errors} errors", False))
+    errors = sum(mixed.errors.values())
+    found.append(
+        Verdict(
+            f"No error with {mixed.clients} clients for {seconds} s",
+            f"{errors} errors in {mixed.requests:,} requests",
+            errors == 0,
+        )
+    )
+    return found
+
+
+def fmt(value: float) -> str:
+    return "–" if value != value else f"{value:.1f}"  # NaN: no sample
+
+
+def page_table(results: list[PageResult], baseline_rate: float, args) -> list[str]:
+    rows = [
+        "| Page | URL | req/s | × baseline | p50 ms | p95 ms | p99 ms | queries (warm / cold) | cold ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = r.rate / baseline_rate if baseline_rate else 0.0
+        rows.append(
+            f"| {r.page.label} | `{r.page.url}` | {r.rate:.0f} | {ratio:.2f} | {fmt(r.p(50))} | {fmt(r.p(95))} "
+            f"| {fmt(r.p(99))} | {r.queries.warm} / {r.queries.cold} | {r.queries.cold_ms:.0f} | {r.errors} |"
+        )
+    return rows
+
+
+def mixed_table(mixed: Run, pages: list[Page]) -> list[str]:
+    rows = ["| Page | requests | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|"]
+    for page in pages:
+        timings = mixed.timings.get(page.key, [])
+        rows.append(
+            f"| {page.label} | {len(timings) + mixed.errors_of(page.key):,} | {fmt(percentile(timings, 50))} "
+            f"| {fmt(percentile(timings, 95))} | {fmt(percentile(timings, 99))} | {mixed.errors_of(page.key)} |"
+        )
+    every = [t for values in mixed.timings.values() for t in values]
+    rows.append(
+        f"| **All** | {mixed.requests:,} ({mixed.rate:.0f} req/s) | {fmt(percentile(every, 50))} "
+        f"| {fmt(percentile(every, 95))} | {fmt(percentile(every, 99))} | {sum(mixed.errors.values())} |"
+    )
+    return rows
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB RAM"
+    except OSError:
+        pass
+    return {
+        "cpu": f"{os.cpu_count()} × {cpu}" + (f", {memory}" if memory else ""),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }
+
+
+def commit() -> str:
+    def git(*command):
+        return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no")
+    return f"{head} (with uncommitted changes)" if dirty else head
+
+
+def report(
+    *, args, results, baseline_runs, mixed, found, facts, load_before, load_after, started, workers
+) -> list[str]:
+    from django.conf import settings
+
+    baseline_rate = statistics.mean(run.rate for run in baseline_runs)
+    info = machine()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (bench/pages.py) on {started:%Y-%m-%d %H:%M} UTC, commit {commit()}. "
+        "How to run it and how to read this: bench/README.md.",
+        "",
+        f"- **Machine:** {info['cpu']}; {info['os']}; Python {info['python']}; PostgreSQL {facts['postgres']} "
+        "on the same machine.",
+        f"- **Load average** (1 min) before the run {load_before:.2f}, after {load_after:.2f}.",
+        f"- **Data:** {facts['published']:,} published initiatives (`generate_initiatives {args.initiatives}`, "
+        "then `ANALYZE`).",
+        f"- **Server:** gunicorn {gunicorn_version()}, {workers} sync workers, production settings: `DEBUG` off, "
+        "random `SECRET_KEY`, `ALLOWED_HOSTS=127.0.0.1`, `CACHE_BACKEND=database` "
+        f"(`COUNTS_CACHE_SECONDS={settings.COUNTS_CACHE_SECONDS}`), `MAIL_BACKEND=locmem`, "
+        f"`TASKS_BACKEND=database`, `CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}`, "
+        "`SECURE_SSL_REDIRECT` on (requests carry `X-Forwarded-Proto: https`).",
+        f"- **Load:** one client for {args.latency_seconds:g} s per page (latency), {args.throughput_clients} "
+        f"clients for {args.throughput_seconds:g} s per page (req/s), then {mixed.clients} clients over every page "
+        f"for {args.seconds} s; Python threads with `http.client` in one process on the same machine, a new "
+        "connection per request.",
+        f"- **Baseline:** `{PAGES[0].url}` through the whole middleware stack, "
+        + ", ".join(f"{run.rate:.0f}" for run in baseline_runs)
+        + f" req/s (before and after the pages; mean {baseline_rate:.0f}). "
+        "“× baseline” is a page's req/s divided by that mean.",
+        "",
+        "## Pages",
+        "",
+        *page_table(results, baseline_rate, args),
+        "",
+        "req/s with "
+        f"{args.throughput_clients} clients; latencies at one client; queries of a request once the counts are "
+        "cached (warm) and of the first request after a change to the collection (cold), counted in-process with "
+        "the same database and settings (cache reads and writes are queries too: `CACHE_BACKEND=database`); "
+        "“cold ms”: that first request's time, in-process, one sample.",
+        "",
+        f"## {mixed.clients} clients, {args.seconds} seconds, every page in turn",
+        "",
+        *mixed_table(mixed, [result.page for result in results]),
+        "",
+    ]
+    if mixed.errors:
+        lines += ["Errors: " + ", ".join(f"{page} {what} × {n}" for (page, what), n in mixed.errors.items()), ""]
+    lines += [
+        "## Targets",
+        "",
+        "| Target | Measured | |",
+        "|---|---|---|",
+        *[f"| {v.target} | {v.measured} | {'pass' if v.passed else '**FAIL**'} |" for v in found],
+        "",
+    ]
+    return lines
+
+
+def gunicorn_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("gunicorn")
+    except Exception:
+        return "?"
+
+
+def main() -> int:
+    args = parse_args()
+    started = datetime.datetime.now(datetime.UTC)
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        out("BENCH_DATABASE_URL must name a PostgreSQL database (of its own).", stream=sys.stderr)
+        return 2
+    if not shutil.which("gunicorn", path=str(Path(sys.executable).parent)):
+        out("gunicorn is not installed in this environment (pip install -r requirements.txt).", stream=sys.stderr)
+        return 2
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    env = server_env(args)
+    prepare_database(args, env)
+    facts = database_facts(args)
+    setup_django(env)
+    values = resolve_placeholders()
+    pages = [Page(p.key, p.label, p.url.format(**values), p.kind) for p in PAGES]
+    if args.only:
+        keys = {"baseline", *args.only.split(",")}
+        pages = [p for p in pages if p.key in keys]
+
+    out("\nCounting queries per page in-process (warm and cold)…")
+    queries = count_queries(pages)
+    load_before = os.getloadavg()[0]
+    out(f"\nStarting gunicorn with {args.workers} sync workers (load average {load_before:.2f})…")
+    results: list[PageResult] = []
+    baseline_runs: list[Run] = []
+    header = f"{'page':<28} {'req/s':>7} {'×base':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'queries':>9} {'err':>4}"
+    with Server(env, workers=args.workers) as server:
+        out(header)
+        for page in pages:
+            result = measure_page(server.port, page, queries[page.key], args)
+            if page.kind == "baseline":
+                baseline_runs.append(result.throughput)
+            results.append(result)
+            base = baseline_runs[0].rate
+            out(
+                f"{page.label[:28]:<28} {result.rate:7.0f} {result.rate / base:6.2f} {fmt(result.p(50)):>7} "
+                f"{fmt(result.p(95)):>7} {fmt(result.p(99)):>7} "
+                f"{f'{result.queries.warm}/{result.queries.cold}':>9} {result.errors:4d}"
+            )
+        again = measure_page(server.port, pages[0], queries["baseline"], args)
+        baseline_runs.append(again.throughput)
+        out(f"{'(baseline again)':<28} {again.rate:7.0f}")
+        out(f"\n{args.clients} clients for {args.seconds} s on every page in turn…")
+        mixed = drive(server.port, pages, clients=args.clients, seconds=args.seconds)
+        out(f"{mixed.requests:,} requests, {mixed.rate:.0f} req/s, {sum(mixed.errors.values())} errors")
+    load_after = os.getloadavg()[0]
+    baseline_rate = statistics.mean(run.rate for run in baseline_runs)
+    found = verdicts(results, baseline_rate, mixed, args.seconds)
+    lines = report(
+        args=args,
+        results=results,
+        baseline_runs=baseline_runs,
+        mixed=mixed,
+        found=found,
+        facts=facts,
+        load_before=load_before,
+        load_after=load_after,
+        started=started,
+        workers=args.workers,
+    )
+    out()
+    for verdict in found:
+        out(f"{'pass' if verdict.passed else 'FAIL'}  {verdict.target}: {verdict.measured}")
+    if args.results != "-":
+        Path(args.results).write_text("\n".join(lines))
+        out(f"\nWrote {args.results}")
+    missed = [v for v in found if not v.passed]
+    if missed:
+        out(f"\n{len(missed)} target(s) missed.")
+        return 1
+    out("\nEvery target met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
