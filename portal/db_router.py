@@ -15,8 +15,11 @@ The rule, decided per request by ``ReplicaRoutingMiddleware`` and applied by ``P
   the primary.
 * Outside requests (management commands, the task worker, the shell), everything uses the primary.
 
-The read-your-writes guarantee for other clients' writes holds as long as the replica lags less than the
-pin; monitor the lag and keep the pin above it. Migrations run on the primary only; objects from either
+The read-your-writes guarantee holds as long as the replica lags less than the pin; monitor the lag and keep
+the pin above it. Use the database cache with a replica (``CACHE_BACKEND=database``, the default with DEBUG
+off): it is replicated with the data, so the cached pages and counts a replica reader sees are those of the
+collection it reads. A per-process cache (locmem) could keep a page rendered from a lagging replica under the
+newer collection version, until it expires. Migrations run on the primary only; objects from either
 database may be related (they are the same data).
 """
 
@@ -30,9 +33,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 REPLICA_DB_ALIAS = "replica"
 PIN_COOKIE_NAME = "portal_primary"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# The database cache (CACHE_BACKEND=database) is read and written on the primary, so that an invalidation
-# is seen at once; its writes (on any page view) do not pin the client to the primary.
-PRIMARY_ONLY_APPS = frozenset({"django_cache"})
+# Writes to the database cache (CACHE_BACKEND=database), made on any page view, go to the primary but do not
+# count as the client's writes. Its reads follow the request: the cache table is replicated with the data, so a
+# request reading from the replica finds the collection version (initiatives/counts.py) that matches what it
+# reads, and what it caches is filed under that version, never under a newer one.
+CACHE_APP_LABEL = "django_cache"
 
 
 @dataclass
@@ -57,7 +62,7 @@ def reads_from_replica() -> bool:
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        if model._meta.app_label in PRIMARY_ONLY_APPS or not reads_from_replica():
+        if not reads_from_replica():
             return DEFAULT_DB_ALIAS
         instance = hints.get("instance")
         if instance is not None and instance._state.db == DEFAULT_DB_ALIAS:
@@ -66,7 +71,7 @@ class PrimaryReplicaRouter:
 
     def db_for_write(self, model, **hints):
         routing = _routing.get()
-        if routing is not None and model._meta.app_label not in PRIMARY_ONLY_APPS:
+        if routing is not None and model._meta.app_label != CACHE_APP_LABEL:
             routing.wrote = True
         return DEFAULT_DB_ALIAS
 

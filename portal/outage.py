@@ -92,13 +92,8 @@ def unavailable_response(request, exc: BaseException | None = None) -> HttpRespo
         response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
-    logger.warning(
-        "Database unavailable, answered 503: %s %s (%s: %s)",
-        request.method,
-        request.path,
-        type(exc).__name__ if exc else "unknown",
-        str(exc).strip().splitlines()[0] if exc and str(exc).strip() else "",
-    )
+    cause = f" ({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]})" if exc else ""
+    logger.warning("Database unavailable, answered 503: %s %s%s", request.method, request.path, cause)
     # Django would log this 503 again as an error (and with the traceback when it came from an exception).
     response._has_been_logged = True
     return response
@@ -113,15 +108,21 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
 
 
 class DatabaseOutageMiddleware:
-    """First in ``MIDDLEWARE``: outages raised by views answer 503; every 503 carries ``Retry-After``."""
+    """First in ``MIDDLEWARE``: outages raised by views answer 503; every 503 carries ``Retry-After`` and is
+    logged once, at WARNING."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 503 and not response.has_header("Retry-After"):
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        if response.status_code == 503:
+            if not response.has_header("Retry-After"):
+                response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            if not getattr(response, "_has_been_logged", False):
+                # A 503 made by a view (/healthz) is expected in an outage: a warning, not Django's error.
+                logger.warning("Answered 503: %s %s", request.method, request.path)
+                response._has_been_logged = True
         return response
 
     def process_exception(self, request, exception):

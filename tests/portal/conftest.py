@@ -33,9 +33,11 @@ def owned_postgres(can_own_postgres, django_db_setup):
         server.start()
         server.execute("postgres", f"CREATE DATABASE {TEMPLATE_DATABASE}")
         copy_test_database(server, TEMPLATE_DATABASE)
+        env = portal_env(DATABASE_URL=server.url(TEMPLATE_DATABASE))
+        manage("createcachetable", env=env)  # the production cache (the test database has none)
         if not server.execute(TEMPLATE_DATABASE, "SELECT 1 FROM initiatives_initiative WHERE slug = 'thamm'"):
             # A transactional test emptied the test database before this ran: seed the copy.
-            manage("load_seed", env=portal_env(DATABASE_URL=server.url(TEMPLATE_DATABASE)))
+            manage("load_seed", env=env)
         yield server
     finally:
         server.destroy()

@@ -96,7 +96,8 @@ class OwnedPostgres:
 
 
 def portal_env(**extra: str) -> dict[str, str]:
-    """The environment of a production-like portal process (DEBUG off, HTTP on 127.0.0.1)."""
+    """The environment of a production-like portal process: DEBUG off, so the production defaults (the
+    database cache among them), HTTP on 127.0.0.1, mail kept in memory."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -108,7 +109,6 @@ def portal_env(**extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         MAIL_BACKEND="locmem",
-        CACHE_BACKEND="locmem",
         LOG_LEVEL="WARNING",
     )
     env.update(extra)

@@ -92,11 +92,15 @@ def test_a_session_saved_by_middleware_answers_503(database_unreachable, outage_
     assert_unavailable_page(outage_client.get("/test/touch-session/"))
 
 
-def test_healthz_answers_503_with_retry_after(database_unreachable, outage_client):
-    response = outage_client.get("/healthz")
+def test_healthz_answers_503_with_retry_after(database_unreachable, outage_client, caplog):
+    with caplog.at_level(logging.INFO):
+        response = outage_client.get("/healthz")
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert json.loads(response.content) == {"status": "error", "database": "unavailable"}
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("portal.outage", "WARNING", "Answered 503: GET /healthz")
+    ]
 
 
 @pytest.mark.parametrize("path", ["/api/initiatives/", "/api/initiatives/thamm/", "/api/themes/"])
