@@ -69,6 +69,9 @@ def test_pages_answer_503_while_the_database_is_down_and_200_once_it_is_back(own
         status, _, body = portal.request("GET", path)
         assert status == 200, (path, body[:500])
     assert "THAMM" in portal.request("GET", "/initiatives/thamm/")[2]
+    # The same worker process, on a new connection (the old one died with the server).
+    assert owned_postgres.execute("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = 'outage'")[0][0]
+    assert portal.log.read_text().count("Booting worker") == 1
 
     log = portal.log.read_text()
     assert "Database unavailable, answered 503: GET /initiatives/thamm/" in log
