@@ -11,6 +11,8 @@ middleware (a session saved on the way out). Two hooks between them see every on
   block, for an exception from anywhere else: it looks at ``sys.exc_info()`` and answers 503 for an outage,
   or the usual 500 page for any other error (a bug stays a 500).
 
+With DEBUG on, an outage met outside a view shows Django's debug page instead (Django calls no handler500 then).
+
 Each outage answer is logged once, at WARNING, without a traceback. The page is rendered with no request
 context (no context processor, no session, no user), so rendering it never touches the database. Under
 ``/api/`` the answer is JSON. The middleware also puts ``Retry-After`` on any other 503 (``/healthz``).
