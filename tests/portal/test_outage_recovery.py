@@ -6,6 +6,7 @@ dead and replaced (CONN_MAX_AGE with CONN_HEALTH_CHECKS).
 """
 
 import json
+import re
 
 import pytest
 
@@ -60,6 +61,10 @@ def test_pages_answer_503_while_the_database_is_down_and_200_once_it_is_back(own
     owned_postgres.stop()
     for path in PAGES:
         assert_unavailable(*portal.request("GET", path), path)
+    # The page's stylesheet is served meanwhile (whitenoise needs no database).
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', portal.request("GET", "/")[2]).group(1)
+    assert stylesheet.startswith("/static/css/portal.") and stylesheet != "/static/css/portal.css"  # hashed
+    assert portal.request("GET", stylesheet)[0] == 200
     # Again: the failed connection is not kept in a state that changes the answer.
     for path in PAGES:
         assert_unavailable(*portal.request("GET", path), path)
