@@ -398,6 +398,12 @@ class DecisionForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    """The author's optional word on withdrawing (no page asks for one; a hand-made request may send it)."""
+
+    message = forms.CharField(label=_("Why you withdraw it"), required=False, max_length=10000)
+
+
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Internal note (moderators only)"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})

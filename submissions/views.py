@@ -31,6 +31,7 @@ from .forms import (
     NoteForm,
     ProposalForm,
     SubmissionDetailsForm,
+    WithdrawForm,
     content_from_data,
     initial_from_data,
     initial_from_initiative,
@@ -189,8 +190,13 @@ def author_action(request, pk, action):
             services.submit(submission=submission, author=request.user)
             messages.success(request, _("Thank you: your submission was sent to the moderators."))
         elif action == "withdraw":
-            services.withdraw(submission=submission, author=request.user, message=request.POST.get("message", ""))
-            messages.success(request, _("Your submission was withdrawn."))
+            # Through a form: a message with a NUL byte (which PostgreSQL refuses) or too long is refused, not a 500.
+            form = WithdrawForm(request.POST)
+            if form.is_valid():
+                services.withdraw(submission=submission, author=request.user, message=form.cleaned_data["message"])
+                messages.success(request, _("Your submission was withdrawn."))
+            else:
+                _report_form_errors(request, form)
         else:
             raise PermissionDenied
     except services.TransitionRefused as refusal:

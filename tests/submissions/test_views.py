@@ -347,6 +347,21 @@ def test_withdraw(author_client, submitted):
     assert submitted.transitions.count() == 2
 
 
+@pytest.mark.parametrize("message", ["a\x00b", "x" * 10_001])
+def test_a_withdrawal_message_that_cannot_be_kept_is_refused(author_client, submitted, message):
+    """Found by the property tests: a NUL byte in the message reached PostgreSQL, which refused it (a 500)."""
+    response = author_client.post(f"/submissions/{submitted.pk}/withdraw/", {"message": message}, follow=True)
+    assert response.status_code == 200
+    assert any(m.startswith("Why you withdraw it:") for m in messages_of(response))
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+
+
+def test_a_withdrawal_message_is_kept(author_client, submitted):
+    author_client.post(f"/submissions/{submitted.pk}/withdraw/", {"message": "  Funding ended.  "})
+    assert submitted.transitions.last().message == "Funding ended."
+
+
 def test_suggest_update_is_prefilled_from_the_live_initiative(author_client):
     thamm = Initiative.objects.get(slug="thamm")
     response = author_client.get("/initiatives/thamm/suggest-update/")
