@@ -55,6 +55,14 @@ def connection_lost() -> bool:
     return False
 
 
+def forget_earlier_failures() -> None:
+    """A connection that could not be opened in an earlier request says nothing about this one (the next query
+    tries again, and marks it again if it fails)."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None:
+            connection.errors_occurred = False
+
+
 def is_outage(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or an exception it was raised from) is a failure to reach the database.
 
@@ -117,6 +125,7 @@ class DatabaseOutageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        forget_earlier_failures()
         response = self.get_response(request)
         if response.status_code == 503:
             if not response.has_header("Retry-After"):

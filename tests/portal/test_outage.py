@@ -165,3 +165,11 @@ def test_an_operational_error_on_a_working_connection_stays_a_500(db, outage_cli
 def test_pages_answer_200_when_the_database_is_there(db, client):
     for path in [*PAGES, "/healthz", "/api/initiatives/"]:
         assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.urls("tests.portal.urls")
+def test_a_connection_that_failed_in_an_earlier_request_does_not_make_a_later_error_an_outage(
+    database_unreachable, outage_client
+):
+    assert outage_client.get("/initiatives/").status_code == 503
+    assert outage_client.get("/test/operational-error/").status_code == 500

@@ -1,6 +1,6 @@
 """The portal's URLs plus views that fail in known ways, for tests/portal/test_outage.py."""
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.urls import path
 
@@ -23,6 +23,11 @@ def bad_query(request):
     return HttpResponse("unreachable")
 
 
+def operational_error(request):
+    """An OperationalError that no connection of this request caused."""
+    raise OperationalError("not from this request's connections")
+
+
 def touch_session(request):
     """Changes the session without any query: SessionMiddleware saves it on the way out."""
     request.session["seen"] = True
@@ -33,6 +38,7 @@ urlpatterns = [
     path("test/broken/", broken),
     path("test/bad-query/", bad_query),
     path("test/touch-session/", touch_session),
+    path("test/operational-error/", operational_error),
     *portal_urlpatterns,
 ]
 
