@@ -118,7 +118,10 @@ raw_bytes = st.one_of(
     st.sampled_from([b"\xff\xfe", b"\xed\xa0\x80", b"\xc0\xaf", b"\x80", b"remit\xfftances", b"\x00\xff"]),
 )
 
-hostile_text = st.one_of(hostile_samples, arbitrary_text, long_text, numbers)
+# A NUL byte somewhere in ordinary text: PostgreSQL refuses it in any text column (SQLite keeps it).
+with_nul = st.builds(lambda before, after: f"{before}\x00{after}", arbitrary_text, arbitrary_text)
+
+hostile_text = st.one_of(hostile_samples, arbitrary_text, long_text, numbers, with_nul)
 hostile_value = st.one_of(hostile_text, raw_bytes)
 
 

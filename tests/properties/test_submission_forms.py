@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from initiatives.models import Initiative
 from submissions import services
-from submissions.forms import DecisionForm, NoteForm, ProposalForm
+from submissions.forms import DecisionForm, NoteForm, ProposalForm, WithdrawForm
 from submissions.models import Submission
 from submissions.views import MODERATOR_ACTIONS
 from tests.properties import examples
@@ -143,10 +143,15 @@ TEXT_FIELDS = (
 )
 too_long = st.integers(10_001, 10_050).map(lambda length: "x" * length)  # the messages' limit is 10,000
 messages = st.one_of(prose, hostile_value, too_long, st.just(""))
-# Mostly the real actions, now and then an almost valid or hostile one.
-moderator_actions = st.tuples(
-    st.integers(0, 3), st.sampled_from(sorted(MODERATOR_ACTIONS)), almost(st.sampled_from(["approve", "note"]))
-).map(lambda drawn: drawn[2] if drawn[0] == 0 else drawn[1])
+
+
+def mostly(valid: st.SearchStrategy, other: st.SearchStrategy) -> st.SearchStrategy:
+    """A value of ``valid`` three times in four, else one of ``other``."""
+    return st.tuples(st.integers(0, 3), valid, other).map(lambda drawn: drawn[2] if drawn[0] == 0 else drawn[1])
+
+
+moderator_actions = mostly(st.sampled_from(sorted(MODERATOR_ACTIONS)), almost(st.sampled_from(["approve", "note"])))
+author_actions = mostly(st.sampled_from(["submit", "withdraw"]), almost(st.sampled_from(["submit", "withdraw"])))
 MODERATION_FIELDS = {"message": field(messages), "text": field(messages)}
 
 URL_NAMES = {
@@ -224,18 +229,17 @@ class SubmissionFormTests(PropertyTestCase):
     def test_suggest_update(self, pairs):
         self.check_proposal(reverse("submissions:suggest-update", args=[self.published.slug]), pairs)
 
-    @examples(0.3)
-    @given(
-        pairs=form({"message": field(messages)}),
-        action=st.one_of(st.sampled_from(["submit", "withdraw"]), almost(st.sampled_from(["submit", "withdraw"]))),
-        which=st.sampled_from(["draft", "waiting"]),
-    )
+    @examples(0.5)
+    @given(pairs=form({"message": field(messages)}), action=author_actions, which=st.sampled_from(["draft", "waiting"]))
     def test_author_actions(self, pairs, action, which):
         self.log_in("submitter")
         submission = self.draft if which == "draft" else self.waiting[0]
+        before = self.snapshot()
         path = reverse("submissions:detail", args=[submission.pk]) + f"{segment(action)}/"
         response = self.post(path, pairs)
-        event(str(response.status_code))
+        event(f"{action if action in ('submit', 'withdraw') else 'other'}: {response.status_code}")
+        if action == "withdraw" and not WithdrawForm(response.wsgi_request.POST).is_valid():
+            self.assert_nothing_saved(before)
 
     @examples(0.7)
     @given(
