@@ -47,6 +47,15 @@ NEUTRAL_TABLES = {"django_session", "portal_cache", "ratelimits_counter"}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
+_STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle=[^>]*>", re.IGNORECASE)
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>", re.IGNORECASE)
+
+
+def inline_markup(html: str) -> list[str]:
+    """Style attributes and inline scripts in a page: what the Content Security Policy (no 'unsafe-inline') refuses."""
+    return _STYLE_ATTRIBUTE.findall(html) + _INLINE_SCRIPT.findall(html)
+
+
 @dataclass
 class World:
     users: dict

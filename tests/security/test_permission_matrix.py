@@ -18,7 +18,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 
 from tests.submissions import test_permissions as submissions_matrix
 
-from .conftest import ROLES, as_role, send
+from .conftest import ROLES, as_role, inline_markup, send
 
 pytestmark = pytest.mark.django_db
 
@@ -336,6 +336,9 @@ def check_cell(world, row: Row, role: str, expected, outcome) -> str | None:
         return f"expected {expected}, got {status} {location or ''}"
     if outcome.changed:
         return f"expected no change, but it wrote {sorted(outcome.written)} and sent {outcome.mails} e-mail(s)"
+    html = response.content.decode() if status == 200 and response["Content-Type"].startswith("text/html") else ""
+    if refused := inline_markup(html):
+        return f"markup the Content Security Policy refuses: {refused}"
     return None
 
 
