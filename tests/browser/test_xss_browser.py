@@ -329,3 +329,27 @@ def test_the_watcher_would_see_a_payload_that_got_through(browser, seeded_live_s
     finally:
         enforced.close()
         bypassed.close()
+
+
+def test_payloads_in_addresses_are_not_reflected_into_running_code(browser, seeded_live_server):
+    """What a stranger can put in a link: the search, the followed listing, the feeds' titles, an unknown page."""
+    context = _browser_as(browser, seeded_live_server.url, None)
+    try:
+        watcher = Watcher(context, seeded_live_server.url)
+        for name in ("script", "attribute-breakout", "svg-onload", "xsl", "cdata", "template"):
+            payload = quote(PAYLOADS[name])
+            for path in (
+                f"/initiatives/?q={payload}",
+                f"/initiatives/?q={payload}&theme=regular-pathways",
+                f"/subscribe/?q={payload}",
+                f"/initiatives/feed/?q={payload}",
+                f"/initiatives/feed/atom/?q={payload}",
+                f"/regions/europe/feed/?q={payload}",
+            ):
+                watcher.visit(path)
+        watcher.current = "/initiatives/<script>"
+        watcher.page.goto(seeded_live_server.url + "/initiatives/" + quote(PAYLOADS["script"]) + "/")
+        assert watcher.page.evaluate("() => window.__xss") is None
+        assert not watcher.problems, "\n".join(watcher.problems)
+    finally:
+        context.close()
