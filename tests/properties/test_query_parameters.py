@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.tokens import default_token_generator
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -29,6 +30,7 @@ from tests.accounts.factories import make_account
 from tests.properties import examples
 from tests.properties.base import PropertyTestCase
 from tests.properties.strategies import (
+    HOSTILE,
     LISTING,
     almost,
     arbitrary_text,
@@ -283,3 +285,70 @@ def _test_for(target: Target):
 for _target in GET_TARGETS:
     _test = _test_for(_target)
     setattr(QueryParameterTests, _test.__name__, _test)
+
+
+# --- request headers ------------------------------------------------------------------------------------------------
+
+latin1_text = st.one_of(
+    st.text(st.characters(max_codepoint=255), max_size=60),
+    st.sampled_from([value for value in HOSTILE if value.isascii()]),
+)
+HEADERS = {
+    "HTTP_ACCEPT": st.one_of(
+        st.sampled_from(["text/html", "application/rss+xml", "*/*;q=0.1", "text/html;q=abc", "a/b/c", ";;;"]),
+        latin1_text,
+    ),
+    "HTTP_ACCEPT_LANGUAGE": st.one_of(st.sampled_from(["fr", "es-ES,es;q=0.9", "zz", "*", "en;q=nan"]), latin1_text),
+    "HTTP_IF_NONE_MATCH": st.one_of(st.sampled_from(['"abc"', "*", 'W/"x"', '"unterminated']), latin1_text),
+    "HTTP_IF_MODIFIED_SINCE": st.one_of(
+        st.sampled_from(["Sat, 29 Oct 1994 19:43:31 GMT", "Sat, 29 Oct 99999 19:43:31 GMT", "0", "-1"]), latin1_text
+    ),
+    "HTTP_X_FORWARDED_FOR": st.one_of(
+        st.sampled_from(["1.2.3.4", "::1, 10.0.0.1", "unknown", "1.2.3.4, "]), latin1_text
+    ),
+    "HTTP_COOKIE": st.one_of(
+        st.sampled_from(["sessionid=garbage", "csrftoken=x; sessionid=", "portal_primary=1", "=;;=", "sessionid=\\"]),
+        latin1_text,
+    ),
+    "HTTP_ORIGIN": st.one_of(st.sampled_from(["https://evil.example", "null"]), latin1_text),
+    "HTTP_ACCESS_CONTROL_REQUEST_METHOD": st.one_of(st.sampled_from(["GET", "DELETE"]), latin1_text),
+}
+HEADER_PAGES = [
+    "/",
+    "/initiatives/",
+    "/initiatives/thamm/",
+    "/initiatives/feed/",
+    "/themes/remittances/feed/atom/",
+    "/initiatives/export.csv",
+    "/api/initiatives/",
+    "/api/themes/remittances/",
+    "/accounts/login/",
+    "/subscribe/?theme=remittances",
+    "/sitemap.xml",
+]
+
+
+# Forms that count attempts per client (the client's address comes from X-Forwarded-For behind the proxy).
+HEADER_FORMS = {
+    "/accounts/login/": {"username": "submitter@example.org", "password": "wrong"},
+    "/subscribe/?theme=remittances": {"email": "ana@example.org", "frequency": "daily"},
+    "/accounts/password/reset/": {"email": "ana@example.org"},
+}
+
+
+# As in production, behind the reverse proxy: X-Forwarded-For names the client.
+@override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+class HeaderTests(PropertyTestCase):
+    @examples(1.0)
+    @given(
+        path=st.sampled_from(HEADER_PAGES + list(HEADER_FORMS)),
+        method=st.sampled_from(["get", "get", "head", "options", "post"]),
+        headers=st.dictionaries(st.sampled_from(sorted(HEADERS)), st.none()).flatmap(
+            lambda names: st.fixed_dictionaries({name: HEADERS[name] for name in names})
+        ),
+    )
+    def test_hostile_request_headers(self, path, method, headers):
+        """Content negotiation, conditional requests, languages, cookies, CORS preflight: never a 5xx."""
+        data = HEADER_FORMS.get(path, {}) if method == "post" else None
+        response = getattr(self.client, method)(path, data, **headers)
+        self.assert_no_server_error(response, f"{method.upper()} {path} {headers!r}")
