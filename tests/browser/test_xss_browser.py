@@ -16,6 +16,7 @@ import itertools
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -353,3 +354,36 @@ def test_payloads_in_addresses_are_not_reflected_into_running_code(browser, seed
         assert not watcher.problems, "\n".join(watcher.problems)
     finally:
         context.close()
+
+
+def test_a_followed_search_with_payloads_is_harmless_on_the_subscription_pages(browser, seeded_live_server):
+    """A subscription's label is made from the search followed: typed by whoever subscribes, shown on the pages
+    that its signed links open and on its owner's account page."""
+    from subscriptions import tokens
+    from subscriptions.models import Subscription
+
+    query = quote(" ".join(PAYLOADS[name] for name in ("script", "attribute-breakout", "svg-onload", "template")))
+    owner = make_account(email="sub@example.org", name="Sub Scriber")
+    response = _logged_in(owner).post(f"/subscribe/?q={query}", {"frequency": "weekly"})
+    assert response.status_code == 302
+    pending = Client().post(f"/subscribe/?q={query}", {"email": "stranger@example.org", "frequency": "daily"})
+    assert pending.status_code == 302
+    subscription = Subscription.objects.get(email="stranger@example.org")
+    assert "<script>" in subscription.label, subscription.label
+    pages = [
+        tokens.confirm_url(subscription, frequency="daily").removeprefix(settings.SITE_URL),
+        tokens.manage_path(subscription),
+        tokens.unsubscribe_url(subscription).removeprefix(settings.SITE_URL),
+    ]
+    contexts = [_browser_as(browser, seeded_live_server.url, None), _browser_as(browser, seeded_live_server.url, owner)]
+    try:
+        watcher = Watcher(contexts[0], seeded_live_server.url)
+        for path in pages:
+            watcher.visit(path, expect_text=PAYLOADS["script"])
+        owners = Watcher(contexts[1], seeded_live_server.url)
+        owners.visit("/accounts/", expect_text=PAYLOADS["script"])
+        owners.visit(f"/subscribe/?q={query}")
+        assert not watcher.problems + owners.problems, "\n".join(watcher.problems + owners.problems)
+    finally:
+        for context in contexts:
+            context.close()
