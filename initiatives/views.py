@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -416,11 +416,18 @@ def security_txt(request):
 @require_GET
 @never_cache
 def healthz(request):
-    """Liveness and readiness: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness and readiness: 200 when every database answers (the primary, and the read replica when one is
+    configured, since anonymous pages read from it), 503 when one does not."""
+    states = {}
+    for alias in settings.DATABASES:
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError:
+            states[alias] = "unavailable"
+        else:
+            states[alias] = "ok"
+    body = {"database": states.pop(DEFAULT_DB_ALIAS), **states}
+    healthy = all(state == "ok" for state in body.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **body}, status=200 if healthy else 503)

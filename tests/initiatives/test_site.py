@@ -1,6 +1,10 @@
 """Site-wide addresses: sitemap.xml, robots.txt, /healthz, and the 404 and 500 pages."""
 
 import json
+import os
+import socket
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -181,6 +185,40 @@ def test_healthz_says_ok_in_json(client):
     assert data["status"] == "ok"
     assert data == {"status": "ok", "database": "ok"}
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+HEALTHZ_PROBE = (
+    "import django, json; django.setup(); from django.test import Client; "
+    "response = Client(HTTP_HOST='127.0.0.1').get('/healthz'); "
+    "print(json.dumps([response.status_code, json.loads(response.content)]))"
+)
+
+
+def test_healthz_fails_when_the_read_replica_does_not_answer(tmp_path):
+    """With DATABASE_REPLICA_URL set, anonymous pages read from the replica: a load balancer must hear when it is
+    down. A process of its own, configured as in production: a primary that answers (an SQLite file) and a replica
+    on a port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'primary.sqlite3'}",
+        "DATABASE_REPLICA_URL": f"postgres://portal@127.0.0.1:{port}/portal",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", HEALTHZ_PROBE],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    status, body = json.loads(result.stdout.strip().splitlines()[-1])
+    assert status == 503
+    assert body == {"status": "error", "database": "ok", "replica": "unavailable"}
 
 
 def test_healthz_only_answers_get(client):
