@@ -184,10 +184,12 @@ def _similarity(word):
     return TrigramSimilarity("word", word)
 
 
+# Words of 3 to 100 letters: SearchWord.word holds 100 characters (a longer "word" would fail the whole INSERT,
+# and with it the publication), and no one mistypes a word that long.
 _VOCABULARY_SQL = """
     INSERT INTO initiatives_searchword (word, ndoc)
     SELECT word, ndoc FROM ts_stat(%s)
-    WHERE length(word) >= 3 AND word ~ '^[[:alpha:]]+$'
+    WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'
     ON CONFLICT (word) DO UPDATE SET ndoc = initiatives_searchword.ndoc + EXCLUDED.ndoc
 """
 

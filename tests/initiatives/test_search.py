@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from initiatives import search
+from initiatives.models import SearchWord
 from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,14 @@ def test_did_you_mean(client, pg):
 def test_newly_published_words_join_the_vocabulary(client, pg):
     make_initiative(slug="new-word", title="Xylophone orchestra for migrants", summary="Music.")
     assert results(client, "xylophon")[1].context["suggestion"] == "xylophone"
+
+
+def test_a_word_too_long_for_the_vocabulary_is_left_out(client, pg):
+    """Found by the property tests: a "word" of more than 100 letters made publishing fail (a 500)."""
+    make_initiative(slug="long-word", title="Glossary of terms", summary="a" * 150 + " lexicographers")
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert "lexicographers" in words
+    assert not any(word.startswith("aaa") for word in words)
 
 
 def test_search_uses_the_gin_index(pg):
