@@ -7,11 +7,12 @@ decides whether the filter set understood everything it was given.
 """
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from initiatives.counts import CachedCountPaginator
 from initiatives.filters import MAX_VALUES_PER_FACET, InitiativeFilter
 
 from .kinds import KIND
@@ -113,7 +114,7 @@ def unknown_terms(filterset: InitiativeFilter, name: str) -> list[dict]:
 
 def paginate(queryset, page_number: int, page_size: int) -> Page:
     """One page; a page past the last is a 404 (the first page of nothing is an empty page)."""
-    paginator = Paginator(queryset, page_size)
+    paginator = CachedCountPaginator(queryset, page_size)
     if page_number > paginator.num_pages:
         raise exceptions.NotFound(
             {

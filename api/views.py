@@ -23,6 +23,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from initiatives import counts
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
 from initiatives.models import Initiative, Involvement
 from initiatives.search import MAX_QUERY_LENGTH
@@ -196,10 +197,15 @@ class InitiativeListView(ApiView):
         errors += paging_errors + params.filter_errors(filterset, query)
         if errors:
             raise params.InvalidParameters(errors)
-        rows = filterset.qs.for_listing().prefetch_related(*INITIATIVE_PREFETCH)
-        page = params.paginate(rows, page_number, page_size)
-        data = {**page_links(request, page), "sort": filterset.active_sort}
-        return Response(InitiativePageSerializer(data, context={"request": request}).data)
+
+        def representation():
+            rows = filterset.qs.for_listing().prefetch_related(*INITIATIVE_PREFETCH)
+            page = params.paginate(rows, page_number, page_size)
+            data = {**page_links(request, page), "sort": filterset.active_sort}
+            return InitiativePageSerializer(data, context={"request": request}).data
+
+        # What a page shows depends only on its query string and the collection (see initiatives.counts).
+        return Response(counts.cached("api-initiatives", (request.get_full_path(),), representation))
 
 
 class InitiativeDetailView(ApiView):

@@ -453,6 +453,14 @@ class TermAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
         services.collection_changed()  # cached feeds and pages show the term's new name at once
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.collection_changed()  # its cached page answers 404 at once, others lose its name
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.collection_changed()
+
     @admin.display(description=_("old slugs (redirected)"))
     def old_addresses(self, obj):
         slugs = SlugRedirect.objects.filter(kind=redirects.kind_of(self.model), target_id=obj.pk).values_list(

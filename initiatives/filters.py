@@ -23,8 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
 from . import redirects, search
-from .counts import cached as cached_counts
-from .counts import queryset_key
+from .counts import cached_many, queryset_key
 from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
 
 MAX_VALUES_PER_FACET = 20
@@ -255,14 +254,16 @@ class InitiativeFilter(django_filters.FilterSet):
             Facet("organisation", _("Organisation"), Organisation, top=10, index="initiatives:organisations"),
             Facet("tag", _("Tag"), Tag, top=10, index="initiatives:tags"),
         ]
+        specs = [facet for facet in specs if facet.name != self.fixed_facet]
+        bases = [self.queryset_without(facet.name) for facet in specs]
+        all_counts = cached_many(
+            [
+                ("facet", (facet.name, *queryset_key(base)), partial(self.count_terms, facet.name, base))
+                for facet, base in zip(specs, bases, strict=True)
+            ]
+        )
         facets = []
-        for facet in specs:
-            if facet.name == self.fixed_facet:
-                continue
-            base = self.queryset_without(facet.name)
-            counts = cached_counts(
-                "facet", (facet.name, *queryset_key(base)), partial(self.count_terms, facet.name, base)
-            )
+        for facet, counts in zip(specs, all_counts, strict=True):
             selected = {term.pk for term in self.selected_terms(facet.name)}
             terms = facet.model.objects.filter(pk__in=set(counts) | selected)
             options = [

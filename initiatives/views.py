@@ -1,13 +1,16 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -29,13 +32,39 @@ from .models import (
 )
 
 
-class HomeView(TemplateView):
+class CachedForVisitorsMixin:
+    """Pages that show the collection alone are cached whole for anonymous visitors, like the feeds.
+
+    What such a page shows depends on its address (path and query string), the language, the day (the
+    "ongoing" and "completed" filters) and the collection, whose version (``counts``) changes with every
+    publication, unpublication, deletion, re-filing and renamed term. So the page rendered for one anonymous
+    visitor is served to the next ones until the collection changes; the body is cached, the response and its
+    headers are made again by the middleware on every request. Logged-in people (their name, the moderation
+    link, a CSRF token) and visitors with a message waiting get a page rendered for them.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated or len(get_messages(request)):
+            return super().dispatch(request, *args, **kwargs)
+        parts = (request.get_full_path(), get_language(), timezone.localdate().isoformat())
+        body, version = counts.lookup("html", parts)
+        if body is not None:
+            return HttpResponse(body)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
+            response.add_post_render_callback(
+                lambda rendered: counts.store("html", parts, rendered.content.decode(rendered.charset), version)
+            )
+        return response
+
+
+class HomeView(CachedForVisitorsMixin, TemplateView):
     template_name = "initiatives/home.html"
 
     def get_context_data(self, **kwargs):
         published = Initiative.objects.published()
         return super().get_context_data(
-            total=published.count(),
+            total=counts.cached("total", (), published.count),
             regions=_with_counts(Region.objects.filter(level=Region.Level.REGION), "region"),
             themes=_with_counts(Theme.objects.all(), "theme"),
             categories=_with_counts(Category.objects.all(), "category"),
@@ -65,7 +94,7 @@ def region_counts() -> dict[int, int]:
     return term_counts("region")
 
 
-class InitiativeListView(ListView):
+class InitiativeListView(CachedForVisitorsMixin, ListView):
     """The listing: every filter in the URL, facets with counts, sorting, pagination."""
 
     template_name = "initiatives/initiative_list.html"
@@ -91,6 +120,11 @@ class InitiativeListView(ListView):
         # get_page() turns "abc" into the first page and 999999 into the last: never an error page.
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A search ordered by relevance ranks every match to find a page: its pages' ids are cached too.
+        ranked = self.filterset.query and self.filterset.active_sort == "relevance"
+        return counts.CachedCountPaginator(queryset, per_page, cache_rows=bool(ranked), **kwargs)
 
     def get_paginate_by(self, queryset):
         return settings.INITIATIVES_PAGE_SIZE
@@ -186,7 +220,7 @@ class TermInitiativesView(InitiativeListView):
         return context
 
 
-class InitiativeDetailView(DetailView):
+class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
     template_name = "initiatives/initiative_detail.html"
     context_object_name = "initiative"
 

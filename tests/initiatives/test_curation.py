@@ -130,8 +130,10 @@ def test_feature_and_unfeature_and_the_home_page_follows_the_curators_order(cura
     home = client.get("/")
     assert [i.title for i in home.context["featured"]] == ["Featured A", "Featured B", "Featured C"]
 
-    # The curator reorders in the changelist (featured_order is editable there).
+    # The curator reorders in the changelist (featured_order is editable there; its save moves the collection
+    # version, as test_featured_order_is_editable_in_the_changelist shows, so visitors' cached pages follow).
     Initiative.objects.filter(pk=c.pk).update(featured_order=0)
+    services.collection_changed()
     assert [i.title for i in client.get("/").context["featured"]][0] == "Featured C"
 
     act(curator, "unfeature", [c])

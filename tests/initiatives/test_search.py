@@ -4,7 +4,7 @@
 import pytest
 from django.db import connection
 
-from initiatives import search
+from initiatives import search, services
 from initiatives.models import SearchWord
 from tests.factories import make_initiative
 
@@ -102,6 +102,7 @@ def test_search_vector_follows_edits(client, pg):
     assert results(client, "kaleidoscope")[0] == []
     initiative.title = "Kaleidoscope of mobility"
     initiative.save()
+    services.collection_changed()  # as every service that changes an initiative does (cached results follow)
     assert results(client, "kaleidoscope")[0] == ["renamed"]
 
 
