@@ -324,6 +324,11 @@ class SchemaView(SpectacularAPIView):
 
     renderer_classes = [OpenApiJsonRenderer2, OpenApiJsonRenderer]
 
+    def _get_version_parameter(self, request):
+        """None: the API has one version. drf-spectacular would take ``?version=`` as it is and put it in the
+        Content-Disposition header's filename, where a newline raised BadHeaderError (a 500)."""
+        return None
+
 
 def not_found(request, *args, **kwargs):
     """Any other address under /api/: a JSON 404 rather than the site's HTML page."""

@@ -274,3 +274,12 @@ def test_schema_is_json_and_documents_every_operation(api):
         assert {f"list_{plural}", f"get_{kind}"} <= operations
     response, again = api("/api/schema/?format=json")
     assert response.status_code == 200 and again == data
+
+
+@pytest.mark.parametrize("version", ["%0A", "1%0D%0AX-Injected:%201", "2.0"])
+def test_schema_ignores_a_version_parameter(api, version):
+    """Found by the property tests: ?version=%0A went into a header, and the schema answered 500."""
+    response, data = api(f"/api/schema/?version={version}")
+    assert response.status_code == 200
+    assert "X-Injected" not in response
+    assert response["Content-Disposition"] == 'inline; filename="Migration Practice Portal API.json"'
