@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
@@ -103,7 +104,10 @@ def store(name: str, parts: tuple, value, version: str) -> None:
 
 def queryset_key(queryset) -> tuple:
     """A cache key part that identifies a queryset by its SQL and parameters."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # no SQL for what can match nothing (a search of "OR" alone is .none() on SQLite)
+        return ("nothing",)
     return (sql, tuple(str(p) for p in params))
 
 

@@ -39,6 +39,15 @@ def test_quoted_phrase(client):
     assert results(client, '"education vocational"')[0] == []
 
 
+@pytest.mark.parametrize("query", ["OR", "-", "OR -"])
+def test_a_search_of_operators_alone_finds_nothing_without_an_error(client, query):
+    """Found by the property tests: such a search (nothing to look for) was a 500 on the listing and the API."""
+    assert results(client, query)[0] == []
+    assert client.get("/themes/remittances/", {"q": query}).status_code == 200
+    response = client.get("/api/initiatives/", {"q": query})
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
 def test_ranking_weights_title_over_summary_over_description(client):
     make_initiative(slug="in-description", title="Alpha", summary="Beta.", description="Zanzibar clove trade.")
     make_initiative(slug="in-summary", title="Gamma", summary="Zanzibar workers.", description="Delta.")
