@@ -190,9 +190,20 @@ WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 # (the development default); "database" (the production default; `make setup` runs `manage.py createcachetable`)
 # is shared by every server process, so that an invalidation reaches them all.
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND") or ("locmem" if DEBUG else "database")
+# Whole pages are cached for anonymous visitors as well as counts (initiatives/counts.py), so the caches hold far
+# more than Django's default 300 entries, past which a third of them are dropped at once: a few thousand pages per
+# process in memory, tens of thousands in the shared table (CACHE_MAX_ENTRIES).
 _CACHE_BACKENDS = {
-    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"},
-    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"},
+    "locmem": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "portal",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 3000)},
+    },
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 50000)},
+    },
     "dummy": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 if CACHE_BACKEND not in _CACHE_BACKENDS:
