@@ -52,9 +52,14 @@ class CachedForVisitorsMixin:
             return HttpResponse(body)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
-            response.add_post_render_callback(
-                lambda rendered: counts.store("html", parts, rendered.content.decode(rendered.charset), version)
-            )
+
+            def store(rendered):
+                # A page that used this response's CSP nonce (an inline script) cannot be served again: the next
+                # response's policy names another nonce.
+                if not getattr(request, "_csp_nonce", None):
+                    counts.store("html", parts, rendered.content.decode(rendered.charset), version)
+
+            response.add_post_render_callback(store)
         return response
 
 

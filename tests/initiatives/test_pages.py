@@ -4,9 +4,15 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.template import engines
+from django.template.response import TemplateResponse
 from django.test.utils import CaptureQueriesContext
+from django.views.generic import TemplateView
 
+from initiatives.views import CachedForVisitorsMixin
 from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +260,26 @@ def test_visitors_get_the_cached_page_until_the_collection_changes(client, djang
     client.force_login(django_user_model.objects.create_user("reader", "reader@example.org", password=None))
     page = client.get("/themes/remittances/")
     assert page.context is not None and "Log out" in page.content.decode()  # rendered for the person
+
+
+def test_a_page_that_uses_the_csp_nonce_is_not_cached_for_the_next_visitor(rf):
+    """The next response's policy names a new nonce: a cached inline script would be refused."""
+
+    class InlineScriptView(CachedForVisitorsMixin, TemplateView):
+        def render_to_response(self, context, **kwargs):
+            template = engines["django"].from_string('<script nonce="{{ csp_nonce }}">1</script>')
+            return TemplateResponse(self.request, template, context)
+
+    def visit():
+        request = rf.get("/inline-script/")
+        request.user = AnonymousUser()
+        # The CSP middleware gives the request its nonce and names it in the policy when the page used it.
+        return ContentSecurityPolicyMiddleware(lambda request: InlineScriptView.as_view()(request).render())(request)
+
+    first, second = visit(), visit()
+    nonce = re.search(r"'nonce-([^']+)'", second["Content-Security-Policy"]).group(1)
+    assert f'nonce="{nonce}"' in second.content.decode()  # rendered again, with its own nonce
+    assert first.content != second.content
 
 
 def test_cached_counts_follow_every_change(client):
