@@ -178,6 +178,9 @@ def prepare_database(args, env) -> None:
             out(f"Creating database {name}")
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     manage(env, "migrate", "--no-input", "--verbosity", "0")
+    # Before anything that touches the cache: production settings use the database cache, and loading the seed
+    # moves the collection version in it.
+    manage(env, "createcachetable")
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         loaded = conn.execute(
             "SELECT count(*) FROM initiatives_initiative WHERE status = 'published' AND slug LIKE %s",
@@ -198,7 +201,6 @@ def prepare_database(args, env) -> None:
             if not (analysed and analysed[0]):
                 out("Analysing (the planner has no statistics yet)")
                 conn.execute("ANALYZE")
-    manage(env, "createcachetable")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         conn.execute("TRUNCATE portal_cache")  # every run starts with nothing cached
