@@ -9,15 +9,10 @@ import pytest
 from django.db import connection
 
 from initiatives.models import Initiative
+from tests.databases import postgres_url
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "backup-database"
-
-
-def database_url(name: str) -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 def run(*args, **env):
@@ -27,7 +22,7 @@ def run(*args, **env):
 def test_a_backup_restores_into_an_empty_database(on_postgresql, tmp_path):
     published = Initiative.objects.published().count()  # the seed, committed before the tests began
     assert published
-    url = database_url(connection.settings_dict["NAME"])
+    url = postgres_url()
     dumps = [
         run(str(SCRIPT), DATABASE_URL=url, BACKUP_DIR=str(tmp_path), BACKUP_KEEP="2").stdout.strip() for _ in range(3)
     ]
@@ -36,14 +31,14 @@ def test_a_backup_restores_into_an_empty_database(on_postgresql, tmp_path):
     assert not list(tmp_path.glob(".*partial"))
 
     restored = f"{connection.settings_dict['NAME']}_restored"
-    admin_url = database_url("postgres")
+    admin_url = postgres_url("postgres")
     run("psql", admin_url, "-qc", f'DROP DATABASE IF EXISTS "{restored}"')
     run("psql", admin_url, "-qc", f'CREATE DATABASE "{restored}"')
     try:
-        run("pg_restore", "--no-owner", f"--dbname={database_url(restored)}", dumps[-1])
+        run("pg_restore", "--no-owner", f"--dbname={postgres_url(restored)}", dumps[-1])
         count = run(
             "psql",
-            database_url(restored),
+            postgres_url(restored),
             "-tAc",
             "SELECT count(*) FROM initiatives_initiative WHERE status = 'published'",
         ).stdout

@@ -9,12 +9,13 @@ which this test seeds and then leaves (a database that is copied must have no on
 import io
 import subprocess
 import sys
-import urllib.parse
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
+
+from tests.databases import postgres_url
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -22,19 +23,10 @@ SCRIPT = settings.BASE_DIR / "scripts" / "scale-out-demo"
 CHECKS = ("sessions", "rate limit", "cache invalidation", "task queue", "alerts exactly once", "processes")
 
 
-def server_url() -> str:
-    """The test database's server as a URL without a database name (the script makes its own database there)."""
-    db = connection.settings_dict
-    credentials = urllib.parse.quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + urllib.parse.quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-
-
 def test_two_servers_and_two_workers_work_as_one(on_postgresql):
     call_command("load_seed", stdout=io.StringIO())  # an earlier transaction=True test may have flushed it
     template = connection.settings_dict["NAME"]
-    postgres = server_url()
+    postgres = postgres_url("")
     connections.close_all()
     result = subprocess.run(
         [sys.executable, SCRIPT, "--postgres", postgres, "--template", template, "--subscribers", "40"]

@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from ratelimits import counters
 from ratelimits.models import Counter
+from tests.databases import postgres_url
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -86,12 +86,8 @@ HITTER = textwrap.dedent(
 def test_several_processes_share_one_exact_count(on_postgresql):
     """Four processes, each with its own connection, hit one key 50 times at once: the count is exactly 200 and
     exactly the attempts past the limit were refused (a cache's read-then-write ``incr`` loses some here)."""
-    db = connection.settings_dict
-    url = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     scope = f"concurrency-{uuid.uuid4().hex}"  # committed by the other processes: a key no other test uses
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": url, "CONN_MAX_AGE": "0", "PYTHONPATH": str(BASE_DIR)}
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": postgres_url(), "CONN_MAX_AGE": "0", "PYTHONPATH": str(BASE_DIR)}
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", HITTER, scope, "120", "50"],

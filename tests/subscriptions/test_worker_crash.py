@@ -33,13 +33,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -47,6 +45,7 @@ from django_tasks_db.models import DBTaskResult
 from initiatives.models import Initiative
 from subscriptions import alerts, tasks
 from subscriptions.models import Delivery
+from tests.databases import postgres_url
 from tests.subscriptions.alert_helpers import SITE, publish, quiet_seed, site, subscribe  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.usefixtures("site")]
@@ -102,15 +101,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def database_url() -> str:
-    """This test database (pytest-django's ``test_…`` name) as a DATABASE_URL, for the worker."""
-    db = connection.settings_dict
-    credentials = urllib.parse.quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + urllib.parse.quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 class Worker:
     """``manage.py db_worker`` in a process of its own, with production settings and SMTP to the test server."""
 
@@ -119,7 +109,7 @@ class Worker:
             **os.environ,
             "DEBUG": "false",
             "SECRET_KEY": settings.SECRET_KEY,
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": postgres_url(),
             "TASKS_BACKEND": "database",
             "CACHE_BACKEND": "locmem",
             "MAIL_BACKEND": "smtp",
