@@ -288,6 +288,7 @@ TASKS = {
 # Moderation: who gets told about new submissions, and where submitters' replies go.
 MODERATION_EMAIL = os.environ.get("MODERATION_EMAIL", "moderators@localhost")
 SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "10"))
+SUBMISSION_DRAFTS_PER_ACCOUNT = int(os.environ.get("SUBMISSION_DRAFTS_PER_ACCOUNT", "20"))
 
 # Listing pages
 INITIATIVES_PAGE_SIZE = 20

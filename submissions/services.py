@@ -11,12 +11,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
@@ -88,8 +89,6 @@ def is_moderator(user) -> bool:
 
 def moderators():
     """Active moderators with an e-mail address (who are told about new submissions)."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(is_active=True)
@@ -112,14 +111,27 @@ def allowed_actions(submission: Submission, user) -> list[Action]:
         if submission.state not in action.sources:
             continue
         allowed = moderator if action.by_moderator else submission.author_id == user.pk
-        if allowed:
+        if allowed and not _approves_own(submission=submission, action=action, actor=user):
             actions.append(action)
     return actions
+
+
+def _approves_own(*, submission: Submission, action: Action, actor) -> bool:
+    """Whether this is a moderator publishing their own proposal, which needs a second pair of eyes.
+
+    Only approval publishes, so only approval is held back: rejecting or asking for changes to one's own
+    submission holds back one's own work, as withdrawing it does. A superuser may approve their own (they
+    can edit the collection directly in the admin, so refusing them would protect nothing, and a portal
+    whose one moderator is its superuser keeps working).
+    """
+    return action.name == "approve" and submission.author_id == actor.pk and not actor.is_superuser
 
 
 def _check(*, submission: Submission, action: Action, actor, message: str) -> None:
     if action.by_moderator and not is_moderator(actor):
         raise TransitionRefused(_("Only moderators can do this."))
+    if _approves_own(submission=submission, action=action, actor=actor):
+        raise TransitionRefused(_("You cannot approve your own submission: another moderator has to approve it."))
     if not action.by_moderator and submission.author_id != actor.pk:
         raise TransitionRefused(_("Only the author of a submission can do this."))
     if action.message_required and not message:
@@ -170,6 +182,26 @@ def _notify(kind: str, submission: Submission, message: str = "") -> None:
 def create_submission(
     *, author, data: dict, kind: str = Submission.Kind.NEW, initiative: Initiative | None = None, **details
 ) -> Submission:
+    """Start a draft, unless the author already has ``SUBMISSION_DRAFTS_PER_ACCOUNT`` of them.
+
+    Drafts are never sent, so ``SUBMISSIONS_PER_DAY`` does not bound them; without this cap one account could
+    fill the database. Only drafts count: what was sent is bounded per day, what was decided is finished,
+    and a submission returned with changes requested was a moderator's doing. The author's row is locked so
+    two tabs creating at the same moment cannot both pass the count.
+    """
+    get_user_model().objects.select_for_update().filter(pk=author.pk).first()
+    limit = settings.SUBMISSION_DRAFTS_PER_ACCOUNT
+    if Submission.objects.filter(author=author, state=State.DRAFT).count() >= limit:
+        raise TransitionRefused(
+            ngettext(
+                "You already have %(limit)d draft, the most one account may keep. "
+                "Please submit or withdraw it before starting another.",
+                "You already have %(limit)d drafts, the most one account may keep. "
+                "Please submit or withdraw one of them before starting another.",
+                limit,
+            )
+            % {"limit": limit}
+        )
     return Submission.objects.create(
         author=author, kind=kind, initiative=initiative, data=data, title=data.get("title", "")[:300], **details
     )

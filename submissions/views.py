@@ -342,10 +342,14 @@ def moderate(request, pk):
     """One submission as moderators see it: preview, changes, look-alikes, history, notes, actions."""
     submission = get_object_or_404(Submission.objects.select_related("author", "claimed_by", "initiative"), pk=pk)
     context = _preview_context(submission, viewer=request.user)
+    actions = [a for a in services.allowed_actions(submission, request.user) if a.by_moderator]
     context.update(
         transitions=submission.transitions.select_related("actor"),
         notes=submission.notes.select_related("author"),
-        actions=[a for a in services.allowed_actions(submission, request.user) if a.by_moderator],
+        actions=actions,
+        approval_held=(
+            submission.state in services.ACTIONS["approve"].sources and "approve" not in {a.name for a in actions}
+        ),
         decision_form=DecisionForm(),
         note_form=NoteForm(),
         changes=_changes(submission),
