@@ -165,10 +165,20 @@ def test_featured_order_is_editable_in_the_changelist(curator, client):
 
 def test_publish_unpublish_archive_actions_record_who_and_why(curator, curator_user):
     initiative = make_initiative(publish=False)
+    published, draft = (
+        make_initiative(title="Published beside it"),
+        make_initiative(title="Draft beside it", publish=False),
+    )
+    versions = {i.pk: i.history.count() for i in (published, draft)}
     for action, reason in (("publish", "Published"), ("unpublish", "Unpublished"), ("archive", "Archived")):
         act(curator, action, [initiative])
         latest = initiative.history.first()
         assert (latest.history_change_reason, latest.history_user) == (reason, curator_user)
+        # The neighbours, not selected, keep their state and their history.
+        published.refresh_from_db()
+        draft.refresh_from_db()
+        assert (published.status, draft.status) == (Initiative.Status.PUBLISHED, Initiative.Status.DRAFT)
+        assert {i.pk: i.history.count() for i in (published, draft)} == versions
 
 
 # --- admin list: columns and filters ------------------------------------------------------------------------------

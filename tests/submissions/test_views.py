@@ -332,11 +332,14 @@ def test_changes_requested_edit_and_resubmit(client, author, submitted, moderato
     ]
 
 
-def test_withdraw(author_client, submitted):
+def test_withdraw(author_client, submitted, author, proposal_data):
+    neighbour = _queued(author, proposal_data, title="The author's other one")
     response = author_client.post(f"/submissions/{submitted.pk}/withdraw/")
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == State.WITHDRAWN
+    neighbour.refresh_from_db()
+    assert neighbour.state == State.SUBMITTED
     followed = author_client.get(response["Location"])
     assert "Your submission was withdrawn." in messages_of(followed)
     # A withdrawn submission is no longer editable, nor can it be withdrawn again.
@@ -494,13 +497,19 @@ def test_the_moderation_page_shows_the_preview_notes_and_history(client, author,
     assert "No notes yet." in text
 
 
-def test_approve_publishes_with_the_credit_on_the_initiative_and_term_pages(client, submitted, moderator):
+def test_approve_publishes_with_the_credit_on_the_initiative_and_term_pages(
+    client, submitted, moderator, other, proposal_data
+):
+    neighbour = _queued(other, proposal_data, title="Waiting beside it")
     response = _as(client, moderator).post(f"/moderation/{submitted.pk}/approve/", {"message": "Welcome aboard."})
     assert response.status_code == 302
     followed = client.get(response["Location"])
     assert f"Approved and published: {PROPOSAL['title']}" in messages_of(followed)
     submitted.refresh_from_db()
     assert submitted.state == State.APPROVED
+    neighbour.refresh_from_db()
+    assert neighbour.state == State.SUBMITTED and neighbour.initiative is None
+    assert not Initiative.objects.filter(title="Waiting beside it").exists()
     initiative = submitted.initiative
     assert initiative.status == Initiative.Status.PUBLISHED
 
@@ -620,6 +629,9 @@ def test_bulk_approve_and_reject(client, author, moderator, proposal_data):
         submission.refresh_from_db()
         assert submission.state == State.APPROVED
         assert client.get(submission.initiative.get_absolute_url()).status_code == 200
+    third.refresh_from_db()
+    assert third.state == State.SUBMITTED  # not selected: left waiting
+    assert not Initiative.objects.filter(title="Third of many").exists()
 
     rejected = client.post(
         "/moderation/bulk/",

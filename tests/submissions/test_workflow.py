@@ -13,11 +13,11 @@ State = Submission.State
 ALL_STATES = list(State.values)
 
 
-def _put_in_state(submission, state, moderator):
+def _put_in_state(submission, state, moderator, *, approved_as="thamm"):
     """Force a submission into a state, as the workflow would have left it."""
     changes = {"state": state, "claimed_by": moderator if state == State.IN_REVIEW else None}
     if state == State.APPROVED:
-        changes["initiative"] = Initiative.objects.get(slug="thamm")
+        changes["initiative"] = Initiative.objects.get(slug=approved_as)
     Submission.objects.filter(pk=submission.pk).update(**changes)
     submission.refresh_from_db()
     return submission
@@ -41,8 +41,15 @@ def _do(action, submission, author, moderator):
 
 @pytest.mark.parametrize("action", list(services.ACTIONS))
 @pytest.mark.parametrize("state", ALL_STATES)
-def test_every_action_from_every_state(action, state, draft, author, moderator):
+def test_every_action_from_every_state(action, state, draft, author, moderator, proposal_data):
     submission = _put_in_state(draft, state, moderator)
+    # The neighbour: the same author's other submission, in the same state, which no action may move.
+    neighbour = _put_in_state(
+        services.create_submission(author=author, data=proposal_data, consent=True),
+        state,
+        moderator,
+        approved_as="amicall",
+    )
     allowed = state in services.ACTIONS[action].sources
     before = Transition.objects.count()
     if allowed:
@@ -51,6 +58,9 @@ def test_every_action_from_every_state(action, state, draft, author, moderator):
         assert submission.state == services.ACTIONS[action].target
         transition = Transition.objects.latest("pk")
         assert (transition.from_state, transition.to_state) == (state, submission.state)
+        assert Transition.objects.count() == before + 1
+        neighbour.refresh_from_db()
+        assert neighbour.state == state and not neighbour.transitions.exists()
     else:
         with pytest.raises(services.TransitionRefused) as refusal:
             _do(action, submission, author, moderator)

@@ -113,6 +113,7 @@ def test_publishing_from_the_admin_sends_an_immediate_alert(
 
 def test_approving_a_submission_sends_an_immediate_alert(committed, mailoutbox, run_tasks):
     subscribe("ana@example.org", REMITTANCES, frequency="immediate")
+    subscribe("ben@example.org", "theme=regular-pathways", frequency="immediate")  # another theme: no alert
     users = get_user_model().objects
     author = users.create_user(username="author@example.org", email="author@example.org", password="x-long-pass-1")
     moderator = users.create_user(username="mod@example.org", email="mod@example.org", password="x-long-pass-1")
@@ -127,6 +128,7 @@ def test_approving_a_submission_sends_an_immediate_alert(committed, mailoutbox, 
     run_tasks()
     alerts = [m for m in mailoutbox if m.to == ["ana@example.org"]]
     (alert,) = alerts
+    assert not [m for m in mailoutbox if m.to == ["ben@example.org"]]
     assert PROPOSAL["title"] in alert.body
     assert "Submitted by Ms. Ana Díaz" in alert.body
     assert SITE + initiative.get_absolute_url() in alert.body
