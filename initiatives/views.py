@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import counts, search
+from . import counts, search, selectors
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -213,7 +213,7 @@ class TermInitiativesView(InitiativeListView):
     lookup = "slug"
 
     def get_term(self):
-        return get_object_or_404(self.model, **{self.lookup: self.kwargs[self.lookup]})
+        return get_object_or_404(selectors.public_terms(self.facet), **{self.lookup: self.kwargs[self.lookup]})
 
     def get(self, request, *args, **kwargs):
         if self.lookup == "code" and kwargs["code"] != kwargs["code"].lower():
