@@ -9,7 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
 from initiatives import counts, services
 from initiatives.models import Category, Initiative
@@ -202,6 +204,11 @@ def test_the_initiatives_are_paged_in_the_index_every_one_once_drafts_never(clie
     assert f"{BASE}/initiatives/paged-last/" in locations
     assert f"{BASE}/initiatives/paged-draft/" not in locations
     assert client.get(f"/sitemap-initiatives.xml?p={pages + 1}").status_code == 404
+    counts.invalidate()
+    with CaptureQueriesContext(connection) as index_queries:
+        client.get("/sitemap.xml")
+    # The index reads the pages' first keys and one MAX(updated_at), never every initiative's row.
+    assert not [q["sql"] for q in index_queries if '"initiatives_initiative"."slug"' in q["sql"]]
     assert client.get("/sitemap-initiatives.xml?p=abc").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
 
