@@ -31,6 +31,7 @@ from django.utils.crypto import get_random_string
 from . import counts, interchange
 from .filters import InitiativeFilter
 from .models import Initiative
+from .tasks import build_exports
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,6 @@ def latest(fmt: str) -> ExportFile | None:
 
 def schedule_build() -> None:
     """Ask for a build ``EXPORTS_BUILD_DELAY`` from now, unless one has been asked for within that time."""
-    from .tasks import build_exports
-
     delay = settings.EXPORTS_BUILD_DELAY
     if not cache.add(SCHEDULED_KEY, True, timeout=delay):
         return

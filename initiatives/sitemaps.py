@@ -108,14 +108,17 @@ sitemaps = {
 
 
 def _cached(view):
-    """``view``'s answer, cached under the collection version, the address and the page (an integer ``p``)."""
+    """``view``'s answer, cached under the collection version, the address and, for a section, the page (only an
+    integer ``p``: other values answer 404, and the index ignores it, so a query string cannot fill the cache)."""
 
     @wraps(view)
     def cached_view(request, **kwargs):
-        try:
-            page = int(request.GET.get("p", "1"))
-        except ValueError:
-            page = None  # the view answers 404; nothing to cache
+        page = 0
+        if "section" in kwargs:
+            try:
+                page = int(request.GET.get("p", "1"))
+            except ValueError:
+                page = None  # the view answers 404; nothing to cache
         parts = (request.scheme, request.get_host(), view.__name__, kwargs.get("section"), page)
         body, version = counts.lookup("sitemap", parts) if page is not None else (None, "")
         if body is None:

@@ -209,6 +209,9 @@ def test_the_initiatives_are_paged_in_the_index_every_one_once_drafts_never(clie
         client.get("/sitemap.xml")
     # The index reads the pages' first keys and one MAX(updated_at), never every initiative's row.
     assert not [q["sql"] for q in index_queries if '"initiatives_initiative"."slug"' in q["sql"]]
+    with CaptureQueriesContext(connection) as ignored_page:
+        assert client.get("/sitemap.xml?p=12345").status_code == 200  # the index has no pages: the cached one
+    assert len(ignored_page) == 0
     assert client.get("/sitemap-initiatives.xml?p=abc").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
 
