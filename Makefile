@@ -21,6 +21,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_seed
 	$(PY) manage.py rebuild_search_vocabulary
+	$(PY) manage.py build_exports
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 
 # The development server and, alongside it, one task worker that sends the e-mails (the console mail backend

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from initiatives.models import TAXONOMIES
+from initiatives.selectors import PUBLIC_WHEN_UNUSED
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,14 @@ class Kind:
         return f"{absolute(reverse('api:initiative-list'))}?{urlencode({self.name: value})}"
 
 
-ONLY_USED = {"organisation", "tag"}  # as the site's indexes of these two
 KINDS = [
-    Kind(taxonomy.name, taxonomy.plural, taxonomy.model, taxonomy.lookup, only_used=taxonomy.name in ONLY_USED)
+    Kind(
+        taxonomy.name,
+        taxonomy.plural,
+        taxonomy.model,
+        taxonomy.lookup,
+        only_used=taxonomy.name not in PUBLIC_WHEN_UNUSED,
+    )
     for taxonomy in TAXONOMIES
 ]
 KIND = {kind.name: kind for kind in KINDS}

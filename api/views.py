@@ -23,7 +23,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiatives import counts
+from initiatives import counts, selectors
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
 from initiatives.models import Initiative, Involvement
 from initiatives.search import MAX_QUERY_LENGTH
@@ -272,8 +272,10 @@ class TermDetailView(ApiView):
 
 
 def term_queryset(kind: Kind):
+    """The terms of ``kind`` that are public (``selectors.public_terms``), as on the site."""
     related = {"region": "parent", "country": "region"}.get(kind.name)
-    return kind.model.objects.select_related(related) if related else kind.model.objects.all()
+    terms = selectors.public_terms(kind.name)
+    return terms.select_related(related) if related else terms
 
 
 PATH_PATTERNS = {"slug": "^[-a-zA-Z0-9_]+$", "code": "^[A-Za-z]{2}$", "tag": r"^[-\w]+$"}

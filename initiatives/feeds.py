@@ -39,7 +39,7 @@ from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from . import counts
+from . import counts, selectors
 from .filters import InitiativeFilter
 from .models import Initiative, Region, Theme
 
@@ -139,7 +139,7 @@ class InitiativeFeed(Feed):
         term = None
         queryset = Initiative.objects.published()
         if self.model is not None:
-            term = get_object_or_404(self.model, **{self.lookup: kwargs[self.lookup].lower()})
+            term = get_object_or_404(selectors.public_terms(self.facet), **{self.lookup: kwargs[self.lookup].lower()})
             queryset = InitiativeFilter.restrict(queryset, self.facet, [term.pk])
         data = request.GET.copy()
         data["sort"] = "newest"

@@ -549,6 +549,12 @@ def parse_json(text: str) -> list[SourceRow]:
             _("The file is not valid JSON: %(message)s (line %(line)s, column %(column)s).")
             % {"message": error.msg, "line": error.lineno, "column": error.colno}
         ) from error
+    except RecursionError:
+        # json.loads recurses once per nested array or object: deep enough, it runs out of stack. An import file is
+        # a list of flat objects, so no real one comes near; the error is the file's, not the program's.
+        raise InterchangeError(
+            _("The JSON file nests arrays or objects too deeply: it must hold a list of flat objects.")
+        ) from None
     if not isinstance(data, list):
         raise InterchangeError(
             _("The JSON file must hold a list of objects, not %(found)s.") % {"found": type(data).__name__}

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
-from . import counts, redirects, search
+from . import counts, export_files, redirects, search
 from .history import NOT_REVERTED
 from .models import (
     INITIATIVE_HISTORY,
@@ -65,9 +65,11 @@ def record_history(
 
 
 def collection_changed() -> None:
-    """Drop cached counts now and again once the transaction commits (so no reader caches the old state)."""
+    """Drop cached counts now and again once the transaction commits (so no reader caches the old state), and
+    ask for new download files of the whole collection once it has."""
     counts.invalidate()
     transaction.on_commit(counts.invalidate)
+    transaction.on_commit(export_files.schedule_build)
 
 
 @transaction.atomic

@@ -1,79 +1,143 @@
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
-from taggit.models import Tag
+"""The sitemap: an index (``/sitemap.xml``) of sections, one for the static pages, one per taxonomy and one for the
+initiatives in pages of ``SITEMAP_PAGE_SIZE`` (``/sitemap-initiatives.xml?p=2``…).
 
-from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme
+A sitemap changes only when the collection does, so every section page (and the index) is cached whole under the
+collection version (``counts``), like the feeds: a crawler's repeated requests make no query. Computing a page
+afresh is cheap too: the initiatives' pages are read by primary-key range (``KeysetPaginator``), not by an
+``OFFSET`` that walks every row before the page, and the index's last modification is one aggregate rather than a
+pass over every initiative (``Sitemap.get_latest_lastmod``'s default).
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from . import counts, selectors
+from .models import TAXONOMIES, Initiative
+
+
+class KeysetPaginator(Paginator):
+    """Pages of a queryset in primary-key order, each read from its first key on (``pk >= first … LIMIT``).
+
+    The first key of every page, and the count, come from one query over the keys alone, cached under the
+    collection version.
+    """
+
+    @cached_property
+    def _bounds(self) -> tuple[int, list]:
+        def compute():
+            keys = list(self.object_list.order_by("pk").values_list("pk", flat=True))
+            return len(keys), keys[:: self.per_page]
+
+        return counts.cached("keyset-pages", (*counts.queryset_key(self.object_list), self.per_page), compute)
+
+    @cached_property
+    def count(self) -> int:
+        return self._bounds[0]
+
+    def page(self, number):
+        number = self.validate_number(number)
+        rows = self.object_list.order_by("pk")
+        starts = self._bounds[1]
+        if starts:
+            rows = rows.filter(pk__gte=starts[number - 1])
+        return self._get_page(rows[: self.per_page], number, self)
 
 
 class InitiativeSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
-    limit = 10000
+
+    @property
+    def limit(self) -> int:
+        return settings.SITEMAP_PAGE_SIZE
+
+    @property
+    def paginator(self):
+        return KeysetPaginator(self.items(), self.limit)
 
     def items(self):
-        return Initiative.objects.published().only("slug", "updated_at").order_by("pk")
+        return Initiative.objects.published().only("slug", "updated_at")
 
     def lastmod(self, item):
         return item.updated_at
 
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class TermSitemap(Sitemap):
+    """The term pages of one taxonomy that some published initiative is filed under."""
+
     changefreq = "weekly"
-    priority = 0.5
+
+    def __init__(self, taxonomy):
+        self.taxonomy = taxonomy
+        self.priority = 0.3 if taxonomy.name == "tag" else 0.5
 
     def items(self):
-        terms = []
-        for model in (Region, Country, Theme, GuidingPrinciple, Category, Organisation):
-            terms.extend(model.objects.filter(**_has_published(model)).distinct())
-        return terms
-
-
-class TagSitemap(Sitemap):
-    changefreq = "weekly"
-    priority = 0.3
-
-    def items(self):
-        published = Initiative.objects.published().values("pk")
-        return (
-            Tag.objects.filter(
-                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Initiative),
-                taggit_taggeditem_items__object_id__in=published,
-            )
-            .distinct()
-            .order_by("name")
-        )
+        lookup = self.taxonomy.lookup
+        return selectors.terms_in_use(self.taxonomy.name).only("pk", lookup).order_by(lookup)
 
     def location(self, item):
-        return reverse("initiatives:tag", kwargs={"slug": item.slug})
+        return reverse(f"initiatives:{self.taxonomy.name}", args=[getattr(item, self.taxonomy.lookup)])
 
 
 class StaticSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return [
-            "initiatives:home",
-            "initiatives:list",
-            "initiatives:regions",
-            "initiatives:themes",
-            "initiatives:categories",
-            "initiatives:countries",
-            "initiatives:organisations",
-        ]
+        return ["initiatives:home", "initiatives:list", *(f"initiatives:{t.plural}" for t in TAXONOMIES)]
 
     def location(self, item):
         return reverse(item)
 
 
-def _has_published(model):
-    if model is Region:
-        return {
-            "pk__in": Initiative.covered_regions.through.objects.filter(
-                initiative__status=Initiative.Status.PUBLISHED
-            ).values("region_id")
-        }
-    return {"initiatives__status": Initiative.Status.PUBLISHED}
+sitemaps = {
+    "pages": StaticSitemap,
+    "initiatives": InitiativeSitemap,
+    **{taxonomy.plural: TermSitemap(taxonomy) for taxonomy in TAXONOMIES},
+}
 
 
-sitemaps = {"pages": StaticSitemap, "initiatives": InitiativeSitemap, "terms": TermSitemap, "tags": TagSitemap}
+def _cached(view):
+    """``view``'s answer, cached under the collection version, the address and, for a section, the page (only an
+    integer ``p``: other values answer 404, and the index ignores it, so a query string cannot fill the cache)."""
+
+    @wraps(view)
+    def cached_view(request, **kwargs):
+        page = 0
+        if "section" in kwargs:
+            try:
+                page = int(request.GET.get("p", "1"))
+            except ValueError:
+                page = None  # the view answers 404; nothing to cache
+        parts = (request.scheme, request.get_host(), view.__name__, kwargs.get("section"), page)
+        body, version = counts.lookup("sitemap", parts) if page is not None else (None, "")
+        if body is None:
+            response = view(request, sitemaps=sitemaps, sitemap_url_name="sitemap-section", **kwargs)
+            body = response.render().content.decode()
+            if page is not None:
+                counts.store("sitemap", parts, body, version)
+        response = HttpResponse(body, content_type="application/xml")
+        response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+        return response
+
+    return cached_view
+
+
+@_cached
+def index(request, *, sitemaps, sitemap_url_name):
+    return sitemap_views.index(request, sitemaps, sitemap_url_name=sitemap_url_name)
+
+
+@_cached
+def section(request, *, sitemaps, sitemap_url_name, section):
+    return sitemap_views.sitemap(request, sitemaps, section=section)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import counts, search
+from . import counts, search, selectors
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -162,7 +162,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
             atom_feed_url=self.get_feed_url(atom=True),
             feed_title=str(self.term) if self.term is not None else _("Initiatives"),
             subscribe_url=self.get_subscribe_url(),
-            **self.get_export_urls(),
+            **self.get_export_urls(total=context["paginator"].count),
         )
         return context
 
@@ -186,11 +186,18 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         pairs = sorted((key, value) for key in params for value in params.getlist(key) if value)
         return urlencode(pairs)
 
-    def get_export_urls(self) -> dict[str, str]:
-        """The CSV and JSON downloads of this listing: its filters, on a term page with the term as one."""
+    def get_export_urls(self, *, total: int) -> dict:
+        """The CSV and JSON downloads of this listing: its filters, on a term page with the term as one. A filtered
+        download stops after ``EXPORTS_MAX_ROWS`` rows: when this listing has more, the links say so and the
+        whole collection's files are offered beside them."""
         query = self.followed_query()
         urls = {fmt: reverse(f"initiatives:export-{fmt}") for fmt in ("csv", "json")}
-        return {f"export_{fmt}_url": f"{url}?{query}" if query else url for fmt, url in urls.items()}
+        capped = bool(query) and total > settings.EXPORTS_MAX_ROWS
+        return {
+            **{f"export_{fmt}_url": f"{url}?{query}" if query else url for fmt, url in urls.items()},
+            **{f"export_full_{fmt}_url": url for fmt, url in urls.items()},
+            "export_cap": settings.EXPORTS_MAX_ROWS if capped else None,
+        }
 
     def get_subscribe_url(self):
         query = self.followed_query()
@@ -206,7 +213,7 @@ class TermInitiativesView(InitiativeListView):
     lookup = "slug"
 
     def get_term(self):
-        return get_object_or_404(self.model, **{self.lookup: self.kwargs[self.lookup]})
+        return get_object_or_404(selectors.public_terms(self.facet), **{self.lookup: self.kwargs[self.lookup]})
 
     def get(self, request, *args, **kwargs):
         if self.lookup == "code" and kwargs["code"] != kwargs["code"].lower():
@@ -430,7 +437,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -294,6 +294,15 @@ SUBMISSION_DRAFTS_PER_ACCOUNT = int(os.environ.get("SUBMISSION_DRAFTS_PER_ACCOUN
 INITIATIVES_PAGE_SIZE = 20
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))  # largest file import_initiatives reads
 
+# Downloads (initiatives/exports.py, export_files.py). The whole collection is a file built in the background under
+# EXPORTS_ROOT, EXPORTS_BUILD_DELAY seconds after a change (so that a burst of publications is one build); a
+# filtered download is streamed and stops after EXPORTS_MAX_ROWS rows, saying so.
+EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT", VAR_DIR / "exports"))
+EXPORTS_BUILD_DELAY = int(os.environ.get("EXPORTS_BUILD_DELAY", "300"))
+EXPORTS_MAX_ROWS = int(os.environ.get("EXPORTS_MAX_ROWS", "5000"))
+# Initiatives per page of /sitemap-initiatives.xml (the protocol allows 50,000; smaller pages are cheaper to build).
+SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "10000"))
+
 # The read-only JSON API (api/): JSON only, anonymous, no parsers (it reads nothing but query strings).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.EscapedJSONRenderer"],  # <, > and & as \u escapes

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from initiatives.sitemaps import sitemaps
+from initiatives import sitemaps
 from initiatives.views import healthz, robots_txt, security_txt
 
 urlpatterns = [
@@ -12,7 +11,8 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("api/", include("api.urls", namespace="api")),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("healthz", healthz, name="healthz"),

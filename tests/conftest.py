@@ -11,8 +11,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     Tests run inside transactions that are rolled back, so each starts from this state.
     """
+    from django_tasks_db.models import DBTaskResult
+
     with django_db_blocker.unblock():
         call_command("load_seed", stdout=io.StringIO())
+        DBTaskResult.objects.all().delete()  # the build of the download files that publishing the seed queued
 
 
 @pytest.fixture
@@ -27,3 +30,9 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _exports_root(settings, tmp_path):
+    """Download files built by one test (or by a developer's `make setup` under var/) are not served to another."""
+    settings.EXPORTS_ROOT = tmp_path / "exports"

@@ -4,6 +4,7 @@ Everything goes through the admin as a curator's browser would (actions posted t
 intermediate pages, the history and revert pages) and is checked on the public site.
 """
 
+import csv
 import io
 import json
 
@@ -581,6 +582,22 @@ def test_export_action_downloads_the_selection_with_private_fields_and_drafts(cu
     before = Initiative.history.count()
     call_command("import_initiatives", str(path), stdout=io.StringIO())
     assert Initiative.history.count() == before
+
+
+def test_the_export_action_stops_at_the_row_cap_and_says_so(curator, settings):
+    settings.EXPORTS_MAX_ROWS = 2
+    chosen = list(Initiative.objects.order_by("pk")[:3])
+    response = act(curator, "export_csv", chosen)
+    assert response["Content-Disposition"].endswith('-first-2.csv"')
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
+    assert rows[-1] == ["# Truncated: the first 2 rows only. Export fewer initiatives at a time."]
+    assert [row[1] for row in rows[1:-1]] == [i.slug for i in chosen[:2]]
+    items = json.loads(b"".join(act(curator, "export_json", chosen).streaming_content))
+    assert items[-1] == {"truncated": True, "rows": 2, "full_collection": None}
+
+    # Neighbour: a selection within the cap is exported whole, without a marker.
+    items = json.loads(b"".join(act(curator, "export_json", chosen[:2]).streaming_content))
+    assert [item["slug"] for item in items] == [i.slug for i in chosen[:2]]
 
 
 def test_export_action_needs_a_curator(client, django_user_model):

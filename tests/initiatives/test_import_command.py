@@ -4,8 +4,12 @@ import csv
 import datetime
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -431,6 +435,8 @@ def test_formula_cells_are_refused_and_escaped_ones_are_text(tmp_path):
         ("object.json", b'{"slug": "x"}', "The JSON file must hold a list of objects, not dict."),
         ("mixed.json", b'[{"slug": "x"}, "y", 3]', "these items are not objects: 2, 3."),
         ("keys.json", b'[{"slug": "x", "colour": "red"}]', "Unknown keys: colour."),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "deep.json: The JSON file nests arrays or objects too deeply"),
+        ("deep-object.json", b'[{"title": ' * 50_000 + b"1" + b"}]" * 50_000, "nests arrays or objects too deeply"),
         ("empty.csv", b"", "empty.csv: The file is empty."),
         ("blank.json", b"  \n\n ", "blank.json: The file is empty."),
         ("bom-only.csv", b"\xef\xbb\xbf", "The file is empty."),
@@ -451,6 +457,32 @@ def test_files_that_cannot_be_read_are_refused_with_a_clear_error(tmp_path, name
     assert expected in message
     assert message.endswith("Nothing was imported.")
     assert snapshot() == before
+
+
+def test_a_deeply_nested_json_file_is_a_clean_error_from_manage_py(tmp_path):
+    """As an operator sees it: one line on stderr, exit status 1, no traceback (json.loads would have raised a
+    RecursionError). The process gets a database of its own: it fails before reading or writing one."""
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import_initiatives", str(path)],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "CommandError: deep.json: The JSON file nests arrays or objects too deeply: it must hold a list of flat "
+        "objects. Nothing was imported.\n"
+    )
+    assert done.stdout == ""
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):

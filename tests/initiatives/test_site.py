@@ -13,7 +13,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from initiatives import services
+from initiatives import counts, services
 from initiatives.models import Category, Initiative
 from tests.factories import make_initiative
 
@@ -32,13 +32,31 @@ SEED_SLUGS = {
 }
 
 
-def sitemap_locations(client) -> list[str]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
+def sitemap_xml(client, path: str, tag: str) -> ET.Element:
+    response = client.get(path)
+    assert response.status_code == 200, path
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)  # raises on malformed XML
-    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
-    urls = root.findall("sm:url", SITEMAP_NS)
+    assert root.tag == f"{{http://www.sitemaps.org/schemas/sitemap/0.9}}{tag}"
+    return root
+
+
+def sitemap_sections(client) -> list[str]:
+    """The addresses of the sitemap's pages, as the index at /sitemap.xml lists them."""
+    root = sitemap_xml(client, "/sitemap.xml", "sitemapindex")
+    return [entry.find("sm:loc", SITEMAP_NS).text for entry in root.findall("sm:sitemap", SITEMAP_NS)]
+
+
+def sitemap_entries(client) -> list[ET.Element]:
+    """Every <url> of every page the sitemap index lists."""
+    entries = []
+    for section in sitemap_sections(client):
+        entries += sitemap_xml(client, section.removeprefix(BASE), "urlset").findall("sm:url", SITEMAP_NS)
+    return entries
+
+
+def sitemap_locations(client) -> list[str]:
+    urls = sitemap_entries(client)
     for url in urls:
         assert url.find("sm:loc", SITEMAP_NS) is not None
     return [url.find("sm:loc", SITEMAP_NS).text for url in urls]
@@ -86,8 +104,7 @@ def test_every_sitemap_address_answers_200(client):
 
 
 def test_sitemap_has_lastmod_for_initiatives(client):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    for url in root.findall("sm:url", SITEMAP_NS):
+    for url in sitemap_entries(client):
         if "/initiatives/thamm/" in url.find("sm:loc", SITEMAP_NS).text:
             lastmod = url.find("sm:lastmod", SITEMAP_NS)
             assert lastmod is not None and lastmod.text
@@ -141,14 +158,62 @@ def test_sitemap_adds_a_newly_published_initiative_and_its_terms(client):
         assert f"{BASE}{path}" in locations, path
 
 
-def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries):
-    client.get("/sitemap.xml")  # warm the content-type cache
-    with CaptureQueriesContext(connection) as before:
-        client.get("/sitemap.xml")
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [
+        # The initiatives' last change and page keys, and the number of terms of each of the seven taxonomies.
+        ("/sitemap.xml", 9),
+        ("/sitemap-initiatives.xml", 2),  # the page keys, the page
+        ("/sitemap-tags.xml", 2),  # the count, the page
+    ],
+)
+def test_sitemap_query_count_does_not_grow_and_a_repeat_is_served_from_the_cache(
+    client, django_assert_num_queries, path, queries
+):
+    client.get(path)  # warm the content-type cache
+    counts.invalidate()
+    with django_assert_num_queries(queries):
+        client.get(path)
     for n in range(20):
         make_initiative(title=f"Sitemap {n}", themes=["remittances"], tags=[f"sitemap-{n}"])
-    with django_assert_num_queries(len(before.captured_queries)):
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
+
+
+def test_the_initiatives_are_paged_in_the_index_every_one_once_drafts_never(client, settings):
+    settings.SITEMAP_PAGE_SIZE = 3
+    for n in range(4):
+        make_initiative(title=f"Paged {n}", slug=f"paged-{n}")
+    make_initiative(title="A draft between them", slug="paged-draft", publish=False)
+    make_initiative(title="Paged last", slug="paged-last")
+    published = Initiative.objects.published().count()
+    pages = -(-published // 3)
+    sections = [s for s in sitemap_sections(client) if "/sitemap-initiatives.xml" in s]
+    assert sections == [f"{BASE}/sitemap-initiatives.xml"] + [
+        f"{BASE}/sitemap-initiatives.xml?p={n}" for n in range(2, pages + 1)
+    ]
+    locations = [
+        url.find("sm:loc", SITEMAP_NS).text
+        for section in sections
+        for url in sitemap_xml(client, section.removeprefix(BASE), "urlset").findall("sm:url", SITEMAP_NS)
+    ]
+    expected = {f"{BASE}{i.get_absolute_url()}" for i in Initiative.objects.published()}
+    assert len(locations) == published and set(locations) == expected
+    assert f"{BASE}/initiatives/paged-last/" in locations
+    assert f"{BASE}/initiatives/paged-draft/" not in locations
+    assert client.get(f"/sitemap-initiatives.xml?p={pages + 1}").status_code == 404
+    counts.invalidate()
+    with CaptureQueriesContext(connection) as index_queries:
         client.get("/sitemap.xml")
+    # The index reads the pages' first keys and one MAX(updated_at), never every initiative's row.
+    assert not [q["sql"] for q in index_queries if '"initiatives_initiative"."slug"' in q["sql"]]
+    with CaptureQueriesContext(connection) as ignored_page:
+        assert client.get("/sitemap.xml?p=12345").status_code == 200  # the index has no pages: the cached one
+    assert len(ignored_page) == 0
+    assert client.get("/sitemap-initiatives.xml?p=abc").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 # --- robots.txt -----------------------------------------------------------------------------

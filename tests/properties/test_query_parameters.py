@@ -142,6 +142,11 @@ GET_TARGETS = [
         for suffix in ("", "-feed", "-feed-atom")
     ],
     Target("sitemap", params={"p": almost(page_numbers)}),
+    Target(
+        "sitemap-section",
+        path=lambda case: st.sampled_from(["/sitemap-initiatives.xml", "/sitemap-tags.xml", "/sitemap-pages.xml"]),
+        params={"p": almost(page_numbers)},
+    ),
     Target("robots", params=LISTING, share=0.15),
     Target("healthz", params=LISTING, share=0.15),
     Target("security-txt", params=LISTING, share=0.15),

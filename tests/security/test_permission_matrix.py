@@ -84,6 +84,7 @@ PUBLIC = [
     Row("detail-unpublished",   "GET", "/initiatives/{draft}/",               everyone(404)),
     Row("detail-unknown",       "GET", "/initiatives/no-such-initiative/",    everyone(404)),
     Row("sitemap",              "GET", "/sitemap.xml",                        everyone(200)),
+    Row("sitemap-section",      "GET", "/sitemap-initiatives.xml",            everyone(200)),
     Row("robots",               "GET", "/robots.txt",                         everyone(200)),
     Row("healthz",              "GET", "/healthz",                            everyone(200)),
     Row("security-txt",         "GET", "/.well-known/security.txt",           everyone(200),
