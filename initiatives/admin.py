@@ -287,6 +287,7 @@ class InitiativeAdmin(HistoryAdmin):
         form.publish_requested = obj.status == Initiative.Status.PUBLISHED and obj.published_at is None
         if form.publish_requested:
             obj.status = Initiative.Status.DRAFT
+        obj.render_description()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

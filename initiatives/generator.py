@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from . import counts, search
+from . import counts, markup, search
 from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
 
 SLUG_PREFIX = "synthetic"
@@ -779,6 +779,7 @@ class InitiativeData:
             "slug": self.slug,
             "summary": self.summary,
             "description": self.description,
+            "description_html": markup.render(self.description),
             "category_id": self.category_id,
             "scope": self.scope,
             "start_date": self.start_date,

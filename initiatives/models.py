@@ -14,6 +14,8 @@ from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from . import markup
+
 
 class SlugRedirect(models.Model):
     """An old slug (or country code) of an initiative or a term: its old URLs answer 301 to the current ones.
@@ -306,7 +308,8 @@ class InitiativeHistoryExtras(models.Model):
 
 INITIATIVE_HISTORY = HistoricalRecords(
     m2m_fields=["themes", "principles", "regions", "countries"],
-    excluded_fields=["search_vector", "created_at", "updated_at"],
+    # Derived columns: a version keeps the Markdown, a revert renders it again.
+    excluded_fields=["search_vector", "description_html", "created_at", "updated_at"],
     bases=[InitiativeHistoryExtras],
 )
 
@@ -341,6 +344,8 @@ class Initiative(RemembersSlug):
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown. Raw HTML is removed when the page is shown.")
     )
+    # The description as sanitised HTML, written with it (render_description) so no page renders Markdown.
+    description_html = models.TextField(_("description (HTML)"), blank=True, editable=False)
 
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="initiatives"
@@ -458,6 +463,10 @@ class Initiative(RemembersSlug):
 
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def render_description(self) -> None:
+        """Bring ``description_html`` in step with ``description``; every path that writes one calls this."""
+        self.description_html = markup.render(self.description)
 
     @property
     def submitter_display(self) -> str:

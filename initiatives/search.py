@@ -15,15 +15,18 @@ import shlex
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_CONFIG = "portal_search"
 MAX_QUERY_LENGTH = 200
 # Private-use characters mark highlighted words inside ts_headline's output; the text is escaped
-# first and the markers become <mark> afterwards, so no stored HTML ever reaches the page.
+# first and the markers become <mark> afterwards, so no stored HTML ever reaches the page. Stored text
+# may hold these characters too (anyone can type them): they are removed from it before highlighting,
+# so every marker in a snippet is one the highlighter put there.
 _START, _STOP = "\ue000", "\ue001"
+_WITHOUT_MARKERS = str.maketrans("", "", _START + _STOP)
 SNIPPET_WORDS = 35
 
 
@@ -106,7 +109,7 @@ def snippets(initiatives: list, query: str) -> dict[int, SafeString]:
 
         rows = Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).annotate(
             snippet=SearchHeadline(
-                "summary",
+                Func(F("summary"), Value(_START + _STOP), Value(""), function="translate"),
                 _search_query(query),
                 config=SEARCH_CONFIG,
                 start_sel=_START,
@@ -118,7 +121,10 @@ def snippets(initiatives: list, query: str) -> dict[int, SafeString]:
         )
         return {pk: _render(text) for pk, text in rows.values_list("pk", "snippet")}
     include, _exclude = _parse_terms(query)
-    return {initiative.pk: _render(_plain_excerpt(initiative.summary, include)) for initiative in initiatives}
+    return {
+        initiative.pk: _render(_plain_excerpt(initiative.summary.translate(_WITHOUT_MARKERS), include))
+        for initiative in initiatives
+    }
 
 
 def _plain_excerpt(text: str, terms: list[str]) -> str:

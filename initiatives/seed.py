@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import services
+from . import markup, services
 from .models import Category, Country, Initiative, Involvement, Organisation, Region, Theme
 from .taxonomy import upsert
 
@@ -60,6 +60,7 @@ def load_seed(path: Path = SEED_FILE) -> SeedReport:
             "acronym": entry.get("acronym", ""),
             "summary": entry["summary"],
             "description": entry.get("description", ""),
+            "description_html": markup.render(entry.get("description", "")),
             "category": Category.objects.get(name=entry["category"]),
             "scope": entry.get("scope", ""),
             "start_date": _date(start[0]),

@@ -79,6 +79,7 @@ def publish_initiative(*, initiative: Initiative, when=None, user=None) -> Initi
     initiative.status = Initiative.Status.PUBLISHED
     if first_time:
         initiative.published_at = when or timezone.now()
+    initiative.render_description()  # what is approved is what is shown, whichever path wrote the text
     initiative.full_clean()
     initiative.save()
     refresh_coverage(initiative=initiative)
@@ -177,6 +178,7 @@ def save_initiative(
         initiative = Initiative(slug=unique_slug(content.fields["title"]))
     for name, value in content.fields.items():
         setattr(initiative, name, value)
+    initiative.render_description()
     initiative.full_clean()
     _save_with_free_slug(initiative, retry=creating)
     initiative.themes.set(content.themes)

@@ -228,6 +228,8 @@ def _preview_context(submission, *, viewer) -> dict:
         published_at = None
         slug = "preview"
     initiative = Initiative(slug=slug, published_at=published_at, updated_at=timezone.now(), **fields)
+    # Rendered on request: only its author and moderators see it, and the parser's time is linear (markup.py).
+    initiative.render_description()
     context = detail_context(
         initiative,
         themes=content.themes,

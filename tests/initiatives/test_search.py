@@ -142,3 +142,20 @@ def test_search_uses_the_gin_index(pg):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'initiative_search_gin'")
         (definition,) = cursor.fetchone()
     assert "USING gin (search_vector)" in definition
+
+
+def test_highlight_markers_typed_into_stored_text_do_not_become_mark_elements(client):
+    """U+E000/U+E001 mark highlights inside snippets; the same characters in a title or summary mark nothing."""
+    marked = make_initiative(
+        slug="markers",
+        title="Markers \ue000title\ue001 of remittances",
+        summary="Remittances and \ue000injected\ue001 text \ue001\ue000 here.",
+    )
+    neighbour = make_initiative(slug="markers-neighbour", title="Plain", summary="Remittances without markers.")
+    _found, response = results(client, "remittances")
+    snippets = response.context["snippets"]
+    assert snippets[marked.pk].startswith("<mark>Remittances</mark> and injected text")  # the real highlight stays
+    assert snippets[marked.pk].count("<mark>") == snippets[marked.pk].count("</mark>") == 1
+    assert snippets[neighbour.pk] == "<mark>Remittances</mark> without markers."
+    html = response.content.decode()
+    assert "<mark>injected" not in html and "<mark>title" not in html

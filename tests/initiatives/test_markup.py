@@ -1,0 +1,131 @@
+"""Descriptions are rendered once, when written, by a parser whose time is linear in its input, and pages
+show the stored, sanitised HTML."""
+
+import importlib
+import io
+import json
+import time
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from initiatives import interchange, markup, seed, services
+from initiatives.models import Initiative
+from tests.factories import make_initiative
+
+from .test_admin import _admin_url, _form_errors, curator, submit  # noqa: F401 (curator is a fixture)
+
+pytestmark = pytest.mark.django_db
+
+# Inputs that took Python-Markdown quadratic time (20,000 "[" about 100 s), and others that stress a
+# Markdown parser: nesting, emphasis and code-span delimiters, reference definitions, tables.
+WORST_UNITS = ["[", "![", "[](", "<a ", ">", "*", "`", "> * ", "**a", "*a_", "_*", "[a](b", "[x][", " [", "[![", "|-"]
+LIMIT = 20_000  # the proposal form's limit on a description
+
+HOSTILE = (
+    "## Goals\n\n**kept**\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\n"
+    "[click](javascript:alert(3)) [ok](https://example.org)"
+)
+
+
+def _description_section(client, initiative) -> str:
+    response = client.get(initiative.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode().split('class="description"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize("unit", WORST_UNITS)
+def test_the_worst_descriptions_render_in_well_under_a_second(unit):
+    text = (unit * (LIMIT // len(unit) + 1))[:LIMIT]
+    started = time.perf_counter()
+    markup.render(text)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_published_page_shows_the_stored_html_and_renders_nothing(client):
+    initiative = make_initiative(slug="stored", description="[" * LIMIT)
+    neighbour = make_initiative(slug="neighbour", description="The **neighbour's** text.")
+    assert initiative.description_html == markup.render("[" * LIMIT)
+    assert "[[[[" in _description_section(client, initiative)
+    # The page shows what was stored, whatever the Markdown says: it does not render on request.
+    Initiative.objects.filter(pk=initiative.pk).update(description_html="<p>stored marker</p>")
+    services.collection_changed()  # past the page cache
+    assert "<p>stored marker</p>" in _description_section(client, initiative)
+    assert "<strong>neighbour's</strong>" in _description_section(client, neighbour)
+
+
+def test_the_stored_html_is_sanitised(client):
+    initiative = make_initiative(slug="hostile", description=HOSTILE)
+    stored = Initiative.objects.get(pk=initiative.pk).description_html
+    assert "<h2>Goals</h2>" in stored and "<strong>kept</strong>" in stored
+    assert '<a href="https://example.org" rel="nofollow ugc noopener noreferrer">ok</a>' in stored
+    for forbidden in ("<script", "alert(1)", "onerror", "javascript:", "<img"):
+        assert forbidden not in stored
+    assert _description_section(client, initiative).count("<h2>Goals</h2>") == 1
+
+
+def test_editing_the_description_in_the_admin_updates_the_page_and_spares_the_neighbour(curator, client):  # noqa: F811
+    thamm = Initiative.objects.get(slug="thamm")
+    neighbour = make_initiative(slug="admin-neighbour", description="The **neighbour's** text.")
+    neighbour_html = neighbour.description_html
+    url = _admin_url(Initiative, "change", thamm.pk)
+    response = submit(curator, url, "initiative_form", {"description": "## New plan\n\n" + "[" * LIMIT})
+    assert response.status_code == 302, _form_errors(response)
+    thamm.refresh_from_db()
+    assert thamm.description_html == markup.render(thamm.description)
+    assert "<h2>New plan</h2>" in _description_section(client, thamm)
+    neighbour.refresh_from_db()
+    assert neighbour.description_html == neighbour_html
+
+
+def test_a_revert_renders_the_old_description_again(client):
+    initiative = make_initiative(slug="reverted", description="First **version**.")
+    first = initiative.history.latest()
+    content = services.InitiativeContent(fields={"description": "Second *version*."})
+    services.save_initiative(content=content, initiative=initiative)
+    assert "<em>version</em>" in _description_section(client, initiative)
+    assert not hasattr(first, "description_html")  # history keeps the Markdown, not what is derived from it
+    services.revert_initiative(record=first)
+    initiative.refresh_from_db()
+    assert initiative.description_html == "<p>First <strong>version</strong>.</p>\n"
+    assert "<strong>version</strong>" in _description_section(client, initiative)
+
+
+def test_the_derived_html_is_neither_exported_nor_in_the_api(client):
+    initiative = make_initiative(slug="exported", description="Some **markdown**.")
+    [row] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
+    assert "description_html" not in row and row["description"] == "Some **markdown**."
+    data = json.loads(client.get("/api/initiatives/exported/").content)
+    assert "description_html" not in data and data["description"] == "Some **markdown**."
+
+
+def test_an_imported_description_is_stored_rendered(tmp_path, client):
+    initiative = make_initiative(slug="imported", description="Old text.")
+    [row] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
+    row["description"] = "Imported **text**."
+    path = tmp_path / "rows.json"
+    with path.open("w", encoding="utf-8") as out:
+        interchange.write_json([row], out)
+    call_command("import_initiatives", str(path), stdout=io.StringIO())
+    initiative.refresh_from_db()
+    assert initiative.description_html == "<p>Imported <strong>text</strong>.</p>\n"
+
+
+def test_every_write_path_stores_the_html_of_its_description():
+    """The seed loader and the generator write rows without save_initiative; their HTML is current too."""
+    seed.load_seed()
+    call_command("generate_initiatives", "3", "--seed", "7", stdout=io.StringIO())
+    rows = Initiative.objects.values_list("description", "description_html")
+    assert rows and all(html == markup.render(text) for text, html in rows)
+    assert any(html for _text, html in rows)
+
+
+def test_the_migration_renders_existing_descriptions():
+    initiative = make_initiative(slug="migrated", description="Old **row**.")
+    neighbour = make_initiative(slug="migrated-neighbour", description="")
+    Initiative.objects.update(description_html="")
+    migration = importlib.import_module("initiatives.migrations.0005_description_html")
+    migration.render_descriptions(apps, None)
+    assert Initiative.objects.get(pk=initiative.pk).description_html == "<p>Old <strong>row</strong>.</p>\n"
+    assert Initiative.objects.get(pk=neighbour.pk).description_html == ""
