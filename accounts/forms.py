@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import CanonicalEmailFormField, canonical_or_none
+
 from . import services
 from .models import Profile, users_awaiting_verification
 from .throttle import ThrottledLoginMixin
@@ -49,7 +51,7 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
     name = _name_field()
     honorific = _honorific_field()
     organisation = _organisation_field()
-    email = forms.EmailField(
+    email = CanonicalEmailFormField(
         label=_("E-mail address"),
         max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -128,7 +130,7 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
 
 
 class ResendVerificationForm(forms.Form):
-    email = forms.EmailField(
+    email = CanonicalEmailFormField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -136,11 +138,17 @@ class ResendVerificationForm(forms.Form):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    email = forms.EmailField(
+    email = CanonicalEmailFormField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def get_users(self, email):
+        """The active accounts with this very address. Django's own matches case-insensitively (``UPPER()`` on
+        PostgreSQL, NFKC case folding in Python), which lets ``ſam@`` ask for ``sam@``'s reset."""
+        users = get_user_model()._default_manager.filter(email=canonical_or_none(email) or "", is_active=True)
+        return (user for user in users if user.has_usable_password())
 
 
 class ProfileForm(forms.ModelForm):
