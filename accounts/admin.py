@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import CanonicalEmailFormField
 
+from .forms import LoginUsernameField
 from .models import Profile
 from .throttle import ThrottledLoginMixin
 
@@ -51,6 +53,8 @@ class UserAdmin(DjangoUserAdmin):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     """The admin's log-in form, throttled like the portal's (the two share the counts)."""
+
+    username = LoginUsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
 
 
 admin.site.login_form = AdminLoginForm

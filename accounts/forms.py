@@ -85,11 +85,20 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
         self.add_error("email", ValidationError(self.error_messages["email_taken"], code="email_taken"))
 
 
+class LoginUsernameField(auth_forms.UsernameField):
+    """Django's NFKC-normalises what is typed, which turned ``ſam@…`` into ``sam@…``, another person's username;
+    an address is left for ``username_for`` (its canonical form), any other username is normalised as Django does."""
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)
+        return value if "@" in value else super().to_python(value)
+
+
 class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     """Log in with the e-mail address; an account still awaiting verification is told so, not just refused.
     Failed attempts are throttled per account and per client (accounts/throttle.py)."""
 
-    username = auth_forms.UsernameField(
+    username = LoginUsernameField(
         label=_("E-mail address"),
         # "username" (not "email") is what password managers look for on a log-in form.
         widget=forms.EmailInput(attrs={"autocomplete": "username"}),

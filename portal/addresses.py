@@ -36,7 +36,10 @@ def canonical_email(address: str) -> str:
     The result is validated again (Django's ``validate_email``, at most ``MAX_LENGTH`` characters), so what is
     stored is an address, and ``canonical_email`` of a canonical form is that form.
     """
-    text = unicodedata.normalize("NFC", str(address).strip())
+    text = str(address).strip()
+    if len(text) > 2 * MAX_LENGTH:  # no address, however it is written; and normalising it would cost
+        raise ValueError("not an e-mail address: too long")
+    text = unicodedata.normalize("NFC", text)
     local, at, domain = text.rpartition("@")
     if not at or not local or not domain:
         raise ValueError("not an e-mail address")
@@ -74,7 +77,7 @@ class CanonicalEmailFormField(forms.EmailField):
         try:
             return canonical_email(value)
         except ValueError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+            raise ValidationError(validate_email.message, code=validate_email.code) from error
 
 
 class CanonicalEmailField(models.EmailField):
