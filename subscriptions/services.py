@@ -102,7 +102,7 @@ def is_suppressed(email: str) -> bool:
 
 def has_verified_email(user) -> bool:
     """Whether ``user`` is logged in with an address they have proved is theirs (sign-up's verification link)."""
-    if not (user.is_authenticated and user.is_active and user.email):
+    if not (user.is_authenticated and user.is_active and canonical_or_none(user.email)):
         return False
     profile = getattr(user, "profile", None)
     return profile is not None and profile.email_verified_at is not None
