@@ -177,3 +177,15 @@ def test_a_link_made_before_canonical_addresses_still_works(client, db):
         {"s": subscription.pk, "e": old_digest.hexdigest()[:20], "p": "manage"}, compress=True
     )
     assert client.get(f"/subscriptions/manage/{old_token}/").status_code == 200
+
+
+def test_an_account_whose_address_has_no_canonical_form_is_asked_for_one(client, db, django_user_model):
+    """An address typed in code or an old admin form can have none (``İ`` lower-cases to two characters): the
+    account is then not "verified" for one-click subscribing, and the page asks for an address instead of a 500."""
+    account = logged_in(client, "ilker@example.org")
+    django_user_model.objects.filter(pk=account.pk).update(email="İlker@example.org")
+
+    assert 'name="email"' in main(client.get("/subscribe/?region=europe"))
+    response = client.post("/subscribe/?region=europe", {"frequency": "daily"})
+    assert response.status_code == 400
+    assert not Subscription.objects.exists()
