@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import CanonicalEmailFormField
+
+from .forms import LoginUsernameField
 from .models import Profile
 from .throttle import ThrottledLoginMixin
 
@@ -21,10 +26,17 @@ class ProfileInline(admin.StackedInline):
 admin.site.unregister(User)
 
 
+class UserChangeForm(DjangoUserChangeForm):
+    def clean_email(self):
+        """In canonical form, the one log-in, password resets and subscriptions compare with (portal/addresses.py)."""
+        return CanonicalEmailFormField(required=False).clean(self.cleaned_data["email"])
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Django's user admin, with the profile (honorific, organisation, verification) inline."""
 
+    form = UserChangeForm
     inlines = [ProfileInline]
     list_display = ["username", "email", "first_name", "honorific", "organisation", "is_active", "is_staff"]
     list_select_related = ["profile"]
@@ -41,6 +53,8 @@ class UserAdmin(DjangoUserAdmin):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     """The admin's log-in form, throttled like the portal's (the two share the counts)."""
+
+    username = LoginUsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
 
 
 admin.site.login_form = AdminLoginForm

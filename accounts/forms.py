@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import CanonicalEmailFormField, canonical_or_none
+
 from . import services
 from .models import Profile, users_awaiting_verification
 from .throttle import ThrottledLoginMixin
@@ -49,7 +51,7 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
     name = _name_field()
     honorific = _honorific_field()
     organisation = _organisation_field()
-    email = forms.EmailField(
+    email = CanonicalEmailFormField(
         label=_("E-mail address"),
         max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -83,11 +85,20 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
         self.add_error("email", ValidationError(self.error_messages["email_taken"], code="email_taken"))
 
 
+class LoginUsernameField(auth_forms.UsernameField):
+    """Django's NFKC-normalises what is typed, which turned ``ſam@…`` into ``sam@…``, another person's username;
+    an address is left for ``username_for`` (its canonical form), any other username is normalised as Django does."""
+
+    def to_python(self, value):
+        value = forms.CharField.to_python(self, value)
+        return value if "@" in value else super().to_python(value)
+
+
 class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     """Log in with the e-mail address; an account still awaiting verification is told so, not just refused.
     Failed attempts are throttled per account and per client (accounts/throttle.py)."""
 
-    username = auth_forms.UsernameField(
+    username = LoginUsernameField(
         label=_("E-mail address"),
         # "username" (not "email") is what password managers look for on a log-in form.
         widget=forms.EmailInput(attrs={"autocomplete": "username"}),
@@ -128,7 +139,7 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
 
 
 class ResendVerificationForm(forms.Form):
-    email = forms.EmailField(
+    email = CanonicalEmailFormField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -136,11 +147,17 @@ class ResendVerificationForm(forms.Form):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    email = forms.EmailField(
+    email = CanonicalEmailFormField(
         label=_("E-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def get_users(self, email):
+        """The active accounts with this very address. Django's own matches case-insensitively (``UPPER()`` on
+        PostgreSQL, NFKC case folding in Python), which lets ``ſam@`` ask for ``sam@``'s reset."""
+        users = get_user_model()._default_manager.filter(email=canonical_or_none(email) or "", is_active=True)
+        return (user for user in users if user.has_usable_password())
 
 
 class ProfileForm(forms.ModelForm):

@@ -13,7 +13,8 @@ class Profile(models.Model):
     """One per account created by sign-up (accounts made otherwise, by ``createsuperuser`` say, may have none).
 
     The account's name is ``User.first_name`` (the whole name, as the person writes it; ``last_name`` stays
-    empty), its e-mail address ``User.email``, and its username that address in lower case.
+    empty), its e-mail address ``User.email``, and its username that same address; both in canonical form
+    (portal/addresses.py).
     """
 
     # The same choices as an initiative's submitter, so that a credit copies across unchanged.

@@ -4,7 +4,6 @@ Views (and, later, tasks or the admin) call these; nothing else repeats them.
 """
 
 import logging
-import unicodedata
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +18,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from portal.addresses import canonical_email, canonical_or_none
+
 from .models import Profile, users_awaiting_verification
 from .tokens import VERIFICATION_LINK_VALIDITY, email_verification_token
 
@@ -30,19 +31,18 @@ class EmailTaken(Exception):
 
 
 def username_for(email: str) -> str:
-    """An account's username: its e-mail address, normalised (NFKC, as Django's login form does) and lower-cased.
+    """An account's username: its e-mail address in canonical form (portal/addresses.py); text that is no address
+    stays as typed, and then names no account made by sign-up.
 
-    The username column is unique, so this is what keeps two accounts from sharing an address in any case.
+    The username column is unique, so this is what keeps two accounts from sharing a mailbox. Not NFKC (Django's
+    log-in form's own normalisation), which made ``ſam@`` the username of ``sam@``.
     """
-    return unicodedata.normalize("NFKC", email.strip()).lower()
+    return canonical_or_none(email) or email.strip()
 
 
 def email_taken(email: str) -> bool:
-    return (
-        get_user_model()
-        ._default_manager.filter(Q(username=username_for(email)) | Q(email__iexact=email.strip()))
-        .exists()
-    )
+    address = username_for(email)
+    return get_user_model()._default_manager.filter(Q(username=address) | Q(email=address)).exists()
 
 
 @transaction.atomic
@@ -53,7 +53,7 @@ def register_account(*, email: str, name: str, password: str, honorific: str = "
     request running alongside this one.
     """
     user_model = get_user_model()
-    email = user_model._default_manager.normalize_email(email.strip())
+    email = canonical_email(email)
     if email_taken(email):
         raise EmailTaken(email)
     user = user_model(username=username_for(email), email=email, is_active=False)

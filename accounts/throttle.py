@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ratelimits import counters
 
+from .services import username_for
+
 LOGIN_FAILURES_PER_ACCOUNT = counters.Limit("login-account", 5, 15 * 60)
 LOGIN_FAILURES_PER_CLIENT = counters.Limit("login-client", 20, 15 * 60)
 EMAILS_PER_ADDRESS = counters.Limit("account-email-address", 5, 3600)
@@ -30,7 +32,7 @@ class ThrottledLoginMixin:
 
     def clean(self):
         self.throttled = False
-        account = (self.cleaned_data.get("username") or "").strip().lower()
+        account = _key(self.cleaned_data.get("username") or "")
         client = counters.client_ip(self.request) if self.request is not None else "unknown"
         if counters.exceeded(LOGIN_FAILURES_PER_ACCOUNT, account) or counters.exceeded(
             LOGIN_FAILURES_PER_CLIENT, client
@@ -55,5 +57,11 @@ class ThrottledLoginMixin:
 def email_requests_exceeded(request, address: str | None = None) -> bool:
     """Count a request that would send an e-mail (to ``address``, when there is one); True when over a limit."""
     over_client = counters.hit(EMAILS_PER_CLIENT, counters.client_ip(request))
-    over_address = address is not None and counters.hit(EMAILS_PER_ADDRESS, address.strip().lower())
+    over_address = address is not None and counters.hit(EMAILS_PER_ADDRESS, _key(address))
     return over_client or over_address
+
+
+def _key(account: str) -> str:
+    """What the counts are kept under: an address in canonical form (a look-alike is counted apart from the address
+    it mimics), any other username (an administrator's) in any case."""
+    return username_for(account).lower()

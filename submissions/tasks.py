@@ -25,6 +25,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from portal.addresses import canonical_or_none
+
 from .models import Submission
 
 logger = logging.getLogger(__name__)
@@ -63,11 +65,13 @@ def _moderator_addresses() -> list[str]:
     from .services import moderators
 
     team = settings.MODERATION_EMAIL
-    seen = {team.casefold()} if team else set()
+    # One e-mail per mailbox: compared in canonical form, not case-folded (which makes ``ſ`` an ``s``).
+    seen = {canonical_or_none(team) or team} if team else set()
     addresses = []
     for address in sorted(moderators().values_list("email", flat=True)):
-        if address.casefold() not in seen:
-            seen.add(address.casefold())
+        mailbox = canonical_or_none(address) or address
+        if mailbox not in seen:
+            seen.add(mailbox)
             addresses.append(address)
     return addresses
 

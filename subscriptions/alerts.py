@@ -62,7 +62,6 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -70,6 +69,7 @@ from django.utils.crypto import salted_hmac
 
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative
+from portal.addresses import canonical_or_none
 
 from .models import Delivery, Subscription, SuppressedAddress
 from .services import listing_path
@@ -98,12 +98,9 @@ ProgressCallback = Callable[[int, int], None]
 # --- who is sent anything ---------------------------------------------------------------------------------------
 
 
-def normal_address(email: str) -> str:
-    return email.strip().lower()
-
-
 def _suppressed(email_ref) -> QuerySet:
-    return SuppressedAddress.objects.annotate(address=Lower("email")).filter(address=Lower(email_ref))
+    """Suppressed addresses equal to ``email_ref``: both columns hold canonical forms (portal/addresses.py)."""
+    return SuppressedAddress.objects.filter(email=email_ref)
 
 
 def receiving(frequency: str) -> QuerySet:
@@ -125,10 +122,11 @@ def owed(frequency: str) -> QuerySet:
 
 def suppress(*, email: str, reason: str = "", dry_run: bool = False) -> tuple[SuppressedAddress, bool]:
     """Stop sending anything to ``email`` (it bounces, or complained). Returns the record and whether it is new."""
-    existing = SuppressedAddress.objects.filter(email__iexact=email.strip()).first()
+    address = canonical_or_none(email)
+    existing = SuppressedAddress.objects.filter(email=address).first() if address else None
     if existing is not None:
         return existing, False
-    record = SuppressedAddress(email=email.strip(), reason=reason[:200])
+    record = SuppressedAddress(email=address or email.strip(), reason=reason[:200])
     record.full_clean()
     if not dry_run:
         record.save()
@@ -417,7 +415,7 @@ def send_owed(*, frequency: str, progress: ProgressCallback | None = None, sent:
     plan = _plan(frequency)
     groups: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
     for delivery_id, subscription_id, initiative_id, email in plan:
-        key = (normal_address(email),) if frequency in PERIODS else (normal_address(email), initiative_id)
+        key = (email,) if frequency in PERIODS else (email, initiative_id)  # stored canonical: one per mailbox
         groups[key].append((delivery_id, subscription_id, initiative_id))
     sent = sent if sent is not None else Sent()
     sent.planned = len(groups)
@@ -535,7 +533,7 @@ class _Sender:
 
 
 def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> EmailMultiAlternatives:
-    address = normal_address(subscriptions[locked[0][1]].email)
+    address = subscriptions[locked[0][1]].email
     if frequency in PERIODS:
         owed_to: dict[int, list[int]] = defaultdict(list)
         for _pk, subscription_id, initiative_id in locked:

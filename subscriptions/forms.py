@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import CanonicalEmailFormField
+
 from .models import Subscription
 
 Frequency = Subscription.Frequency
@@ -19,7 +21,7 @@ def _frequency_field(**kwargs) -> forms.ChoiceField:
 class SubscribeForm(forms.Form):
     """The e-mail alert of the subscribe page. Logged-in people with a verified address only choose the frequency."""
 
-    email = forms.EmailField(
+    email = CanonicalEmailFormField(
         label=_("Your e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

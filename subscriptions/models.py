@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
+from portal.addresses import CanonicalEmailField
 
 
 class Subscription(models.Model):
@@ -27,7 +27,7 @@ class Subscription(models.Model):
         PAUSED = "paused", _("Paused")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
-    email = models.EmailField(_("e-mail address"))
+    email = CanonicalEmailField(_("e-mail address"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
     )
@@ -45,7 +45,7 @@ class Subscription(models.Model):
         verbose_name_plural = _("subscriptions")
         ordering = ["email", "label"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), "query", name="subscription_unique_per_address_and_query"),
+            models.UniqueConstraint(fields=["email", "query"], name="subscription_unique_per_address_and_query"),
             models.CheckConstraint(
                 condition=Q(frequency__in=["immediate", "daily", "weekly"]), name="subscription_frequency_valid"
             ),
@@ -92,14 +92,14 @@ class Delivery(models.Model):
 class SuppressedAddress(models.Model):
     """An address that bounces (or complained): nothing more is sent to it."""
 
-    email = models.EmailField(_("e-mail address"))
+    email = CanonicalEmailField(_("e-mail address"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("suppressed address")
         verbose_name_plural = _("suppressed addresses")
-        constraints = [models.UniqueConstraint(Lower("email"), name="suppressed_address_unique")]
+        constraints = [models.UniqueConstraint(fields=["email"], name="suppressed_address_unique")]
 
     def __str__(self):
         return self.email

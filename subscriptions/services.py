@@ -16,7 +16,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.base_user import BaseUserManager
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
@@ -27,6 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from initiatives.filters import InitiativeFilter
+from portal.addresses import canonical_email, canonical_or_none
 
 from . import tokens
 from .models import Subscription, SuppressedAddress
@@ -96,18 +96,13 @@ def _label(chips) -> str:
 # --- who may do what -------------------------------------------------------------------------------------------
 
 
-def normalise_email(email: str) -> str:
-    """The address as typed, trimmed, with its domain in lower case (uniqueness ignores case altogether)."""
-    return BaseUserManager.normalize_email(email.strip())
-
-
 def is_suppressed(email: str) -> bool:
-    return SuppressedAddress.objects.filter(email__iexact=email.strip()).exists()
+    return SuppressedAddress.objects.filter(email=canonical_or_none(email) or "").exists()
 
 
 def has_verified_email(user) -> bool:
     """Whether ``user`` is logged in with an address they have proved is theirs (sign-up's verification link)."""
-    if not (user.is_authenticated and user.is_active and user.email):
+    if not (user.is_authenticated and user.is_active and canonical_or_none(user.email)):
         return False
     profile = getattr(user, "profile", None)
     return profile is not None and profile.email_verified_at is not None
@@ -119,7 +114,8 @@ def subscriptions_of(user):
         return Subscription.objects.none()
     mine = Subscription.objects.filter(user=user)
     if has_verified_email(user):
-        mine = mine | Subscription.objects.filter(email__iexact=user.email)
+        # The very mailbox that was verified, not a look-alike that upper-cases the same (portal/addresses.py).
+        mine = mine | Subscription.objects.filter(email=canonical_or_none(user.email) or "")
     return mine.exclude(status=Status.UNSUBSCRIBED).order_by("label", "pk")
 
 
@@ -138,7 +134,7 @@ def request_subscription(*, email: str, followed: Followed, frequency: str) -> N
     * a suppressed address: nothing at all.
     """
     _check_frequency(frequency)
-    email = normalise_email(email)
+    email = canonical_email(email)
     if is_suppressed(email):
         return
     subscription = _pending_or_existing(email=email, followed=followed, frequency=frequency)
@@ -153,9 +149,7 @@ def _pending_or_existing(*, email: str, followed: Followed, frequency: str) -> S
     frequency (it changes nothing until confirmed). Safe against a second request racing this one."""
     for _attempt in range(2):
         with transaction.atomic():
-            subscription = (
-                Subscription.objects.select_for_update().filter(email__iexact=email, query=followed.query).first()
-            )
+            subscription = Subscription.objects.select_for_update().filter(email=email, query=followed.query).first()
             if subscription is not None:
                 if subscription.status == Status.PENDING and subscription.frequency != frequency:
                     subscription.frequency = frequency
@@ -204,17 +198,16 @@ def subscribe_verified(*, user, followed: Followed, frequency: str) -> Subscript
     _check_frequency(frequency)
     if not has_verified_email(user):
         raise ValueError("subscribe_verified needs a logged-in account with a verified address")
-    if is_suppressed(user.email):
+    email = canonical_email(user.email)
+    if is_suppressed(email):
         raise AddressSuppressed(user.email)
     now = timezone.now()
-    subscription = (
-        Subscription.objects.select_for_update().filter(email__iexact=user.email, query=followed.query).first()
-    )
+    subscription = Subscription.objects.select_for_update().filter(email=email, query=followed.query).first()
     if subscription is None:
         try:
             with transaction.atomic():
                 return Subscription.objects.create(
-                    email=normalise_email(user.email),
+                    email=email,
                     user=user,
                     query=followed.query,
                     label=followed.label,
@@ -224,7 +217,7 @@ def subscribe_verified(*, user, followed: Followed, frequency: str) -> Subscript
                     since=now,
                 )
         except IntegrityError:
-            subscription = Subscription.objects.select_for_update().get(email__iexact=user.email, query=followed.query)
+            subscription = Subscription.objects.select_for_update().get(email=email, query=followed.query)
     subscription.user = user
     subscription.frequency = frequency
     fields = ["user", "frequency"]
@@ -311,8 +304,9 @@ def unsubscribe(*, subscription: Subscription) -> bool:
 
 @transaction.atomic
 def unsubscribe_all(*, email: str) -> int:
-    """No more alerts of any kind to ``email`` (any case). Returns how many subscriptions this stopped."""
-    subscriptions = Subscription.objects.filter(email__iexact=email.strip())
+    """No more alerts of any kind to ``email`` (in canonical form: that mailbox, no look-alike of it). Returns how many
+    subscriptions this stopped."""
+    subscriptions = Subscription.objects.filter(email=canonical_or_none(email) or "")
     deleted, _by_model = subscriptions.filter(status=Status.PENDING).delete()
     stopped = subscriptions.filter(status__in=[Status.ACTIVE, Status.PAUSED]).update(status=Status.UNSUBSCRIBED)
     return stopped + deleted

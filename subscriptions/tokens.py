@@ -22,6 +22,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from portal.addresses import canonical_or_none
+
 from .models import Subscription
 
 CONFIRMATION_LINK_VALIDITY = timedelta(days=3)
@@ -54,8 +56,13 @@ class TokenData:
 
 
 def email_digest(email: str, secret: str | None = None) -> str:
-    """A keyed digest of the address (any case): binds a token to it without showing it."""
-    digest = salted_hmac("subscriptions.tokens.email", email.strip().lower(), secret=secret, algorithm="sha256")
+    """A keyed digest of the address in canonical form: binds a token to that mailbox without showing it.
+
+    For an ASCII address the canonical form is the address trimmed and lower-cased, what was digested before
+    addresses had one form, so the links already sent keep working.
+    """
+    address = canonical_or_none(email) or email.strip().lower()
+    digest = salted_hmac("subscriptions.tokens.email", address, secret=secret, algorithm="sha256")
     return digest.hexdigest()[:20]
 
 

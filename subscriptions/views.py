@@ -118,7 +118,7 @@ def _limited(request, form, *, one_click: bool) -> bool:
     if one_click:
         return counters.hit(ratelimit.PER_ACCOUNT, str(request.user.pk))
     over_client = counters.hit(ratelimit.PER_CLIENT, counters.client_ip(request))
-    over_address = counters.hit(ratelimit.PER_ADDRESS, form.cleaned_data["email"].strip().lower())
+    over_address = counters.hit(ratelimit.PER_ADDRESS, form.cleaned_data["email"])  # canonical: see the form
     return over_client or over_address
 
 
@@ -194,7 +194,7 @@ def manage(request, token: str):
     else:
         status = 200
     others = (
-        Subscription.objects.filter(email__iexact=subscription.email)
+        Subscription.objects.filter(email=subscription.email)
         .exclude(pk=subscription.pk)
         .exclude(status=Status.UNSUBSCRIBED)
         .count()

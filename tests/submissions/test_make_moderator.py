@@ -60,7 +60,7 @@ def test_an_inactive_account_is_made_a_moderator_with_a_warning(author):
 def test_unknown_or_ambiguous_addresses_are_refused(author, django_user_model):
     with pytest.raises(CommandError, match="No account has the e-mail address nobody@example.org"):
         run("nobody@example.org")
-    django_user_model.objects.create_user(username="twin", email="Author@Example.org")
+    django_user_model.objects.create_user(username="twin", email="author@example.org")  # as the admin stores it
     with pytest.raises(CommandError, match="Several accounts"):
         run("author@example.org")
     assert not services.is_moderator(author)

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from portal.addresses import canonical_or_none
 from submissions.services import MODERATORS_GROUP, ensure_moderators_group
 
 
@@ -19,7 +20,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, email: str, remove: bool = False, dry_run: bool = False, **options):
-        users = list(get_user_model().objects.filter(email__iexact=email.strip()).order_by("pk"))
+        # The canonical form (what sign-up and the admin store), or the address exactly as typed (an account made
+        # in code keeps the one it was given); never a case-insensitive match, which lets look-alikes meet.
+        addresses = {canonical_or_none(email) or email.strip(), email.strip()}
+        users = list(get_user_model().objects.filter(email__in=addresses).order_by("pk"))
         if not users:
             raise CommandError(f"No account has the e-mail address {email}.")
         if len(users) > 1:

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             record, created = alerts.suppress(email=email, reason=reason, dry_run=dry_run)
         except ValidationError as error:
             raise CommandError(f"{email!r} is not an e-mail address.") from error
-        active = Subscription.objects.filter(email__iexact=email.strip(), status=Subscription.Status.ACTIVE).count()
+        active = Subscription.objects.filter(email=record.email, status=Subscription.Status.ACTIVE).count()
         if not created:
             self.stdout.write(
                 f"{record.email} was already suppressed on {record.created_at:%Y-%m-%d}"

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if dry_run:
             owed = set(alerts.owed(frequency).values_list("subscription__email", flat=True).distinct())
             matched = set(Subscription.objects.filter(pk__in=recorded.matched).values_list("email", flat=True))
-            addresses = {alerts.normal_address(email) for email in owed | matched}
+            addresses = owed | matched  # stored in canonical form: one digest per distinct address
             self.stdout.write(f"Dry run: would send {len(addresses):,} digests. Nothing was recorded or sent.")
             return
 
