@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from initiatives import search
 from initiatives.counts import CachedCountPaginator
 from initiatives.filters import MAX_VALUES_PER_FACET, InitiativeFilter
 
@@ -89,6 +90,15 @@ def filter_errors(filterset: InitiativeFilter, params: QueryDict) -> list[dict]:
         values = [value for value in params.getlist(name) if value]
         if len(values) > MAX_VALUES_PER_FACET:
             errors.append(error(name, values[MAX_VALUES_PER_FACET], _("At most %d values.") % MAX_VALUES_PER_FACET))
+    if filterset.query_shortened:
+        errors.append(
+            error(
+                "q",
+                params.get("q"),
+                _("A search may have at most %(words)d words and %(alternatives)d alternatives (OR).")
+                % {"words": search.MAX_WORDS, "alternatives": search.MAX_ALTERNATIVES},
+            )
+        )
     if errors:
         return errors
     for name in filterset.ignored_parameters:

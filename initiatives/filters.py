@@ -165,6 +165,11 @@ class InitiativeFilter(django_filters.FilterSet):
         return search.clean_query(self.cleaned("q"))
 
     @property
+    def query_shortened(self) -> bool:
+        """Whether the search had more words or alternatives than a search may have (the rest was left out)."""
+        return search.is_shortened(self.cleaned("q"))
+
+    @property
     def active_sort(self) -> str:
         sort = self.cleaned("sort")
         if sort == "relevance" and not self.query:

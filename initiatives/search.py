@@ -34,12 +34,53 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+# Every word is one more index lookup, every OR one more set of matches to rank: a query is cut after this many of
+# either, whatever the backend, so that no query string costs more than a bounded search.
+MAX_ALTERNATIVES = 8
+MAX_WORDS = 16
+_WORDS_IN_TOKEN = re.compile(r"\w+")
+
+
 def clean_query(raw: str | None) -> str:
-    """Normalise what a visitor typed: strip control characters, collapse spaces, cap the length."""
+    """Normalise what a visitor typed: strip control characters, collapse spaces, cap the length and the number of
+    words and alternatives (``is_shortened`` tells whether the last two cut anything)."""
+    return _bounded(raw)[0]
+
+
+def is_shortened(raw: str | None) -> bool:
+    """Whether ``clean_query`` left out words or alternatives of ``raw`` (the page says so)."""
+    return _bounded(raw)[1]
+
+
+def _bounded(raw: str | None) -> tuple[str, bool]:
     if not raw:
-        return ""
+        return "", False
     text = "".join(ch if ch.isprintable() else " " for ch in raw)
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+    kept, alternatives, words = [], 1, 0
+    for token in " ".join(text.split())[:MAX_QUERY_LENGTH].split():
+        if token.upper() == "OR":
+            alternatives += 1
+            if alternatives > MAX_ALTERNATIVES:
+                return _joined(kept), True
+            kept.append(token)
+            continue
+        # Punctuation separates words too ("a,b,c" is three): count what the search will see.
+        found = list(_WORDS_IN_TOKEN.finditer(token))
+        if words + len(found) > MAX_WORDS:
+            room = MAX_WORDS - words
+            if room:
+                kept.append(token[: found[room - 1].end()])
+            return _joined(kept), True
+        words += len(found)
+        kept.append(token)
+    return " ".join(kept), False
+
+
+def _joined(tokens: list[str]) -> str:
+    """The tokens kept of a query that was cut: not ending with an OR, unless it is all there is."""
+    while len(tokens) > 1 and tokens[-1].upper() == "OR":
+        tokens.pop()
+    return " ".join(tokens)
 
 
 def _search_query(query: str) -> SearchQuery:

@@ -148,6 +148,8 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
             chips=filterset.active_filters(),
             ignored=filterset.ignored_parameters,
             query=filterset.query,
+            query_shortened=filterset.query_shortened,
+            search_limits={"words": search.MAX_WORDS, "alternatives": search.MAX_ALTERNATIVES},
             sort=filterset.active_sort,
             sorts=[
                 (key, label) for key, label in InitiativeFilter.SORTS.items() if key != "relevance" or filterset.query

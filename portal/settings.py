@@ -256,6 +256,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURITY_CONTACT = env_list("SECURITY_CONTACT", "mailto:" + os.environ.get("SERVER_EMAIL", "security@localhost"))
 SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client, for the rate
+# limits; a request from anywhere else is its REMOTE_ADDR, whatever it says. Empty: no proxy is trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:

@@ -1,10 +1,12 @@
 import datetime
+import functools
 import hashlib
 import ipaddress
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 
 from .models import Counter
@@ -61,13 +63,19 @@ def reset(limit: Limit, key: str) -> None:
 def client_ip(request) -> str:
     """The client's address, IPv6 reduced to its /64 (one host usually holds a whole /64).
 
-    Behind the reverse proxy that production assumes (``SECURE_PROXY_SSL_HEADER`` set, as with ``DEBUG`` off), the
-    client is the last address the proxy appended to ``X-Forwarded-For``; otherwise ``REMOTE_ADDR``.
+    ``X-Forwarded-For`` is anyone's to write, so it is read only when the request comes from one of the
+    ``TRUSTED_PROXIES``: then the client is the right-most address that is not itself a trusted proxy (each proxy
+    appends the address it received the request from; what lies left of that was written by the client).
+    Otherwise the client is ``REMOTE_ADDR``, whatever the header says.
     """
     address = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        address = forwarded.split(",")[-1].strip()
+    proxies = _trusted_proxies(tuple(settings.TRUSTED_PROXIES))
+    if _is_trusted(address, proxies):
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        for hop in reversed(hops):
+            address = hop
+            if not _is_trusted(hop, proxies):
+                break
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -75,3 +83,20 @@ def client_ip(request) -> str:
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)
+
+
+@functools.cache
+def _trusted_proxies(entries: tuple[str, ...]) -> tuple:
+    """``TRUSTED_PROXIES`` (addresses or networks) parsed once; a malformed entry stops the portal."""
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
+
+
+def _is_trusted(address: str, proxies: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)

@@ -84,6 +84,39 @@ def test_search_url_is_a_feed(client):
 # --- PostgreSQL only -------------------------------------------------------------------------
 
 
+SHORTENED = "the rest of yours was left out"
+
+
+def test_a_search_uses_at_most_sixteen_words_and_says_so(client):
+    """Every word is one more lookup: past ``MAX_WORDS`` the rest is left out (here an exclusion), on the page too."""
+    within = " ".join(["diaspora"] * (search.MAX_WORDS - 1) + ["-Moldova"])
+    found, response = results(client, within)
+    assert found == ["eudif"]
+    assert SHORTENED not in response.content.decode()
+    found, response = results(client, "diaspora " + within)
+    assert set(found) == {"eudif", "pare-1-1"}  # the 17th word, -Moldova, was left out
+    assert SHORTENED in response.content.decode()
+    # Words are what the search sees: punctuation does not make one token of many.
+    assert search.clean_query(",".join(["w"] * 40)) == ",".join(["w"] * search.MAX_WORDS)
+
+
+def test_a_search_has_at_most_eight_alternatives(client):
+    words = [f"zzz{n}" for n in range(search.MAX_ALTERNATIVES - 1)]
+    eight = " OR ".join([*words, "remittances"])
+    nine = " OR ".join([*words, "qqq", "remittances"])
+    assert search.clean_query(nine) == " OR ".join([*words, "qqq"])
+    found, response = results(client, nine)
+    assert found == [] and SHORTENED in response.content.decode()
+    found, response = results(client, eight)
+    assert SHORTENED not in response.content.decode()
+    if connection.vendor == "postgresql":  # SQLite's search needs every word, OR or not
+        assert found == ["pare-1-1"]
+    # The API does not shorten silently: it says what is too long.
+    response = client.get("/api/initiatives/", {"q": nine})
+    assert response.status_code == 400 and response.json()["errors"][0]["parameter"] == "q"
+    assert client.get("/api/initiatives/", {"q": eight}).status_code == 200
+
+
 @pytest.fixture
 def pg(on_postgresql):
     search.rebuild_vocabulary()

@@ -341,8 +341,8 @@ HEADER_FORMS = {
 }
 
 
-# As in production, behind the reverse proxy: X-Forwarded-For names the client.
-@override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+# As in production, behind the reverse proxy (the test client's 127.0.0.1): X-Forwarded-For names the client.
+@override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"), TRUSTED_PROXIES=["127.0.0.1"])
 class HeaderTests(PropertyTestCase):
     @examples(1.0)
     @given(

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from ratelimits import counters
 from ratelimits.models import Counter
@@ -61,11 +62,33 @@ def test_ipv6_clients_are_counted_per_64(rf):
     assert counters.client_ip(a) == counters.client_ip(b) == "2001:db8:1:2::"
 
 
-def test_behind_the_proxy_the_client_is_the_last_forwarded_address(rf, settings):
-    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
-    assert counters.client_ip(request) == "127.0.0.1"  # no proxy configured: the header is not trusted
+def test_x_forwarded_for_is_ignored_unless_the_request_comes_from_a_trusted_proxy(rf, settings):
+    """A client that writes X-Forwarded-For itself (DEBUG off, a proxy assumed, but not configured) keeps its own
+    identity: spoofing the header does not give it a fresh rate-limit count."""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = []
+    spoofed = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert counters.client_ip(spoofed) == "198.51.100.7"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert counters.client_ip(spoofed) == "198.51.100.7"  # another address is trusted, not this one
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_right_most_untrusted_address(rf, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/24"]
+    # The client wrote 6.6.6.6; the outer proxy (10.0.0.5) appended the client, the inner one appended 10.0.0.5.
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 10.0.0.5")
     assert counters.client_ip(request) == "203.0.113.9"
+    # Its neighbour, another client behind the same proxy, is counted apart.
+    other = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.10")
+    assert counters.client_ip(other) == "203.0.113.10"
+    # A request from the proxy itself, with no header, is the proxy.
+    assert counters.client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+
+
+def test_a_malformed_trusted_proxy_setting_is_a_configuration_error(rf, settings):
+    settings.TRUSTED_PROXIES = ["not-an-address"]
+    with pytest.raises(ImproperlyConfigured):
+        counters.client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1"))
 
 
 HITTER = textwrap.dedent(
