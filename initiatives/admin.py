@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
-from . import exports, history, redirects, services
+from . import exports, history, redirects, search, services
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -288,11 +288,14 @@ class InitiativeAdmin(HistoryAdmin):
         if form.publish_requested:
             obj.status = Initiative.Status.DRAFT
         obj.render_description()
+        if change:
+            search.withdraw_from_vocabulary(initiative_ids=[obj.pk])  # the words it had, if it was published
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.refresh_coverage(initiative=form.instance)
+        search.add_to_vocabulary(initiative_ids=[form.instance.pk])  # the words it has, if published
         reason = _("Changed in the admin") if change else _("Created")
         services.record_history(initiative=form.instance, user=request.user, reason=reason, created=not change)
         if getattr(form, "publish_requested", False):

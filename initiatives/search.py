@@ -231,14 +231,29 @@ def _similarity(word):
     return TrigramSimilarity("word", word)
 
 
+# The vocabulary is a function of the published collection: ``ndoc`` is the number of published initiatives
+# whose title, acronym or summary hold the word, and a word none holds has no row. Every service that changes
+# what a published initiative says, or whether it is published, takes its words out before the change
+# (withdraw_from_vocabulary) and puts the words of what is published after it back (add_to_vocabulary), in
+# its own transaction: a word of a withdrawn, archived, deleted or edited text stops being suggested at once.
+# The cost follows the initiatives changed, not the collection; rebuild_vocabulary is the repair.
+
 # Words of 3 to 100 letters: SearchWord.word holds 100 characters (a longer "word" would fail the whole INSERT,
-# and with it the publication), and no one mistypes a word that long.
+# and with it the publication), and no one mistypes a word that long. In word order, as withdrawals lock
+# them, so two transactions changing the same words wait for each other instead of deadlocking.
 _VOCABULARY_SQL = """
     INSERT INTO initiatives_searchword (word, ndoc)
     SELECT word, ndoc FROM ts_stat(%s)
     WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'
+    ORDER BY word
     ON CONFLICT (word) DO UPDATE SET ndoc = initiatives_searchword.ndoc + EXCLUDED.ndoc
 """
+_WITHDRAW_SQL = (
+    "SELECT 1 FROM initiatives_searchword WHERE word IN (SELECT word FROM ts_stat(%s)) ORDER BY word FOR UPDATE",
+    # Words that no other published initiative holds leave; the others count one initiative fewer.
+    "DELETE FROM initiatives_searchword AS v USING ts_stat(%s) AS s WHERE v.word = s.word AND v.ndoc <= s.ndoc",
+    "UPDATE initiatives_searchword AS v SET ndoc = v.ndoc - s.ndoc FROM ts_stat(%s) AS s WHERE v.word = s.word",
+)
 
 
 def _vocabulary_source(queryset: QuerySet) -> str:
@@ -255,15 +270,31 @@ def _vocabulary_source(queryset: QuerySet) -> str:
     )
 
 
-def add_to_vocabulary(*, initiative_ids: list[int]) -> None:
-    """Add the words of newly published initiatives to the "did you mean" vocabulary."""
+def _published_source(initiative_ids: list[int]) -> str | None:
+    """ts_stat's source for those of these initiatives that are published now, or None (nothing to do)."""
     if not is_postgresql() or not initiative_ids:
-        return
+        return None
     from .models import Initiative
 
-    source = _vocabulary_source(Initiative.objects.filter(pk__in=initiative_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(_VOCABULARY_SQL, [source])
+    published = Initiative.objects.published().filter(pk__in=initiative_ids)
+    return _vocabulary_source(published) if published.exists() else None
+
+
+def add_to_vocabulary(*, initiative_ids: list[int]) -> None:
+    """Count the words of these initiatives, those published now, in the "did you mean" vocabulary."""
+    source = _published_source(initiative_ids)
+    if source is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(_VOCABULARY_SQL, [source])
+
+
+def withdraw_from_vocabulary(*, initiative_ids: list[int]) -> None:
+    """Stop counting the words of these initiatives, those published now (call it before changing them)."""
+    source = _published_source(initiative_ids)
+    if source is not None:
+        with connection.cursor() as cursor:
+            for sql in _WITHDRAW_SQL:
+                cursor.execute(sql, [source])
 
 
 def rebuild_vocabulary() -> int:

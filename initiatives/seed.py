@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import markup, services
+from . import markup, search, services
 from .models import Category, Country, Initiative, Involvement, Organisation, Region, Theme
 from .taxonomy import upsert
 
@@ -74,7 +74,12 @@ def load_seed(path: Path = SEED_FILE) -> SeedReport:
             "submitter_organisation": submitter.get("organisation", ""),
             "submitted_on": _date(entry.get("submitted_on")),
         }
+        # An entry may change a published initiative's words: they leave the vocabulary and come back as they are.
+        search.withdraw_from_vocabulary(
+            initiative_ids=list(Initiative.objects.filter(slug=entry["slug"]).values_list("pk", flat=True))
+        )
         initiative, created, changed = upsert(Initiative, {"slug": entry["slug"]}, values)
+        search.add_to_vocabulary(initiative_ids=[initiative.pk])
         (report.created if created else report.updated if changed else report.unchanged).append(initiative.slug)
         initiative.themes.set(Theme.objects.filter(number__in=entry.get("themes", [])))
         initiative.regions.set(Region.objects.filter(m49_code__in=entry.get("regions", [])))

@@ -76,6 +76,7 @@ def collection_changed() -> None:
 def publish_initiative(*, initiative: Initiative, when=None, user=None) -> Initiative:
     """Publish an initiative and announce it once the transaction has committed."""
     first_time = initiative.published_at is None
+    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])  # if published already: its words as they were
     initiative.status = Initiative.Status.PUBLISHED
     if first_time:
         initiative.published_at = when or timezone.now()
@@ -94,6 +95,7 @@ def publish_initiative(*, initiative: Initiative, when=None, user=None) -> Initi
 @transaction.atomic
 def unpublish_initiative(*, initiative: Initiative, user=None) -> Initiative:
     """Take an initiative back to draft; its URL answers 404 until it is published again."""
+    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
     initiative.status = Initiative.Status.DRAFT
     initiative.save(update_fields=["status", "updated_at"])
     record_history(initiative=initiative, user=user, reason=_("Unpublished"))
@@ -103,6 +105,7 @@ def unpublish_initiative(*, initiative: Initiative, user=None) -> Initiative:
 
 @transaction.atomic
 def archive_initiative(*, initiative: Initiative, user=None) -> Initiative:
+    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
     initiative.status = Initiative.Status.ARCHIVED
     initiative.save(update_fields=["status", "updated_at"])
     record_history(initiative=initiative, user=user, reason=_("Archived"))
@@ -112,6 +115,7 @@ def archive_initiative(*, initiative: Initiative, user=None) -> Initiative:
 
 @transaction.atomic
 def delete_initiative(*, initiative: Initiative, user=None) -> None:
+    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
     record_history(initiative=initiative, user=user, reason=_("Deleted"), deleted=True)
     initiative.delete()
     collection_changed()
@@ -176,6 +180,8 @@ def save_initiative(
     creating = initiative is None
     if creating:
         initiative = Initiative(slug=unique_slug(content.fields["title"]))
+    else:
+        search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])  # the words it had, if published
     for name, value in content.fields.items():
         setattr(initiative, name, value)
     initiative.render_description()
@@ -205,6 +211,7 @@ def save_initiative(
         [Link(initiative=initiative, title=title, url=url, kind=kind) for url, (title, kind) in links.items()]
     )
     refresh_coverage(initiative=initiative)
+    search.add_to_vocabulary(initiative_ids=[initiative.pk])  # the words it has, if published
     reason = reason or (_("Created") if creating else _("Changed"))
     record_history(initiative=initiative, user=user, reason=reason, created=creating)
     return initiative
@@ -408,6 +415,4 @@ def revert_initiative(*, record, user=None) -> Initiative:
         initiative = save_initiative(content=content, initiative=initiative, user=user, reason=reason)
     except ValidationError as error:
         raise CurationError(" ".join(error.messages)) from error
-    if initiative.is_published():
-        search.add_to_vocabulary(initiative_ids=[initiative.pk])
     return initiative

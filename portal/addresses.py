@@ -94,6 +94,10 @@ class CanonicalEmailField(models.EmailField):
             setattr(model_instance, self.attname, value)
         return value
 
+    def formfield(self, **kwargs):
+        """A model form (the admin's) cleans to the canonical form, so its unique check sees the stored value."""
+        return super().formfield(**{"form_class": CanonicalEmailFormField, **kwargs})
+
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
         if value and canonical_or_none(value) is None:

@@ -13,6 +13,12 @@ middleware (a session saved on the way out). Two hooks between them see every on
 
 With DEBUG on, an outage met outside a view shows Django's debug page instead (Django calls no handler500 then).
 
+A query that the database cancelled (``REQUEST_STATEMENT_TIMEOUT_MS``, see ``portal/statement_timeout.py``) goes
+through the same two hooks but is not an outage: the database is there, this request asked too much of it. It is
+answered with the "too broad" page, a 503 too: the request is valid (a 4xx would blame it) and the same address
+may well be answered once the load is lower or the counts are cached, so ``Retry-After`` tells clients and
+crawlers to come back later rather than to stop asking, and nothing caches or indexes the answer.
+
 Each outage answer is logged once, at WARNING, without a traceback. The page is rendered with no request
 context (no context processor, no session, no user), so rendering it never touches the database. Under
 ``/api/`` the answer is JSON. The middleware also puts ``Retry-After`` on any other 503 (``/healthz``).
@@ -63,18 +69,33 @@ def forget_earlier_failures() -> None:
             connection.errors_occurred = False
 
 
+# SQLSTATE query_canceled: the statement timeout (or an administrator's pg_cancel_backend).
+QUERY_CANCELED = "57014"
+
+
+def _causes(exc: BaseException | None):
+    """``exc`` and the exceptions it was raised from, each once."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def is_cancelled_query(exc: BaseException | None) -> bool:
+    """Whether ``exc`` comes from a query the database cancelled for running too long."""
+    return any(getattr(cause, "sqlstate", None) == QUERY_CANCELED for cause in _causes(exc))
+
+
 def is_outage(exc: BaseException | None) -> bool:
     """Whether ``exc`` (or an exception it was raised from) is a failure to reach the database.
 
     An ``OperationalError`` on a healthy connection (a statement timeout, a deadlock, SQLite's "no such
     table") is not an outage: it stays a 500.
     """
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, (OperationalError, InterfaceError)):
+    for cause in _causes(exc):
+        if isinstance(cause, (OperationalError, InterfaceError)):
             return connection_lost()
-        exc = exc.__cause__ or exc.__context__
     return False
 
 
@@ -85,33 +106,62 @@ def _stylesheet_url() -> str:
         return f"{settings.STATIC_URL}css/portal.css"
 
 
-def unavailable_response(request, exc: BaseException | None = None) -> HttpResponse:
-    """The 503 answer for ``request`` (JSON under /api/, else the page), logged once at WARNING."""
+def _answer_503(request, *, template_name: str, sentence: str, context: dict | None = None) -> HttpResponse:
+    """A 503 for ``request``: ``sentence`` in JSON under /api/, else the page rendered without a request (so
+    without touching the database), with ``Retry-After`` and not to be stored."""
     if request.path_info.startswith(API_PREFIX):
-        response = JsonResponse(
-            {"detail": _("The portal is temporarily unavailable. Please try again in a minute.")}, status=503
-        )
+        response = JsonResponse({"detail": sentence}, status=503)
     else:
         try:
-            body = loader.get_template("503.html").render(
-                {"SITE_NAME": settings.SITE_NAME, "stylesheet": _stylesheet_url()}
+            body = loader.get_template(template_name).render(
+                {"SITE_NAME": settings.SITE_NAME, "stylesheet": _stylesheet_url(), **(context or {})}
             )
         except Exception:  # the page must never fail: fall back to a sentence
-            logger.exception("The 503 page could not be rendered")
-            body = _("The portal is temporarily unavailable. Please try again in a minute.")
+            logger.exception("The %s page could not be rendered", template_name)
+            body = sentence
         response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
-    cause = f" ({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]})" if exc else ""
-    logger.warning("Database unavailable, answered 503: %s %s%s", request.method, request.path, cause)
     # Django would log this 503 again as an error (and with the traceback when it came from an exception).
     response._has_been_logged = True
     return response
 
 
+def _first_line(exc: BaseException | None) -> str:
+    return f" ({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]})" if exc else ""
+
+
+def unavailable_response(request, exc: BaseException | None = None) -> HttpResponse:
+    """The 503 answer for ``request`` (JSON under /api/, else the page), logged once at WARNING."""
+    response = _answer_503(
+        request,
+        template_name="503.html",
+        sentence=_("The portal is temporarily unavailable. Please try again in a minute."),
+    )
+    logger.warning("Database unavailable, answered 503: %s %s%s", request.method, request.path, _first_line(exc))
+    return response
+
+
+def too_broad_response(request, exc: BaseException | None = None) -> HttpResponse:
+    """The answer to a request whose query the database cancelled: narrow it, or try again later."""
+    response = _answer_503(
+        request,
+        template_name="503_too_broad.html",
+        sentence=_(
+            "This search is too broad to answer now: narrow it (fewer words, more filters) or try again in a minute."
+        ),
+        context={"path": request.path},
+    )
+    logger.warning("Query cancelled (statement timeout), answered 503: %s %s", request.method, request.path)
+    return response
+
+
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
-    """``handler500``: a 503 when the exception being handled is a database outage, else the 500 page."""
+    """``handler500``: a 503 when the exception being handled is a database outage or a cancelled query, else the
+    500 page."""
     exc = sys.exc_info()[1]
+    if is_cancelled_query(exc):
+        return too_broad_response(request, exc)
     if is_outage(exc):
         return unavailable_response(request, exc)
     return defaults.server_error(request, template_name=template_name)
@@ -137,6 +187,8 @@ class DatabaseOutageMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if is_cancelled_query(exception):
+            return too_broad_response(request, exception)
         if is_outage(exception):
             return unavailable_response(request, exception)
         return None

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.outage.DatabaseOutageMiddleware",  # database unreachable: 503 and Retry-After, never a 500
+    "portal.statement_timeout.StatementTimeoutMiddleware",  # PostgreSQL: a request's queries are cut short
     "api.middleware.ApiHeadersMiddleware",  # /api/: CORS for every origin, ETag and Cache-Control on every answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -152,6 +153,10 @@ if DATABASE_REPLICA_URL:
     # Tests see the primary through the replica's alias (no second test database).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["portal.db_router.PrimaryReplicaRouter"]
+
+# Each query of a web request (not of commands, migrations or the task worker) is cancelled on PostgreSQL after
+# this many milliseconds and answered with the "too broad" page (portal/statement_timeout.py); 0 turns it off.
+REQUEST_STATEMENT_TIMEOUT_MS = int(os.environ.get("REQUEST_STATEMENT_TIMEOUT_MS") or 3000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

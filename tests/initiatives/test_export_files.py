@@ -113,6 +113,14 @@ def test_a_publication_rebuilds_the_files_once_after_the_delay(
     assert {"fresh", "fresher"} <= {item["slug"] for item in items}
 
 
+def test_build_exports_says_what_it_wrote():
+    out = io.StringIO()
+    call_command("build_exports", stdout=out)
+    csv_file, json_file = export_files.latest("csv"), export_files.latest("json")
+    assert out.getvalue() == f"{SEVEN} published initiatives written to {csv_file.name}, {json_file.name}.\n"
+    assert csv_file.etag.strip('"') == json_file.etag.strip('"')  # one build, both formats
+
+
 def test_a_build_asked_for_before_the_newest_file_skips(settings):
     requested_at = timezone.now()
     build()

@@ -38,9 +38,9 @@ def _description_section(client, initiative) -> str:
 @pytest.mark.parametrize("unit", WORST_UNITS)
 def test_the_worst_descriptions_render_in_well_under_a_second(unit):
     text = (unit * (LIMIT // len(unit) + 1))[:LIMIT]
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU: other work on a busy machine does not count
     markup.render(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_a_published_page_shows_the_stored_html_and_renders_nothing(client):
@@ -112,9 +112,14 @@ def test_an_imported_description_is_stored_rendered(tmp_path, client):
     assert initiative.description_html == "<p>Imported <strong>text</strong>.</p>\n"
 
 
-def test_every_write_path_stores_the_html_of_its_description():
+def test_every_write_path_stores_the_html_of_its_description(tmp_path):
     """The seed loader and the generator write rows without save_initiative; their HTML is current too."""
-    seed.load_seed()
+    entries = json.loads(seed.SEED_FILE.read_text(encoding="utf-8"))
+    entries[0]["description"] = "Seeded **text**."
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    seed.load_seed(path)
+    assert Initiative.objects.get(slug=entries[0]["slug"]).description_html == "<p>Seeded <strong>text</strong>.</p>\n"
     call_command("generate_initiatives", "3", "--seed", "7", stdout=io.StringIO())
     rows = Initiative.objects.values_list("description", "description_html")
     assert rows and all(html == markup.render(text) for text, html in rows)

@@ -11,7 +11,7 @@ import logging
 import socket
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.utils import load_backend
 from django.test import Client
 
@@ -155,11 +155,18 @@ def test_a_bug_in_a_view_stays_a_500(db, outage_client, caplog):
 
 
 @pytest.mark.urls("tests.portal.urls")
-def test_an_operational_error_on_a_working_connection_stays_a_500(db, outage_client):
-    """A statement timeout (PostgreSQL) or a missing table (SQLite): the database is there, the query is wrong."""
+def test_an_operational_error_on_a_working_connection_is_not_an_outage(db, outage_client):
+    """The database is there. A missing table (SQLite) is a bug: a 500. A query cancelled by a statement timeout
+    (PostgreSQL) asked too much: the "too broad" page, a 503 that says so (tests/portal/test_statement_timeout.py)."""
     response = outage_client.get("/test/bad-query/")
-    assert response.status_code == 500
-    assert not response.has_header("Retry-After")
+    html = response.content.decode()
+    assert "temporarily unavailable" not in html
+    if connection.vendor == "postgresql":
+        assert response.status_code == 503
+        assert "This search is too broad" in html
+    else:
+        assert response.status_code == 500
+        assert not response.has_header("Retry-After")
 
 
 def test_pages_answer_200_when_the_database_is_there(db, client):

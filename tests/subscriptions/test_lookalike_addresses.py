@@ -189,3 +189,18 @@ def test_an_account_whose_address_has_no_canonical_form_is_asked_for_one(client,
     response = client.post("/subscribe/?region=europe", {"frequency": "daily"})
     assert response.status_code == 400
     assert not Subscription.objects.exists()
+
+
+def test_the_admin_adds_a_suppressed_address_in_canonical_form_once(client, db, django_user_model):
+    """The admin's form cleans to the canonical form before the unique check: another case of a stored address is
+    "already exists" next to the field (not an IntegrityError), a look-alike is another address."""
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "x" * 12))
+    SuppressedAddress.objects.create(email=VICTIM)
+    add = "/admin/subscriptions/suppressedaddress/add/"
+
+    response = client.post(add, {"email": "Sam@GMAIL.com", "reason": "bouncing"})
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+
+    response = client.post(add, {"email": "ſam@gmaıl.com", "reason": "bouncing"})
+    assert response.status_code == 302
+    assert sorted(SuppressedAddress.objects.values_list("email", flat=True)) == [VICTIM, "ſam@gmaıl.com"]
