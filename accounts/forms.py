@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal import mail
+
 from . import services
 from .models import Profile, users_awaiting_verification
 from .throttle import ThrottledLoginMixin
@@ -141,6 +143,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Queue the e-mail instead of sending it in the request: the worker builds it (``emails.password_reset``),
+        with a token of its own, from the templates the view names."""
+        from . import emails
+
+        mail.queue(emails.password_reset, user_id=context["user"].pk)
 
 
 class ProfileForm(forms.ModelForm):

@@ -27,3 +27,13 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def mail_sent_at_once(settings):
+    """Run queued e-mail tasks as they are enqueued (the immediate task backend), for tests of what an e-mail says.
+
+    Every e-mail goes through the task queue (portal/mail.py); tests of the queue itself (nothing sent in the
+    request, retries) keep the database backend and run the worker.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
