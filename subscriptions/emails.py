@@ -2,12 +2,13 @@
 
 Whoever asks need not own the address, so these e-mails carry nothing of the asker's choosing but the search
 words, quoted by ``portal.mail.quote_stranger_text`` (letters and digits, cut short): the listing is named by the
-official names of its terms (not by the stored label, which quotes the search in full), and the plain text leaves
-out the listing's address when it would spell the search out.
+official names of its terms (not by the stored label, which quotes the search in full), and the e-mail leaves out
+the listing's address when it would spell the search out.
 """
 
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from initiatives.filters import InitiativeFilter
@@ -35,10 +36,12 @@ def _followed(subscription: Subscription) -> dict:
     ]
     if search:
         named.insert(0, _("Search: %(words)s") % {"words": search})
+    label = "; ".join(named) or _("All initiatives")
+    listing_url = "" if search else f"{settings.SITE_URL}{listing_path(subscription.query)}"
     return {
-        "label": "; ".join(named) or _("All initiatives"),
-        "has_search": bool(search),
-        "listing_url": f"{settings.SITE_URL}{listing_path(subscription.query)}",
+        "label": label,
+        "label_html": format_html('<a href="{}">{}</a>', listing_url, label) if listing_url else label,
+        "listing_url": listing_url,
     }
 
 
