@@ -21,8 +21,8 @@ task is recorded as failed with its error. Alerts and digests keep their own tas
 book their retry before sending) but use this backoff and this builder.
 
 With the database task backend the task row is written in the caller's transaction: a change rolled back queues
-no e-mail. A request only ever writes that row, so a mail server that hangs never holds up a page; the SMTP
-timeout (``SMTP_TIMEOUT``) bounds how long it holds up the worker.
+no e-mail (the immediate backend, for tests, sends at once). A request only ever writes that row, so a mail
+server that hangs never holds up a page; the SMTP timeout (``SMTP_TIMEOUT``) bounds how long it holds up the worker.
 """
 
 import datetime
