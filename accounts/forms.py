@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal import mail
 from portal.addresses import CanonicalEmailFormField, canonical_or_none
 
 from . import services
@@ -158,6 +159,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         PostgreSQL, NFKC case folding in Python), which lets ``ſam@`` ask for ``sam@``'s reset."""
         users = get_user_model()._default_manager.filter(email=canonical_or_none(email) or "", is_active=True)
         return (user for user in users if user.has_usable_password())
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Queue the e-mail instead of sending it in the request: the worker builds it (``emails.password_reset``),
+        with a token of its own, from the templates the view names."""
+        from . import emails
+
+        mail.queue(emails.password_reset, user_id=context["user"].pk)
 
 
 class ProfileForm(forms.ModelForm):

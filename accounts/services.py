@@ -9,19 +9,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from portal import mail
 from portal.addresses import canonical_email, canonical_or_none
 
 from .models import Profile, users_awaiting_verification
-from .tokens import VERIFICATION_LINK_VALIDITY, email_verification_token
+from .tokens import email_verification_token
 
 logger = logging.getLogger(__name__)
 
@@ -83,31 +82,15 @@ def verification_link(*, user: AbstractBaseUser, next_url: str = "") -> str:
     return f"{settings.SITE_URL}{path}{query}"
 
 
-def send_verification_email(*, user: AbstractBaseUser, next_url: str = "") -> bool:
-    """Send ``user`` a link that verifies their address (plain text with an HTML alternative).
+def send_verification_email(*, user: AbstractBaseUser, next_url: str = "") -> None:
+    """Queue the e-mail with a link that verifies ``user``'s address (``emails.verification``).
 
-    Returns whether the message went out. A failure is logged, not raised: the person is told the same either
-    way (so that the resend form reveals nothing), and can ask for a new link.
+    The page says the same whether or not it goes out (so that the resend form reveals nothing); the worker
+    retries a failing mail server, and the person can ask for a new link.
     """
-    context = {
-        "user": user,
-        "name": user.get_full_name(),
-        "link": verification_link(user=user, next_url=next_url),
-        "valid_days": VERIFICATION_LINK_VALIDITY.days,
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-    }
-    subject = "".join(render_to_string("accounts/email/verification_subject.txt", context).splitlines())
-    message = EmailMultiAlternatives(
-        subject, render_to_string("accounts/email/verification_email.txt", context), None, [user.email]
-    )
-    message.attach_alternative(render_to_string("accounts/email/verification_email.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Failed to send the verification e-mail to user %s", user.pk)
-        return False
-    return True
+    from . import emails
+
+    mail.queue(emails.verification, user_id=user.pk, next_url=next_url)
 
 
 def resend_verification(*, email: str) -> None:

@@ -200,21 +200,14 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
+    # The e-mail is queued by the form and built by the worker (accounts/emails.py), from its own templates.
     template_name = "accounts/password_reset_form.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    email_template_name = "accounts/email/password_reset_email.txt"
-    html_email_template_name = "accounts/email/password_reset_email.html"
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form):
         if throttle.email_requests_exceeded(self.request, form.cleaned_data["email"]):
             return _too_many(self.request, self.template_name, form, {}, throttle.EMAILS_PER_ADDRESS)
         return super().form_valid(form)
-
-    @property
-    def extra_email_context(self):
-        # Links in e-mails use the public address of the site, as every e-mail of the portal does.
-        return {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -217,11 +217,12 @@ CACHES = {"default": _CACHE_BACKENDS[CACHE_BACKEND]}
 # How long counts may be served from the cache at most (they are also dropped on every change).
 COUNTS_CACHE_SECONDS = int(os.environ.get("COUNTS_CACHE_SECONDS", "600"))
 
-# Mail. MAIL_BACKEND is "console" (development default), "smtp", "locmem" or "file" (one file per connection
-# under MAIL_FILE_PATH: what several processes send can be read back, as the scale-out check does).
+# Mail (built and queued by portal/mail.py). MAIL_BACKEND is "console" (development default: each e-mail printed
+# with its plain text decoded, links whole), "smtp", "locmem" or "file" (one file per connection under
+# MAIL_FILE_PATH: what several processes send can be read back, as the scale-out check does).
 MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console" if DEBUG else "smtp")
 _MAIL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
+    "console": "portal.mail.ReadableConsoleBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
@@ -236,7 +237,8 @@ if MAIL_BACKEND == "smtp":
         "username": os.environ.get("SMTP_USER", ""),
         "password": os.environ.get("SMTP_PASSWORD", ""),
         "use_tls": env_bool("SMTP_USE_TLS", False),
-        "timeout": 30,
+        # Seconds a task waits for a mail server that does not answer before it fails and is retried later.
+        "timeout": float(os.environ.get("SMTP_TIMEOUT") or 10),
     }
 if MAIL_BACKEND == "file":
     MAILERS["default"]["OPTIONS"] = {"file_path": os.environ.get("MAIL_FILE_PATH", str(VAR_DIR / "mail"))}

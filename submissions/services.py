@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
+from portal import mail
 
 from .models import ModeratorNote, Submission, Transition
 
@@ -166,11 +167,11 @@ def _move(*, submission: Submission, action_name: str, actor, message: str = "",
 
 
 def _notify(kind: str, submission: Submission, message: str = "") -> None:
-    from . import tasks
+    from . import emails
 
     # robust: the decision is committed; failing to queue its e-mail must not turn the answer into an error.
     transaction.on_commit(
-        lambda: tasks.send_notification.enqueue(kind=kind, submission_id=submission.pk, message=message),
+        lambda: mail.queue(emails.notification, kind=kind, submission_id=submission.pk, message=message),
         robust=True,
     )
 

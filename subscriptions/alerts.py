@@ -50,7 +50,6 @@ marked sent.
 
 import datetime
 import logging
-import re
 import smtplib
 import urllib.parse
 from collections import defaultdict
@@ -58,8 +57,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core import mail as django_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
@@ -69,6 +67,7 @@ from django.utils.crypto import salted_hmac
 
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative
+from portal import mail
 from portal.addresses import canonical_or_none
 
 from .models import Delivery, Subscription, SuppressedAddress
@@ -254,11 +253,6 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _tidy(text: str) -> str:
-    """Plain text rendered from templates, without the runs of blank lines that template tags leave."""
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
 def listing_url(subscription: Subscription) -> str:
     return _absolute(listing_path(subscription.query))
 
@@ -302,16 +296,11 @@ class Composer:
 
     def _message(
         self, *, template: str, to: str, context: dict, unsubscribe_from: list[Subscription], message_id: str
-    ) -> EmailMultiAlternatives:
-        context = {**self.base_context, **context}
-        subject = " ".join(render_to_string(f"subscriptions/email/{template}_subject.txt", context).split())
-        context["subject"] = subject
-        body = _tidy(render_to_string(f"subscriptions/email/{template}.txt", context))
-        html = render_to_string(f"subscriptions/email/{template}.html", context)
-        email = EmailMultiAlternatives(
-            subject=subject,
-            body=body,
+    ) -> mail.Email:
+        return mail.build(
+            prefix=f"subscriptions/email/{template}",
             to=[to],
+            context={**self.base_context, **context},
             headers={
                 "Message-ID": message_id,
                 # RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to the URL, and it is done.
@@ -320,12 +309,8 @@ class Composer:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-        email.attach_alternative(html, "text/html")
-        return email
 
-    def alert(
-        self, *, subscriptions: list[Subscription], initiative_id: int, message_id: str
-    ) -> EmailMultiAlternatives:
+    def alert(self, *, subscriptions: list[Subscription], initiative_id: int, message_id: str) -> mail.Email:
         """One newly published initiative, to one address, naming the subscriptions of that address it matches."""
         first = subscriptions[0]
         context = {
@@ -340,7 +325,7 @@ class Composer:
 
     def digest(
         self, *, frequency: str, owed: dict[int, list[int]], subscriptions: dict[int, Subscription], message_id: str
-    ) -> EmailMultiAlternatives:
+    ) -> mail.Email:
         """Everything owed to one address: a section per subscription, each initiative once (see the module doc)."""
         ordered = sorted(owed, key=lambda pk: (subscriptions[pk].label.casefold(), pk))
         newest_first = {pk: self.initiatives[pk].published_at for ids in owed.values() for pk in ids}
@@ -391,9 +376,9 @@ class Mailer:
     def __init__(self):
         self.backend = None
 
-    def send(self, message: EmailMultiAlternatives) -> None:
+    def send(self, message: mail.Email) -> None:
         if self.backend is None:
-            self.backend = mail.mailers.default
+            self.backend = django_mail.mailers.default
             self.backend.open()
         self.backend.send_messages([message])
 
@@ -532,7 +517,7 @@ class _Sender:
         return True
 
 
-def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> EmailMultiAlternatives:
+def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> mail.Email:
     address = subscriptions[locked[0][1]].email
     if frequency in PERIODS:
         owed_to: dict[int, list[int]] = defaultdict(list)

@@ -15,20 +15,17 @@ address's state; only the address's owner gets an e-mail, which says what applie
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from initiatives.filters import InitiativeFilter
+from portal import mail
 from portal.addresses import canonical_email, canonical_or_none
 
-from . import tokens
 from .models import Subscription, SuppressedAddress
 
 logger = logging.getLogger(__name__)
@@ -324,52 +321,18 @@ def _check_frequency(frequency: str) -> None:
 # --- e-mail -----------------------------------------------------------------------------------------------------
 
 
-def send_confirmation_email(*, subscription: Subscription, frequency: str) -> bool:
-    """The link that confirms ``subscription`` at ``frequency``; plain text with an HTML alternative."""
-    return _send(
-        subscription,
-        "confirm",
-        confirm_url=tokens.confirm_url(subscription, frequency=frequency),
-        frequency_display=Frequency(frequency).label,
-    )
+def send_confirmation_email(*, subscription: Subscription, frequency: str) -> None:
+    """Queue the e-mail with the link that confirms ``subscription`` at ``frequency`` (``emails.confirmation``)."""
+    from . import emails
+
+    mail.queue(emails.confirmation, subscription_id=subscription.pk, frequency=frequency)
 
 
-def send_already_subscribed_email(*, subscription: Subscription, frequency: str) -> bool:
-    """To an address that already follows this: how to manage it, and a link to confirm a change if one was asked."""
-    change = frequency != subscription.frequency or subscription.status != Status.ACTIVE
-    return _send(
-        subscription,
-        "confirm_already",
-        confirm_url=tokens.confirm_url(subscription, frequency=frequency) if change else "",
-        frequency_display=Frequency(frequency).label,
-        current_frequency_display=subscription.get_frequency_display(),
-        paused=subscription.status == Status.PAUSED,
-    )
+def send_already_subscribed_email(*, subscription: Subscription, frequency: str) -> None:
+    """Queue the e-mail to an address that already follows this (``emails.already_subscribed``)."""
+    from . import emails
 
-
-def _send(subscription: Subscription, template: str, **context) -> bool:
-    """Send one of the confirmation e-mails. A failure is logged, not raised: the page says the same either way
-    (so that it reveals nothing), and the person can ask again."""
-    context.update(
-        subscription=subscription,
-        label=subscription.label,
-        listing_url=f"{settings.SITE_URL}{listing_path(subscription.query)}",
-        manage_url=tokens.manage_url(subscription),
-        valid_days=tokens.CONFIRMATION_LINK_VALIDITY.days,
-        site_name=settings.SITE_NAME,
-        site_url=settings.SITE_URL,
-    )
-    subject = "".join(render_to_string(f"subscriptions/email/{template}_subject.txt", context).splitlines())
-    message = EmailMultiAlternatives(
-        subject, render_to_string(f"subscriptions/email/{template}.txt", context), None, [subscription.email]
-    )
-    message.attach_alternative(render_to_string(f"subscriptions/email/{template}.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Failed to send the %s e-mail for subscription %s", template, subscription.pk)
-        return False
-    return True
+    mail.queue(emails.already_subscribed, subscription_id=subscription.pk, frequency=frequency)
 
 
 def listing_path(query: str) -> str:

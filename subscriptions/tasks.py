@@ -6,7 +6,7 @@ owed (``alerts.send_immediate``: at most once per subscription and initiative, s
 
 A failing mail server loses nothing: deliveries are marked sent only once the server accepted their e-mail, so
 when it is down, or refuses some e-mails for now, a retry of the task runs after 1, 2, 4, 8, 16 minutes
-(``run_after``, which ``db_worker`` honours; django-tasks-db has no retries of its own) and sends what is still
+(``run_after``, which ``db_worker`` honours; the backoff of every e-mail, ``portal.mail``) and sends what is still
 unsent. After ``MAX_ATTEMPTS`` it gives up (the task is recorded as failed); the deliveries stay owed and go out
 with the next initiative's alerts.
 
@@ -17,28 +17,19 @@ alive, or the killed one restarted, runs it a minute later and sends the rest. S
 run is in fact still going (a very long run), the two share the work: sending is safe to run twice at once.
 """
 
-import datetime
 import logging
 import smtplib
 
 from django.tasks import TaskResult, TaskResultStatus, task
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from portal.mail import MAX_ATTEMPTS, TRANSIENT_ERRORS, retry_delay
 
-MAX_ATTEMPTS = 6
-FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
-# What a mail server that is down, unreachable, slow or refusing for now raises.
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+logger = logging.getLogger(__name__)
 
 
 class SomeAlertsRefused(smtplib.SMTPException):
     """The mail server refused some alerts (each logged); they stay owed."""
-
-
-def retry_delay(attempt: int) -> datetime.timedelta:
-    """How long to wait after failed attempt number ``attempt`` (1, 2, 4, 8… minutes)."""
-    return FIRST_RETRY_DELAY * 2 ** (attempt - 1)
 
 
 @task()

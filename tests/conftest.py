@@ -36,3 +36,31 @@ def _fresh_cache():
 def _exports_root(settings, tmp_path):
     """Download files built by one test (or by a developer's `make setup` under var/) are not served to another."""
     settings.EXPORTS_ROOT = tmp_path / "exports"
+
+
+@pytest.fixture
+def mail_sent_at_once(settings):
+    """Run queued e-mail tasks as they are enqueued (the immediate task backend), for tests of what an e-mail says.
+
+    Every e-mail goes through the task queue (portal/mail.py); tests of the queue itself (nothing sent in the
+    request, retries) keep the database backend and run the worker.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run what was enqueued through the real database worker (``db_worker --batch``), until the queue is empty.
+
+    The worker calls ``close_old_connections()`` on every turn, which closes a connection found inside a
+    transaction, as a test's always is: on PostgreSQL that would lose the test's transaction. A real worker
+    runs in autocommit, so the test keeps its connection open instead.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+
+    return run

@@ -25,3 +25,8 @@ def unverified_account(db):
 def _fast_password_hashing(settings):
     """Hash passwords quickly: these tests hash hundreds, and what they test is the flow, not the hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _mail_sent_at_once(mail_sent_at_once):
+    """These tests read what the e-mails say: the queue runs each one as it is enqueued."""

@@ -70,7 +70,7 @@ def test_sign_up_creates_an_inactive_account_and_sends_one_email(client, mailout
     message = mailoutbox[0]
     assert message.to == ["ana.diaz@example.org"]
     assert message.subject == f"Verify your e-mail address for {settings.SITE_NAME}"
-    assert "Hello Ana Díaz," in message.body
+    assert message.body.startswith("Hello,\n")  # not by the name typed: the address is not proved yet
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     path = link_path(message)

@@ -83,3 +83,8 @@ def seeded_live_server(live_server, transactional_db):
     """
     call_command("load_seed", stdout=io.StringIO())
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def _mail_sent_at_once(mail_sent_at_once):
+    """The walks read the e-mails the live server queues: the queue runs each one as it is enqueued."""

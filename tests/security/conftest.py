@@ -186,9 +186,10 @@ def _task_result(submission):
     """
     from django_tasks_db.models import DBTaskResult
 
-    from submissions.tasks import send_notification
+    from portal import mail
+    from submissions.emails import notification
 
-    send_notification.enqueue(kind="submitted", submission_id=submission.pk)
+    mail.queue(notification, kind="submitted", submission_id=submission.pk)
     return DBTaskResult.objects.order_by("-pk").first()
 
 

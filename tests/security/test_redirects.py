@@ -130,7 +130,7 @@ def test_hostile_targets_never_lead_off_the_site(world, fast_passwords, name, ro
     assert not problems, "\n".join(problems)
 
 
-def test_the_verification_link_carries_only_a_safe_target(world, fast_passwords, mailoutbox):
+def test_the_verification_link_carries_only_a_safe_target(world, fast_passwords, mail_sent_at_once, mailoutbox):
     """Sign-up keeps ``next`` for the link it e-mails: a hostile one is dropped there already."""
     sign_up = {
         "name": "Nina New", "honorific": "", "organisation": "", "password1": "{password}", "password2": "{password}",

@@ -1,7 +1,4 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
 from submissions import services
 from submissions.forms import ProposalForm
@@ -87,24 +84,6 @@ def draft(author, proposal_data):
 @pytest.fixture
 def submitted(draft, author):
     return services.submit(submission=draft, author=author)
-
-
-@pytest.fixture
-def run_tasks(monkeypatch):
-    """Run what was enqueued through the real database worker (``db_worker --batch``), until the queue is empty.
-
-    The worker calls ``close_old_connections()`` on every turn, which closes a connection found inside a
-    transaction, as a test's always is: on PostgreSQL that would lose the test's transaction. A real worker
-    runs in autocommit, so the test keeps its connection open instead.
-    """
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run():
-        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
-
-    return run
 
 
 @pytest.fixture(autouse=True)

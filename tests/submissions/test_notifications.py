@@ -15,7 +15,8 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from submissions import services, tasks
+from portal import mail
+from submissions import services
 from submissions.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +106,15 @@ def test_nothing_is_sent_before_the_commit_nor_before_the_worker_runs(
     assert len(callbacks) == 1
     task = the_only_task()
     assert task.status == TaskResultStatus.READY
-    assert task.task_path == "submissions.tasks.send_notification"
+    assert task.task_path == "portal.mail.send"
     # The arguments are plain JSON: what the worker gets back is what was enqueued.
-    assert task.args_kwargs == {"args": [], "kwargs": {"kind": "submitted", "submission_id": draft.pk, "message": ""}}
+    assert task.args_kwargs == {
+        "args": [],
+        "kwargs": {
+            "builder": "submissions.emails.notification",
+            "params": {"kind": "submitted", "submission_id": draft.pk, "message": ""},
+        },
+    }
     assert mailoutbox == []
 
     run_tasks()
@@ -327,9 +334,8 @@ def test_a_failing_mail_server_delays_the_notice_and_it_is_sent_once(
     assert first.return_value == 0
     retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
     assert retry.args_kwargs["kwargs"] == {
-        "kind": "rejected",
-        "submission_id": submitted.pk,
-        "message": MESSAGE,
+        "builder": "submissions.emails.notification",
+        "params": {"kind": "rejected", "submission_id": submitted.pk, "message": MESSAGE},
         "attempt": 2,
     }
     assert before + datetime.timedelta(seconds=59) < retry.run_after <= timezone.now() + datetime.timedelta(minutes=1)
@@ -358,7 +364,7 @@ def test_the_worker_gives_up_after_max_attempts_with_growing_delays(
     flaky_mail_server(times=1000)
     committed(services.request_changes, submission=submitted, moderator=moderator, message=MESSAGE)
     delays = []
-    for _attempt in range(tasks.MAX_ATTEMPTS):
+    for _attempt in range(mail.MAX_ATTEMPTS):
         run_tasks()
         waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
         for result in waiting:
@@ -366,10 +372,10 @@ def test_the_worker_gives_up_after_max_attempts_with_growing_delays(
         waiting.update(run_after=timezone.now() - datetime.timedelta(seconds=1))
 
     assert delays == [1, 2, 4, 8, 16]
-    assert DBTaskResult.objects.count() == tasks.MAX_ATTEMPTS
+    assert DBTaskResult.objects.count() == mail.MAX_ATTEMPTS
     last = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
     assert last.exception_class_path == "smtplib.SMTPServerDisconnected"
-    assert last.args_kwargs["kwargs"]["attempt"] == tasks.MAX_ATTEMPTS
+    assert last.args_kwargs["kwargs"]["attempt"] == mail.MAX_ATTEMPTS
     assert mailoutbox == []
     submitted.refresh_from_db()
     assert submitted.state == State.CHANGES_REQUESTED

@@ -4,7 +4,6 @@ it matches, with unsubscribe headers, plain text and HTML; a failing mail server
 but never loses nor repeats one; a re-publication sends nothing again."""
 
 import datetime
-import io
 import logging
 import smtplib
 from types import SimpleNamespace
@@ -12,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -37,23 +35,6 @@ from tests.subscriptions.alert_helpers import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site", "quiet_seed")]
 
 REMITTANCES = "theme=remittances"
-
-
-@pytest.fixture
-def run_tasks(monkeypatch):
-    """Run what was enqueued through the real database worker (``db_worker --batch``), until the queue is empty.
-
-    As in tests/submissions: the worker's ``close_old_connections()`` would close the test's connection (inside
-    its transaction) on PostgreSQL; a real worker runs in autocommit.
-    """
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run():
-        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
-
-    return run
 
 
 @pytest.fixture

@@ -105,3 +105,52 @@ def test_immediate_alerts_go_over_smtp_with_the_same_headers(smtp_server):
     assert message["List-Unsubscribe"] == f"<{tokens.one_click_unsubscribe_url(subscription)}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+
+
+# --- the headers as they go on the wire ---------------------------------------------------------------------------
+
+
+def header_lines(raw: bytes) -> list[bytes]:
+    """The header lines of a message exactly as the SMTP server received them (folded lines left folded)."""
+    head, _separator, _body = raw.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")
+
+
+def assert_one_click_unsubscribe_on_the_wire(raw: bytes, url: str) -> None:
+    lines = header_lines(raw)
+    assert f"List-Unsubscribe: <{url}>".encode() in lines, lines  # whole, on one line: no encoded-words
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines
+    assert b"=?" not in b"\r\n".join(line for line in lines if line.lower().startswith(b"list-unsubscribe"))
+
+
+def test_digest_and_alert_carry_list_unsubscribe_as_a_plain_url_on_the_wire(smtp_server):
+    """Gmail and Yahoo offer one-click unsubscription only when the header reads ``<https://…>`` on the wire."""
+    covered = [
+        subscribe("ana@example.org", "theme=remittances"),
+        subscribe("ana@example.org", "region=europe"),
+        subscribe("ana@example.org", "theme=remittances&region=europe"),
+    ]
+    immediate = subscribe("bob@example.org", "theme=remittances", frequency="immediate")
+    initiative = publish("Remittance Savings Groups", themes=["remittances"], regions=["europe"])
+    alerts.send_immediate(initiative_id=initiative.pk)
+    alerts.record_digest(frequency="daily")
+    alerts.send_owed(frequency="daily")
+
+    raw = {rcpt: raw for _peer, (rcpt,), raw in smtp_server.received}
+    first, *also = sorted(covered, key=lambda s: (s.label.casefold(), s.pk))
+    digest_url = tokens.one_click_unsubscribe_url(first, also=also)
+    assert len(f"List-Unsubscribe: <{digest_url}>") > 78  # longer than a line: what made the header encoded
+    assert_one_click_unsubscribe_on_the_wire(raw["ana@example.org"], digest_url)
+    assert_one_click_unsubscribe_on_the_wire(raw["bob@example.org"], tokens.one_click_unsubscribe_url(immediate))
+
+
+def test_a_verification_e_mail_carries_no_list_unsubscribe(smtp_server, client, mail_sent_at_once, settings):
+    """The neighbour: an e-mail that is not a list's has no unsubscribe headers at all."""
+    from tests.accounts.factories import sign_up_data
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert client.post("/accounts/sign-up/", sign_up_data()).status_code == 302
+    ((_peer, rcpts, raw),) = smtp_server.received
+    assert rcpts == ["ana.diaz@example.org"]
+    assert b"/accounts/verify/" in raw
+    assert not [line for line in header_lines(raw) if line.lower().startswith(b"list-unsubscribe")]

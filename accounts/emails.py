@@ -1,0 +1,46 @@
+"""The e-mails of accounts, built by the task worker when it sends them (``portal.mail``), never in a request.
+
+Both are built from the account as it is when the worker gets to them, so a link is made fresh (and never waits in
+the task table), and an e-mail that has become pointless is dropped: the verification of an account verified
+meanwhile, the password reset of an account deactivated meanwhile.
+
+The verification e-mail goes to an address nobody has proved yet: it greets nobody by the name typed at sign-up,
+so that the form cannot be used to send a stranger a sentence of one's choosing.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal import mail
+
+from .models import users_awaiting_verification
+from .tokens import VERIFICATION_LINK_VALIDITY
+
+
+@mail.builds_email
+def verification(*, user_id: int, next_url: str = "") -> mail.Email | None:
+    """The link that verifies the account's address; None once the account no longer awaits verification."""
+    from .services import verification_link
+
+    user = users_awaiting_verification().filter(pk=user_id).first()
+    if user is None:
+        return None
+    context = {"link": verification_link(user=user, next_url=next_url), "valid_days": VERIFICATION_LINK_VALIDITY.days}
+    return mail.build(prefix="accounts/email/verification_email", to=[user.email], context=context)
+
+
+@mail.builds_email
+def password_reset(*, user_id: int) -> mail.Email | None:
+    """The link that sets a new password (Django's token); None if the account can no longer reset it."""
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password() or not user.email:
+        return None
+    context = {
+        "user": user,
+        "email": user.email,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    return mail.build(prefix="accounts/email/password_reset_email", to=[user.email], context=context)
