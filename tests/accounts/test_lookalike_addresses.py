@@ -12,6 +12,9 @@ from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD, make_account, sign_up_data
 
+# What the e-mails say is read from the outbox: queued e-mail is sent as it is queued.
+pytestmark = pytest.mark.usefixtures("mail_sent_at_once")
+
 User = get_user_model()
 
 VICTIM = "sam@gmail.com"

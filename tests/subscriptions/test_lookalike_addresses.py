@@ -15,6 +15,9 @@ from subscriptions.models import Subscription, SuppressedAddress
 from tests.accounts.factories import make_account
 from tests.subscriptions.test_manage import main, path
 
+# What the e-mails say is read from the outbox: queued e-mail is sent as it is queued.
+pytestmark = pytest.mark.usefixtures("mail_sent_at_once")
+
 Status = Subscription.Status
 
 VICTIM = "sam@gmail.com"
