@@ -18,7 +18,7 @@ from tests.subscriptions.alert_helpers import (
     subscribe,
     titles_in,
 )
-from tests.subscriptions.test_alerts import committed, run_tasks  # noqa: F401 (fixtures)
+from tests.subscriptions.test_alerts import committed  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site", "quiet_seed")]
 REMITTANCES = "theme=remittances"
