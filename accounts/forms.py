@@ -105,6 +105,8 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.unverified = False
+        # The account whose right password was given while it awaits verification (its link then logs in here).
+        self.unverified_user = None
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -124,7 +126,9 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     def _awaits_verification(self) -> bool:
         """Whether the right password was given for an account that is only waiting for its verification."""
         user = users_awaiting_verification().filter(username=self.cleaned_data.get("username")).first()
-        return user is not None and user.check_password(self.cleaned_data.get("password"))
+        if user is not None and user.check_password(self.cleaned_data.get("password")):
+            self.unverified_user = user
+        return self.unverified_user is not None
 
 
 class ResendVerificationForm(forms.Form):
