@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -41,11 +42,6 @@ def accounts_with_address(email: str):
     return get_user_model()._default_manager.filter(Q(username=username_for(email)) | Q(email__iexact=email.strip()))
 
 
-def email_taken(email: str) -> bool:
-    """Whether a verified (or deactivated) account has the address; an unverified one does not count."""
-    return accounts_with_address(email).exclude(pk__in=unverified_accounts()).exists()
-
-
 @transaction.atomic
 def register_account(*, email: str, name: str, password: str, honorific: str = "", organisation: str = ""):
     """Make an account that waits for its e-mail address to be verified (inactive until then).
@@ -60,6 +56,8 @@ def register_account(*, email: str, name: str, password: str, honorific: str = "
     """
     user_model = get_user_model()
     email = user_model._default_manager.normalize_email(email.strip())
+    # Hashed first, whatever follows: a taken address must cost the same time as a new one.
+    password_hash = make_password(password)
     holders = list(accounts_with_address(email).select_for_update())
     unverified_pks = set(
         unverified_accounts().filter(pk__in=[holder.pk for holder in holders]).values_list("pk", flat=True)
@@ -70,7 +68,7 @@ def register_account(*, email: str, name: str, password: str, honorific: str = "
     user_model._default_manager.filter(pk__in=unverified_pks - {user.pk}).delete()
     user.username, user.email, user.date_joined = username_for(email), email, timezone.now()
     user.first_name = _clean_name(user, name)
-    user.set_password(password)
+    user.password = password_hash
     try:
         with transaction.atomic():
             user.save()
@@ -108,18 +106,41 @@ def send_verification_email(*, user: AbstractBaseUser, next_url: str = "") -> bo
         "name": user.get_full_name(),
         "link": verification_link(user=user, next_url=next_url),
         "valid_days": VERIFICATION_LINK_VALIDITY.days,
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
     }
-    subject = "".join(render_to_string("accounts/email/verification_subject.txt", context).splitlines())
-    message = EmailMultiAlternatives(
-        subject, render_to_string("accounts/email/verification_email.txt", context), None, [user.email]
-    )
-    message.attach_alternative(render_to_string("accounts/email/verification_email.html", context), "text/html")
+    return _send_email(template_prefix="accounts/email/verification", context=context, to=user.email)
+
+
+def send_sign_up_attempt_email(*, email: str) -> bool:
+    """Tell the owner of an address that has an account that someone tried to sign up with it.
+
+    Sign-up answers such an attempt exactly as it answers a new address (so it reveals nothing); this e-mail is
+    how the owner, and only she, learns of it, with the ways in if it was her. It names no one: the text typed
+    on the form is a stranger's.
+    """
+    holder = accounts_with_address(email).exclude(pk__in=unverified_accounts()).first()
+    if holder is None or not holder.email:  # gone since, or an account made without an address
+        return False
+    context = {
+        "login_url": f"{settings.SITE_URL}{reverse('accounts:login')}",
+        "reset_url": f"{settings.SITE_URL}{reverse('accounts:password-reset')}",
+    }
+    return _send_email(template_prefix="accounts/email/sign_up_attempt", context=context, to=holder.email)
+
+
+def _send_email(*, template_prefix: str, context: dict, to: str) -> bool:
+    """Send the plain-text ``<prefix>_email.txt`` with its ``.html`` alternative, subject ``<prefix>_subject.txt``.
+
+    Returns whether the message went out. A failure is logged, not raised: the person is told the same either
+    way (so that the forms reveal nothing), and can ask again.
+    """
+    context = {**context, "site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    subject = "".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines())
+    message = EmailMultiAlternatives(subject, render_to_string(f"{template_prefix}_email.txt", context), None, [to])
+    message.attach_alternative(render_to_string(f"{template_prefix}_email.html", context), "text/html")
     try:
         message.send()
     except Exception:
-        logger.exception("Failed to send the verification e-mail to user %s", user.pk)
+        logger.exception("Failed to send the %s e-mail", template_prefix.rsplit("/", 1)[-1].replace("_", " "))
         return False
     return True
 

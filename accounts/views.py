@@ -24,7 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ratelimits import counters
 
 from . import services, throttle
-from .forms import LoginForm, PasswordResetForm, ProfileForm, ResendVerificationForm, SignUpForm
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    ResendVerificationForm,
+    SignUpForm,
+)
 from .models import Profile, users_awaiting_verification
 from .tokens import VERIFICATION_LINK_VALIDITY, email_verification_token
 
@@ -52,24 +59,27 @@ def sign_up(request):
         return redirect("accounts:account")
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SignUpForm(request.POST if request.method == "POST" else None)
-    if form.is_valid() and counters.hit(throttle.SIGN_UPS_PER_CLIENT, counters.client_ip(request)):
+    # Every attempt counts, valid or not: an invalid form must not be a free probe.
+    if request.method == "POST" and counters.hit(throttle.SIGN_UPS_PER_CLIENT, counters.client_ip(request)):
         return _too_many(request, "accounts/sign_up.html", form, {"next": next_url}, throttle.SIGN_UPS_PER_CLIENT)
     if form.is_valid():
+        email = get_user_model()._default_manager.normalize_email(form.cleaned_data["email"])
         try:
             user = services.register_account(
-                email=form.cleaned_data["email"],
+                email=email,
                 name=form.cleaned_data["name"],
                 password=form.cleaned_data["password1"],
                 honorific=form.cleaned_data["honorific"],
                 organisation=form.cleaned_data["organisation"],
             )
         except services.EmailTaken:
-            form.add_email_taken_error()
+            # The answer is the one a new address gets; the address's owner is told by e-mail instead.
+            services.send_sign_up_attempt_email(email=email)
         else:
             services.send_verification_email(user=user, next_url=next_url)
             _remember_password_holder(request, user)
-            request.session[SENT_TO_SESSION_KEY] = {"email": user.email, "resent": False}
-            return redirect("accounts:verify-sent")
+        request.session[SENT_TO_SESSION_KEY] = {"email": email, "resent": False}
+        return redirect("accounts:verify-sent")
     return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
 
 
@@ -162,7 +172,7 @@ def resend(request):
     """Ask for a new verification link. The answer is the same whether or not the address has an account."""
     form = ResendVerificationForm(request.POST if request.method == "POST" else None)
     if form.is_valid() and throttle.email_requests_exceeded(request, form.cleaned_data["email"]):
-        return _too_many(request, "accounts/resend.html", form, {}, throttle.EMAILS_PER_ADDRESS)
+        return _too_many(request, "accounts/resend.html", form, {}, throttle.EMAILS_PER_ADDRESS_CLIENT)
     if form.is_valid():
         services.resend_verification(email=form.cleaned_data["email"])
         request.session[SENT_TO_SESSION_KEY] = {"email": form.cleaned_data["email"], "resent": True}
@@ -204,7 +214,7 @@ class LoginView(auth_views.LoginView):
             _remember_password_holder(self.request, form.unverified_user)
         if form.throttled:
             response.status_code = 429
-            response["Retry-After"] = str(throttle.LOGIN_FAILURES_PER_ACCOUNT.retry_after())
+            response["Retry-After"] = str(throttle.LOGIN_FAILURES_PER_ACCOUNT_CLIENT.retry_after())
         return response
 
     def get_redirect_url(self, request=None):
@@ -225,8 +235,20 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password-change-done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        """Too many wrong old passwords answer 429, with when to try again, and the form kept."""
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+            response["Retry-After"] = str(throttle.PASSWORD_CHANGE_FAILURES_PER_ACCOUNT.retry_after())
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -243,7 +265,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         if throttle.email_requests_exceeded(self.request, form.cleaned_data["email"]):
-            return _too_many(self.request, self.template_name, form, {}, throttle.EMAILS_PER_ADDRESS)
+            return _too_many(self.request, self.template_name, form, {}, throttle.EMAILS_PER_ADDRESS_CLIENT)
         return super().form_valid(form)
 
     @property

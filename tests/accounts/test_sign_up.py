@@ -289,38 +289,58 @@ def test_verifying_elsewhere_keeps_next_for_the_log_in(mailoutbox):
     assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next=%2Finitiatives%2F"
 
 
+def _comparable(response) -> tuple:
+    """What a sign-up answer shows: status, headers but the cookies, and the page it leads to (CSRF token aside)."""
+    headers = {name: value for name, value in response.headers.items() if name.lower() != "set-cookie"}
+    return response.status_code, headers
+
+
 @pytest.mark.parametrize("typed", ["ana.diaz@example.org", "ANA.DIAZ@EXAMPLE.ORG", " Ana.Diaz@example.org "])
-def test_an_address_with_an_account_is_refused_in_any_case(client, account, mailoutbox, typed):
-    response = _sign_up(client, email=typed, name="Someone Else", organisation="Kept Organisation")
+def test_a_taken_address_gets_the_answer_a_new_one_gets_and_its_owner_an_email(account, mailoutbox, typed):
+    """Sign-up must not tell a stranger which addresses have an account; the owner hears of it by e-mail."""
+    owner_password = User.objects.get(pk=account.pk).password
+    new = Client()
+    new_answer = new.post(SIGN_UP, sign_up_data(email="someone.new@example.org"))
+    taken = Client()
+    taken_answer = taken.post(
+        SIGN_UP,
+        sign_up_data(email=typed, name="Someone Else", password1="Other-Pass-1234", password2="Other-Pass-1234"),
+    )
 
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert form.errors["email"] == ["An account with this e-mail address already exists."]
-    html = response.content.decode()
-    # Next to the field (and linked from the summary at the top), with what was typed kept.
-    assert re.search(r'<ul class="errorlist" id="id_email_error"><li>An account with this e-mail', html)
-    assert 'aria-describedby="id_email_helptext id_email_error"' in html
-    assert 'aria-invalid="true"' in re.search(r'<input[^>]*name="email"[^>]*>', html).group(0)
-    assert '<div class="error-summary" role="alert"' in html
-    assert '<a href="#id_email">' in html
-    assert 'value="Someone Else"' in html
-    assert 'value="Kept Organisation"' in html
-    assert f'value="{typed}"' in html  # exactly as typed
-    assert PASSWORD not in html  # passwords are never sent back
-    assert reverse("accounts:password-reset") in html  # what to do if the address is yours
-    assert User.objects.count() == 1
-    assert mailoutbox == []
+    assert _comparable(taken_answer) == _comparable(new_answer)
+    assert taken_answer["Location"] == reverse("accounts:verify-sent")
+    new_page = new.get(new_answer["Location"]).content.decode().replace("someone.new@example.org", "ADDRESS")
+    taken_page = (
+        taken.get(taken_answer["Location"])
+        .content.decode()
+        .replace(User.objects.normalize_email(typed.strip()), "ADDRESS")
+    )
+    assert re.sub(r'value="[^"]+"', "", new_page) == re.sub(r'value="[^"]+"', "", taken_page)
+
+    # Nothing changed on the owner's account; she (only she) is told, with the ways in.
+    owner = User.objects.get(pk=account.pk)
+    assert (owner.password, owner.first_name, owner.is_active) == (owner_password, "Ana Díaz", True)
+    assert User.objects.count() == 2
+    attempt = mailoutbox[1]
+    assert attempt.to == ["ana.diaz@example.org"]
+    assert attempt.subject == f"Someone tried to sign up for {settings.SITE_NAME} with your address"
+    assert f"{settings.SITE_URL}{reverse('accounts:login')}" in attempt.body
+    assert f"{settings.SITE_URL}{reverse('accounts:password-reset')}" in attempt.body
+    assert "Someone Else" not in attempt.body + attempt.alternatives[0][0]  # a stranger's text is not relayed
+    assert "/accounts/verify/" not in attempt.body
+    assert [message.to for message in mailoutbox] == [["someone.new@example.org"], ["ana.diaz@example.org"]]
 
 
-def test_an_account_made_by_a_request_alongside_is_refused_too(client, mailoutbox, monkeypatch):
-    """The form's check passes, then the insert meets the unique username: the same error, not a 500."""
-    from accounts import forms
+def test_an_account_made_by_a_request_alongside_gets_the_same_answer(client, mailoutbox, monkeypatch):
+    """The lookup finds nothing, then the insert meets the unique username: the same answer, not a 500."""
+    from accounts import services
 
-    monkeypatch.setattr(forms.services, "email_taken", lambda email: False)
+    real = services.accounts_with_address
+    monkeypatch.setattr(services, "accounts_with_address", lambda email: real(email).none())
     make_account()
     response = _sign_up(client)
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == ["An account with this e-mail address already exists."]
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:verify-sent")
     assert User.objects.count() == 1
 
 
