@@ -53,9 +53,11 @@ def test_a_refused_log_in_hashes_the_same_for_every_kind_of_address(addresses):
     assert set(counts.values()) == {2}, counts
 
 
-def test_sign_up_hashes_the_same_for_every_kind_of_address(addresses):
+def test_sign_up_does_the_same_work_for_every_kind_of_address(addresses, mailoutbox):
+    """One hash and one e-mail each: a verification link, or (for a taken address) word to its owner."""
     counts = {email: _hashes(reverse("accounts:sign-up"), sign_up_data(email=email)) for email in addresses}
     assert set(counts.values()) == {1}, counts
+    assert [message.to for message in mailoutbox] == [[email] for email in addresses]
 
 
 def test_password_reset_hashes_nothing_for_any_address(addresses):
