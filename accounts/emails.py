@@ -8,14 +8,16 @@ The verification e-mail goes to an address nobody has proved yet: it greets nobo
 so that the form cannot be used to send a stranger a sentence of one's choosing.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal import mail
 
-from .models import users_awaiting_verification
+from .models import unverified_accounts, users_awaiting_verification
 from .tokens import VERIFICATION_LINK_VALIDITY
 
 
@@ -44,3 +46,19 @@ def password_reset(*, user_id: int) -> mail.Email | None:
         "token": default_token_generator.make_token(user),
     }
     return mail.build(prefix="accounts/email/password_reset_email", to=[user.email], context=context)
+
+
+@mail.builds_email
+def sign_up_attempt(*, email: str) -> mail.Email | None:
+    """Someone tried to sign up with the address of an account: the ways in, for its owner. It names no one (the
+    name typed on the form is a stranger's). None if no verified account holds the address any more."""
+    from .services import accounts_with_address
+
+    holder = accounts_with_address(email).exclude(pk__in=unverified_accounts()).first()
+    if holder is None or not holder.email:  # gone since, or an account made without an address
+        return None
+    context = {
+        "login_url": settings.SITE_URL + reverse("accounts:login"),
+        "reset_url": settings.SITE_URL + reverse("accounts:password-reset"),
+    }
+    return mail.build(prefix="accounts/email/sign_up_attempt_email", to=[holder.email], context=context)

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from portal.addresses import CanonicalEmailFormField, canonical_or_none
 
 from . import services
 from .models import Profile, users_awaiting_verification
-from .throttle import ThrottledLoginMixin
+from .throttle import ThrottledLoginMixin, ThrottledOldPasswordMixin
 
 # The username is the e-mail address, and Django's username column holds 150 characters.
 EMAIL_MAX_LENGTH = 150
@@ -44,10 +45,7 @@ def _organisation_field() -> forms.CharField:
 
 
 class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
-    error_messages = {
-        **auth_forms.SetPasswordMixin.error_messages,
-        "email_taken": _("An account with this e-mail address already exists."),
-    }
+    """Answers the same whether or not the address has an account (the owner of a taken one gets an e-mail)."""
 
     name = _name_field()
     honorific = _honorific_field()
@@ -60,12 +58,6 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
     )
     password1, password2 = auth_forms.SetPasswordMixin.create_password_fields()
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if services.email_taken(email):
-            raise ValidationError(self.error_messages["email_taken"], code="email_taken")
-        return email
-
     def clean(self):
         self.validate_passwords()
         # The password must not resemble the name or the address (UserAttributeSimilarityValidator). No username:
@@ -75,15 +67,6 @@ class SignUpForm(auth_forms.SetPasswordMixin, forms.Form):
         )
         self.validate_password_for_user(candidate, "password2")
         return super().clean()
-
-    @property
-    def email_taken(self) -> bool:
-        """Whether the address was refused as taken (the page then offers to log in or reset the password)."""
-        return self.has_error("email", "email_taken")
-
-    def add_email_taken_error(self):
-        """For the rare sign-up that passed validation while another request took the same address."""
-        self.add_error("email", ValidationError(self.error_messages["email_taken"], code="email_taken"))
 
 
 class LoginUsernameField(auth_forms.UsernameField):
@@ -117,6 +100,8 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.unverified = False
+        # The account whose right password was given while it awaits verification (its link then logs in here).
+        self.unverified_user = None
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -134,9 +119,18 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
             raise
 
     def _awaits_verification(self) -> bool:
-        """Whether the right password was given for an account that is only waiting for its verification."""
+        """Whether the right password was given for an account that is only waiting for its verification.
+
+        One password hash whether or not there is such an account, so that a refused log-in takes as long for an
+        unverified account as for a verified one or none.
+        """
         user = users_awaiting_verification().filter(username=self.cleaned_data.get("username")).first()
-        return user is not None and user.check_password(self.cleaned_data.get("password"))
+        password = self.cleaned_data.get("password")
+        if user is None:
+            make_password(password)
+        elif user.check_password(password):
+            self.unverified_user = user
+        return self.unverified_user is not None
 
 
 class ResendVerificationForm(forms.Form):
@@ -166,6 +160,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         from . import emails
 
         mail.queue(emails.password_reset, user_id=context["user"].pk)
+
+
+class PasswordChangeForm(ThrottledOldPasswordMixin, auth_forms.PasswordChangeForm):
+    """Django's, with wrong old passwords throttled (accounts/throttle.py)."""
 
 
 class ProfileForm(forms.ModelForm):

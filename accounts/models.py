@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
+
+from .tokens import VERIFICATION_LINK_VALIDITY
 
 
 class Profile(models.Model):
@@ -47,8 +50,9 @@ class Profile(models.Model):
         return " ".join(part for part in (self.honorific, self.user.get_full_name()) if part)
 
 
-def users_awaiting_verification():
-    """Accounts made by sign-up whose e-mail address is not verified yet.
+def unverified_accounts():
+    """Accounts made by sign-up whose e-mail address was never verified, however old: no one has shown that the
+    address is theirs, so such an account counts as no account (a new sign-up for its address replaces it).
 
     Not the accounts an administrator deactivated: those were verified once, and a verification link or a new
     one asked for must not bring them back.
@@ -56,3 +60,14 @@ def users_awaiting_verification():
     return get_user_model()._default_manager.filter(
         is_active=False, profile__isnull=False, profile__email_verified_at__isnull=True
     )
+
+
+def unverification_cutoff():
+    """An unverified account whose sign-up (``date_joined``, restarted by each new link) is older than this has
+    expired with its link: log-in and resend treat it as absent, and ``purge_unverified_accounts`` deletes it."""
+    return timezone.now() - VERIFICATION_LINK_VALIDITY
+
+
+def users_awaiting_verification():
+    """Unverified accounts whose verification link may still work (not expired)."""
+    return unverified_accounts().filter(date_joined__gt=unverification_cutoff())

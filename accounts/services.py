@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from portal import mail
 from portal.addresses import canonical_email, canonical_or_none
 
-from .models import Profile, users_awaiting_verification
+from .models import Profile, unverification_cutoff, unverified_accounts, users_awaiting_verification
 from .tokens import email_verification_token
 
 logger = logging.getLogger(__name__)
@@ -39,31 +40,47 @@ def username_for(email: str) -> str:
     return canonical_or_none(email) or email.strip()
 
 
-def email_taken(email: str) -> bool:
+def accounts_with_address(email: str):
+    """The accounts holding this mailbox: by username or address, both compared in canonical form."""
     address = username_for(email)
-    return get_user_model()._default_manager.filter(Q(username=address) | Q(email=address)).exists()
+    return get_user_model()._default_manager.filter(Q(username=address) | Q(email=address))
 
 
 @transaction.atomic
 def register_account(*, email: str, name: str, password: str, honorific: str = "", organisation: str = ""):
-    """Create an account that waits for its e-mail address to be verified (inactive until then).
+    """Make an account that waits for its e-mail address to be verified (inactive until then).
 
-    Raises ``EmailTaken`` when the address (in any case) has an account, even one created a moment ago by a
-    request running alongside this one.
+    An unverified account already holding the address is no account: whoever signed it up never showed the
+    address was theirs. It is taken over in place: new password, name, honorific and organisation, and a new
+    ``date_joined`` that restarts its expiry. The new password hash voids every link sent before (the token
+    signs it), so a squatter's account cannot be activated by the owner's later verification.
+
+    Raises ``EmailTaken`` when a verified (or deactivated) account has the address (in any case), or a request
+    running alongside this one made it a moment ago.
     """
     user_model = get_user_model()
     email = canonical_email(email)
-    if email_taken(email):
+    # Hashed first, whatever follows: a taken address must cost the same time as a new one.
+    password_hash = make_password(password)
+    holders = list(accounts_with_address(email).select_for_update())
+    unverified_pks = set(
+        unverified_accounts().filter(pk__in=[holder.pk for holder in holders]).values_list("pk", flat=True)
+    )
+    if any(holder.pk not in unverified_pks for holder in holders):
         raise EmailTaken(email)
-    user = user_model(username=username_for(email), email=email, is_active=False)
+    user = holders[0] if holders else user_model(is_active=False)
+    user_model._default_manager.filter(pk__in=unverified_pks - {user.pk}).delete()
+    user.username, user.email, user.date_joined = username_for(email), email, timezone.now()
     user.first_name = _clean_name(user, name)
-    user.set_password(password)
+    user.password = password_hash
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as error:
         raise EmailTaken(email) from error
-    profile = Profile(user=user, honorific=honorific, organisation=organisation.strip())
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    profile.honorific = honorific
+    profile.organisation = organisation.strip()
     profile.full_clean()
     profile.save()
     return user
@@ -93,10 +110,27 @@ def send_verification_email(*, user: AbstractBaseUser, next_url: str = "") -> No
     mail.queue(emails.verification, user_id=user.pk, next_url=next_url)
 
 
+def send_sign_up_attempt_email(*, email: str) -> None:
+    """Queue the e-mail that tells the owner of an address that has an account that someone tried to sign up with it.
+
+    Sign-up answers such an attempt exactly as it answers a new address (so it reveals nothing); this e-mail is
+    how the owner, and only she, learns of it, with the ways in if it was her. It names no one: the text typed
+    on the form is a stranger's.
+    """
+    from . import emails
+
+    mail.queue(emails.sign_up_attempt, email=email)
+
+
 def resend_verification(*, email: str) -> None:
-    """Send a new link if ``email`` belongs to an account awaiting verification; otherwise do nothing."""
+    """Send a new link if ``email`` belongs to an account awaiting verification; otherwise do nothing.
+
+    The account's wait restarts with its newest link (``date_joined``), so it expires with that link, not before.
+    """
     user = users_awaiting_verification().filter(username=username_for(email)).first()
     if user is not None:
+        user.date_joined = timezone.now()
+        user.save(update_fields=["date_joined"])
         send_verification_email(user=user)
 
 
@@ -115,6 +149,19 @@ def verify_email(*, user: AbstractBaseUser) -> bool:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return True
+
+
+@transaction.atomic
+def purge_expired_accounts(*, dry_run: bool = False) -> int:
+    """Delete the unverified accounts whose link has expired; returns how many (would have) gone.
+
+    Log-in, resend and sign-up already treat them as absent; deleting them keeps an address nobody proved
+    from sitting in the database, and their profiles go with them (CASCADE).
+    """
+    expired = unverified_accounts().filter(date_joined__lte=unverification_cutoff())
+    if dry_run:
+        return expired.count()
+    return expired.delete()[1].get(get_user_model()._meta.label, 0)
 
 
 @transaction.atomic

@@ -52,3 +52,14 @@ def link_path(message, kind: str = "verify") -> str:
     assert len(links) == 1, message.body
     parts = urlsplit(links[0])
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def follow_link(client, path: str):
+    """Open a verification link and press the button on its page, as a person does (the GET alone changes nothing).
+
+    Returns the page itself when the link does not work (it has no button), else the answer to the button.
+    """
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    return client.post(path, {"csrfmiddlewaretoken": page.context["csrf_token"]})

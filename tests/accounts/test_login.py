@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from tests.accounts.factories import PASSWORD, link_path
+from tests.accounts.factories import PASSWORD, follow_link, link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_an_unverified_account_is_told_to_verify_first(client, unverified_accoun
     response = client.post(reverse("accounts:resend"), {"email": "Ben.Okafor@example.org"})
     assert response["Location"] == reverse("accounts:verify-sent")
     assert len(mailoutbox) == 1
-    assert client.get(link_path(mailoutbox[0])).status_code == 302
+    assert follow_link(client, link_path(mailoutbox[0])).status_code == 302
     assert int(_logged_in_as(client)) == unverified_account.pk
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.accounts.factories import link_path
+from tests.accounts.factories import follow_link, link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_the_answer_is_the_same_for_any_address(client, account, unverified_acco
 def test_the_new_link_works_in_any_case_of_the_address(client, unverified_account, mailoutbox):
     _ask(client, "BEN.OKAFOR@example.org")
     assert len(mailoutbox) == 1
-    response = client.get(link_path(mailoutbox[0]))
+    response = follow_link(client, link_path(mailoutbox[0]))
     assert response.status_code == 302
     unverified_account.refresh_from_db()
     assert unverified_account.is_active

@@ -9,18 +9,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Profile
 from accounts.tokens import EmailVerificationTokenGenerator, email_verification_token
-from tests.accounts.factories import PASSWORD, link_path, make_account, sign_up_data
+from portal.addresses import canonical_email
+from tests.accounts.factories import PASSWORD, follow_link, link_path, make_account, sign_up_data
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 SIGN_UP = reverse("accounts:sign-up")
+LOGIN = reverse("accounts:login")
 INVALID_LINK_TEXT = "This verification link does not work"
 
 
@@ -84,7 +87,7 @@ def test_sign_up_creates_an_inactive_account_and_sends_one_email(client, mailout
 
 def test_the_link_activates_the_account_and_logs_in(client, mailoutbox):
     _sign_up(client)
-    response = client.get(link_path(mailoutbox[0]))
+    response = follow_link(client, link_path(mailoutbox[0]))
 
     assert response.status_code == 302
     assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -105,7 +108,7 @@ def test_the_link_leads_on_to_where_the_person_was_going(client, mailoutbox):
     client.post(f"{SIGN_UP}?next=/initiatives/", sign_up_data())
     path = link_path(mailoutbox[0])
     assert path.endswith("?next=%2Finitiatives%2F")
-    response = client.get(path)
+    response = follow_link(client, path)
     assert response["Location"] == "/initiatives/"
 
 
@@ -115,7 +118,7 @@ def test_an_unsafe_next_is_dropped(client, mailoutbox, next_url):
     path = link_path(mailoutbox[0])
     assert "next" not in path
     # Nor does a next added to the link by hand lead off the site.
-    response = client.get(path + "?" + f"next={next_url}")
+    response = follow_link(client, path + "?" + f"next={next_url}")
     assert response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
@@ -123,7 +126,7 @@ def test_an_unsafe_next_is_dropped(client, mailoutbox, next_url):
 def test_a_next_without_a_slash_is_a_relative_address_not_a_view_name(client, mailoutbox, next_url):
     """Found by the property tests: such a next was reversed as a view name, and the link answered 500."""
     _sign_up(client)
-    response = client.get(link_path(mailoutbox[0]) + "?next=" + quote(next_url))
+    response = follow_link(client, link_path(mailoutbox[0]) + "?next=" + quote(next_url))
     assert response.status_code == 302
     assert response["Location"] == next_url
 
@@ -131,7 +134,7 @@ def test_a_next_without_a_slash_is_a_relative_address_not_a_view_name(client, ma
 def test_a_used_link_shows_the_clear_page(client, mailoutbox):
     _sign_up(client)
     path = link_path(mailoutbox[0])
-    assert client.get(path).status_code == 302
+    assert follow_link(client, path).status_code == 302
 
     again = client.get(path)  # the same browser, logged in now
     assert again.status_code == 400
@@ -233,52 +236,112 @@ def test_a_link_does_not_bring_back_an_account_an_administrator_deactivated(clie
     assert not account.is_active
 
 
-def test_verify_answers_get_only(client, unverified_account):
-    path = reverse(
-        "accounts:verify",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(unverified_account.pk)),
-            "token": email_verification_token.make_token(unverified_account),
-        },
-    )
-    assert client.post(path).status_code == 405
-    assert client.head(path).status_code == 405  # a link checker's HEAD does not use up the link
-    unverified_account.refresh_from_db()
-    assert not unverified_account.is_active
+def test_opening_the_link_changes_nothing_and_logs_in_no_one(client, mailoutbox):
+    """A mail scanner that fetches (GET or HEAD) every link in the e-mail opens no account."""
+    _sign_up(client)
+    path = link_path(mailoutbox[0])
+    page = client.get(path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert re.search(rf'<form method="post" action="{re.escape(path)}">', html)
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert client.head(path).status_code == 200
+    assert not User.objects.get().is_active
+    assert "_auth_user_id" not in client.session
+    # The link still works when the person presses the button.
+    assert follow_link(client, path).status_code == 302
+    assert User.objects.get().is_active
+
+
+def test_verifying_without_the_csrf_token_is_refused(mailoutbox):
+    browser = Client()
+    browser.post(SIGN_UP, sign_up_data())
+    path = link_path(mailoutbox[0])
+    browser.handler.enforce_csrf_checks = True
+    assert browser.post(path).status_code == 403
+    assert not User.objects.get().is_active
+    assert "_auth_user_id" not in browser.session
+
+
+def test_verifying_from_another_browser_verifies_but_logs_in_no_one(mailoutbox):
+    """Login CSRF: a page that has a visitor's browser post the link of an account of its own choosing must not
+    log the visitor into that account. Only the browser that signed up with the password is logged in."""
+    signed_up_in = Client()
+    signed_up_in.post(SIGN_UP, sign_up_data())
+    path = link_path(mailoutbox[0])
+    other_browser = Client(enforce_csrf_checks=True)
+
+    response = follow_link(other_browser, path)
+
+    assert response.status_code == 302
+    assert response["Location"] == resolve_url(settings.LOGIN_URL)
+    assert "_auth_user_id" not in other_browser.session
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Thank you: your e-mail address is verified. You can now log in."
+    ]
+    assert User.objects.get().is_active
+    # Whoever chose the password logs in with it as usual.
+    assert signed_up_in.post(LOGIN, {"username": "ana.diaz@example.org", "password": PASSWORD}).status_code == 302
+
+
+def test_verifying_elsewhere_keeps_next_for_the_log_in(mailoutbox):
+    Client().post(f"{SIGN_UP}?next=/initiatives/", sign_up_data())
+    response = follow_link(Client(), link_path(mailoutbox[0]))
+    assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next=%2Finitiatives%2F"
+
+
+def _comparable(response) -> tuple:
+    """What a sign-up answer shows: its status and headers, but the cookies and the clock (``Expires`` is now)."""
+    headers = {
+        name: value if name.lower() != "expires" else "NOW"
+        for name, value in response.headers.items()
+        if name.lower() != "set-cookie"
+    }
+    return response.status_code, headers
 
 
 @pytest.mark.parametrize("typed", ["ana.diaz@example.org", "ANA.DIAZ@EXAMPLE.ORG", " Ana.Diaz@example.org "])
-def test_an_address_with_an_account_is_refused_in_any_case(client, account, mailoutbox, typed):
-    response = _sign_up(client, email=typed, name="Someone Else", organisation="Kept Organisation")
+def test_a_taken_address_gets_the_answer_a_new_one_gets_and_its_owner_an_email(account, mailoutbox, typed):
+    """Sign-up must not tell a stranger which addresses have an account; the owner hears of it by e-mail."""
+    owner_password = User.objects.get(pk=account.pk).password
+    new = Client()
+    new_answer = new.post(SIGN_UP, sign_up_data(email="someone.new@example.org"))
+    taken = Client()
+    taken_answer = taken.post(
+        SIGN_UP,
+        sign_up_data(email=typed, name="Someone Else", password1="Other-Pass-1234", password2="Other-Pass-1234"),
+    )
 
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert form.errors["email"] == ["An account with this e-mail address already exists."]
-    html = response.content.decode()
-    # Next to the field (and linked from the summary at the top), with what was typed kept.
-    assert re.search(r'<ul class="errorlist" id="id_email_error"><li>An account with this e-mail', html)
-    assert 'aria-describedby="id_email_helptext id_email_error"' in html
-    assert 'aria-invalid="true"' in re.search(r'<input[^>]*name="email"[^>]*>', html).group(0)
-    assert '<div class="error-summary" role="alert"' in html
-    assert '<a href="#id_email">' in html
-    assert 'value="Someone Else"' in html
-    assert 'value="Kept Organisation"' in html
-    assert f'value="{typed}"' in html  # exactly as typed
-    assert PASSWORD not in html  # passwords are never sent back
-    assert reverse("accounts:password-reset") in html  # what to do if the address is yours
-    assert User.objects.count() == 1
-    assert mailoutbox == []
+    assert _comparable(taken_answer) == _comparable(new_answer)
+    assert taken_answer["Location"] == reverse("accounts:verify-sent")
+    new_page = new.get(new_answer["Location"]).content.decode().replace("someone.new@example.org", "ADDRESS")
+    taken_page = taken.get(taken_answer["Location"]).content.decode().replace(canonical_email(typed), "ADDRESS")
+    assert re.sub(r'value="[^"]+"', "", new_page) == re.sub(r'value="[^"]+"', "", taken_page)
+
+    # Nothing changed on the owner's account; she (only she) is told, with the ways in.
+    owner = User.objects.get(pk=account.pk)
+    assert (owner.password, owner.first_name, owner.is_active) == (owner_password, "Ana Díaz", True)
+    assert User.objects.count() == 2
+    attempt = mailoutbox[1]
+    assert attempt.to == ["ana.diaz@example.org"]
+    assert attempt.subject == f"Someone tried to sign up for {settings.SITE_NAME} with your address"
+    assert f"{settings.SITE_URL}{reverse('accounts:login')}" in attempt.body
+    assert f"{settings.SITE_URL}{reverse('accounts:password-reset')}" in attempt.body
+    assert "Someone Else" not in attempt.body + attempt.alternatives[0][0]  # a stranger's text is not relayed
+    assert "/accounts/verify/" not in attempt.body
+    assert [message.to for message in mailoutbox] == [["someone.new@example.org"], ["ana.diaz@example.org"]]
 
 
-def test_an_account_made_by_a_request_alongside_is_refused_too(client, mailoutbox, monkeypatch):
-    """The form's check passes, then the insert meets the unique username: the same error, not a 500."""
-    from accounts import forms
+def test_an_account_made_by_a_request_alongside_gets_the_same_answer(client, mailoutbox, monkeypatch):
+    """The lookup finds nothing, then the insert meets the unique username: the same answer, not a 500."""
+    from accounts import services
 
-    monkeypatch.setattr(forms.services, "email_taken", lambda email: False)
+    real = services.accounts_with_address
+    monkeypatch.setattr(services, "accounts_with_address", lambda email: real(email).none())
     make_account()
     response = _sign_up(client)
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == ["An account with this e-mail address already exists."]
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:verify-sent")
     assert User.objects.count() == 1
 
 

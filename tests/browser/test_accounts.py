@@ -43,6 +43,11 @@ def test_sign_up_verify_and_be_logged_in(page, seeded_live_server, mailoutbox):
     assert len(mailoutbox) == 1
     link = re.search(rf"{re.escape(settings.SITE_URL)}(/accounts/verify/\S+)", mailoutbox[0].body).group(1)
     page.goto(base + urlsplit(link).path)
+    # Opening the link shows a button; pressing it verifies (and, in the browser that signed up, logs in).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify your e-mail address")
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+    page.get_by_role("button", name="Verify my e-mail address").click()
     expect(page.get_by_text("your e-mail address is verified and you are logged in")).to_be_visible()
 
     account_page = page.goto(base + "/accounts/")

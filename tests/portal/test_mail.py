@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from portal import mail
 from subscriptions.models import Subscription
-from tests.accounts.factories import link_path, make_account, sign_up_data
+from tests.accounts.factories import follow_link, link_path, make_account, sign_up_data
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_sign_up_queues_the_verification_and_the_worker_sends_it(client, mailout
     run_tasks()
     (message,) = mailoutbox
     assert message.to == ["ana.diaz@example.org"]
-    assert client.get(link_path(message)).status_code == 302
+    assert follow_link(client, link_path(message)).status_code == 302
     user.refresh_from_db()
     assert user.is_active
 
@@ -187,7 +187,7 @@ def test_the_development_console_prints_e_mail_readably(client, settings, mail_s
     assert "Subject: Verify your e-mail address for" in printed and "To: ana.diaz@example.org" in printed
     (line,) = [line for line in printed.splitlines() if "/accounts/verify/" in line]
     assert line.startswith(f"{SITE}/accounts/verify/") and line.endswith("region%3Deurope%26theme%3Dremittances")
-    response = client.get(line.removeprefix(SITE))  # the link as printed works
+    response = follow_link(client, line.removeprefix(SITE))  # the link as printed works
     assert response.status_code == 302 and response["Location"] == "/initiatives/?region=europe&theme=remittances"
     user.refresh_from_db()
     assert user.is_active

@@ -129,9 +129,11 @@ ACCOUNTS = [
     Row("resend-form",          "GET",  "/accounts/verify/resend/",         everyone(200)),
     Row("resend",               "POST", "/accounts/verify/resend/",
         everyone(Done(302, "/accounts/verify/sent/")), {"email": "unverified@example.org"}),
-    # Following the e-mailed link is what verifies an address (and logs its owner in), whoever is logged in.
-    Row("verify",               "GET",  "/accounts/verify/{verify_uid}/{verify_token}/",
-        everyone(Done(302, "/submissions/"))),
+    # Opening the e-mailed link shows a button and changes nothing; pressing it (a POST) verifies the address,
+    # whoever is logged in, and sends to the log-in page a browser that did not sign up with the password.
+    Row("verify",               "GET",  "/accounts/verify/{verify_uid}/{verify_token}/", everyone(200)),
+    Row("verify-confirm",       "POST", "/accounts/verify/{verify_uid}/{verify_token}/",
+        everyone(Done(302, "/accounts/login/")), {}),
     Row("verify-bad-token",     "GET",  "/accounts/verify/{verify_uid}/1a2b-0123456789abcdef/", everyone(400)),
     Row("verify-bad-uid",       "GET",  "/accounts/verify/zzzz/{verify_token}/", everyone(400)),
     Row("login-form",           "GET",  "/accounts/login/",

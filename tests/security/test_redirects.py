@@ -94,7 +94,7 @@ TARGET_TAKERS = [
     ("login", "anonymous", "POST", "/accounts/login/", {"username": "other@example.org", "password": "{password}"}),
     ("login-when-logged-in", "submitter", "GET", "/accounts/login/", None),
     ("sign-up-page", "anonymous", "GET", "/accounts/sign-up/", None),
-    ("verify", "anonymous", "GET", "/accounts/verify/{verify_uid}/{verify_token}/", None),
+    ("verify", "anonymous", "POST", "/accounts/verify/{verify_uid}/{verify_token}/", {}),
     ("logout", "submitter", "POST", "/accounts/logout/", {}),
     ("admin-login-page", "anonymous", "GET", "/admin/login/", None),
     ("admin-login", "anonymous", "POST", "/admin/login/", {"username": "root@example.org", "password": "{password}"}),
@@ -150,7 +150,6 @@ def test_the_verification_link_carries_only_a_safe_target(world, fast_passwords,
     [
         ("login", "anonymous", "POST", "/accounts/login/", {"username": "other@example.org", "password": "{password}"}),
         ("login-when-logged-in", "submitter", "GET", "/accounts/login/", None),
-        ("verify", "anonymous", "GET", "/accounts/verify/{verify_uid}/{verify_token}/", None),
         ("logout", "submitter", "POST", "/accounts/logout/", {}),
         (
             "admin-login",
