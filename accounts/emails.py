@@ -16,6 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal import mail
+from portal.addresses import canonical_or_none
 
 from .models import unverified_accounts, users_awaiting_verification
 from .tokens import VERIFICATION_LINK_VALIDITY
@@ -34,10 +35,12 @@ def verification(*, user_id: int, next_url: str = "") -> mail.Email | None:
 
 
 @mail.builds_email
-def password_reset(*, user_id: int) -> mail.Email | None:
-    """The link that sets a new password (Django's token); None if the account can no longer reset it."""
-    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password() or not user.email:
+def password_reset(*, email: str) -> mail.Email | None:
+    """The link that sets a new password (Django's token) for the active account with this very address (canonical
+    form: Django's own look-up folds ``ſam@`` into ``sam@``); None when there is none, or it can't reset."""
+    users = get_user_model()._default_manager.filter(email=canonical_or_none(email) or "", is_active=True)
+    user = next((user for user in users.order_by("pk") if user.has_usable_password()), None)
+    if user is None:
         return None
     context = {
         "user": user,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import mail
-from portal.addresses import CanonicalEmailFormField, canonical_or_none
+from portal.addresses import CanonicalEmailFormField
 
 from . import services
 from .models import Profile, users_awaiting_verification
@@ -148,18 +148,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def get_users(self, email):
-        """The active accounts with this very address. Django's own matches case-insensitively (``UPPER()`` on
-        PostgreSQL, NFKC case folding in Python), which lets ``ſam@`` ask for ``sam@``'s reset."""
-        users = get_user_model()._default_manager.filter(email=canonical_or_none(email) or "", is_active=True)
-        return (user for user in users if user.has_usable_password())
-
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
-        """Queue the e-mail instead of sending it in the request: the worker builds it (``emails.password_reset``),
-        with a token of its own, from the templates the view names."""
+    def save(self, *args, **kwargs):
+        """Queue one e-mail task for the address typed, whether or not it has an account: the request does the same
+        work either way (so its timing tells nothing), and the worker looks the account up when it builds the
+        e-mail (``emails.password_reset``), with a token of its own."""
         from . import emails
 
-        mail.queue(emails.password_reset, user_id=context["user"].pk)
+        mail.queue(emails.password_reset, email=self.cleaned_data["email"])
 
 
 class PasswordChangeForm(ThrottledOldPasswordMixin, auth_forms.PasswordChangeForm):
