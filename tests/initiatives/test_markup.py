@@ -8,7 +8,7 @@ import time
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from initiatives import interchange, markup, seed, services
 from initiatives.models import Initiative
@@ -134,3 +134,16 @@ def test_the_migration_renders_existing_descriptions():
     migration.render_descriptions(apps, None)
     assert Initiative.objects.get(pk=initiative.pk).description_html == "<p>Old <strong>row</strong>.</p>\n"
     assert Initiative.objects.get(pk=neighbour.pk).description_html == ""
+
+
+def test_an_import_cannot_set_the_derived_html(tmp_path):
+    initiative = make_initiative(slug="imported-html", description="Kept **as typed**.")
+    [row] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
+    row["description_html"] = "<script>alert(1)</script>"
+    path = tmp_path / "rows.json"
+    with path.open("w", encoding="utf-8") as out:
+        interchange.write_json([row], out)
+    with pytest.raises(CommandError, match="description_html"):
+        call_command("import_initiatives", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    initiative.refresh_from_db()
+    assert initiative.description_html == "<p>Kept <strong>as typed</strong>.</p>\n"
