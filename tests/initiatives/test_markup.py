@@ -8,7 +8,7 @@ import time
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from initiatives import interchange, markup, seed, services
 from initiatives.models import Initiative
@@ -100,14 +100,18 @@ def test_the_derived_html_is_neither_exported_nor_in_the_api(client):
     assert "description_html" not in data and data["description"] == "Some **markdown**."
 
 
-def test_an_imported_description_is_stored_rendered(tmp_path, client):
-    initiative = make_initiative(slug="imported", description="Old text.")
+def _import_changed(initiative, tmp_path, **changes) -> None:
+    """Export ``initiative``, change its row and import the file again."""
     [row] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
-    row["description"] = "Imported **text**."
     path = tmp_path / "rows.json"
     with path.open("w", encoding="utf-8") as out:
-        interchange.write_json([row], out)
-    call_command("import_initiatives", str(path), stdout=io.StringIO())
+        interchange.write_json([{**row, **changes}], out)
+    call_command("import_initiatives", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_an_imported_description_is_stored_rendered(tmp_path, client):
+    initiative = make_initiative(slug="imported", description="Old text.")
+    _import_changed(initiative, tmp_path, description="Imported **text**.")
     initiative.refresh_from_db()
     assert initiative.description_html == "<p>Imported <strong>text</strong>.</p>\n"
 
@@ -134,3 +138,11 @@ def test_the_migration_renders_existing_descriptions():
     migration.render_descriptions(apps, None)
     assert Initiative.objects.get(pk=initiative.pk).description_html == "<p>Old <strong>row</strong>.</p>\n"
     assert Initiative.objects.get(pk=neighbour.pk).description_html == ""
+
+
+def test_an_import_cannot_set_the_derived_html(tmp_path):
+    initiative = make_initiative(slug="imported-html", description="Kept **as typed**.")
+    with pytest.raises(CommandError, match="description_html"):
+        _import_changed(initiative, tmp_path, description_html="<script>alert(1)</script>")
+    initiative.refresh_from_db()
+    assert initiative.description_html == "<p>Kept <strong>as typed</strong>.</p>\n"
