@@ -23,7 +23,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiatives import counts
+from initiatives import counts, throttle
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
 from initiatives.models import Initiative, Involvement
 from initiatives.search import MAX_QUERY_LENGTH
@@ -204,8 +204,17 @@ class InitiativeListView(ApiView):
             data = {**page_links(request, page), "sort": filterset.active_sort}
             return InitiativePageSerializer(data, context={"request": request}).data
 
-        # What a page shows depends only on its query string and the collection (see initiatives.counts).
-        return Response(counts.cached("api-initiatives", (request.get_full_path(),), representation))
+        # What a page shows depends only on its query string and the collection (see initiatives.counts); the
+        # parameters were all understood (else 400), in whatever order they came.
+        parts = (request.path, tuple(sorted(query.lists())))
+        data, version = counts.lookup("api-initiatives", parts)
+        if data is None:
+            refused = throttle.refuse_page_computation(request)
+            if refused is not None:
+                return refused
+            data = representation()
+            counts.store("api-initiatives", parts, data, version)
+        return Response(data)
 
 
 class InitiativeDetailView(ApiView):
