@@ -53,6 +53,13 @@ INITIATIVE_PREFETCH = (
 
 BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Nothing here (or a page past the last one).")
+TOO_MANY = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "Too many uncached results asked for from one address within a minute (see the Retry-After header); "
+        "answers already cached are still served."
+    ),
+)
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", {"type": "integer", "minimum": 1}, default=1, description="Page number."),
@@ -182,7 +189,7 @@ class InitiativeListView(ApiView):
         operation_id="list_initiatives",
         tags=["initiatives"],
         parameters=INITIATIVE_PARAMETERS,
-        responses={200: InitiativePageSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={200: InitiativePageSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 429: TOO_MANY},
     )
     def get(self, request):
         """Published initiatives with the filters, search and sorting of the listing at /initiatives/.
