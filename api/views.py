@@ -23,7 +23,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiatives import counts, selectors
+from initiatives import counts, selectors, throttle
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
 from initiatives.models import Initiative, Involvement
 from initiatives.search import MAX_QUERY_LENGTH
@@ -53,6 +53,13 @@ INITIATIVE_PREFETCH = (
 
 BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Nothing here (or a page past the last one).")
+TOO_MANY = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "Too many uncached results asked for from one address within a minute (see the Retry-After header); "
+        "answers already cached are still served."
+    ),
+)
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", {"type": "integer", "minimum": 1}, default=1, description="Page number."),
@@ -182,7 +189,7 @@ class InitiativeListView(ApiView):
         operation_id="list_initiatives",
         tags=["initiatives"],
         parameters=INITIATIVE_PARAMETERS,
-        responses={200: InitiativePageSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={200: InitiativePageSerializer, 400: BAD_REQUEST, 404: NOT_FOUND, 429: TOO_MANY},
     )
     def get(self, request):
         """Published initiatives with the filters, search and sorting of the listing at /initiatives/.
@@ -204,8 +211,17 @@ class InitiativeListView(ApiView):
             data = {**page_links(request, page), "sort": filterset.active_sort}
             return InitiativePageSerializer(data, context={"request": request}).data
 
-        # What a page shows depends only on its query string and the collection (see initiatives.counts).
-        return Response(counts.cached("api-initiatives", (request.get_full_path(),), representation))
+        # What a page shows depends only on its query string and the collection (see initiatives.counts); the
+        # parameters were all understood (else 400), in whatever order they came.
+        parts = (request.path, tuple(sorted(query.lists())))
+        data, version = counts.lookup("api-initiatives", parts)
+        if data is None:
+            refused = throttle.refuse_page_computation(request)
+            if refused is not None:
+                return refused
+            data = representation()
+            counts.store("api-initiatives", parts, data, version)
+        return Response(data)
 
 
 class InitiativeDetailView(ApiView):

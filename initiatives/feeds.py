@@ -5,7 +5,9 @@ a feed shows what the same query string shows on the page, newest first.
 
 Caching: a feed only changes when the collection does, and ``counts.collection_version()`` changes whenever it
 does (every publish, unpublish, archive, delete or re-filing). The rendered body is cached under that version
-and the feed's absolute URL, so a repeated request makes no query. The ETag is a digest of the body, kept with
+and the feed's address in normal form (``InitiativeFilter.cache_query``; a feed with parameters or values it does
+not understand is not kept), so a repeated request makes no query, and a computed one counts against the anonymous
+client's limit (``initiatives/throttle.py``). The ETag is a digest of the body, kept with
 it: a publish that changes a feed changes its ETag, one that does not (another term's) leaves it, and readers
 polling an unchanged feed get a 304. Last-Modified is when a feed request first saw the collection version
 (If-None-Match, which readers send with it, takes precedence).
@@ -39,7 +41,7 @@ from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from . import counts, selectors
+from . import counts, selectors, throttle
 from .filters import InitiativeFilter
 from .models import Initiative, Region, Theme
 
@@ -108,14 +110,22 @@ class InitiativeFeed(Feed):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         version = counts.collection_version()
         modified = collection_modified(version)
-        url = request.build_absolute_uri()
+        params = request.GET.copy()
+        for ignored in ("page", "sort"):  # a feed has one page, newest first
+            params.pop(ignored, None)
+        query = InitiativeFilter.cache_query(params)
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         key = "initiatives:feed:" + _digest(f"{version}\n{self.feed_type.__name__}\n{url}".encode())
-        cached = cache.get(key)
+        cached = cache.get(key) if query is not None else None
         if cached is None:
+            refused = throttle.refuse_page_computation(request)
+            if refused is not None:
+                return refused
             # Rendered before any 304 is considered, so that an unknown term is a 404 whatever the request says.
-            body = self.render(request, modified=modified, **kwargs)
+            body, canonical = self.render(request, modified=modified, **kwargs)
             cached = (body, _digest(body))
-            cache.set(key, cached, timeout=settings.COUNTS_CACHE_SECONDS)
+            if query is not None and canonical:  # only the feed of an address in normal form is kept
+                cache.set(key, cached, timeout=settings.COUNTS_CACHE_SECONDS)
         body, content_digest = cached
 
         browser = request.get_preferred_type([self.feed_type.content_type.split(";")[0], "text/html"]) == "text/html"
@@ -130,10 +140,12 @@ class InitiativeFeed(Feed):
         patch_cache_control(response, no_cache=True)
         return response
 
-    def render(self, request, *, modified: int, **kwargs) -> bytes:
+    def render(self, request, *, modified: int, **kwargs) -> tuple[bytes, bool]:
+        """The feed, and whether its filters understood every value they were given (else it is not cached)."""
         source = self.get_object(request, **kwargs)
         source.modified = datetime.datetime.fromtimestamp(modified, tz=datetime.UTC)
-        return self.get_feed(source, request).writeString("utf-8").encode()
+        body = self.get_feed(source, request).writeString("utf-8").encode()
+        return body, source.filterset.understood_everything()
 
     def get_object(self, request, **kwargs):
         term = None

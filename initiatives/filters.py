@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
@@ -189,6 +190,37 @@ class InitiativeFilter(django_filters.FilterSet):
         found = self._found.get(name, {})
         raw = [v for v in self.data.getlist(name) if v] if hasattr(self.data, "getlist") else []
         return [value for value in raw if ValuesField.normalise(value) not in found]
+
+    @classmethod
+    def cache_query(cls, params) -> str | None:
+        """``params`` in one canonical form, for a cache key: values read as the filters read them (facet values
+        normalised, deduplicated and sorted, a single-valued parameter's last value), empty ones and page 1 left
+        out, parameters sorted. None when a parameter is not the listing's: such a page is answered, never cached.
+
+        Whether every value was *understood* is only known once the page is built (``understood_everything``)."""
+        pairs = []
+        for name in params:
+            if name != "page" and name not in cls.base_filters:
+                return None
+            if name in cls.FACETS:
+                values = sorted(ValuesField().to_python([v for v in params.getlist(name) if v]))
+            elif name == "q":
+                values = [search.clean_query(params.get(name))]
+            else:
+                values = [params.get(name, "").strip()]
+            pairs += [(name, value) for value in values if value and (name, value) != ("page", "1")]
+        return urlencode(sorted(pairs))
+
+    def understood_everything(self) -> bool:
+        """Whether the page these filters built is the one for their ``cache_query``: every value was understood,
+        none was left out."""
+        if self.ignored_parameters or self.query_shortened:
+            return False
+        return all(
+            len([v for v in self.data.getlist(name) if v]) == len(self.cleaned(name) or [])
+            for name in self.FACETS
+            if hasattr(self.data, "getlist")
+        )
 
     # --- filtering -------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import counts, search, selectors
+from . import counts, search, selectors, throttle
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -35,28 +35,45 @@ from .models import (
 class CachedForVisitorsMixin:
     """Pages that show the collection alone are cached whole for anonymous visitors, like the feeds.
 
-    What such a page shows depends on its address (path and query string), the language, the day (the
-    "ongoing" and "completed" filters) and the collection, whose version (``counts``) changes with every
-    publication, unpublication, deletion, re-filing and renamed term. So the page rendered for one anonymous
-    visitor is served to the next ones until the collection changes; the body is cached, the response and its
-    headers are made again by the middleware on every request. Logged-in people (their name, the moderation
-    link, a CSRF token) and visitors with a message waiting get a page rendered for them.
+    What such a page shows depends on its address (path and the query string, in the normal form of
+    ``page_cache_query``), the language, the day (the "ongoing" and "completed" filters) and the collection, whose
+    version (``counts``) changes with every publication, unpublication, deletion, re-filing and renamed term. So the
+    page rendered for one anonymous visitor is served to the next ones until the collection changes; the body is
+    cached, the response and its headers are made again by the middleware on every request. Logged-in people (their
+    name, the moderation link, a CSRF token) and visitors with a message waiting get a page rendered for them.
+
+    Only the page of an address in normal form is stored: parameters the page does not read, or values it ignored,
+    would otherwise each add a copy of the page to the shared cache. Each page an anonymous visitor makes the portal
+    compute counts against their limit (``initiatives/throttle.py``); pages served from the cache do not.
     """
+
+    def page_cache_query(self) -> str | None:
+        """The query string in the form the page is cached under; None when the page is not to be cached. These
+        pages read no parameter: one with any is answered, never stored."""
+        return None if self.request.GET else ""
+
+    def page_is_canonical(self) -> bool:
+        """Checked once the page is built: whether it is the page of ``page_cache_query`` (nothing was ignored)."""
+        return True
 
     def dispatch(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated or len(get_messages(request)):
             return super().dispatch(request, *args, **kwargs)
-        parts = (request.get_full_path(), get_language(), timezone.localdate().isoformat())
-        body, version = counts.lookup("html", parts)
+        query = self.page_cache_query()
+        parts = (request.path, query, get_language(), timezone.localdate().isoformat())
+        body, version = counts.lookup("html", parts) if query is not None else (None, None)
         if body is not None:
             return HttpResponse(body)
+        refused = throttle.refuse_page_computation(request)
+        if refused is not None:
+            return refused
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
+        if query is not None and response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
 
             def store(rendered):
                 # A page that used this response's CSP nonce (an inline script) cannot be served again: the next
                 # response's policy names another nonce.
-                if not getattr(request, "_csp_nonce", None):
+                if not getattr(request, "_csp_nonce", None) and self.page_is_canonical():
                     counts.store("html", parts, rendered.content.decode(rendered.charset), version)
 
             response.add_post_render_callback(store)
@@ -120,10 +137,19 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         self.filterset = InitiativeFilter(self.request.GET, queryset=base, fixed_facet=self.facet)
         return self.filterset.qs.for_listing()
 
+    def page_cache_query(self) -> str | None:
+        return InitiativeFilter.cache_query(self.request.GET)
+
+    def page_is_canonical(self) -> bool:
+        # A page number past the last, or not a number, shows another page than the one asked for.
+        asked = self.request.GET.get(self.page_kwarg, "").strip() or "1"
+        return self.filterset.understood_everything() and asked == str(self.page_number)
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         # get_page() turns "abc" into the first page and 999999 into the last: never an error page.
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        self.page_number = page.number
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_paginator(self, queryset, per_page, **kwargs):

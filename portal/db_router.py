@@ -38,6 +38,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # request reading from the replica finds the collection version (initiatives/counts.py) that matches what it
 # reads, and what it caches is filed under that version, never under a newer one.
 CACHE_APP_LABEL = "django_cache"
+# Counting an anonymous visitor's page against a rate limit (ratelimits) writes nothing they will read back either.
+UNSEEN_WRITES = frozenset({CACHE_APP_LABEL, "ratelimits"})
 
 
 @dataclass
@@ -71,7 +73,7 @@ class PrimaryReplicaRouter:
 
     def db_for_write(self, model, **hints):
         routing = _routing.get()
-        if routing is not None and model._meta.app_label != CACHE_APP_LABEL:
+        if routing is not None and model._meta.app_label not in UNSEEN_WRITES:
             routing.wrote = True
         return DEFAULT_DB_ALIAS
 

@@ -158,6 +158,11 @@ if DATABASE_REPLICA_URL:
 # this many milliseconds and answered with the "too broad" page (portal/statement_timeout.py); 0 turns it off.
 REQUEST_STATEMENT_TIMEOUT_MS = int(os.environ.get("REQUEST_STATEMENT_TIMEOUT_MS") or 3000)
 
+# How many pages (listings, term and detail pages, feeds, API answers) that are not in the cache one anonymous client
+# may have computed per minute; past it, 429 with Retry-After while cached pages are still served
+# (initiatives/throttle.py). Logged-in people are not limited. 0 turns it off.
+ANONYMOUS_CACHE_MISSES_PER_MINUTE = int(os.environ.get("ANONYMOUS_CACHE_MISSES_PER_MINUTE") or 60)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -57,9 +57,10 @@ class _RequestTimeout:
         connection = context["connection"]
         if connection not in self.connections:
             self.connections.append(connection)
-            # On the raw cursor: not a query of the page's (query logs and counts stay those of the page).
+            # On the raw connection, not through Django: not a query of the page's (query logs and counts stay the
+            # page's), and not on the cursor about to run, which may be a server-side one (``iterator()``).
             with connection.wrap_database_errors:
-                context["cursor"].cursor.execute(f"SET statement_timeout = {self.milliseconds}")
+                connection.connection.execute(f"SET statement_timeout = {self.milliseconds}")
         return execute(sql, params, many, context)
 
     def reset(self) -> None:

@@ -64,3 +64,15 @@ def run_tasks(monkeypatch):
         call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
 
     return run
+
+
+@pytest.fixture
+def miss_window_begun(db, monkeypatch):
+    """The test client's window of the anonymous cache-miss limit (initiatives/throttle.py) has begun and lasts the
+    day: for pinned query counts, each page computed for it costs exactly one query to count (never the clean-up of
+    passed windows that the first count of a window makes, whenever a minute ends during the test)."""
+    from initiatives import throttle
+    from ratelimits import counters
+
+    monkeypatch.setattr(throttle, "WINDOW_SECONDS", 86400)
+    counters.hit(throttle.cache_miss_limit(), "127.0.0.1")

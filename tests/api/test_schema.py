@@ -64,7 +64,7 @@ def test_filters_are_documented_with_types_and_errors(client):
     assert parameters["page_size"]["schema"]["maximum"] == 100
     assert set(parameters["sort"]["schema"]["enum"]) == {"relevance", "newest", "oldest", "title"}
     assert set(parameters["status"]["schema"]["enum"]) == {"ongoing", "completed"}
-    assert set(operation["responses"]) == {"200", "400", "404"}
+    assert set(operation["responses"]) == {"200", "400", "404", "429"}
     error = operation["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
     assert error == "#/components/schemas/Error"
     for path, item in schema["paths"].items():

@@ -184,16 +184,17 @@ def test_pages_work_without_javascript_and_load_it_deferred(client):
 # counts, the number of results, related initiatives) and renders the page; anonymous visitors' next
 # requests get that page from the cache until the collection changes (the cache is not the database here;
 # with CACHE_BACKEND=database reading it is one query). ``RENDERED_WARM``: a page rendered with warm counts.
+# A cold page includes the one query that counts it against the anonymous client's limit (initiatives/throttle.py).
 
 PINNED = {
-    "/": (9, 0),
-    "/initiatives/": (15, 0),
+    "/": (10, 0),
+    "/initiatives/": (16, 0),
     # On PostgreSQL a search adds highlighted snippets (1) and the "did you mean" vocabulary check (1).
-    "/initiatives/?q=remittances": {"sqlite": (15, 0), "postgresql": (17, 0)},
-    "/initiatives/?theme=remittances&region=europe&year_from=2000": (17, 0),
-    "/regions/europe/": (16, 0),
-    "/themes/remittances/": (14, 0),
-    "/initiatives/thamm/": (12, 0),
+    "/initiatives/?q=remittances": {"sqlite": (16, 0), "postgresql": (18, 0)},
+    "/initiatives/?theme=remittances&region=europe&year_from=2000": (18, 0),
+    "/regions/europe/": (17, 0),
+    "/themes/remittances/": (15, 0),
+    "/initiatives/thamm/": (13, 0),
     "/regions/": (2, 1),
     "/tags/": (2, 1),
 }
@@ -218,7 +219,7 @@ def _queries(client, url):
 
 
 @pytest.mark.parametrize(("url", "expected"), PINNED.items())
-def test_query_counts_are_pinned_and_do_not_grow_with_the_page(client, url, expected):
+def test_query_counts_are_pinned_and_do_not_grow_with_the_page(client, url, expected, miss_window_begun):
     if isinstance(expected, dict):
         expected = expected[connection.vendor]
     assert (_queries(client, url), _queries(client, url)) == expected

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 
 from initiatives.models import Initiative
 from portal.db_router import PIN_COOKIE_NAME, PrimaryReplicaRouter, ReplicaRoutingMiddleware
+from ratelimits.models import Counter
 
 from .servers import Browser, Portal, manage, portal_env
 
@@ -192,6 +193,15 @@ def test_writes_to_the_database_cache_pin_nobody(replica_configured, rf):
     route(rf.get("/initiatives/"), after=lambda: cache_reads.append(router.db_for_read(cache_entry)))
     route(rf.post("/submit/"), after=lambda: cache_reads.append(router.db_for_read(cache_entry)))
     assert cache_reads == ["replica", "default"]
+
+
+def test_counting_a_page_against_a_rate_limit_pins_nobody(replica_configured, rf):
+    """An anonymous visitor's computed page is counted (initiatives/throttle.py): a write to the primary that the
+    visitor never reads back, so their pages keep coming from the replica. A log-in failure counts too, but a POST
+    pins its client anyway."""
+    read, response = route(rf.get("/initiatives/?q=new"), writes=[Counter])
+    assert read == "replica"
+    assert PIN_COOKIE_NAME not in response.cookies
 
 
 def test_reads_inside_a_transaction_go_to_the_primary(replica_configured, rf, db):
