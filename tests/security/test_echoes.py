@@ -61,11 +61,18 @@ def _path_arguments(world, target: Target) -> dict:
     return kwargs
 
 
+# The pages whose path the property tests draw whole (a Target with ``path``), by URL name.
+PATHS_DRAWN_WHOLE = {"sitemap-section": "/sitemap-initiatives.xml"}
+
+
 def _urls(world, target: Target) -> list[str]:
     """The page with the payload in each place it could be echoed from."""
     if target.name == "api:not-found":
         base, kwargs = "/api/no-such-thing/", {}
         hostile_paths = [f"/api/{quote(PAYLOAD, safe='')}/"]
+    elif target.path is not None:  # a path the property tests draw whole: one real one, and the payload inside it
+        base = PATHS_DRAWN_WHOLE[target.name]
+        hostile_paths = [base.replace("initiatives", quote(PAYLOAD, safe=""))]
     else:
         kwargs = _path_arguments(world, target)
         base = fill(target.name, kwargs)
