@@ -1,23 +1,17 @@
 """The alert loop as people live it: a visitor follows a region from its page, confirms from the e-mail,
 a moderator publishes a matching practice, the alert arrives, and one-click unsubscribe stops the next one."""
 
-import io
 import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from submissions import services as submissions
 from submissions.forms import ProposalForm
 
 ADDRESS = "follower@example.org"
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def publish_through_moderation(title: str, moderator, author):
@@ -55,10 +49,10 @@ def test_follow_a_region_get_the_alert_and_unsubscribe_in_one_click(page, seeded
     page.get_by_role("button", name="Confirm my subscription").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your subscription is confirmed")
 
-    # A moderator publishes a practice in Moldova (Eastern Europe): the alert arrives.
+    # A moderator publishes a practice in Moldova (Eastern Europe): the alert arrives (tasks run as they are queued
+    # in the browser tests, tests/browser/conftest.py).
     mailoutbox.clear()
     publish_through_moderation("Moldovan diaspora investment fund", moderator, author)
-    run_worker()
     alerts = [m for m in mailoutbox if ADDRESS in m.to]
     assert len(alerts) == 1
     alert = alerts[0]
@@ -77,5 +71,4 @@ def test_follow_a_region_get_the_alert_and_unsubscribe_in_one_click(page, seeded
     # The next matching practice brings no alert.
     mailoutbox.clear()
     publish_through_moderation("Moldovan returnees start-up grants", moderator, author)
-    run_worker()
     assert [m for m in mailoutbox if ADDRESS in m.to] == []
