@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -32,6 +33,20 @@ def verification(*, user_id: int, next_url: str = "") -> mail.Email | None:
         return None
     context = {"link": verification_link(user=user, next_url=next_url), "valid_days": VERIFICATION_LINK_VALIDITY.days}
     return mail.build(prefix="accounts/email/verification_email", to=[user.email], context=context)
+
+
+@mail.builds_email
+def new_verification(*, email: str) -> mail.Email | None:
+    """A new link for the account awaiting verification at this address, whose wait restarts with it
+    (``date_joined``), so that it expires with this link, not before; None when no account awaits it there."""
+    from .services import username_for
+
+    user = users_awaiting_verification().filter(username=username_for(email)).first()
+    if user is None:
+        return None
+    user.date_joined = timezone.now()
+    user.save(update_fields=["date_joined"])
+    return verification(user_id=user.pk)
 
 
 @mail.builds_email

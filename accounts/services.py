@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from portal import mail
 from portal.addresses import canonical_email, canonical_or_none
 
-from .models import Profile, unverification_cutoff, unverified_accounts, users_awaiting_verification
+from .models import Profile, unverification_cutoff, unverified_accounts
 from .tokens import email_verification_token
 
 logger = logging.getLogger(__name__)
@@ -123,15 +123,11 @@ def send_sign_up_attempt_email(*, email: str) -> None:
 
 
 def resend_verification(*, email: str) -> None:
-    """Send a new link if ``email`` belongs to an account awaiting verification; otherwise do nothing.
+    """Queue a new link for ``email``: one task whatever the address, so that the request does the same work
+    whether or not an account awaits verification there (``emails.new_verification`` looks it up)."""
+    from . import emails
 
-    The account's wait restarts with its newest link (``date_joined``), so it expires with that link, not before.
-    """
-    user = users_awaiting_verification().filter(username=username_for(email)).first()
-    if user is not None:
-        user.date_joined = timezone.now()
-        user.save(update_fields=["date_joined"])
-        send_verification_email(user=user)
+    mail.queue(emails.new_verification, email=email)
 
 
 @transaction.atomic

@@ -83,6 +83,23 @@ def test_a_reset_for_an_address_without_an_account_does_the_same_work_and_sends_
     assert [message.to for message in mailoutbox] == [[account.email]]
 
 
+def test_a_new_link_is_queued_the_same_whatever_the_address_and_sent_only_to_an_account_awaiting_it(
+    client, mailoutbox, run_tasks
+):
+    client.post("/accounts/sign-up/", sign_up_data())
+    run_tasks()
+    mailoutbox.clear()
+    client.post("/accounts/verify/resend/", {"email": "ana.diaz@example.org"})
+    client.post("/accounts/verify/resend/", {"email": "nobody@example.org"})
+    assert [params for _builder, params, _attempt in queued()] == [
+        {"email": "ana.diaz@example.org"},
+        {"email": "nobody@example.org"},
+    ]
+
+    run_tasks()
+    assert [message.to for message in mailoutbox] == [["ana.diaz@example.org"]]
+
+
 def test_an_e_mail_that_became_pointless_is_not_sent(client, mailoutbox, run_tasks):
     """The worker builds from the state of when it sends: an account verified meanwhile needs no link."""
     client.post("/accounts/sign-up/", sign_up_data())
