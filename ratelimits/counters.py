@@ -12,6 +12,12 @@ from django.db import connections, router
 from .models import Counter
 
 
+def clock() -> float:
+    """Now, in seconds: which window an attempt falls in. A function of its own so that a test can hold the clock
+    still (windows are fixed, so a test that ran across a window's end would see its counts start again)."""
+    return time.time()
+
+
 @dataclass(frozen=True)
 class Limit:
     scope: str  # what is counted, e.g. "subscribe-address", "login-account"
@@ -24,13 +30,13 @@ class Limit:
 
     def retry_after(self, now: float | None = None) -> int:
         """Seconds until the current window ends (for a ``Retry-After`` header)."""
-        now = time.time() if now is None else now
+        now = clock() if now is None else now
         return max(1, int(self.seconds - now % self.seconds))
 
 
 def hit(limit: Limit, key: str) -> bool:
     """Count one attempt for ``key`` under ``limit``; True when it goes over the limit (the attempt is refused)."""
-    now = time.time()
+    now = clock()
     expires_at = datetime.datetime.fromtimestamp((now // limit.seconds + 1) * limit.seconds, tz=datetime.UTC)
     connection = connections[router.db_for_write(Counter)]
     table, key_column, count_column, expires_column = (
@@ -51,13 +57,13 @@ def hit(limit: Limit, key: str) -> bool:
 
 def exceeded(limit: Limit, key: str) -> bool:
     """Whether ``key`` has used up ``limit`` in the current window, without counting an attempt."""
-    used = Counter.objects.filter(key=limit.window_key(key, time.time())).values_list("count", flat=True).first()
+    used = Counter.objects.filter(key=limit.window_key(key, clock())).values_list("count", flat=True).first()
     return (used or 0) >= limit.count
 
 
 def reset(limit: Limit, key: str) -> None:
     """Forget the attempts of ``key`` in the current window (e.g. the failed log-ins before a successful one)."""
-    Counter.objects.filter(key=limit.window_key(key, time.time())).delete()
+    Counter.objects.filter(key=limit.window_key(key, clock())).delete()
 
 
 def client_ip(request) -> str:

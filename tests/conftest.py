@@ -33,6 +33,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _rate_limit_clock_held(monkeypatch):
+    """The rate limits' clock stands still at the test's start: their windows are fixed (a quarter of an hour, an
+    hour), and a test of a limit that ran across a window's end would see its count start again. Tests of the
+    windows themselves move this clock."""
+    from ratelimits import counters
+
+    now = counters.clock()
+    monkeypatch.setattr(counters, "clock", lambda: now)
+
+
+@pytest.fixture(autouse=True)
 def _exports_root(settings, tmp_path):
     """Download files built by one test (or by a developer's `make setup` under var/) are not served to another."""
     settings.EXPORTS_ROOT = tmp_path / "exports"

@@ -21,11 +21,11 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 def test_the_limit_window_passes(monkeypatch):
     limit = counters.Limit("test", 2, 3600)
     now = 1_800_000_000.0
-    monkeypatch.setattr(counters.time, "time", lambda: now)
+    monkeypatch.setattr(counters, "clock", lambda: now)
     assert [counters.hit(limit, "k") for _ in range(3)] == [False, False, True]
     assert counters.exceeded(limit, "k")
     assert limit.retry_after() == 3600
-    monkeypatch.setattr(counters.time, "time", lambda: now + 3600)
+    monkeypatch.setattr(counters, "clock", lambda: now + 3600)
     assert not counters.exceeded(limit, "k")
     assert counters.hit(limit, "k") is False
     # The new window's first attempt dropped the row of the window that had passed.
