@@ -57,6 +57,12 @@ def count_login_failure(*, account: str, client: str) -> None:
     counters.hit(LOGIN_FAILURES_PER_ACCOUNT, account)
 
 
+def _refused(form, limit: counters.Limit) -> ValidationError:
+    """Mark ``form`` as throttled (its view answers 429) and give the error that says how long to wait."""
+    form.throttled = True
+    return ValidationError(form.throttled_message, code="throttled", params={"minutes": limit.seconds // 60})
+
+
 class ThrottledLoginMixin:
     """For an AuthenticationForm (the portal's and the admin's): refuse a client that has used up its failures
     (for this account, overall, or at all once the account is under attack), count each wrong password, forget
@@ -71,12 +77,7 @@ class ThrottledLoginMixin:
         account = _key(self.cleaned_data.get("username") or "")
         client = _client(self.request)
         if login_refused(account=account, client=client):
-            self.throttled = True
-            raise ValidationError(
-                self.throttled_message,
-                code="throttled",
-                params={"minutes": LOGIN_FAILURES_PER_ACCOUNT_CLIENT.seconds // 60},
-            )
+            raise _refused(self, LOGIN_FAILURES_PER_ACCOUNT_CLIENT)
         try:
             cleaned_data = super().clean()
         except ValidationError as error:
@@ -103,12 +104,7 @@ class ThrottledOldPasswordMixin:
         if counters.exceeded(PASSWORD_CHANGE_FAILURES_PER_ACCOUNT, account) or counters.exceeded(
             PASSWORD_CHANGE_FAILURES_PER_CLIENT, client
         ):
-            self.throttled = True
-            raise ValidationError(
-                self.throttled_message,
-                code="throttled",
-                params={"minutes": PASSWORD_CHANGE_FAILURES_PER_ACCOUNT.seconds // 60},
-            )
+            raise _refused(self, PASSWORD_CHANGE_FAILURES_PER_ACCOUNT)
         try:
             return super().clean_old_password()
         except ValidationError:

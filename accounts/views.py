@@ -63,7 +63,7 @@ def sign_up(request):
     if request.method == "POST" and counters.hit(throttle.SIGN_UPS_PER_CLIENT, counters.client_ip(request)):
         return _too_many(request, "accounts/sign_up.html", form, {"next": next_url}, throttle.SIGN_UPS_PER_CLIENT)
     if form.is_valid():
-        email = get_user_model()._default_manager.normalize_email(form.cleaned_data["email"])
+        email = form.cleaned_data["email"]  # in canonical form (portal/addresses.py)
         try:
             user = services.register_account(
                 email=email,
