@@ -134,8 +134,8 @@ def build(*, requested_at: datetime.datetime | None = None) -> tuple[list[Export
 def _write(paths: dict[str, str]) -> int:
     """Encode the collection into both files in one pass over the database (a row of lag between the two)."""
     queryset = InitiativeFilter({}, queryset=Initiative.objects.published()).qs  # the unfiltered listing's order
-    for_csv, for_json = itertools.tee(interchange.export_rows(queryset))
-    n = 0
+    counter = itertools.count()  # zip takes a number only once a row came: afterwards, the next one is how many
+    for_csv, for_json = itertools.tee(row for row, _n in zip(interchange.export_rows(queryset), counter))
     with (
         open(paths["csv"], "w", encoding="utf-8", newline="") as csv_out,
         open(paths["json"], "w", encoding="utf-8") as json_out,
@@ -144,8 +144,7 @@ def _write(paths: dict[str, str]) -> int:
         for csv_chunk, json_chunk in pairs:
             csv_out.write(csv_chunk or "")
             json_out.write(json_chunk or "")
-            n += 1
         for out in (csv_out, json_out):
             out.flush()
             os.fsync(out.fileno())
-    return n - 2  # the CSV header and JSON's opening and closing brackets are not rows
+    return next(counter)
