@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from portal import mail
-from portal.addresses import canonical_or_none
+from portal.addresses import same_mailbox
 
 from .models import unverified_accounts, users_awaiting_verification
 from .tokens import VERIFICATION_LINK_VALIDITY
@@ -53,7 +53,7 @@ def new_verification(*, email: str) -> mail.Email | None:
 def password_reset(*, email: str) -> mail.Email | None:
     """The link that sets a new password (Django's token) for the active account with this very address (canonical
     form: Django's own look-up folds ``ſam@`` into ``sam@``); None when there is none, or it can't reset."""
-    users = get_user_model()._default_manager.filter(email=canonical_or_none(email) or "", is_active=True)
+    users = get_user_model()._default_manager.filter(same_mailbox(email), is_active=True)
     user = next((user for user in users.order_by("pk") if user.has_usable_password()), None)
     if user is None:
         return None

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models import Q
 from django.utils.encoding import punycode
 
 MAX_LENGTH = 254  # RFC 5321's limit on a path, and Django's EmailField's
@@ -64,6 +65,13 @@ def canonical_or_none(address: str) -> str | None:
         return canonical_email(address)
     except ValueError:
         return None
+
+
+def same_mailbox(address: str, field: str = "email") -> Q:
+    """A filter for the rows whose ``field`` is this very mailbox; it matches nothing when ``address`` is no
+    address (never the rows with an empty ``field``)."""
+    canonical = canonical_or_none(address)
+    return Q(**{field: canonical}) if canonical is not None else Q(pk__in=[])
 
 
 class CanonicalEmailFormField(forms.EmailField):

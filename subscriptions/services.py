@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from initiatives.filters import InitiativeFilter
 from portal import mail
-from portal.addresses import canonical_email, canonical_or_none
+from portal.addresses import canonical_email, canonical_or_none, same_mailbox
 
 from .models import Subscription, SuppressedAddress
 
@@ -94,7 +94,7 @@ def _label(chips) -> str:
 
 
 def is_suppressed(email: str) -> bool:
-    return SuppressedAddress.objects.filter(email=canonical_or_none(email) or "").exists()
+    return SuppressedAddress.objects.filter(same_mailbox(email)).exists()
 
 
 def has_verified_email(user) -> bool:
@@ -112,7 +112,7 @@ def subscriptions_of(user):
     mine = Subscription.objects.filter(user=user)
     if has_verified_email(user):
         # The very mailbox that was verified, not a look-alike that upper-cases the same (portal/addresses.py).
-        mine = mine | Subscription.objects.filter(email=canonical_or_none(user.email) or "")
+        mine = mine | Subscription.objects.filter(same_mailbox(user.email))
     return mine.exclude(status=Status.UNSUBSCRIBED).order_by("label", "pk")
 
 
@@ -303,7 +303,7 @@ def unsubscribe(*, subscription: Subscription) -> bool:
 def unsubscribe_all(*, email: str) -> int:
     """No more alerts of any kind to ``email`` (in canonical form: that mailbox, no look-alike of it). Returns how many
     subscriptions this stopped."""
-    subscriptions = Subscription.objects.filter(email=canonical_or_none(email) or "")
+    subscriptions = Subscription.objects.filter(same_mailbox(email))
     deleted, _by_model = subscriptions.filter(status=Status.PENDING).delete()
     stopped = subscriptions.filter(status__in=[Status.ACTIVE, Status.PAUSED]).update(status=Status.UNSUBSCRIBED)
     return stopped + deleted

@@ -77,3 +77,15 @@ def test_the_canonical_form_is_stable_valid_and_the_mailbox_written_to(text):
     validate_email(canonical)
     local, domain = canonical.rsplit("@", 1)
     assert punycode(domain) == punycode(text.strip().rsplit("@", 1)[1]).lower()  # the same domain on the wire
+
+
+@pytest.mark.django_db
+def test_a_lookup_of_text_that_is_no_address_finds_nothing_not_the_rows_without_an_address():
+    """An account made without an address (``createsuperuser`` allows it) is not "the mailbox" of garbage."""
+    from django.contrib.auth import get_user_model
+
+    from portal.addresses import same_mailbox
+
+    get_user_model().objects.create_user(username="admin", email="", password="x-long-pass-1")
+    assert not get_user_model().objects.filter(same_mailbox("not an address")).exists()
+    assert get_user_model().objects.filter(same_mailbox("")).count() == 0
