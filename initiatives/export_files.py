@@ -135,7 +135,7 @@ def _write(paths: dict[str, str]) -> int:
     """Encode the collection into both files in one pass over the database (a row of lag between the two)."""
     queryset = InitiativeFilter({}, queryset=Initiative.objects.published()).qs  # the unfiltered listing's order
     counter = itertools.count()  # zip takes a number only once a row came: afterwards, the next one is how many
-    for_csv, for_json = itertools.tee(row for row, _n in zip(interchange.export_rows(queryset), counter))
+    for_csv, for_json = itertools.tee(row for row, _n in zip(interchange.export_rows(queryset), counter, strict=False))
     with (
         open(paths["csv"], "w", encoding="utf-8", newline="") as csv_out,
         open(paths["json"], "w", encoding="utf-8") as json_out,
