@@ -15,8 +15,7 @@ from rest_framework import exceptions
 from initiatives import search
 from initiatives.counts import CachedCountPaginator
 from initiatives.filters import MAX_VALUES_PER_FACET, InitiativeFilter
-
-from .kinds import KIND
+from initiatives.taxonomies import BY_NAME
 
 MAX_PAGE_SIZE = 100
 MAX_ECHOED_LENGTH = 200  # of a rejected value, in the error
@@ -114,10 +113,10 @@ def filter_errors(filterset: InitiativeFilter, params: QueryDict) -> list[dict]:
 
 def unknown_terms(filterset: InitiativeFilter, name: str) -> list[dict]:
     """An error for each value of facet ``name`` that selects no term."""
-    kind = KIND[name]
+    taxonomy = BY_NAME[name]
     message = _("No %(kind)s has this %(lookup)s.") % {
-        "kind": kind.model._meta.verbose_name,
-        "lookup": _("code") if kind.lookup == "code" else _("slug"),
+        "kind": taxonomy.model._meta.verbose_name,
+        "lookup": _("code") if taxonomy.lookup == "code" else _("slug"),
     }
     return [error(name, value, message) for value in filterset.unknown_values(name)]
 

@@ -12,8 +12,10 @@ from rest_framework import serializers
 
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative, Involvement, Link, Region
+from initiatives.taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
-from .kinds import KIND, absolute
+from . import kinds
+from .kinds import absolute
 
 # --- fields ----------------------------------------------------------------------------------
 
@@ -49,18 +51,18 @@ class TermURLField(serializers.Field):
     """An absolute URL of a term: its page on the site, its API resource, or the API list of its initiatives."""
 
     def __init__(self, kind: str, target: str = "site", **kwargs):
-        self.kind = KIND[kind]
+        self.taxonomy = BY_NAME[kind]
         self.target = target
         kwargs.setdefault("source", "*")
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, term):
-        value = getattr(term, self.kind.lookup)
+        value = getattr(term, self.taxonomy.lookup)
         if self.target == "api":
-            return self.kind.api_url(value)
+            return kinds.api_url(self.taxonomy, value)
         if self.target == "initiatives":
-            return self.kind.initiatives_api_url(value)
-        return self.kind.site_url(value)
+            return kinds.initiatives_api_url(self.taxonomy, value)
+        return kinds.site_url(self.taxonomy, value)
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -282,12 +284,6 @@ class PrincipleSerializer(term_links("principle")):
     description = serializers.CharField()
 
 
-class CategorySerializer(term_links("category")):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-
-
 class OrganisationSerializer(term_links("organisation")):
     slug = serializers.CharField()
     name = serializers.CharField()
@@ -296,20 +292,25 @@ class OrganisationSerializer(term_links("organisation")):
     description = serializers.CharField()
 
 
-class TagSerializer(term_links("tag")):
-    slug = serializers.CharField()
-    name = serializers.CharField()
+def plain_term_serializer(taxonomy: Taxonomy) -> type[serializers.Serializer]:
+    """A term as the API shows one that has nothing besides what every term has: its slug (or code), name and
+    description, if it has one."""
+    names = [field.name for field in taxonomy.model._meta.get_fields()]
+    fields = {taxonomy.lookup: serializers.CharField(), "name": serializers.CharField()}
+    if "description" in names:
+        fields["description"] = serializers.CharField()
+    return type(f"{taxonomy.model.__name__}Serializer", (term_links(taxonomy.name),), fields)
 
 
-TERM_SERIALIZERS = {
+# Taxonomies whose terms have more to say than a plain term's.
+_SERIALIZERS = {
     "region": RegionSerializer,
     "country": CountrySerializer,
     "theme": ThemeSerializer,
     "principle": PrincipleSerializer,
-    "category": CategorySerializer,
     "organisation": OrganisationSerializer,
-    "tag": TagSerializer,
 }
+TERM_SERIALIZERS = {t.name: _SERIALIZERS.get(t.name) or plain_term_serializer(t) for t in TAXONOMIES}
 
 
 # --- pages, errors, index --------------------------------------------------------------------

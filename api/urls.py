@@ -2,17 +2,11 @@
 
 from django.urls import path, re_path
 
+from initiatives.taxonomies import TAXONOMIES
+
 from . import views
-from .kinds import KINDS
 
 app_name = "api"
-
-# Detail addresses accept what the site's term pages accept: slugs, tag slugs with any letters, ISO codes.
-DETAIL_PATTERNS = {
-    "country": r"(?P<code>[A-Za-z]{2})",
-    "tag": r"(?P<slug>[-\w]+)",
-}
-SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
@@ -21,14 +15,15 @@ urlpatterns = [
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative-detail"),
 ]
 
-for kind in KINDS:
-    list_view, detail_view = views.term_views(kind)
+# Detail addresses accept what the site's term pages accept (the taxonomy's URL converter).
+for taxonomy in TAXONOMIES:
+    list_view, detail_view = views.term_views(taxonomy)
     urlpatterns += [
-        path(f"{kind.plural}/", list_view.as_view(), name=f"{kind.name}-list"),
+        path(f"{taxonomy.plural}/", list_view.as_view(), name=f"{taxonomy.name}-list"),
         re_path(
-            rf"^{kind.plural}/{DETAIL_PATTERNS.get(kind.name, SLUG)}/$",
+            rf"^{taxonomy.plural}/(?P<{taxonomy.lookup}>{taxonomy.path_regex})/$",
             detail_view.as_view(),
-            name=f"{kind.name}-detail",
+            name=f"{taxonomy.name}-detail",
         ),
     ]
 

@@ -27,10 +27,11 @@ from initiatives import counts, selectors, throttle
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
 from initiatives.models import Initiative, Involvement
 from initiatives.search import MAX_QUERY_LENGTH
+from initiatives.taxonomies import TAXONOMIES, Taxonomy
 from initiatives.views import term_counts
 
 from . import params
-from .kinds import KINDS, Kind, absolute
+from .kinds import absolute
 from .serializers import (
     TERM_PAGE_SERIALIZERS,
     TERM_SERIALIZERS,
@@ -72,42 +73,29 @@ PAGE_PARAMETERS = [
 ]
 
 
-# Values that exist wherever the taxonomy and the seed are loaded (make run): for readers of the
-# description, and for schemathesis, which tries them besides generated ones.
-EXAMPLES = {
-    "region": "europe",
-    "country": "md",
-    "theme": "remittances",
-    "principle": "gender-responsive",
-    "category": "regional-consultative-processes",
-    "organisation": "icmpd",
-    "tag": "diaspora",
-}
-
-
 def example(value) -> OpenApiExample:
     return OpenApiExample(value if isinstance(value, str) else "&".join(value), value=value)
 
 
-def facet_parameter(kind: Kind) -> OpenApiParameter:
-    if kind.lookup == "code":
+def facet_parameter(taxonomy: Taxonomy) -> OpenApiParameter:
+    if taxonomy.lookup == "code":
         item = {"type": "string", "pattern": "^[A-Za-z]{2}$"}
         what = _("ISO 3166-1 alpha-2 code of a country (any case)")
     else:
         item = {"type": "string", "pattern": r"^\w[\w-]*$", "maxLength": MAX_VALUE_LENGTH}
-        what = _("slug of a %s") % kind.model._meta.verbose_name
+        what = _("slug of a %s") % taxonomy.model._meta.verbose_name
     return OpenApiParameter(
-        kind.name,
+        taxonomy.name,
         {"type": "array", "items": item, "maxItems": MAX_VALUES_PER_FACET},
         style="form",
         explode=True,
-        examples=[example([EXAMPLES[kind.name]])],
+        examples=[example([taxonomy.api_example])],
         description=_(
             "Repeatable: the %(what)s. Several values of one parameter combine with OR, different parameters with "
             "AND. A value naming no %(kind)s is a 400."
         )
-        % {"what": what, "kind": kind.model._meta.verbose_name}
-        + (_(" A region includes its sub-regions and their countries.") if kind.name == "region" else ""),
+        % {"what": what, "kind": taxonomy.model._meta.verbose_name}
+        + str(taxonomy.api_note),
     )
 
 
@@ -121,7 +109,7 @@ INITIATIVE_PARAMETERS = [
         )
         % MAX_QUERY_LENGTH,
     ),
-    *[facet_parameter(kind) for kind in KINDS],
+    *[facet_parameter(taxonomy) for taxonomy in TAXONOMIES],
     OpenApiParameter(
         "year_from",
         {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
@@ -173,7 +161,7 @@ class IndexView(ApiView):
         errors = params.check_names(request.query_params)
         if errors:
             raise params.InvalidParameters(errors)
-        links = {kind.plural: absolute(reverse(f"api:{kind.name}-list")) for kind in KINDS}
+        links = {taxonomy.plural: absolute(reverse(f"api:{taxonomy.name}-list")) for taxonomy in TAXONOMIES}
         data = {
             "name": _("Migration Practice Portal API"),
             "site": absolute("/"),
@@ -248,88 +236,85 @@ class InitiativeDetailView(ApiView):
 
 
 class TermListView(ApiView):
-    kind: Kind
+    taxonomy: Taxonomy
 
     def get(self, request):
-        kind = self.kind
+        taxonomy = self.taxonomy
         errors = params.check_names(request.query_params)
         page_number, page_size, paging_errors = params.paging(request.query_params)
         errors += paging_errors
         if errors:
             raise params.InvalidParameters(errors)
-        counts = term_counts(kind.name)
-        terms = term_queryset(kind)
-        if kind.only_used:
+        counts = term_counts(taxonomy.name)
+        terms = term_queryset(taxonomy)
+        if taxonomy.shown_only_when_used:
             terms = terms.filter(pk__in=list(counts))
-        page = params.paginate(terms.order_by(*(kind.model._meta.ordering or ["name"]), "pk"), page_number, page_size)
-        serializer = TERM_PAGE_SERIALIZERS[kind.name](page_links(request, page), context={"counts": counts})
+        ordering = taxonomy.model._meta.ordering or ["name"]
+        page = params.paginate(terms.order_by(*ordering, "pk"), page_number, page_size)
+        serializer = TERM_PAGE_SERIALIZERS[taxonomy.name](page_links(request, page), context={"counts": counts})
         return Response(serializer.data)
 
 
 class TermDetailView(ApiView):
-    kind: Kind
+    taxonomy: Taxonomy
 
     def get(self, request, **kwargs):
-        kind = self.kind
+        taxonomy = self.taxonomy
         errors = params.check_names(request.query_params)
         if errors:
             raise params.InvalidParameters(errors)
-        value = kwargs[kind.lookup]
-        if kind.lookup == "code":
+        value = kwargs[taxonomy.lookup]
+        if taxonomy.lookup == "code":
             value = value.lower()
-        term = term_queryset(kind).filter(**{kind.lookup: value}).first()
+        term = term_queryset(taxonomy).filter(**{taxonomy.lookup: value}).first()
         if term is None:
             raise NotFound(
                 _("No %(kind)s has the %(lookup)s “%(value)s”.")
-                % {"kind": kind.model._meta.verbose_name, "lookup": kind.lookup, "value": value}
+                % {"kind": taxonomy.model._meta.verbose_name, "lookup": taxonomy.lookup, "value": value}
             )
-        serializer = TERM_SERIALIZERS[kind.name](term, context={"counts": term_counts(kind.name)})
+        serializer = TERM_SERIALIZERS[taxonomy.name](term, context={"counts": term_counts(taxonomy.name)})
         return Response(serializer.data)
 
 
-def term_queryset(kind: Kind):
-    """The terms of ``kind`` that are public (``selectors.public_terms``), as on the site."""
-    related = {"region": "parent", "country": "region"}.get(kind.name)
-    terms = selectors.public_terms(kind.name)
-    return terms.select_related(related) if related else terms
+def term_queryset(taxonomy: Taxonomy):
+    """The terms of ``taxonomy`` that are public (``selectors.public_terms``), as on the site."""
+    terms = selectors.public_terms(taxonomy.name)
+    return terms.select_related(*taxonomy.api_select_related) if taxonomy.api_select_related else terms
 
 
-PATH_PATTERNS = {"slug": "^[-a-zA-Z0-9_]+$", "code": "^[A-Za-z]{2}$", "tag": r"^[-\w]+$"}
-
-
-def term_views(kind: Kind) -> tuple[type[APIView], type[APIView]]:
+def term_views(taxonomy: Taxonomy) -> tuple[type[APIView], type[APIView]]:
     """The list and detail views of one taxonomy, each documented with that taxonomy's serializer."""
-    name = kind.model._meta.verbose_name
-    plural = kind.model._meta.verbose_name_plural
-    path_pattern = PATH_PATTERNS["tag" if kind.name == "tag" else kind.lookup]
-    list_view = type(f"{kind.name.title()}ListView", (TermListView,), {"kind": kind})
-    detail_view = type(f"{kind.name.title()}DetailView", (TermDetailView,), {"kind": kind})
+    name = taxonomy.model._meta.verbose_name
+    plural = taxonomy.model._meta.verbose_name_plural
+    path_pattern = f"^{taxonomy.path_regex}$"
+    list_view = type(f"{taxonomy.name.title()}ListView", (TermListView,), {"taxonomy": taxonomy})
+    detail_view = type(f"{taxonomy.name.title()}DetailView", (TermDetailView,), {"taxonomy": taxonomy})
     list_schema = extend_schema(
-        operation_id=f"list_{kind.plural}",
+        operation_id=f"list_{taxonomy.plural}",
         tags=["taxonomies"],
         summary=str(_("All %s") % plural),
         description=str(
             _("Each with its number of published initiatives and its URLs on the site and in the API.")
-            + (_(" Only those some published initiative has.") if kind.only_used else "")
+            + (_(" Only those some published initiative has.") if taxonomy.shown_only_when_used else "")
         ),
         parameters=PAGE_PARAMETERS,
-        responses={200: TERM_PAGE_SERIALIZERS[kind.name], 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={200: TERM_PAGE_SERIALIZERS[taxonomy.name], 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     detail_schema = extend_schema(
-        operation_id=f"get_{kind.name}",
+        operation_id=f"get_{taxonomy.name}",
         tags=["taxonomies"],
         summary=str(_("One %s") % name),
         parameters=[
             OpenApiParameter(
-                kind.lookup,
+                taxonomy.lookup,
                 str,
                 OpenApiParameter.PATH,
                 pattern=path_pattern,
-                description=str(_("ISO 3166-1 alpha-2 code (any case)") if kind.lookup == "code" else _("Slug")),
-                examples=[example(EXAMPLES[kind.name])],
+                description=str(_("ISO 3166-1 alpha-2 code (any case)") if taxonomy.lookup == "code" else _("Slug")),
+                examples=[example(taxonomy.api_example)],
             )
         ],
-        responses={200: TERM_SERIALIZERS[kind.name], 400: BAD_REQUEST, 404: NOT_FOUND},
+        responses={200: TERM_SERIALIZERS[taxonomy.name], 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     # extend_schema_view copies the inherited get() first, so each taxonomy keeps its own description.
     list_view = extend_schema_view(get=list_schema)(list_view)

@@ -17,7 +17,6 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
 from . import exports, history, redirects, search, services
-from .filters import InitiativeFilter
 from .models import (
     Category,
     Country,
@@ -30,6 +29,7 @@ from .models import (
     SlugRedirect,
     Theme,
 )
+from .taxonomies import BY_NAME, TAXONOMIES, of_model
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -77,42 +77,34 @@ class SubmitterFilter(admin.SimpleListFilter):
 
 
 class BulkTermForm(forms.Form):
-    """The term a bulk "add/remove theme, region or tag" action applies."""
+    """The term a bulk "add/remove" action applies (see ``Taxonomy.bulk``): chosen from the list, or named (a tag
+    that does not exist yet is created)."""
 
     def __init__(self, *args, facet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.facet = facet
-        if facet == "tag":
-            self.fields["term"] = forms.CharField(label=_("Tag"), max_length=100, strip=True)
+        self.taxonomy = BY_NAME[facet]
+        if self.taxonomy.named_freely:
+            self.fields["term"] = forms.CharField(label=self.taxonomy.label, max_length=100, strip=True)
         else:
-            model = services.BULK_FACETS[facet][1]
+            model = self.taxonomy.model
             self.fields["term"] = forms.ModelChoiceField(
                 label=capfirst(model._meta.verbose_name), queryset=model.objects.all()
             )
 
     def clean_term(self):
         term = self.cleaned_data["term"]
-        if self.facet == "tag":
-            existing = Tag.objects.filter(name__iexact=term).first()
-            return existing or Tag.objects.create(name=term)
+        if self.taxonomy.named_freely:
+            model = self.taxonomy.model
+            existing = model.objects.filter(name__iexact=term).first()
+            return existing or model.objects.create(name=term)
         return term
-
-
-BULK_DESCRIPTIONS = {
-    ("theme", True): _("Add a theme to selected initiatives"),
-    ("theme", False): _("Remove a theme from selected initiatives"),
-    ("region", True): _("Add a region to selected initiatives"),
-    ("region", False): _("Remove a region from selected initiatives"),
-    ("tag", True): _("Add a tag to selected initiatives"),
-    ("tag", False): _("Remove a tag from selected initiatives"),
-}
 
 
 def bulk_term_action(facet: str, add: bool):
     """An admin action that adds a term of ``facet`` to the selected initiatives, or removes it."""
-    model = services.BULK_FACETS[facet][1]
-    kind = model._meta.verbose_name
-    description = BULK_DESCRIPTIONS[facet, add]
+    taxonomy = BY_NAME[facet]
+    kind = taxonomy.model._meta.verbose_name
+    description = taxonomy.bulk.add_label if add else taxonomy.bulk.remove_label
 
     def action(modeladmin, request, queryset):
         form = BulkTermForm(request.POST if "apply" in request.POST else None, facet=facet)
@@ -211,12 +203,7 @@ class InitiativeAdmin(HistoryAdmin):
         "archive",
         "feature",
         "unfeature",
-        bulk_term_action("theme", add=True),
-        bulk_term_action("theme", add=False),
-        bulk_term_action("region", add=True),
-        bulk_term_action("region", add=False),
-        bulk_term_action("tag", add=True),
-        bulk_term_action("tag", add=False),
+        *(bulk_term_action(t.name, add=add) for t in TAXONOMIES if t.bulk for add in (True, False)),
         "export_csv",
         "export_json",
     ]
@@ -431,7 +418,7 @@ def merge_terms(modeladmin, request, queryset):
         return None
     terms = list(queryset)
     # Initiatives of any status each term has: what the merge moves.
-    counts = InitiativeFilter.count_terms(redirects.kind_of(modeladmin.model), Initiative.objects.all())
+    counts = of_model(modeladmin.model).count(Initiative.objects.all())
     return TemplateResponse(
         request,
         "admin/initiatives/merge.html",
@@ -448,10 +435,17 @@ def merge_terms(modeladmin, request, queryset):
 
 
 class TermAdmin(HistoryAdmin):
+    """A taxonomy's terms; those of a mergeable taxonomy (``Taxonomy.mergeable``) can be merged."""
+
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     actions = [merge_terms]
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if not of_model(model).mergeable:
+            self.actions = []
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -473,14 +467,8 @@ class TermAdmin(HistoryAdmin):
         return format_html_join(", ", "{}", ((slug,) for slug in slugs)) or "—"
 
 
-class OfficialListAdmin(TermAdmin):
-    """Regions and countries are official lists: edited, never merged."""
-
-    actions = []
-
-
 @admin.register(Region)
-class RegionAdmin(OfficialListAdmin):
+class RegionAdmin(TermAdmin):
     list_display = ["name", "m49_code", "level", "parent"]
     list_filter = ["level"]
     list_select_related = ["parent"]
@@ -490,7 +478,7 @@ class RegionAdmin(OfficialListAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(OfficialListAdmin):
+class CountryAdmin(TermAdmin):
     list_display = ["name", "code", "iso3", "m49_code", "region"]
     list_filter = ["region__parent", "region"]
     list_select_related = ["region"]

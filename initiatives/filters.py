@@ -15,17 +15,16 @@ from functools import partial
 
 import django_filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag, TaggedItem
 
 from . import redirects, search
 from .counts import cached_many, queryset_key
-from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
+from .models import Initiative
+from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 MAX_VALUES_PER_FACET = 20
 MAX_VALUE_LENGTH = 100
@@ -74,16 +73,24 @@ class YearFilter(django_filters.NumberFilter):
 
 @dataclass
 class Facet:
-    """One facet of the listing: how to look its values up and how to filter and count by them."""
+    """One facet of the listing: a taxonomy's options, each with the number of results it would give."""
 
-    name: str
-    label: str
-    model: type
-    lookup: str = "slug"
-    top: int | None = None  # show only the N largest options (plus the selected ones)
+    taxonomy: Taxonomy
     options: list = field(default_factory=list)
     hidden: int = 0  # how many options the top-N cut left out
-    index: str = ""  # URL name of the page listing every term of this taxonomy
+
+    @property
+    def name(self) -> str:
+        return self.taxonomy.name
+
+    @property
+    def label(self) -> str:
+        return self.taxonomy.facet_label
+
+    @property
+    def index(self) -> str:
+        """URL name of the page listing every term of this taxonomy."""
+        return self.taxonomy.index_url_name
 
 
 class TermFilter(django_filters.Filter):
@@ -91,9 +98,10 @@ class TermFilter(django_filters.Filter):
 
     field_class = ValuesField
 
-    def __init__(self, *, model, lookup="slug", **kwargs):
-        self.term_model = model  # not "model": django-filter sets that to the FilterSet's model
-        self.lookup = lookup
+    def __init__(self, *, taxonomy: Taxonomy, **kwargs):
+        self.taxonomy = taxonomy
+        self.term_model = taxonomy.model  # not "model": django-filter sets that to the FilterSet's model
+        self.lookup = taxonomy.lookup
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
@@ -103,7 +111,13 @@ class TermFilter(django_filters.Filter):
         return self.parent.restrict(qs, self.field_name, [term.pk for term in terms])
 
 
-class InitiativeFilter(django_filters.FilterSet):
+def _taxonomy_filters() -> type[django_filters.FilterSet]:
+    """One filter per taxonomy, named like it (``?theme=…``)."""
+    filters = {taxonomy.name: TermFilter(taxonomy=taxonomy) for taxonomy in TAXONOMIES}
+    return type("TaxonomyFilterSet", (django_filters.FilterSet,), filters)
+
+
+class InitiativeFilter(_taxonomy_filters()):
     SORTS = {
         "relevance": _("Relevance"),
         "newest": _("Newest first"),
@@ -113,19 +127,12 @@ class InitiativeFilter(django_filters.FilterSet):
     STATUSES = {"ongoing": _("Ongoing"), "completed": _("Completed")}
 
     q = django_filters.CharFilter(method="filter_q", max_length=search.MAX_QUERY_LENGTH * 5)
-    region = TermFilter(model=Region)
-    country = TermFilter(model=Country, lookup="code")
-    theme = TermFilter(model=Theme)
-    principle = TermFilter(model=GuidingPrinciple)
-    category = TermFilter(model=Category)
-    tag = TermFilter(model=Tag)
-    organisation = TermFilter(model=Organisation)
     year_from = YearFilter(method="filter_year_from")
     year_to = YearFilter(method="filter_year_to")
     status = django_filters.ChoiceFilter(method="filter_status", choices=list(STATUSES.items()))
     sort = django_filters.ChoiceFilter(method="filter_sort", choices=list(SORTS.items()))
 
-    FACETS = ("region", "country", "theme", "principle", "category", "tag", "organisation")
+    FACETS = tuple(BY_NAME)
 
     class Meta:
         model = Initiative
@@ -227,22 +234,7 @@ class InitiativeFilter(django_filters.FilterSet):
     @staticmethod
     def restrict(qs, name, ids):
         """Initiatives having any of the terms ``ids`` in facet ``name``."""
-        if name == "region":
-            return qs.in_regions(ids)
-        if name == "category":
-            return qs.filter(category_id__in=ids)
-        if name == "organisation":
-            return qs.filter(Exists(Involvement.objects.filter(initiative_id=OuterRef("pk"), organisation_id__in=ids)))
-        if name == "tag":
-            return qs.filter(
-                Exists(
-                    TaggedItem.objects.filter(
-                        content_type_id=_initiative_content_type_id(), object_id=OuterRef("pk"), tag_id__in=ids
-                    )
-                )
-            )
-        through, column = _THROUGH[name]()
-        return qs.filter(Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{f"{column}__in": ids})))
+        return BY_NAME[name].restrict(qs, ids)
 
     def filter_q(self, qs, name, value):
         return search.apply(qs, value)
@@ -282,15 +274,7 @@ class InitiativeFilter(django_filters.FilterSet):
 
     def facets(self) -> list[Facet]:
         """Each facet's options with the number of results each would give with the other filters."""
-        specs = [
-            Facet("region", _("Region"), Region),
-            Facet("country", _("Country"), Country, lookup="code", top=10, index="initiatives:countries"),
-            Facet("theme", _("Theme (GCM objective)"), Theme),
-            Facet("principle", _("Guiding principle"), GuidingPrinciple),
-            Facet("category", _("Category"), Category),
-            Facet("organisation", _("Organisation"), Organisation, top=10, index="initiatives:organisations"),
-            Facet("tag", _("Tag"), Tag, top=10, index="initiatives:tags"),
-        ]
+        specs = [Facet(taxonomy) for taxonomy in TAXONOMIES]
         specs = [facet for facet in specs if facet.name != self.fixed_facet]
         bases = [self.queryset_without(facet.name) for facet in specs]
         all_counts = cached_many(
@@ -302,24 +286,25 @@ class InitiativeFilter(django_filters.FilterSet):
         facets = []
         for facet, counts in zip(specs, all_counts, strict=True):
             selected = {term.pk for term in self.selected_terms(facet.name)}
-            terms = facet.model.objects.filter(pk__in=set(counts) | selected)
+            taxonomy = facet.taxonomy
+            terms = taxonomy.model.objects.filter(pk__in=set(counts) | selected)
             options = [
                 FacetOption(
                     term=term,
-                    value=getattr(term, facet.lookup),
+                    value=getattr(term, taxonomy.lookup),
                     count=counts.get(term.pk, 0),
                     selected=term.pk in selected,
                 )
                 for term in terms
             ]
-            if facet.model is Region:
+            if taxonomy.facet_order == "tree":
                 options = _region_tree(options)
-            elif facet.top:
+            elif taxonomy.facet_top:
                 options.sort(key=lambda o: (-o.count, str(o.term)))
-                shown = [o for i, o in enumerate(options) if i < facet.top or o.selected]
+                shown = [o for i, o in enumerate(options) if i < taxonomy.facet_top or o.selected]
                 facet.hidden = len(options) - len(shown)
                 options = shown
-            elif facet.model is not Theme and facet.model is not GuidingPrinciple:
+            elif taxonomy.facet_order == "name":
                 options.sort(key=lambda o: str(o.term))
             facet.options = options
             facets.append(facet)
@@ -328,49 +313,18 @@ class InitiativeFilter(django_filters.FilterSet):
     @staticmethod
     def count_terms(name: str, qs) -> dict[int, int]:
         """How many of the initiatives in ``qs`` each term of facet ``name`` has, by term pk."""
-        ids = qs.order_by().values("pk")
-        if name == "category":
-            rows = qs.order_by().values_list("category_id").annotate(n=Count("pk"))
-        elif name == "organisation":
-            rows = (
-                Involvement.objects.filter(initiative_id__in=ids)
-                .values_list("organisation_id")
-                .annotate(n=Count("initiative_id", distinct=True))
-            )
-        elif name == "tag":
-            rows = (
-                TaggedItem.objects.filter(content_type_id=_initiative_content_type_id(), object_id__in=ids)
-                .values_list("tag_id")
-                .annotate(n=Count("object_id"))
-            )
-        elif name == "region":
-            through = Initiative.covered_regions.through
-            rows = through.objects.filter(initiative_id__in=ids).values_list("region_id").annotate(n=Count("pk"))
-        else:
-            through, column = _THROUGH[name]()
-            rows = through.objects.filter(initiative_id__in=ids).values_list(column).annotate(n=Count("pk"))
-        return dict(rows.order_by())
+        return BY_NAME[name].count(qs)
 
     def active_filters(self) -> list["Chip"]:
         """Chips for every active filter, each with the query string that removes it."""
         chips = []
         if self.query:
             chips.append(Chip(_("Search"), f"“{self.query}”", "q", self.query))
-        labels = {
-            "region": _("Region"),
-            "country": _("Country"),
-            "theme": _("Theme"),
-            "principle": _("Principle"),
-            "category": _("Category"),
-            "tag": _("Tag"),
-            "organisation": _("Organisation"),
-        }
-        for name in self.FACETS:
-            if name == self.fixed_facet:
+        for taxonomy in TAXONOMIES:
+            if taxonomy.name == self.fixed_facet:
                 continue
-            lookup = self.filters[name].lookup
-            for term in self.selected_terms(name):
-                chips.append(Chip(labels[name], str(term), name, getattr(term, lookup)))
+            for term in self.selected_terms(taxonomy.name):
+                chips.append(Chip(taxonomy.label, str(term), taxonomy.name, getattr(term, taxonomy.lookup)))
         for name, label in (("year_from", _("From")), ("year_to", _("Until"))):
             value = self.cleaned(name)
             if value:
@@ -406,25 +360,6 @@ def _region_tree(options: list[FacetOption]) -> list[FacetOption]:
         parent = by_pk.get(option.term.parent_id)
         (parent.children if parent else roots).append(option)
     return [o for o in roots if o.count or o.selected]
-
-
-def _through_theme():
-    return Initiative.themes.through, "theme_id"
-
-
-def _through_principle():
-    return Initiative.principles.through, "guidingprinciple_id"
-
-
-def _through_country():
-    return Initiative.countries.through, "country_id"
-
-
-_THROUGH = {"theme": _through_theme, "principle": _through_principle, "country": _through_country}
-
-
-def _initiative_content_type_id() -> int:
-    return ContentType.objects.get_for_model(Initiative).pk
 
 
 def _order_relevance(qs):

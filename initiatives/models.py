@@ -1,7 +1,6 @@
 """The collection: initiatives ("good practices") and the taxonomies they are filed under."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -570,27 +569,6 @@ def _snapshot_relations(sender, instance, history_instance, **kwargs):
 
 pre_create_historical_record.connect(_snapshot_relations, sender=Initiative.history.model)
 
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """One of the seven ways initiatives are filed: its name (the listing's facet, the URL names and the API's,
-    the kind of its old slugs), its URL prefix, its model, and the field that names a term in URLs."""
-
-    name: str
-    plural: str
-    model: type
-    lookup: str = "slug"
-
-
-TAXONOMIES = (
-    Taxonomy("region", "regions", Region),
-    Taxonomy("country", "countries", Country, lookup="code"),
-    Taxonomy("theme", "themes", Theme),
-    Taxonomy("principle", "principles", GuidingPrinciple),
-    Taxonomy("category", "categories", Category),
-    Taxonomy("organisation", "organisations", Organisation),
-    Taxonomy("tag", "tags", Tag),
-)
 
 # Tags are taggit's model: their history is kept here, under this app.
 register_history(Tag, app=__package__)

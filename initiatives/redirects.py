@@ -3,7 +3,8 @@
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 
-from .models import TAXONOMIES, Initiative, SlugRedirect
+from .models import Initiative, SlugRedirect
+from .taxonomies import BY_NAME, TAXONOMIES
 
 KIND_MODELS = {"initiative": Initiative, **{taxonomy.name: taxonomy.model for taxonomy in TAXONOMIES}}
 
@@ -53,10 +54,12 @@ def redirect_for_old_slug(request):
         return None
     name = match.url_name or ""
     kind = "initiative" if name == "detail" and match.namespace == "initiatives" else name.split("-")[0]
-    key = "code" if kind == "country" else "slug"
-    if kind not in KIND_MODELS or key not in match.kwargs:
+    if kind not in KIND_MODELS:
         return None
-    old = str(match.kwargs[key]).lower() if kind == "country" else str(match.kwargs[key])
+    key = BY_NAME[kind].lookup if kind in BY_NAME else "slug"
+    if key not in match.kwargs:
+        return None
+    old = str(match.kwargs[key]).lower() if key == "code" else str(match.kwargs[key])
     target = current_objects(kind, [old]).get(old)
     if target is None:
         return None

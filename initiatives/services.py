@@ -3,14 +3,13 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from . import counts, export_files, redirects, search
 from .history import NOT_REVERTED
@@ -28,6 +27,7 @@ from .models import (
     Theme,
 )
 from .signals import initiative_published
+from .taxonomies import BY_NAME, of_model
 
 
 def region_closure(region_ids: Iterable[int]) -> set[int]:
@@ -243,14 +243,14 @@ def set_featured(*, initiatives: Iterable[Initiative], featured: bool, user=None
     return changed
 
 
-# The many-valued classifications a curator changes in bulk: (manager attribute, term model).
-BULK_FACETS = {"theme": ("themes", Theme), "region": ("regions", Region), "tag": ("tags", Tag)}
-
-
 @transaction.atomic
 def change_classification(*, initiatives: Iterable[Initiative], facet: str, term, add: bool, user=None) -> int:
-    """Add ``term`` (a theme, region or tag) to each initiative, or remove it; returns how many changed."""
-    attribute, model = BULK_FACETS[facet]
+    """Add ``term`` to each initiative, or remove it; returns how many changed. ``facet`` is a taxonomy that
+    curators change in bulk (``Taxonomy.bulk``: themes, regions, tags)."""
+    taxonomy = BY_NAME[facet]
+    if taxonomy.bulk is None:
+        raise ValueError(f"{facet} terms are not changed in bulk")
+    attribute, model = taxonomy.field, taxonomy.model
     if not isinstance(term, model):
         raise CurationError(_("%(term)s is not a %(kind)s.") % {"term": term, "kind": model._meta.verbose_name})
     template = _("Added %(kind)s “%(term)s”") if add else _("Removed %(kind)s “%(term)s”")
@@ -271,10 +271,6 @@ def change_classification(*, initiatives: Iterable[Initiative], facet: str, term
     return changed
 
 
-# Terms that can be merged. Regions and countries are the official UN M49 and ISO lists: they are never merged.
-MERGEABLE = (Theme, GuidingPrinciple, Category, Organisation, Tag)
-
-
 @transaction.atomic
 def merge_terms(*, source, target, user=None) -> int:
     """Move every initiative of ``source`` to ``target`` and delete ``source``; its URLs then redirect (301).
@@ -293,7 +289,8 @@ def merge_terms(*, source, target, user=None) -> int:
         )
     if source.pk == target.pk:
         raise CurationError(_("“%(term)s” cannot be merged into itself.") % {"term": source})
-    if not isinstance(source, MERGEABLE):
+    taxonomy = of_model(type(source))
+    if not taxonomy.mergeable:
         raise CurationError(
             _("%(kinds)s are official lists and are not merged.") % {"kinds": source._meta.verbose_name_plural}
         )
@@ -303,8 +300,8 @@ def merge_terms(*, source, target, user=None) -> int:
     if len(locked) != 2:
         raise CurationError(_("One of the two terms no longer exists."))
     source, target = locked[source.pk], locked[target.pk]
-    moved_ids = _move_initiatives(model, source, target)
-    kind = redirects.kind_of(model)
+    moved_ids = taxonomy.filing.move(source, target)
+    kind = taxonomy.name
     SlugRedirect.objects.filter(kind=kind, target_id=source.pk).update(target_id=target.pk)
     SlugRedirect.remember(kind, source.slug, target.pk)
     source.delete()
@@ -317,32 +314,6 @@ def merge_terms(*, source, target, user=None) -> int:
         record_history(initiative=initiative, user=user, reason=reason)
     collection_changed()
     return len(moved_ids)
-
-
-def _move_initiatives(model, source, target) -> set[int]:
-    """Re-file ``source``'s initiatives under ``target`` (each once) and return their ids."""
-    if model is Category:
-        ids = set(Initiative.objects.filter(category=source).values_list("pk", flat=True))
-        Initiative.objects.filter(category=source).update(category=target)
-        return ids
-    if model is Organisation:
-        rows, column, keys = Involvement.objects.all(), "organisation", ["initiative_id", "role"]
-    elif model is Tag:
-        content_type = ContentType.objects.get_for_model(Initiative)
-        rows, column, keys = TaggedItem.objects.filter(content_type=content_type), "tag", ["object_id"]
-    else:
-        attribute = {Theme: "themes", GuidingPrinciple: "principles"}[model]
-        through = getattr(Initiative, attribute).through
-        rows, column, keys = through.objects.all(), model._meta.model_name, ["initiative_id"]
-    id_column = "object_id" if model is Tag else "initiative_id"
-    moving = rows.filter(**{column: source})
-    ids = set(moving.values_list(id_column, flat=True))
-    # Rows the target already has (same initiative, and same role for organisations) are dropped; the others
-    # move: two statements, however many initiatives.
-    target_has_it = Exists(rows.filter(**{column: target}, **{key: OuterRef(key) for key in keys}))
-    moving.filter(target_has_it).delete()
-    moving.update(**{column: target})
-    return ids
 
 
 # --- history: revert ---------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from . import counts, selectors
-from .models import TAXONOMIES, Initiative
+from .models import Initiative
+from .taxonomies import TAXONOMIES
 
 
 class KeysetPaginator(Paginator):
@@ -80,7 +81,7 @@ class TermSitemap(Sitemap):
 
     def __init__(self, taxonomy):
         self.taxonomy = taxonomy
-        self.priority = 0.3 if taxonomy.name == "tag" else 0.5
+        self.priority = taxonomy.sitemap_priority
 
     def items(self):
         lookup = self.taxonomy.lookup
@@ -94,7 +95,7 @@ class StaticSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["initiatives:home", "initiatives:list", *(f"initiatives:{t.plural}" for t in TAXONOMIES)]
+        return ["initiatives:home", "initiatives:list", *(t.index_url_name for t in TAXONOMIES)]
 
     def location(self, item):
         return reverse(item)

@@ -1,49 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import exports, feeds, views
-from .models import TAXONOMIES
+from .taxonomies import TAXONOMIES
 
 app_name = "initiatives"
-
-
-class CountryCodeConverter:
-    """Two ASCII letters (ISO 3166-1 alpha-2), any case; anything else is a 404 before any query."""
-
-    regex = "[A-Za-z]{2}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(CountryCodeConverter, "country")
-
-
-class TagSlugConverter:
-    """Tag slugs keep their letters (taggit slugifies "Café" to "café"), so any word characters and hyphens."""
-
-    regex = r"[-\w]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(TagSlugConverter, "tagslug")
-
-INDEX_VIEWS = {
-    "region": views.RegionIndexView,
-    "country": views.CountryIndexView,
-    "theme": views.ThemeIndexView,
-    "principle": views.PrincipleIndexView,
-    "category": views.CategoryIndexView,
-    "tag": views.TagIndexView,
-    "organisation": views.OrganisationIndexView,
-}
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -57,21 +17,17 @@ urlpatterns = [
 
 for taxonomy in TAXONOMIES:
     prefix, facet, model, lookup = taxonomy.plural, taxonomy.name, taxonomy.model, taxonomy.lookup
-    converter = {"country": "country", "tag": "tagslug"}.get(facet, "slug")
+    term = f"<{taxonomy.converter}:{lookup}>"
     urlpatterns += [
-        path(f"{prefix}/", INDEX_VIEWS[facet].as_view(title=model._meta.verbose_name_plural), name=prefix),
+        path(f"{prefix}/", views.term_index_view(taxonomy), name=prefix),
         path(
-            f"{prefix}/<{converter}:{lookup}>/",
+            f"{prefix}/{term}/",
             views.TermInitiativesView.as_view(model=model, facet=facet, lookup=lookup),
             name=facet,
         ),
+        path(f"{prefix}/{term}/feed/", feeds.term_feed(model=model, facet=facet, lookup=lookup), name=f"{facet}-feed"),
         path(
-            f"{prefix}/<{converter}:{lookup}>/feed/",
-            feeds.term_feed(model=model, facet=facet, lookup=lookup),
-            name=f"{facet}-feed",
-        ),
-        path(
-            f"{prefix}/<{converter}:{lookup}>/feed/atom/",
+            f"{prefix}/{term}/feed/atom/",
             feeds.term_feed(model=model, facet=facet, lookup=lookup, atom=True),
             name=f"{facet}-feed-atom",
         ),

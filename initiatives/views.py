@@ -15,21 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from . import counts, search, selectors, throttle
 from .filters import InitiativeFilter
-from .models import (
-    Category,
-    Country,
-    GuidingPrinciple,
-    Initiative,
-    Involvement,
-    Organisation,
-    Region,
-    Theme,
-    format_partial_date,
-)
+from .models import Category, Country, Initiative, Involvement, Region, Theme, format_partial_date
+from .taxonomies import Taxonomy
 
 
 class CachedForVisitorsMixin:
@@ -209,8 +199,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         params.pop("page", None)
         params.pop("sort", None)
         if include_term and self.term is not None:
-            lookup = "code" if self.facet == "country" else "slug"
-            params.setlist(self.facet, [getattr(self.term, lookup)])
+            params.setlist(self.facet, [getattr(self.term, self.lookup)])
         pairs = sorted((key, value) for key in params for value in params.getlist(key) if value)
         return urlencode(pairs)
 
@@ -388,24 +377,30 @@ def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiati
 
 
 class TermIndexView(TemplateView):
-    """All the terms of one taxonomy, with their number of published initiatives."""
+    """All the terms of one taxonomy with their number of published initiatives (those that are public only once
+    used: only those some published initiative has)."""
 
     template_name = "initiatives/term_index.html"
-    facet = ""
-    title = ""
+    taxonomy: Taxonomy | None = None
 
     def get_terms(self):
-        raise NotImplementedError
+        found = term_counts(self.taxonomy.name)
+        model = self.taxonomy.model
+        terms = list(model.objects.filter(pk__in=found) if self.taxonomy.shown_only_when_used else model.objects.all())
+        for term in terms:
+            term.n = found.get(term.pk, 0)
+        return terms
 
     def get_context_data(self, **kwargs):
+        taxonomy = self.taxonomy
         terms = self.get_terms()
         for term in terms:
-            term.url = reverse(f"initiatives:{self.facet}", args=[getattr(term, "code", None) or term.slug])
-        return super().get_context_data(terms=terms, title=self.title, facet=self.facet, **kwargs)
+            term.url = reverse(f"initiatives:{taxonomy.name}", args=[getattr(term, taxonomy.lookup)])
+        return super().get_context_data(terms=terms, title=taxonomy.plural_label, facet=taxonomy.name, **kwargs)
 
 
 class RegionIndexView(TermIndexView):
-    facet = "region"
+    """The regions as the M49 tree: regions, their sub-regions and intermediate regions."""
 
     def get_terms(self):
         counts = region_counts()
@@ -420,43 +415,9 @@ class RegionIndexView(TermIndexView):
         return by_parent.get(None, [])
 
 
-class SimpleIndexView(TermIndexView):
-    """Every term of one taxonomy with its count (countries with none are listed too)."""
-
-    model = None
-    only_used = False
-
-    def get_terms(self):
-        found = term_counts(self.facet)
-        terms = self.model.objects.filter(pk__in=found) if self.only_used else self.model.objects.all()
-        terms = list(terms)
-        for term in terms:
-            term.n = found.get(term.pk, 0)
-        return terms
-
-
-class CountryIndexView(SimpleIndexView):
-    facet, model = "country", Country
-
-
-class ThemeIndexView(SimpleIndexView):
-    facet, model = "theme", Theme
-
-
-class PrincipleIndexView(SimpleIndexView):
-    facet, model = "principle", GuidingPrinciple
-
-
-class CategoryIndexView(SimpleIndexView):
-    facet, model = "category", Category
-
-
-class OrganisationIndexView(SimpleIndexView):
-    facet, model, only_used = "organisation", Organisation, True
-
-
-class TagIndexView(SimpleIndexView):
-    facet, model, only_used = "tag", Tag, True
+def term_index_view(taxonomy: Taxonomy):
+    view = RegionIndexView if taxonomy.facet_order == "tree" else TermIndexView
+    return view.as_view(taxonomy=taxonomy)
 
 
 @require_GET

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.tokens import email_verification_token
-from initiatives.models import TAXONOMIES
+from initiatives.taxonomies import TAXONOMIES
 from submissions import services as submission_services
 from submissions.forms import ProposalForm
 from submissions.models import Submission
