@@ -38,7 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Link, Organisation, Region, Theme
+from .models import Initiative, Involvement, Link
+from .taxonomies import TAXONOMIES, ByForeignKey
 
 TEXT, LIST, ORGANISATIONS, LINKS, DATE, DATETIME, BOOL, INT = (
     "text",
@@ -122,14 +123,12 @@ SCALAR_FIELDS = (
     "featured_order",
 )
 
-# Taxonomy columns: the model and the field that names a term in a file.
-TAXONOMIES = {
-    "category": (Category, "slug"),
-    "themes": (Theme, "slug"),
-    "principles": (GuidingPrinciple, "slug"),
-    "regions": (Region, "slug"),
-    "countries": (Country, "code"),
-    "organisations": (Organisation, "slug"),
+# The columns that name terms of a taxonomy, each by the field that names a term (``Taxonomy.lookup``): all but the
+# tags, which a file names by their text (a tag that does not exist yet is created).
+TERM_COLUMNS = {
+    taxonomy.field: taxonomy
+    for taxonomy in sorted(TAXONOMIES, key=lambda t: [column.name for column in COLUMNS].index(t.field))
+    if not taxonomy.named_freely
 }
 
 DEFAULTS = {
@@ -791,24 +790,29 @@ def _in_chunks(values: list, size: int = 500) -> Iterator[list]:
         yield values[start : start + size]
 
 
+def _single(name: str) -> bool:
+    """Whether column ``name`` names one term (an initiative has one category) rather than a list."""
+    return isinstance(TERM_COLUMNS[name].filing, ByForeignKey)
+
+
 class _Terms:
     """Taxonomy terms by the slug (or code) files name them with, looked up in bulk and remembered."""
 
     def __init__(self):
-        self.found: dict[str, dict] = {name: {} for name in TAXONOMIES}
-        self.looked_up: dict[str, set] = {name: set() for name in TAXONOMIES}
+        self.found: dict[str, dict] = {name: {} for name in TERM_COLUMNS}
+        self.looked_up: dict[str, set] = {name: set() for name in TERM_COLUMNS}
 
     @staticmethod
     def named(name: str, value) -> list[str]:
         """The terms a cleaned value names."""
-        if name == "category":
+        if _single(name):
             return [value] if value else []
         if name == "organisations":
             return [slug for slug, _role, _note in value]
         return list(value)
 
     def load(self, name: str, values: Iterable[str]) -> None:
-        model, lookup = TAXONOMIES[name]
+        model, lookup = TERM_COLUMNS[name].model, TERM_COLUMNS[name].lookup
         missing = sorted(set(values) - self.looked_up[name])
         for chunk in _in_chunks(missing):
             self.found[name].update(
@@ -817,23 +821,24 @@ class _Terms:
         self.looked_up[name].update(missing)
 
     def load_rows(self, rows: Iterable[dict]) -> None:
-        for name in TAXONOMIES:
+        for name in TERM_COLUMNS:
             self.load(name, {value for values in rows if name in values for value in self.named(name, values[name])})
 
     def unknown(self, values: dict) -> list[str]:
         """Errors for the terms ``values`` names that do not exist (they are never created)."""
         errors = []
-        for name, (model, _lookup) in TAXONOMIES.items():
+        for name, taxonomy in TERM_COLUMNS.items():
             if name not in values:
                 continue
             self.load(name, self.named(name, values[name]))
             unknown = [value for value in self.named(name, values[name]) if value not in self.found[name]]
             if unknown:
+                opts = taxonomy.model._meta
                 errors.append(
                     _("%(column)s: unknown %(terms)s: %(values)s")
                     % {
                         "column": name,
-                        "terms": (model._meta.verbose_name if name == "category" else model._meta.verbose_name_plural),
+                        "terms": (opts.verbose_name if _single(name) else opts.verbose_name_plural),
                         "values": _names(f"“{value}”" for value in unknown),
                     }
                 )
@@ -841,7 +846,7 @@ class _Terms:
 
     def content(self, desired: dict) -> services.InitiativeContent:
         """What ``services.save_initiative`` takes (terms that do not exist are left out: such a row is invalid)."""
-        for name in TAXONOMIES:
+        for name in TERM_COLUMNS:
             self.load(name, self.named(name, desired[name]))
 
         def existing(name, values):

@@ -16,19 +16,11 @@ urlpatterns = [
 ]
 
 for taxonomy in TAXONOMIES:
-    prefix, facet, model, lookup = taxonomy.plural, taxonomy.name, taxonomy.model, taxonomy.lookup
-    term = f"<{taxonomy.converter}:{lookup}>"
+    prefix, term, name = taxonomy.plural, f"<{taxonomy.converter}:{taxonomy.lookup}>", taxonomy.name
+    feed = {"model": taxonomy.model, "facet": name, "lookup": taxonomy.lookup}
     urlpatterns += [
         path(f"{prefix}/", views.term_index_view(taxonomy), name=prefix),
-        path(
-            f"{prefix}/{term}/",
-            views.TermInitiativesView.as_view(model=model, facet=facet, lookup=lookup),
-            name=facet,
-        ),
-        path(f"{prefix}/{term}/feed/", feeds.term_feed(model=model, facet=facet, lookup=lookup), name=f"{facet}-feed"),
-        path(
-            f"{prefix}/{term}/feed/atom/",
-            feeds.term_feed(model=model, facet=facet, lookup=lookup, atom=True),
-            name=f"{facet}-feed-atom",
-        ),
+        path(f"{prefix}/{term}/", views.TermInitiativesView.as_view(taxonomy=taxonomy), name=name),
+        path(f"{prefix}/{term}/feed/", feeds.term_feed(**feed), name=f"{name}-feed"),
+        path(f"{prefix}/{term}/feed/atom/", feeds.term_feed(**feed, atom=True), name=f"{name}-feed-atom"),
     ]

@@ -226,8 +226,15 @@ class TermInitiativesView(InitiativeListView):
     """A term's page: its name and description, its initiatives with the listing's filters."""
 
     template_name = "initiatives/term_detail.html"
-    model = None
-    lookup = "slug"
+    taxonomy: Taxonomy | None = None
+
+    @property
+    def facet(self) -> str:
+        return self.taxonomy.name
+
+    @property
+    def lookup(self) -> str:
+        return self.taxonomy.lookup
 
     def get_term(self):
         return get_object_or_404(selectors.public_terms(self.facet), **{self.lookup: self.kwargs[self.lookup]})
