@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
 from initiatives import redirects
-from initiatives.models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
+from initiatives.models import Category, Initiative, Involvement, Organisation
 from initiatives.services import InitiativeContent
+from initiatives.taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 MAX_TAGS = 15
 MAX_LINKS = 10
@@ -30,6 +31,9 @@ MAX_TAG_LENGTH = 100
 MAX_ORGANISATION_NAME_LENGTH = 255
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 ROLE_FIELDS = (("implementers", "implementer"), ("partners", "partner"), ("funders", "funder"))
+# The taxonomies whose terms a submitter ticks in a list (``Taxonomy.picker_label``); the form field, the key in the
+# submission's data and the attribute of ``InitiativeContent`` are the taxonomy's ``field``.
+PICKED = tuple(taxonomy for taxonomy in TAXONOMIES if taxonomy.picker_label)
 
 
 def parse_partial_date(value: str) -> tuple[datetime.date | None, str]:
@@ -74,6 +78,11 @@ def picker(label, queryset, *, to_field_name: str = "slug") -> forms.ModelMultip
     )
 
 
+def taxonomy_picker(taxonomy: Taxonomy) -> forms.ModelMultipleChoiceField:
+    """The picker of one taxonomy's terms (those of ``PICKED``; where each goes in the form is the form's say)."""
+    return picker(taxonomy.picker_label, taxonomy.model.objects.all(), to_field_name=taxonomy.lookup)
+
+
 class ProposalForm(forms.Form):
     """What a submitter proposes. With ``complete=False`` (saving a draft) nothing is required."""
 
@@ -95,13 +104,13 @@ class ProposalForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), to_field_name="slug", empty_label=_("Choose a category")
     )
-    themes = picker(_("Themes (GCM objectives)"), Theme.objects.all())
-    principles = picker(_("Guiding principles"), GuidingPrinciple.objects.all())
+    themes = taxonomy_picker(BY_NAME["theme"])
+    principles = taxonomy_picker(BY_NAME["principle"])
     scope = forms.ChoiceField(
         label=_("Geographic scope"), choices=[("", _("Not specified")), *Initiative.Scope.choices], required=False
     )
-    regions = picker(_("Regions"), Region.objects.order_by("name"))
-    countries = picker(_("Countries"), Country.objects.order_by("name"), to_field_name="code")
+    regions = taxonomy_picker(BY_NAME["region"])
+    countries = taxonomy_picker(BY_NAME["country"])
     implementers = picker(_("Implementing organisations"), Organisation.objects.order_by("name"))
     partners = picker(_("Partners"), Organisation.objects.order_by("name"))
     funders = picker(_("Funders"), Organisation.objects.order_by("name"))
@@ -242,10 +251,7 @@ class ProposalForm(forms.Form):
         }
         data.update(
             category=c["category"].slug if c.get("category") else "",
-            themes=[t.slug for t in c.get("themes") or []],
-            principles=[p.slug for p in c.get("principles") or []],
-            regions=[r.slug for r in c.get("regions") or []],
-            countries=[country.code for country in c.get("countries") or []],
+            **{t.field: [getattr(term, t.lookup) for term in c.get(t.field) or []] for t in PICKED},
             other_organisations=c.get("other_organisations") or [],
             start=start_date.isoformat() if start_date else "",
             start_precision=start_precision,
@@ -288,11 +294,8 @@ def initial_from_initiative(initiative: Initiative) -> dict:
         "summary": initiative.summary,
         "description": initiative.description,
         "category": initiative.category.slug,
-        "themes": [t.slug for t in initiative.themes.all()],
-        "principles": [p.slug for p in initiative.principles.all()],
+        **{t.field: [getattr(term, t.lookup) for term in getattr(initiative, t.field).all()] for t in PICKED},
         "scope": initiative.scope,
-        "regions": [r.slug for r in initiative.regions.all()],
-        "countries": [c.code for c in initiative.countries.all()],
         "start": initiative.start_date.isoformat() if initiative.start_date else "",
         "start_precision": initiative.start_precision,
         "end": initiative.end_date.isoformat() if initiative.end_date else "",
@@ -343,10 +346,7 @@ def content_from_data(data: dict) -> InitiativeContent:
         involvements.append((_organisation_named(org_name), Involvement.Role.IMPLEMENTER))
     return InitiativeContent(
         fields=fields,
-        themes=terms(Theme, "slug", data.get("themes")),
-        principles=terms(GuidingPrinciple, "slug", data.get("principles")),
-        regions=terms(Region, "slug", data.get("regions")),
-        countries=terms(Country, "code", data.get("countries")),
+        **{t.field: terms(t.model, t.lookup, data.get(t.field)) for t in PICKED},
         tags=list(data.get("tags", [])),
         involvements=involvements,
         links=[tuple(link) for link in data.get("links", [])],
