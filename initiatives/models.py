@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
@@ -271,16 +271,6 @@ class InitiativeQuerySet(models.QuerySet):
     def published(self):
         """The one visibility rule: what the public sees."""
         return self.filter(status=Initiative.Status.PUBLISHED)
-
-    def in_regions(self, region_ids):
-        """Initiatives covering any of these regions (directly, through a sub-region or a country)."""
-        return self.filter(
-            Exists(
-                Initiative.covered_regions.through.objects.filter(
-                    initiative_id=OuterRef("pk"), region_id__in=list(region_ids)
-                )
-            )
-        )
 
     def for_listing(self):
         """What a result card needs, in a fixed number of queries whatever the page size."""
