@@ -115,10 +115,10 @@ def filter_errors(filterset: InitiativeFilter, params: QueryDict) -> list[dict]:
 def unknown_terms(filterset: InitiativeFilter, name: str) -> list[dict]:
     """An error for each value of facet ``name`` that selects no term."""
     kind = KIND[name]
-    message = _("No %(kind)s has this %(lookup)s.") % {
-        "kind": kind.model._meta.verbose_name,
-        "lookup": _("code") if kind.lookup == "code" else _("slug"),
-    }
+    if kind.lookup == "code":
+        message = _("No %(kind)s has this code.") % {"kind": kind.model._meta.verbose_name}
+    else:
+        message = _("No %(kind)s has this slug.") % {"kind": kind.model._meta.verbose_name}
     return [error(name, value, message) for value in filterset.unknown_values(name)]
 
 

@@ -107,7 +107,7 @@ def facet_parameter(kind: Kind) -> OpenApiParameter:
             "AND. A value naming no %(kind)s is a 400."
         )
         % {"what": what, "kind": kind.model._meta.verbose_name}
-        + (_(" A region includes its sub-regions and their countries.") if kind.name == "region" else ""),
+        + (" " + _("A region includes its sub-regions and their countries.") if kind.name == "region" else ""),
     )
 
 
@@ -310,7 +310,7 @@ def term_views(kind: Kind) -> tuple[type[APIView], type[APIView]]:
         summary=str(_("All %s") % plural),
         description=str(
             _("Each with its number of published initiatives and its URLs on the site and in the API.")
-            + (_(" Only those some published initiative has.") if kind.only_used else "")
+            + (" " + _("Only those some published initiative has.") if kind.only_used else "")
         ),
         parameters=PAGE_PARAMETERS,
         responses={200: TERM_PAGE_SERIALIZERS[kind.name], 400: BAD_REQUEST, 404: NOT_FOUND},
