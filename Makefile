@@ -5,7 +5,13 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker setup test test-browser lint format ci clean bench
+.PHONY: run worker setup test test-browser lint lint-css format ci clean bench messages compilemessages
+
+# The translation catalogues (see "Languages and translations" in README.md). English is the source language of
+# the messages; every other language in settings.LANGUAGES has a catalogue locale/<lang>/LC_MESSAGES/django.po.
+# tests/i18n/test_catalogues.py extracts with these same flags (it reads them from here).
+MAKEMESSAGES_FLAGS := --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=var --ignore=scripts --ignore=staticfiles
+TRANSLATED_LANGUAGES = $(shell DJANGO_SETTINGS_MODULE=portal.settings $(PY) -c 'from django.conf import settings; print(" ".join(code for code, name in settings.LANGUAGES if code != "en"))')
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@python_bin="$$(scripts/find-python)" || exit 1; \
@@ -23,6 +29,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py rebuild_search_vocabulary
 	$(PY) manage.py build_exports
 	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(MAKE) --no-print-directory compilemessages
 
 # The development server and, alongside it, one task worker that sends the e-mails (the console mail backend
 # prints them here; their links point at this server). Both run in the background of one shell whose traps stop
@@ -42,7 +49,7 @@ worker: setup
 	$(PY) manage.py db_worker
 
 # The whole suite except the browser tests; on PostgreSQL when DATABASE_URL points at one.
-test: $(VENV)/.installed
+test: $(VENV)/.installed compilemessages
 	@mkdir -p var
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
@@ -51,7 +58,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
 # Playwright driving the system Chromium (see scripts/install-browser-deps).
-test-browser: $(VENV)/.installed
+test-browser: $(VENV)/.installed compilemessages
 	scripts/install-browser-deps
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
@@ -65,9 +72,25 @@ bench: $(VENV)/.installed
 	if [ -z "$$url" ]; then url="$$(scripts/setup-postgres | tail -n 1)" || exit 1; url="$${url%/*}/portal_bench"; fi; \
 	BENCH_DATABASE_URL="$$url" $(PY) bench/pages.py $(BENCH_ARGS)
 
-lint:
+lint: lint-css
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Physical CSS properties (margin-left, text-align: right, width...) do not mirror on right-to-left (Arabic) pages:
+# stylelint-use-logical asks for the logical ones (margin-inline-start, text-align: start, inline-size...).
+lint-css:
+	@if [ ! -x node_modules/.bin/stylelint ]; then npm ci --no-audit --no-fund --ignore-scripts; fi
+	node_modules/.bin/stylelint "static/**/*.css"
+
+# Re-extract the messages of the sources into every catalogue (new msgids arrive untranslated, changed ones fuzzy).
+messages: $(VENV)/.installed
+	scripts/install-gettext
+	$(PY) manage.py makemessages $(addprefix -l ,$(TRANSLATED_LANGUAGES)) $(MAKEMESSAGES_FLAGS)
+
+# The .mo files Django reads (not committed: built from the .po files by setup, test and test-browser).
+compilemessages: $(VENV)/.installed
+	scripts/install-gettext
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
 
 format:
 	$(VENV)/bin/ruff format .
@@ -78,3 +101,4 @@ ci:
 
 clean:
 	rm -rf $(VENV) var node_modules
+	find locale -name '*.mo' -delete

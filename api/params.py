@@ -114,10 +114,10 @@ def filter_errors(filterset: InitiativeFilter, params: QueryDict) -> list[dict]:
 def unknown_terms(filterset: InitiativeFilter, name: str) -> list[dict]:
     """An error for each value of facet ``name`` that selects no term."""
     taxonomy = BY_NAME[name]
-    message = _("No %(kind)s has this %(lookup)s.") % {
-        "kind": taxonomy.model._meta.verbose_name,
-        "lookup": _("code") if taxonomy.lookup == "code" else _("slug"),
-    }
+    if taxonomy.lookup == "code":
+        message = _("No %(kind)s has this code.") % {"kind": taxonomy.model._meta.verbose_name}
+    else:
+        message = _("No %(kind)s has this slug.") % {"kind": taxonomy.model._meta.verbose_name}
     return [error(name, value, message) for value in filterset.unknown_values(name)]
 
 

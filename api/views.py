@@ -95,7 +95,7 @@ def facet_parameter(taxonomy: Taxonomy) -> OpenApiParameter:
             "AND. A value naming no %(kind)s is a 400."
         )
         % {"what": what, "kind": taxonomy.model._meta.verbose_name}
-        + str(taxonomy.api_note),
+        + (" " + str(taxonomy.api_note) if taxonomy.api_note else ""),
     )
 
 
@@ -295,7 +295,7 @@ def term_views(taxonomy: Taxonomy) -> tuple[type[APIView], type[APIView]]:
         summary=str(_("All %s") % plural),
         description=str(
             _("Each with its number of published initiatives and its URLs on the site and in the API.")
-            + (_(" Only those some published initiative has.") if taxonomy.shown_only_when_used else "")
+            + (" " + _("Only those some published initiative has.") if taxonomy.shown_only_when_used else "")
         ),
         parameters=PAGE_PARAMETERS,
         responses={200: TERM_PAGE_SERIALIZERS[taxonomy.name], 400: BAD_REQUEST, 404: NOT_FOUND},

@@ -343,29 +343,41 @@ class InitiativeAdmin(HistoryAdmin):
     def publish(self, request, queryset):
         for initiative in queryset:
             services.publish_initiative(initiative=initiative, user=request.user)
-        self._done(request, queryset.count(), _("published"))
+        count = queryset.count()
+        self._done(
+            request, ngettext("%(count)d initiative published.", "%(count)d initiatives published.", count), count
+        )
 
     @admin.action(description=_("Unpublish selected initiatives (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         for initiative in queryset:
             services.unpublish_initiative(initiative=initiative, user=request.user)
-        self._done(request, queryset.count(), _("unpublished"))
+        count = queryset.count()
+        self._done(
+            request, ngettext("%(count)d initiative unpublished.", "%(count)d initiatives unpublished.", count), count
+        )
 
     @admin.action(description=_("Archive selected initiatives"), permissions=["change"])
     def archive(self, request, queryset):
         for initiative in queryset:
             services.archive_initiative(initiative=initiative, user=request.user)
-        self._done(request, queryset.count(), _("archived"))
+        count = queryset.count()
+        self._done(request, ngettext("%(count)d initiative archived.", "%(count)d initiatives archived.", count), count)
 
     @admin.action(description=_("Feature selected initiatives on the home page"), permissions=["change"])
     def feature(self, request, queryset):
         changed = services.set_featured(initiatives=queryset.order_by("title"), featured=True, user=request.user)
-        self._done(request, changed, _("featured"))
+        self._done(
+            request, ngettext("%(count)d initiative featured.", "%(count)d initiatives featured.", changed), changed
+        )
 
     @admin.action(description=_("Stop featuring selected initiatives"), permissions=["change"])
     def unfeature(self, request, queryset):
         changed = services.set_featured(initiatives=queryset, featured=False, user=request.user)
-        self._done(request, changed, _("no longer featured"))
+        message = ngettext(
+            "%(count)d initiative no longer featured.", "%(count)d initiatives no longer featured.", changed
+        )
+        self._done(request, message, changed)
 
     @admin.action(description=_("Export selected initiatives as CSV (for import_initiatives)"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -375,9 +387,9 @@ class InitiativeAdmin(HistoryAdmin):
     def export_json(self, request, queryset):
         return exports.export_response(queryset.order_by("pk"), "json", include_private=True)
 
-    def _done(self, request, count, verb):
-        message = ngettext("%(count)d initiative %(verb)s.", "%(count)d initiatives %(verb)s.", count)
-        self.message_user(request, message % {"count": count, "verb": verb}, messages.SUCCESS)
+    def _done(self, request, message, count):
+        """Say what an action did: ``message``, a whole sentence in ngettext for ``count`` initiatives."""
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 class MergeForm(forms.Form):

@@ -164,8 +164,10 @@ class InitiativeFeed(Feed):
         name = str(source.term) if source.term is not None else str(_("Initiatives"))
         filters = ", ".join(str(chip.text) for chip in source.filterset.active_filters())
         if filters:
-            name = f"{name} ({filters})"
-        return xml_text(f"{name} – {settings.SITE_NAME}")
+            # Translators: a feed's title: what it follows, then the filters applied, e.g. "Africa (Remittances)".
+            name = _("%(name)s (%(filters)s)") % {"name": name, "filters": filters}
+        # Translators: a feed's title: what it follows, then the site's name.
+        return xml_text(_("%(name)s – %(site_name)s") % {"name": name, "site_name": settings.SITE_NAME})
 
     def link(self, source):
         """The page that shows the same initiatives, with the same filters."""

@@ -473,7 +473,7 @@ def format_partial_date(value: datetime.date | None, precision: str) -> str:
         return str(value.year)
     if precision == Initiative.DatePrecision.MONTH:
         return date_format(value, "YEAR_MONTH_FORMAT")
-    return date_format(value, "j F Y")
+    return date_format(value, "DATE_FORMAT")
 
 
 class Involvement(models.Model):

@@ -312,7 +312,8 @@ def period_display(initiative: Initiative) -> str:
     start = format_partial_date(initiative.start_date, initiative.start_precision)
     end = format_partial_date(initiative.end_date, initiative.end_precision)
     if start and end:
-        return start if start == end else f"{start} – {end}"
+        # Translators: a period from one date to another, e.g. "June 2019 – 2023".
+        return start if start == end else _("%(start)s – %(end)s") % {"start": start, "end": end}
     if start:
         return _("Since %(start)s (ongoing)") % {"start": start} if initiative.ongoing else start
     if end:

@@ -2,10 +2,11 @@
 
 **Building.** One template prefix gives the three parts: ``<prefix>_subject.txt`` (one line), ``<prefix>.txt`` and
 ``<prefix>.html``, which extend ``email/base.txt`` and ``email/base.html``. The site's name and address are in every
-context. Text typed by a stranger (someone who has proved no address: the subscribe form, the sign-up form) goes
-into an e-mail to an address nobody has verified only through ``quote_stranger_text``: cut short and reduced to
-letters, digits and single spaces, so that nobody can make the portal carry their sentence, link or address to an
-inbox that never asked for it (the verification e-mail greets nobody by the name typed).
+context. A message is built in the active language (its ``Content-Language``, the HTML's ``lang`` and ``dir``). Text
+typed by a stranger (someone who has proved no address: the subscribe form, the sign-up form) goes into an e-mail to
+an address nobody has verified only through ``quote_stranger_text``: cut short and reduced to letters, digits and
+single spaces, so that nobody can make the portal carry their sentence, link or address to an inbox that never asked
+for it (the verification e-mail greets nobody by the name typed).
 
 **The wire.** ``Email`` keeps ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` (RFC 8058) as ASCII, folded at
 whitespace only. The standard library's ``email.policy`` turns any header with a word longer than a line (an
@@ -14,15 +15,17 @@ unsubscription with.
 
 **Queueing.** ``queue(builder, **params)`` enqueues ``send`` with the *name* of a builder and its JSON parameters,
 not the message: the worker builds the message when it sends it, so nothing stale goes out (a submission decided
-again since, an account verified since: the builder returns None), and no link or token waits in the task
-table. ``send`` retries what a mail server that is down or slow raises after 1, 2, 4, 8, 16 minutes
-(``run_after``, which ``db_worker`` honours: django-tasks-db has no retries of its own), then gives up, and the
-task is recorded as failed with its error. Alerts and digests keep their own task (``subscriptions.tasks``: they
-book their retry before sending) but use this backoff and this builder.
+again since, an account verified since: the builder returns None), and no link or token waits in the task table. The
+task also records the language to write in (``queue``'s ``language``, by default the one active when queueing: the
+language of the page that asked for the e-mail), and ``send`` activates it while building, so that the text, dates
+and links come out in it whichever language the worker runs in. ``send`` retries what a mail server that is down or
+slow raises after 1, 2, 4, 8, 16 minutes (``run_after``, which ``db_worker`` honours: django-tasks-db has no retries
+of its own), then gives up, and the task is recorded as failed with its error. Alerts and digests keep their own
+task (``subscriptions.tasks``: they book their retry before sending) but use this backoff and this builder.
 
-With the database task backend the task row is written in the caller's transaction: a change rolled back queues
-no e-mail (the immediate backend, for tests, sends at once). A request only ever writes that row, so a mail
-server that hangs never holds up a page; the SMTP timeout (``SMTP_TIMEOUT``) bounds how long it holds up the worker.
+With the database task backend the task row is written in the caller's transaction: a change rolled back queues no
+e-mail (the immediate backend, for tests, sends at once). A request only ever writes that row, so a mail server that
+hangs never holds up a page; the SMTP timeout (``SMTP_TIMEOUT``) bounds how long it holds up the worker.
 """
 
 import datetime
@@ -118,19 +121,17 @@ def build(
     reply_to: Sequence[str] = (),
     headers: dict[str, str] | None = None,
 ) -> Email:
-    """The e-mail of template ``prefix`` (subject, plain text, HTML alternative), in the site's language."""
+    """The e-mail of template ``prefix`` (subject, plain text, HTML alternative), in the active language."""
     context = {
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         **context,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        context["subject"] = subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
-        body = _tidy(render_to_string(f"{prefix}.txt", context))
-        html = render_to_string(f"{prefix}.html", context)
-    message = Email(
-        subject=subject, body=body, to=list(to), bcc=list(bcc), reply_to=list(reply_to), headers=headers or {}
-    )
+    context["subject"] = subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+    body = _tidy(render_to_string(f"{prefix}.txt", context))
+    html = render_to_string(f"{prefix}.html", context)
+    headers = {"Content-Language": translation.get_language() or settings.LANGUAGE_CODE, **(headers or {})}
+    message = Email(subject=subject, body=body, to=list(to), bcc=list(bcc), reply_to=list(reply_to), headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 
@@ -146,20 +147,24 @@ def builds_email(function: Callable[..., Email | None]) -> Callable[..., Email |
     return function
 
 
-def queue(builder: Callable[..., Email | None], **params) -> TaskResult:
-    """Have the task worker build the e-mail ``builder(**params)`` and send it (module doc)."""
+def queue(builder: Callable[..., Email | None], *, language: str | None = None, **params) -> TaskResult:
+    """Have the task worker build the e-mail ``builder(**params)`` in ``language`` (by default the active one) and
+    send it (module doc)."""
     if not getattr(builder, "builds_email", False):
         raise ValueError(f"{builder!r} is not marked with @builds_email")
-    return send.enqueue(builder=f"{builder.__module__}.{builder.__qualname__}", params=params)
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return send.enqueue(builder=f"{builder.__module__}.{builder.__qualname__}", params=params, language=language)
 
 
 @task()
-def send(*, builder: str, params: dict, attempt: int = 1) -> int:
-    """Build one e-mail and send it, retrying later if the mail server fails; returns the number sent (0 or 1)."""
+def send(*, builder: str, params: dict, attempt: int = 1, language: str | None = None) -> int:
+    """Build one e-mail in ``language`` and send it, retrying later if the mail server fails; returns the number
+    sent (0 or 1). A task queued before languages were recorded is written in the site's language."""
     build_email = import_string(builder)
     if not getattr(build_email, "builds_email", False):
         raise ValueError(f"{builder} is not marked with @builds_email")
-    message = build_email(**params)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        message = build_email(**params)
     if message is None:
         logger.info("Not sending %s(%s): nothing to send any more", builder, params)
         return 0
@@ -171,7 +176,7 @@ def send(*, builder: str, params: dict, attempt: int = 1) -> int:
             raise
         delay = retry_delay(attempt)
         retry = send.using(run_after=timezone.now() + delay).enqueue(
-            builder=builder, params=params, attempt=attempt + 1
+            builder=builder, params=params, attempt=attempt + 1, language=language
         )
         logger.warning(
             "Sending e-mail %s(%s) failed (%s: %s); attempt %d of %d in %s (task %s)",

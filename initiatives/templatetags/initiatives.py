@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.http import QueryDict
+from django.utils import formats
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -37,3 +38,10 @@ def get_item(mapping, key):
 @register.filter
 def verbose_name(obj) -> str:
     return str(obj._meta.verbose_name).capitalize()
+
+
+@register.filter
+def grouped(number) -> str:
+    """A count as the active language writes it, its thousands grouped: 12,345 in English, 12 345 in French and
+    Spanish, 12.345 in Arabic. (USE_THOUSAND_SEPARATOR would group every number, years and ids in URLs included.)"""
+    return formats.number_format(number, force_grouping=True)

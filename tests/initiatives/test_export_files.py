@@ -190,8 +190,8 @@ def test_the_listing_says_when_its_download_is_capped_and_links_the_whole_collec
     for i in range(4):
         make_initiative(title=f"Capped {i}", slug=f"capped-{i}", themes=["remittances"])
     html = client.get("/themes/remittances/").content.decode()
-    assert "Download the first 3 rows:" in html
-    assert 'the whole collection: <a href="/initiatives/export.csv">CSV</a>' in html
+    assert "Download the first 3 rows as" in html
+    assert 'or the whole collection as <a href="/initiatives/export.csv">CSV</a>' in html
 
     html = client.get("/countries/ma/").content.decode()  # neighbour: a term with fewer rows than the cap
     assert "Download the first" not in html and "the whole collection" not in html
