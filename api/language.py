@@ -107,14 +107,14 @@ def document_languages(result, generator, request, public):
     has a Content-Language header; the description says how the language is chosen. Written in the language
     the description is asked for (``/api/schema/?lang=es`` is in Spanish as far as it is translated)."""
     accepted = codes()
-    names = ", ".join(f"{code} ({name})" for code, name in settings.LANGUAGES)
+    names = ", ".join(f"{name} ({code})" for code, name in settings.LANGUAGES)
     lang = {
         "name": PARAMETER,
         "in": "query",
         "required": False,
         "description": _(
             "The language of the answer: its messages, labels and translated texts. Without it, the best match "
-            "of the Accept-Language header; English when nothing matches. Any other value is a 400."
+            "of the Accept-Language header is used, else English. A code not in this list is a 400."
         ),
         "schema": {"type": "string", "enum": accepted},
     }
@@ -130,7 +130,9 @@ def document_languages(result, generator, request, public):
         "example": "es-ES,es;q=0.9,en;q=0.5",
     }
     content_language = {
-        "description": _("The language of the answer: lang if given, else the best match of Accept-Language."),
+        "description": _(
+            "The language of the answer: lang if given, else the best match of Accept-Language, else English."
+        ),
         "required": True,
         "schema": {"type": "string", "enum": accepted},
     }
@@ -143,7 +145,7 @@ def document_languages(result, generator, request, public):
                 response.setdefault("headers", {})["Content-Language"] = copy.deepcopy(content_language)
     info = result.setdefault("info", {})
     multilingual = _(
-        "The API is multilingual: it answers in %(languages)s. Name the language with the lang parameter "
+        "The API is multilingual. Languages: %(languages)s. Name the language with the lang parameter "
         "(lang=es); without it, the best match of your Accept-Language header is used, else English. Messages and "
         "labels are in that language, and so are the texts translated into it (the others stay in their original "
         "language); the Content-Language header of each answer names the language."

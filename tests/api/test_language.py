@@ -250,8 +250,14 @@ def test_every_operation_documents_the_language(api):
             assert header["required"] is True
 
 
-def test_the_description_is_asked_for_in_a_language(api):
-    response, schema = api("/api/schema/?lang=es")
+@pytest.mark.parametrize(
+    "url, headers", [("/api/schema/?lang=es", {}), ("/api/schema/", {"HTTP_ACCEPT_LANGUAGE": "es"})]
+)
+def test_the_description_in_spanish(api, url, headers):
+    response, schema = api(url, **headers)
     assert response.status_code == 200
     assert response["Content-Language"] == "es"
-    assert "es (Spanish)" in schema["info"]["description"]
+    description = schema["info"]["description"]
+    assert "La API es multilingüe. Idiomas: English (en), French (fr), Spanish (es), Arabic (ar)." in description
+    lang = next(p for p in schema["paths"]["/api/"]["get"]["parameters"] if p["name"] == "lang")
+    assert lang["description"].startswith("El idioma de la respuesta")
