@@ -22,6 +22,7 @@ MAX_ECHOED_LENGTH = 200  # of a rejected value, in the error
 
 # Any /api/ address accepts format=json (a habit of DRF clients); JSON is all it serves.
 FORMAT = "format"
+LANG = "lang"  # the answer's language, on any /api/ address: checked by api/language.py
 PAGING = ("page", "page_size")
 SINGLE_FILTERS = ("q", "year_from", "year_to", "status", "sort")
 CHOICES = {"status": InitiativeFilter.STATUSES, "sort": InitiativeFilter.SORTS}
@@ -45,7 +46,7 @@ def error(parameter: str, value, message: str) -> dict:
 
 def check_names(params: QueryDict, *, single=(), repeatable=()) -> list[dict]:
     """Errors for unknown parameters, for single-valued ones given twice, and for a format other than json."""
-    known = {*single, *repeatable, *PAGING, FORMAT}
+    known = {*single, *repeatable, *PAGING, FORMAT, LANG}
     errors = []
     for name in params:
         values = params.getlist(name)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.utils import (
@@ -199,9 +200,9 @@ class InitiativeListView(ApiView):
             data = {**page_links(request, page), "sort": filterset.active_sort}
             return InitiativePageSerializer(data, context={"request": request}).data
 
-        # What a page shows depends only on its query string and the collection (see initiatives.counts); the
-        # parameters were all understood (else 400), in whatever order they came.
-        parts = (request.path, tuple(sorted(query.lists())))
+        # What a page shows depends only on its query string, its language and the collection (see
+        # initiatives.counts); the parameters were all understood (else 400), in whatever order they came.
+        parts = (request.path, get_language(), tuple(sorted(query.lists())))
         data, version = counts.lookup("api-initiatives", parts)
         if data is None:
             refused = throttle.refuse_page_computation(request)

@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # Every operation takes lang and Accept-Language and answers with Content-Language (api/language.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.language.document_languages"],
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "initiatives.models.Initiative.DatePrecision",
         "HonorificEnum": "initiatives.models.Initiative.Honorific",

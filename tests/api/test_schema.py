@@ -55,7 +55,9 @@ def test_filters_are_documented_with_types_and_errors(client):
     operation = schema["paths"]["/api/initiatives/"]["get"]
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert set(parameters) == {"q", *InitiativeFilter.FACETS, "year_from", "year_to", "status", "sort", "page"} | {
-        "page_size"
+        "page_size",
+        "lang",
+        "Accept-Language",
     }
     for facet in InitiativeFilter.FACETS:
         assert parameters[facet]["schema"]["type"] == "array"

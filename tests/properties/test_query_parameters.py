@@ -100,7 +100,7 @@ def own_pk(case) -> st.SearchStrategy:
     return st.one_of(st.sampled_from(pks), st.integers(0, 2**64).map(str), st.sampled_from(["0", "1" * 40]))
 
 
-API = {"format": almost(st.just("json"))}
+API = {"format": almost(st.just("json")), "lang": almost(st.sampled_from(["en", "fr", "es", "ar"]))}
 API_PAGES = {**API, "page": page_numbers, "page_size": almost(st.sampled_from(["1", "20", "100", "101"]))}
 NEXT = {"next": st.one_of(next_urls, hostile_value)}
 QUEUE = {
