@@ -36,6 +36,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -131,27 +132,36 @@ def _first_line(exc: BaseException | None) -> str:
     return f" ({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]})" if exc else ""
 
 
+def _reader_language(request) -> str:
+    """The language to answer ``request`` in, from its address, cookie or Accept-Language: an outage may come before
+    LocaleMiddleware has run, and the thread may still hold the language of the last request it served."""
+    return translation.get_language_from_request(request, check_path=True)
+
+
 def unavailable_response(request, exc: BaseException | None = None) -> HttpResponse:
     """The 503 answer for ``request`` (JSON under /api/, else the page), logged once at WARNING."""
-    response = _answer_503(
-        request,
-        template_name="503.html",
-        sentence=_("The portal is temporarily unavailable. Please try again in a minute."),
-    )
+    with translation.override(_reader_language(request)):
+        response = _answer_503(
+            request,
+            template_name="503.html",
+            sentence=_("The portal is temporarily unavailable. Please try again in a minute."),
+        )
     logger.warning("Database unavailable, answered 503: %s %s%s", request.method, request.path, _first_line(exc))
     return response
 
 
 def too_broad_response(request, exc: BaseException | None = None) -> HttpResponse:
     """The answer to a request whose query the database cancelled: narrow it, or try again later."""
-    response = _answer_503(
-        request,
-        template_name="503_too_broad.html",
-        sentence=_(
-            "This search is too broad to answer now: narrow it (fewer words, more filters) or try again in a minute."
-        ),
-        context={"path": request.path},
-    )
+    with translation.override(_reader_language(request)):
+        response = _answer_503(
+            request,
+            template_name="503_too_broad.html",
+            sentence=_(
+                "This search is too broad to answer now: narrow it (fewer words, more filters) or try again in a "
+                "minute."
+            ),
+            context={"path": request.path},
+        )
     logger.warning("Query cancelled (statement timeout), answered 503: %s %s", request.method, request.path)
     return response
 

@@ -113,6 +113,7 @@ def test_nothing_is_sent_before_the_commit_nor_before_the_worker_runs(
         "kwargs": {
             "builder": "submissions.emails.notification",
             "params": {"kind": "submitted", "submission_id": draft.pk, "message": ""},
+            "language": "en",  # the language active when it was queued: the e-mail is written in it
         },
     }
     assert mailoutbox == []
@@ -337,6 +338,7 @@ def test_a_failing_mail_server_delays_the_notice_and_it_is_sent_once(
         "builder": "submissions.emails.notification",
         "params": {"kind": "rejected", "submission_id": submitted.pk, "message": MESSAGE},
         "attempt": 2,
+        "language": "en",  # a retry is written in the same language
     }
     assert before + datetime.timedelta(seconds=59) < retry.run_after <= timezone.now() + datetime.timedelta(minutes=1)
     assert "attempt 2 of 6 in 0:01:00" in caplog.text
