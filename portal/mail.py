@@ -118,19 +118,17 @@ def build(
     reply_to: Sequence[str] = (),
     headers: dict[str, str] | None = None,
 ) -> Email:
-    """The e-mail of template ``prefix`` (subject, plain text, HTML alternative), in the site's language."""
+    """The e-mail of template ``prefix`` (subject, plain text, HTML alternative), in the active language."""
     context = {
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         **context,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        context["subject"] = subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
-        body = _tidy(render_to_string(f"{prefix}.txt", context))
-        html = render_to_string(f"{prefix}.html", context)
-    message = Email(
-        subject=subject, body=body, to=list(to), bcc=list(bcc), reply_to=list(reply_to), headers=headers or {}
-    )
+    context["subject"] = subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+    body = _tidy(render_to_string(f"{prefix}.txt", context))
+    html = render_to_string(f"{prefix}.html", context)
+    headers = {"Content-Language": translation.get_language() or settings.LANGUAGE_CODE, **(headers or {})}
+    message = Email(subject=subject, body=body, to=list(to), bcc=list(bcc), reply_to=list(reply_to), headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 
