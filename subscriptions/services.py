@@ -379,18 +379,20 @@ def _checked_language(language: str | None) -> str:
     return language
 
 
-def _label_in(query: str, language: str) -> str:
-    """The label of the listing ``query`` as a page in ``language`` names it (its terms' names, "Search: …")."""
-    with translation.override(language):
-        return followed_listing(QueryDict(query)).label
-
-
 def _set_language(subscription: Subscription, language: str) -> list[str]:
-    """Set ``language`` (when given and new) and the label in it; the fields changed."""
+    """Set ``language`` (when given and new) and the label as a page in it names the listing; the fields changed.
+
+    The label stays as it was if the listing no longer reads the same (a term it names was deleted since): the old
+    label still says what was followed, a new one would name less, or "All initiatives".
+    """
     if not language or language == subscription.language:
         return []
     subscription.language = language
-    subscription.label = _label_in(subscription.query, language)
+    with translation.override(language):
+        followed = followed_listing(QueryDict(subscription.query))
+    if followed.query != subscription.query or followed.unknown_terms:
+        return ["language"]
+    subscription.label = followed.label
     return ["language", "label"]
 
 

@@ -330,6 +330,12 @@ def test_the_confirmation_comes_in_the_language_subscribed_in_and_the_subscripti
 
 
 @pytest.mark.django_db
+def test_the_subscribe_page_says_which_language_the_e_mails_will_be_in(client):
+    html = client.get(subscribe_path("en", REMITTANCES)).content.decode()
+    assert "The e-mails will be in English, the language of this page." in html
+
+
+@pytest.mark.django_db
 @pytest.mark.usefixtures("at_once")
 def test_an_english_visitor_gets_english(client, mailoutbox):
     assert ask(client, "en", REMITTANCES).status_code == 302
@@ -450,6 +456,17 @@ def test_the_manage_page_shows_the_language_and_changes_it(client, mailoutbox):
     send_digests("daily")
     (digest,) = sent_to(mailoutbox, ANA)
     assert digest["Content-Language"] == "es"
+
+
+@pytest.mark.django_db
+def test_changing_the_language_keeps_the_label_of_a_listing_that_no_longer_reads_the_same(client):
+    now = timezone.now()
+    subscription = Subscription.objects.create(
+        email=ANA, query="region=atlantis", label="Atlantis", status="active", confirmed_at=now, since=now
+    )
+    response = client.post(manage_path(subscription), {"action": "language", "language": "es"})
+    assert response.status_code == 302
+    assert Subscription.objects.values_list("language", "label").get(pk=subscription.pk) == ("es", "Atlantis")
 
 
 @pytest.mark.django_db
