@@ -275,8 +275,8 @@ def change_frequency(*, subscription: Subscription, frequency: str) -> Subscript
 
 @transaction.atomic
 def change_language(*, subscription: Subscription, language: str) -> Subscription:
-    """Write this subscription's e-mails in ``language`` from now on (its label too). Allowed in any state: the
-    language of a pending or unsubscribed alert is the one its next confirmation e-mail is written in."""
+    """Write this subscription's e-mails in ``language`` from now on (its label too). Allowed in any state: a
+    paused or unsubscribed alert resumed from the manage page writes in it."""
     _check_language(language)
     subscription = _locked(subscription)
     fields = _set_language(subscription, language)
