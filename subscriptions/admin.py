@@ -11,11 +11,23 @@ class SubscriptionAdmin(admin.ModelAdmin):
     """Subscriptions are made by the people who follow (with their consent), so none is added here, and states
     change only through the same services as the manage page (the actions below)."""
 
-    list_display = ["email", "label", "frequency", "status", "confirmed_at", "created_at"]
-    list_filter = ["status", "frequency"]
+    list_display = ["email", "label", "frequency", "language", "status", "confirmed_at", "created_at"]
+    list_filter = ["status", "frequency", "language"]
     search_fields = ["email", "label", "query"]
-    readonly_fields = ["email", "query", "status", "created_at", "confirmed_at", "since"]
-    fields = ["email", "user", "label", "query", "frequency", "status", "created_at", "confirmed_at", "since"]
+    # The language is the subscriber's choice (the manage page), and it relabels the subscription: not edited here.
+    readonly_fields = ["email", "query", "language", "status", "created_at", "confirmed_at", "since"]
+    fields = [
+        "email",
+        "user",
+        "label",
+        "query",
+        "frequency",
+        "language",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "since",
+    ]
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"

@@ -9,14 +9,14 @@ Immediate alerts (``tasks.send_immediate_alerts``, one task per newly published 
    (``confirmed_at``, or ``since`` once digests moved it on). One ``Delivery`` row per (subscription, initiative)
    is inserted with ``ignore_conflicts``: the unique constraint makes a second insert, by a re-run or a second
    worker, do nothing.
-2. **Send what is owed and not yet sent**, one e-mail per address (a digest) or per address and initiative (an
-   alert), over one SMTP connection opened once for the run. Each e-mail is its own transaction: its unsent
-   delivery rows are locked (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so a second worker passes over
-   an address another one is sending to; SQLite serialises writers), checked again (still active, address not
-   suppressed, initiative still published: a row marked sent by another worker meanwhile is no longer there),
-   the e-mail is sent, ``sent_at`` is set, and the transaction commits. A worker that finds only some of an
-   e-mail's rows free sends nothing then, and comes back to that e-mail at the end of its run, waiting for the
-   other worker's lock: an address never gets its e-mail in two halves from two workers.
+2. **Send what is owed and not yet sent**, one e-mail per address and language (a digest) or per address, language
+   and initiative (an alert), over one SMTP connection opened once for the run. Each e-mail is its own
+   transaction: its unsent delivery rows are locked (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so a
+   second worker passes over an address another one is sending to; SQLite serialises writers), checked again
+   (still active, address not suppressed, initiative still published: a row marked sent by another worker
+   meanwhile is no longer there), the e-mail is sent, ``sent_at`` is set, and the transaction commits. A worker
+   that finds only some of an e-mail's rows free sends nothing then, and comes back to that e-mail at the end of
+   its run, waiting for the other worker's lock: an address never gets its e-mail in two halves from two workers.
 
 Exactly once, with one honest edge: rows are only marked sent after the mail server accepted the e-mail, so
 nothing is ever skipped, and a committed mark is never sent again. A process killed (or a database lost) after
@@ -46,6 +46,13 @@ one (and the unique constraint keeps the overlap from sending anything twice).
 In a digest an initiative appears once, in the section of the first of the person's subscriptions that it
 matches (sections follow the subscriptions' labels), with a note naming the others; all its deliveries are then
 marked sent.
+
+Languages: each e-mail is written in its subscriptions' language (``Subscription.language``): words, dates, the
+initiatives' text, and every link, reversed in it (so it leads to the pages in that language). The subscriptions of
+one address in two languages get one e-mail in each, never one in a language some of them did not choose: someone
+who wants a single digest chooses one language on the manage pages. Each initiative's part is rendered once per
+language in a run, and the plan reads the language with the address, so a run's queries do not grow with the
+number of languages.
 """
 
 import datetime
@@ -71,7 +78,7 @@ from portal import mail
 from portal.addresses import canonical_or_none
 
 from .models import Delivery, Subscription, SuppressedAddress
-from .services import listing_path
+from .services import email_language, listing_path
 from .tokens import manage_url, one_click_unsubscribe_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -276,22 +283,24 @@ class Section:
 
 
 class Composer:
-    """Builds the e-mails of one run; each initiative's part is rendered once, whatever the number of recipients."""
+    """Builds the e-mails of one run, each in the active language; each initiative's part is rendered once per
+    language, whatever the number of recipients."""
 
     def __init__(self, initiatives: dict[int, Initiative]):
         self.initiatives = initiatives
-        self._parts: dict[int, tuple[str, str]] = {}
+        self._parts: dict[tuple[str, int], tuple[str, str]] = {}
         self.base_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
 
     def entry(self, initiative_id: int) -> Entry:
-        if initiative_id not in self._parts:
+        key = (translation.get_language(), initiative_id)
+        if key not in self._parts:
             initiative = self.initiatives[initiative_id]
             context = {**self.base_context, "initiative": initiative, "url": _absolute(initiative.get_absolute_url())}
-            self._parts[initiative_id] = (
+            self._parts[key] = (
                 render_to_string("subscriptions/email/alert_initiative.txt", context).strip(),
                 render_to_string("subscriptions/email/alert_initiative.html", context),
             )
-        text, html = self._parts[initiative_id]
+        text, html = self._parts[key]
         return Entry(self.initiatives[initiative_id], text, html)
 
     def _message(
@@ -392,15 +401,17 @@ class Mailer:
 
 
 def send_owed(*, frequency: str, progress: ProgressCallback | None = None, sent: Sent | None = None) -> Sent:
-    """Send every owed delivery at ``frequency``: one e-mail per address (digests) or per address and initiative.
+    """Send every owed delivery at ``frequency``: one e-mail per address and language (digests) or per address,
+    language and initiative (alerts).
 
     A refused e-mail (``MESSAGE_ERRORS``) is logged and left unsent; any other mail-server error stops the run
     and propagates, what was sent before it staying sent (and counted in ``sent``, when the caller passes one).
     """
     plan = _plan(frequency)
     groups: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
-    for delivery_id, subscription_id, initiative_id, email in plan:
-        key = (email,) if frequency in PERIODS else (email, initiative_id)  # stored canonical: one per mailbox
+    for delivery_id, subscription_id, initiative_id, email, language in plan:
+        # Addresses are stored canonical: one e-mail per mailbox (and language, see the module doc).
+        key = (email, language) if frequency in PERIODS else (email, language, initiative_id)
         groups[key].append((delivery_id, subscription_id, initiative_id))
     sent = sent if sent is not None else Sent()
     sent.planned = len(groups)
@@ -409,23 +420,26 @@ def send_owed(*, frequency: str, progress: ProgressCallback | None = None, sent:
     return sent
 
 
-def _plan(frequency: str) -> list[tuple[int, int, int, str]]:
-    """What ``owed(frequency)`` holds, as (delivery, subscription, initiative, address) rows.
+def _plan(frequency: str) -> list[tuple[int, int, int, str, str]]:
+    """What ``owed(frequency)`` holds, as (delivery, subscription, initiative, address, language) rows.
 
     Read table by table and joined here: a join left to the planner went wrong (a nested loop over every
     subscription, half a minute) when its statistics lagged behind a bulk insert of deliveries or subscriptions.
     Unsent rows are few outside a run (today's digests, an alert in flight), so reading them all is cheap.
     """
-    addresses = dict(receiving(frequency).values_list("pk", "email"))
+    recipients = {
+        pk: (email, email_language(language))
+        for pk, email, language in receiving(frequency).values_list("pk", "email", "language")
+    }
     unsent = [
         row
         for row in Delivery.objects.filter(sent_at__isnull=True).values_list("pk", "subscription_id", "initiative_id")
-        if row[1] in addresses
+        if row[1] in recipients
     ]
     published = set(
         Initiative.objects.published().filter(pk__in={row[2] for row in unsent}).values_list("pk", flat=True)
     )
-    return [(*row, addresses[row[1]]) for row in unsent if row[2] in published]
+    return [(*row, *recipients[row[1]]) for row in unsent if row[2] in published]
 
 
 class _Sender:
@@ -447,19 +461,18 @@ class _Sender:
     def run(self, groups: list[tuple[tuple, list[tuple]]], progress: ProgressCallback | None) -> None:
         busy = []
         try:
-            with translation.override(settings.LANGUAGE_CODE):
-                done = 0
-                for start in range(0, len(groups), self.CHECK_EVERY):
-                    chunk = groups[start : start + self.CHECK_EVERY]
-                    self.check([row for _key, rows in chunk for row in rows])
-                    for key, rows in chunk:
-                        if not self.send_one(key, rows, wait=False):
-                            busy.append((key, rows))
-                        done += 1
-                        if progress:
-                            progress(done, len(groups))
-                for key, rows in busy:  # part of them was in another worker's hands: wait for it, send the rest
-                    self.send_one(key, rows, wait=True)
+            done = 0
+            for start in range(0, len(groups), self.CHECK_EVERY):
+                chunk = groups[start : start + self.CHECK_EVERY]
+                self.check([row for _key, rows in chunk for row in rows])
+                for key, rows in chunk:
+                    if not self.send_one(key, rows, wait=False):
+                        busy.append((key, rows))
+                    done += 1
+                    if progress:
+                        progress(done, len(groups))
+            for key, rows in busy:  # part of them was in another worker's hands: wait for it, send the rest
+                self.send_one(key, rows, wait=True)
         finally:
             self.mailer.close()
 
@@ -503,7 +516,8 @@ class _Sender:
                 owed_now = [row for row in locked if row[1] in self.receiving and row[2] in self.published]
                 if not owed_now:  # sent meanwhile, being sent by another worker, or no longer owed
                     return True
-                message = _compose(self.composer, self.frequency, owed_now, self.subscriptions)
+                with translation.override(key[1]):
+                    message = _compose(self.composer, self.frequency, owed_now, self.subscriptions)
                 self.mailer.send(message)
                 Delivery.objects.filter(pk__in=[row[0] for row in owed_now]).update(
                     sent_at=timezone.now(), message_id=message.extra_headers["Message-ID"]
@@ -518,6 +532,7 @@ class _Sender:
 
 
 def _compose(composer: Composer, frequency: str, locked: list[tuple], subscriptions: dict) -> mail.Email:
+    """The e-mail carrying the ``locked`` deliveries (all to one address), in the active language."""
     address = subscriptions[locked[0][1]].email
     if frequency in PERIODS:
         owed_to: dict[int, list[int]] = defaultdict(list)
@@ -535,15 +550,16 @@ def _compose(composer: Composer, frequency: str, locked: list[tuple], subscripti
     return composer.alert(
         subscriptions=following,
         initiative_id=initiative_id,
-        message_id=message_id("alert", f"{address}:{initiative_id}"),
+        message_id=message_id("alert", f"{address}:{translation.get_language()}:{initiative_id}"),
     )
 
 
 def message_id(kind: str, what: str) -> str:
     """The Message-ID of the e-mail ``what`` names: the same on every attempt to send it (module doc).
 
-    ``what`` is an alert's address and initiative, or a digest's address and delivery rows (a digest sent again
-    with more in it is another e-mail, with another Message-ID, so that a store collapsing Message-IDs keeps it).
+    ``what`` is an alert's address, language and initiative, or a digest's address and delivery rows (a digest sent
+    again with more in it is another e-mail, with another Message-ID, so that a store collapsing Message-IDs keeps
+    it).
     Keyed with the secret key, so that the Message-ID tells nobody the address it went to.
     """
     digest = salted_hmac("subscriptions.alerts.message_id", f"{kind}:{what}", algorithm="sha256").hexdigest()[:32]

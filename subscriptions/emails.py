@@ -4,10 +4,15 @@ Whoever asks need not own the address, so these e-mails carry nothing of the ask
 words, quoted by ``portal.mail.quote_stranger_text`` (letters and digits, cut short): the listing is named by the
 official names of its terms (not by the stored label, which quotes the search in full), and the e-mail leaves out
 the listing's address when it would spell the search out.
+
+Each is written in a language, and everything in it follows: words, dates, the listing's name, and every link
+(reversed in that language, so they lead to the pages in it). The confirmation is in the language it was asked in;
+the "already subscribed" e-mail in the subscription's own.
 """
 
 from django.conf import settings
 from django.http import QueryDict
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -16,7 +21,7 @@ from portal import mail
 
 from . import tokens
 from .models import Subscription
-from .services import is_suppressed, listing_path
+from .services import email_language, is_suppressed, listing_path
 
 Frequency = Subscription.Frequency
 Status = Subscription.Status
@@ -46,6 +51,7 @@ def _followed(subscription: Subscription) -> dict:
 
 
 def _build(subscription: Subscription, template: str, context: dict) -> mail.Email:
+    """The e-mail ``template`` to ``subscription``'s address, in the active language."""
     return mail.build(
         prefix=f"subscriptions/email/{template}",
         to=[subscription.email],
@@ -68,16 +74,20 @@ def _current(subscription_id: int) -> Subscription | None:
 
 
 @mail.builds_email
-def confirmation(*, subscription_id: int, frequency: str) -> mail.Email | None:
-    """The link that confirms the subscription at ``frequency``; None once it is active (confirmed meanwhile)."""
+def confirmation(*, subscription_id: int, frequency: str, lang: str = "") -> mail.Email | None:
+    """The link that confirms the subscription at ``frequency`` and in ``lang`` (the language it was asked in,
+    which the e-mail is written in; the subscription's, for a task queued before there were languages); None once
+    it is active (confirmed meanwhile)."""
     subscription = _current(subscription_id)
     if subscription is None or subscription.status == Status.ACTIVE:
         return None
-    context = {
-        "confirm_url": tokens.confirm_url(subscription, frequency=frequency),
-        "frequency_display": Frequency(frequency).label,
-    }
-    return _build(subscription, "confirm", context)
+    language = email_language(lang or subscription.language)
+    with translation.override(language):
+        context = {
+            "confirm_url": tokens.confirm_url(subscription, frequency=frequency, language=language),
+            "frequency_display": Frequency(frequency).label,
+        }
+        return _build(subscription, "confirm", context)
 
 
 @mail.builds_email
@@ -87,10 +97,11 @@ def already_subscribed(*, subscription_id: int, frequency: str) -> mail.Email | 
     if subscription is None:
         return None
     change = frequency != subscription.frequency or subscription.status != Status.ACTIVE
-    context = {
-        "confirm_url": tokens.confirm_url(subscription, frequency=frequency) if change else "",
-        "frequency_display": Frequency(frequency).label,
-        "current_frequency_display": subscription.get_frequency_display(),
-        "paused": subscription.status == Status.PAUSED,
-    }
-    return _build(subscription, "confirm_already", context)
+    with translation.override(email_language(subscription.language)):
+        context = {
+            "confirm_url": tokens.confirm_url(subscription, frequency=frequency) if change else "",
+            "frequency_display": Frequency(frequency).label,
+            "current_frequency_display": subscription.get_frequency_display(),
+            "paused": subscription.status == Status.PAUSED,
+        }
+        return _build(subscription, "confirm_already", context)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import CanonicalEmailFormField
 
-from .models import Subscription
+from .models import Subscription, language_choices
 
 Frequency = Subscription.Frequency
 
@@ -39,7 +39,7 @@ class SubscribeForm(forms.Form):
 class ManageForm(forms.Form):
     """What the manage page posts: an action, and for some of them a frequency."""
 
-    ACTIONS = ("frequency", "pause", "resume", "unsubscribe", "unsubscribe-all")
+    ACTIONS = ("frequency", "language", "pause", "resume", "unsubscribe", "unsubscribe-all")
 
     action = forms.ChoiceField(
         choices=[(action, action) for action in ACTIONS],
@@ -50,6 +50,12 @@ class ManageForm(forms.Form):
         },
     )
     frequency = _frequency_field(required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails"),
+        choices=language_choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the languages in the list.")},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -59,4 +65,6 @@ class ManageForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("action") == "frequency" and not cleaned.get("frequency"):
             self.add_error("frequency", _("Choose how often you want to hear from us."))
+        if cleaned.get("action") == "language" and not cleaned.get("language") and "language" not in self.errors:
+            self.add_error("language", _("Choose one of the languages in the list."))
         return cleaned

@@ -9,6 +9,22 @@ from initiatives.models import Initiative
 from portal.addresses import CanonicalEmailField
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages, read when asked: the migrations name this function, not today's list, so adding a
+    language to ``settings.LANGUAGES`` needs no new migration (and no database constraint, for the same reason:
+    the services check a language before they save it)."""
+    return list(settings.LANGUAGES)
+
+
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def is_language(code) -> bool:
+    """Whether ``code`` is one of the site's languages (read now, as ``language_choices`` is)."""
+    return isinstance(code, str) and code in dict(settings.LANGUAGES)
+
+
 class Subscription(models.Model):
     """An address following one listing: a term, a search, or everything (``query`` is its query string).
 
@@ -35,6 +51,10 @@ class Subscription(models.Model):
     label = models.CharField(_("label"), max_length=300)
     frequency = models.CharField(_("frequency"), max_length=9, choices=Frequency, default=Frequency.DAILY)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+    # The language its e-mails are written in (and its links lead to): the page's when it was subscribed to.
+    language = models.CharField(
+        _("language of the e-mails"), max_length=8, choices=language_choices, default=default_language
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # Nothing published before this moment is sent (set on confirmation, moved on by digests).

@@ -8,6 +8,11 @@ agreed to anything, so nothing about it is kept.
 ``since`` is the moment from which alerts are due: set whenever a subscription becomes active (confirmation,
 resumption, re-subscription), so nothing published before, or while it was paused, is sent.
 
+``language`` is the language its e-mails are written in: the page's when it was asked for, changed on the manage
+page (or by subscribing again, logged in, from a page in another language). A stranger's request changes the
+language of a subscription only while it is pending; for one that was unsubscribed, the language asked in travels in
+the confirmation link and applies once the address's owner confirms, as the frequency does.
+
 What a stranger can learn: nothing. ``request_subscription`` does the same visible thing (nothing) whatever the
 address's state; only the address's owner gets an e-mail, which says what applies.
 """
@@ -15,10 +20,11 @@ address's state; only the address's owner gets an e-mail, which says what applie
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -26,7 +32,7 @@ from initiatives.filters import InitiativeFilter
 from portal import mail
 from portal.addresses import canonical_email, canonical_or_none, same_mailbox
 
-from .models import Subscription, SuppressedAddress
+from .models import Subscription, SuppressedAddress, is_language
 
 logger = logging.getLogger(__name__)
 
@@ -119,43 +125,55 @@ def subscriptions_of(user):
 # --- asking and confirming ------------------------------------------------------------------------------------
 
 
-def request_subscription(*, email: str, followed: Followed, frequency: str) -> None:
-    """Someone (not logged in, or without a verified address) asks that ``email`` follow ``followed``.
+def request_subscription(*, email: str, followed: Followed, frequency: str, language: str | None = None) -> None:
+    """Someone (not logged in, or without a verified address) asks that ``email`` follow ``followed``, in
+    ``language`` (by default the active one: the page's).
 
     Returns nothing on purpose: the caller must answer the same whatever happened. What happens:
 
-    * a new address/listing pair: a pending subscription, and a confirmation e-mail;
-    * pending, or unsubscribed: a (new) confirmation e-mail; confirming applies ``frequency``;
-    * active or paused: an e-mail to the address saying it already follows this, with the manage link and, when
-      something would change (another frequency, or paused), a link to confirm that change;
+    * a new address/listing pair: a pending subscription, and a confirmation e-mail in ``language``;
+    * pending, or unsubscribed: a (new) confirmation e-mail in ``language``; confirming applies ``frequency`` and
+      ``language``;
+    * active or paused: an e-mail to the address, in the subscription's language, saying it already follows this,
+      with the manage link and, when something would change (another frequency, or paused), a link to confirm that
+      change;
     * a suppressed address: nothing at all.
     """
     _check_frequency(frequency)
+    language = _checked_language(language)
     email = canonical_email(email)
     if is_suppressed(email):
         return
-    subscription = _pending_or_existing(email=email, followed=followed, frequency=frequency)
+    subscription = _pending_or_existing(email=email, followed=followed, frequency=frequency, language=language)
     if subscription.status in (Status.ACTIVE, Status.PAUSED):
         send_already_subscribed_email(subscription=subscription, frequency=frequency)
     else:
-        send_confirmation_email(subscription=subscription, frequency=frequency)
+        send_confirmation_email(subscription=subscription, frequency=frequency, language=language)
 
 
-def _pending_or_existing(*, email: str, followed: Followed, frequency: str) -> Subscription:
+def _pending_or_existing(*, email: str, followed: Followed, frequency: str, language: str) -> Subscription:
     """The address's subscription to this listing, made (pending) if there is none; a pending one takes the new
-    frequency (it changes nothing until confirmed). Safe against a second request racing this one."""
+    frequency and language (they change nothing until confirmed). Safe against a second request racing this one."""
     for _attempt in range(2):
         with transaction.atomic():
             subscription = Subscription.objects.select_for_update().filter(email=email, query=followed.query).first()
             if subscription is not None:
-                if subscription.status == Status.PENDING and subscription.frequency != frequency:
-                    subscription.frequency = frequency
-                    subscription.save(update_fields=["frequency"])
+                if subscription.status == Status.PENDING:
+                    fields = _set_language(subscription, language)
+                    if subscription.frequency != frequency:
+                        subscription.frequency = frequency
+                        fields.append("frequency")
+                    if fields:
+                        subscription.save(update_fields=fields)
                 return subscription
             try:
                 with transaction.atomic():
                     return Subscription.objects.create(
-                        email=email, query=followed.query, label=followed.label, frequency=frequency
+                        email=email,
+                        query=followed.query,
+                        label=followed.label,
+                        frequency=frequency,
+                        language=language,
                     )
             except IntegrityError:
                 continue  # made a moment ago by a request running alongside this one: take that one
@@ -163,19 +181,24 @@ def _pending_or_existing(*, email: str, followed: Followed, frequency: str) -> S
 
 
 @transaction.atomic
-def confirm_subscription(*, subscription: Subscription, frequency: str = "") -> bool:
-    """The address's owner followed a confirmation link: the subscription is active, at ``frequency`` if given.
+def confirm_subscription(*, subscription: Subscription, frequency: str = "", language: str = "") -> bool:
+    """The address's owner followed a confirmation link: the subscription is active, at ``frequency`` and in
+    ``language`` if given.
 
-    Confirming again is harmless (True, nothing changes but the frequency). A confirmation is also what makes an
-    unsubscribed or paused subscription active again. Returns whether the subscription was not active before.
+    Confirming again is harmless (True, nothing changes but the frequency and language). A confirmation is also what
+    makes an unsubscribed or paused subscription active again. Returns whether the subscription was not active
+    before.
     """
     if frequency:
         _check_frequency(frequency)
+    if language:
+        _check_language(language)
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     was_active = subscription.status == Status.ACTIVE
     now = timezone.now()
     fields = ["frequency"]
     subscription.frequency = frequency or subscription.frequency
+    fields += _set_language(subscription, language)
     if not was_active:
         subscription.status = Status.ACTIVE
         subscription.confirmed_at = now
@@ -186,13 +209,16 @@ def confirm_subscription(*, subscription: Subscription, frequency: str = "") -> 
 
 
 @transaction.atomic
-def subscribe_verified(*, user, followed: Followed, frequency: str) -> Subscription:
-    """A logged-in person whose address is verified follows ``followed``: active at once, no confirmation.
+def subscribe_verified(*, user, followed: Followed, frequency: str, language: str | None = None) -> Subscription:
+    """A logged-in person whose address is verified follows ``followed``, in ``language`` (by default the active
+    one): active at once, no confirmation.
 
-    Following the same listing again changes the frequency (and makes a paused or unsubscribed subscription
-    active again) instead of adding a second one. Raises ``AddressSuppressed`` if mail to the address bounces.
+    Following the same listing again changes the frequency and language (and makes a paused or unsubscribed
+    subscription active again) instead of adding a second one. Raises ``AddressSuppressed`` if mail to the address
+    bounces.
     """
     _check_frequency(frequency)
+    language = _checked_language(language)
     if not has_verified_email(user):
         raise ValueError("subscribe_verified needs a logged-in account with a verified address")
     email = canonical_email(user.email)
@@ -209,6 +235,7 @@ def subscribe_verified(*, user, followed: Followed, frequency: str) -> Subscript
                     query=followed.query,
                     label=followed.label,
                     frequency=frequency,
+                    language=language,
                     status=Status.ACTIVE,
                     confirmed_at=now,
                     since=now,
@@ -217,7 +244,7 @@ def subscribe_verified(*, user, followed: Followed, frequency: str) -> Subscript
             subscription = Subscription.objects.select_for_update().get(email=email, query=followed.query)
     subscription.user = user
     subscription.frequency = frequency
-    fields = ["user", "frequency"]
+    fields = ["user", "frequency", *_set_language(subscription, language)]
     if subscription.status != Status.ACTIVE:
         subscription.status = Status.ACTIVE
         subscription.confirmed_at = now
@@ -243,6 +270,18 @@ def change_frequency(*, subscription: Subscription, frequency: str) -> Subscript
     if subscription.frequency != frequency:
         subscription.frequency = frequency
         subscription.save(update_fields=["frequency"])
+    return subscription
+
+
+@transaction.atomic
+def change_language(*, subscription: Subscription, language: str) -> Subscription:
+    """Write this subscription's e-mails in ``language`` from now on (its label too). Allowed in any state: a
+    paused or unsubscribed alert resumed from the manage page writes in it."""
+    _check_language(language)
+    subscription = _locked(subscription)
+    fields = _set_language(subscription, language)
+    if fields:
+        subscription.save(update_fields=fields)
     return subscription
 
 
@@ -318,14 +357,54 @@ def _check_frequency(frequency: str) -> None:
         raise ValueError(f"unknown frequency {frequency!r}")
 
 
+# --- languages --------------------------------------------------------------------------------------------------
+
+
+def email_language(code: str) -> str:
+    """The language to write in for a subscription in ``code``: itself, or the site's language if ``code`` is no
+    longer one of the site's (taken out of ``LANGUAGES`` since)."""
+    return code if is_language(code) else settings.LANGUAGE_CODE
+
+
+def _check_language(language: str) -> None:
+    if not is_language(language):
+        raise ValueError(f"unknown language {language!r}")
+
+
+def _checked_language(language: str | None) -> str:
+    """``language``, checked; None for the active language (LocaleMiddleware activates only the site's)."""
+    if language is None:
+        language = email_language(translation.get_language() or "")
+    _check_language(language)
+    return language
+
+
+def _set_language(subscription: Subscription, language: str) -> list[str]:
+    """Set ``language`` (when given and new) and the label as a page in it names the listing; the fields changed.
+
+    The label stays as it was if the listing no longer reads the same (a term it names was deleted since): the old
+    label still says what was followed, a new one would name less, or "All initiatives".
+    """
+    if not language or language == subscription.language:
+        return []
+    subscription.language = language
+    with translation.override(language):
+        followed = followed_listing(QueryDict(subscription.query))
+    if followed.query != subscription.query or followed.unknown_terms:
+        return ["language"]
+    subscription.label = followed.label
+    return ["language", "label"]
+
+
 # --- e-mail -----------------------------------------------------------------------------------------------------
 
 
-def send_confirmation_email(*, subscription: Subscription, frequency: str) -> None:
-    """Queue the e-mail with the link that confirms ``subscription`` at ``frequency`` (``emails.confirmation``)."""
+def send_confirmation_email(*, subscription: Subscription, frequency: str, language: str) -> None:
+    """Queue the e-mail, in ``language``, with the link that confirms ``subscription`` at ``frequency`` and in
+    ``language`` (``emails.confirmation``)."""
     from . import emails
 
-    mail.queue(emails.confirmation, subscription_id=subscription.pk, frequency=frequency)
+    mail.queue(emails.confirmation, subscription_id=subscription.pk, frequency=frequency, lang=language)
 
 
 def send_already_subscribed_email(*, subscription: Subscription, frequency: str) -> None:

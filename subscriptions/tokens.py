@@ -5,13 +5,14 @@ token made for one purpose is refused for another, and a token names exactly one
 address: nothing in a link can be edited to reach someone else's. The address is signed as a keyed digest, not
 written out: links end up in server logs and browser histories, and must not tell whose they are.
 
-* Confirmation links expire (``CONFIRMATION_LINK_VALIDITY``); they also carry the frequency asked for, which
-  confirming applies (a stranger can ask, only the address's owner can make it happen).
+* Confirmation links expire (``CONFIRMATION_LINK_VALIDITY``); they also carry the frequency and the language asked
+  for, which confirming applies (a stranger can ask, only the address's owner can make it happen).
 * Manage and unsubscribe links never expire: they are in e-mails people keep, and must still work a year later.
 
 The alert e-mails use ``manage_url``, ``unsubscribe_url`` and ``one_click_unsubscribe_url`` (for the
 ``List-Unsubscribe`` header of RFC 8058: a POST to it unsubscribes at once). All three are absolute, under
-``settings.SITE_URL``, which is HTTPS in production.
+``settings.SITE_URL``, which is HTTPS in production, and reversed in the active language: an e-mail built in a
+subscription's language leads to the pages in that language (under its prefix, once pages have one).
 """
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from portal.addresses import canonical_or_none
 
-from .models import Subscription
+from .models import Subscription, is_language
 
 CONFIRMATION_LINK_VALIDITY = timedelta(days=3)
 
@@ -43,6 +44,7 @@ class TokenData:
     pk: int
     email_digest: str
     frequency: str = ""  # confirmation tokens only: the frequency asked for
+    language: str = ""  # confirmation tokens only: the language asked in (if still one of the site's)
     also: tuple[int, ...] = ()  # one-click tokens of an e-mail naming several subscriptions: the others
 
     def matches(self, subscription: Subscription) -> bool:
@@ -78,10 +80,12 @@ def _signer(purpose: str) -> signing.Signer:
     return signing.Signer(salt=_salt(purpose))
 
 
-def make_token(subscription: Subscription, purpose: str, *, frequency: str = "", also=()) -> str:
+def make_token(subscription: Subscription, purpose: str, *, frequency: str = "", language: str = "", also=()) -> str:
     payload = {"s": subscription.pk, "e": email_digest(subscription.email), "p": purpose}
     if frequency:
         payload["f"] = frequency
+    if language:
+        payload["l"] = language
     if also:
         payload["x"] = sorted({other.pk for other in also} - {subscription.pk})
     return _signer(purpose).sign_object(payload, compress=True)
@@ -104,10 +108,15 @@ def read_token(token: str, purpose: str) -> TokenData:
         raise InvalidToken
     if frequency and frequency not in Subscription.Frequency.values:
         raise InvalidToken
+    language = payload.get("l", "")
+    if not isinstance(language, str):
+        raise InvalidToken
     also = payload.get("x", [])
     if not isinstance(also, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in also):
         raise InvalidToken
-    return TokenData(pk=pk, email_digest=digest, frequency=frequency, also=tuple(also[:100]))
+    # A language taken out of the site's since the link was sent is left out: the subscription keeps its own.
+    language = language if is_language(language) else ""
+    return TokenData(pk=pk, email_digest=digest, frequency=frequency, language=language, also=tuple(also[:100]))
 
 
 def subscription_for(token: str, purpose: str) -> Subscription | None:
@@ -127,9 +136,10 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def confirm_url(subscription: Subscription, *, frequency: str) -> str:
-    """Absolute link that confirms ``subscription`` at ``frequency`` (expires after ``CONFIRMATION_LINK_VALIDITY``)."""
-    token = make_token(subscription, CONFIRM, frequency=frequency)
+def confirm_url(subscription: Subscription, *, frequency: str, language: str = "") -> str:
+    """Absolute link that confirms ``subscription`` at ``frequency`` (and in ``language``, if given); it expires after
+    ``CONFIRMATION_LINK_VALIDITY``. In the active language's site, as every link in an e-mail."""
+    token = make_token(subscription, CONFIRM, frequency=frequency, language=language)
     return _absolute(reverse("subscriptions:confirm", kwargs={"token": token}))
 
 

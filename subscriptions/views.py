@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -70,7 +71,10 @@ def subscribe(request):
         elif one_click:
             try:
                 services.subscribe_verified(
-                    user=request.user, followed=followed, frequency=form.cleaned_data["frequency"]
+                    user=request.user,
+                    followed=followed,
+                    frequency=form.cleaned_data["frequency"],
+                    language=translation.get_language(),
                 )
             except services.AddressSuppressed:
                 form.add_error(
@@ -85,7 +89,10 @@ def subscribe(request):
                 return redirect(_subscribe_path(followed.query))
         else:
             services.request_subscription(
-                email=form.cleaned_data["email"], followed=followed, frequency=form.cleaned_data["frequency"]
+                email=form.cleaned_data["email"],
+                followed=followed,
+                frequency=form.cleaned_data["frequency"],
+                language=translation.get_language(),
             )
             request.session[SENT_TO_SESSION_KEY] = {"email": form.cleaned_data["email"], "query": followed.query}
             return redirect("subscriptions:sent")
@@ -169,7 +176,7 @@ def confirm(request, token: str):
         "manage_url": tokens.manage_path(subscription),
     }
     if request.method == "POST":
-        services.confirm_subscription(subscription=subscription, frequency=frequency)
+        services.confirm_subscription(subscription=subscription, frequency=frequency, language=data.language)
         return render(request, "subscriptions/confirmed.html", context)
     if subscription.status == Status.ACTIVE and subscription.frequency == frequency:
         return render(request, "subscriptions/confirmed.html", {**context, "already": True})
@@ -186,7 +193,10 @@ def manage(request, token: str):
         return _invalid_link(request, kind="manage")
     if subscription is None:
         return render(request, "subscriptions/unsubscribed.html", {"gone": True}, status=404)
-    form = ManageForm(request.POST if request.method == "POST" else None, initial={"frequency": subscription.frequency})
+    form = ManageForm(
+        request.POST if request.method == "POST" else None,
+        initial={"frequency": subscription.frequency, "language": subscription.language},
+    )
     if request.method == "POST":
         if form.is_valid():
             return _manage_action(request, subscription, form.cleaned_data)
@@ -219,6 +229,13 @@ def _manage_action(request, subscription, data):
         if action == "frequency":
             subscription = services.change_frequency(subscription=subscription, frequency=frequency)
             messages.success(request, _("Saved: %(frequency)s.") % {"frequency": subscription.get_frequency_display()})
+        elif action == "language":
+            subscription = services.change_language(subscription=subscription, language=data["language"])
+            messages.success(
+                request,
+                _("Saved. The e-mails of this alert will be in this language: %(language)s.")
+                % {"language": subscription.get_language_display()},
+            )
         elif action == "pause":
             services.pause(subscription=subscription)
             messages.success(request, _("Paused: you will receive no alerts for this until you resume."))

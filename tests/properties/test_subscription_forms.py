@@ -28,7 +28,12 @@ queries = st.one_of(
     parameters(LISTING, max_size=4).map(encode),
 )
 SUBSCRIBE = {"email": field(emails), "frequency": field(frequencies)}
-MANAGE = {"action": field(st.sampled_from(ManageForm.ACTIONS)), "frequency": field(frequencies)}
+languages = st.sampled_from(["en", "fr", "es", "ar"])
+MANAGE = {
+    "action": field(st.sampled_from(ManageForm.ACTIONS)),
+    "frequency": field(frequencies),
+    "language": field(languages),
+}
 ANYTHING = {"List-Unsubscribe": field(st.just("One-Click")), "frequency": field(frequencies)}
 
 URL_NAMES = {"subscriptions:subscribe", "subscriptions:manage", "subscriptions:unsubscribe", "subscriptions:confirm"}

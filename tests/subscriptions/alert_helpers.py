@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
@@ -28,16 +28,19 @@ def subscribe(
     frequency: str = "daily",
     status: str = "active",
     confirmed: datetime.datetime | None = None,
+    language: str = "en",
 ) -> Subscription:
-    """A subscription to the listing ``query`` (normalised and labelled as the subscribe page does), confirmed
-    two days ago unless said otherwise (so a digest is due)."""
-    followed = followed_listing(QueryDict(query))
+    """A subscription to the listing ``query`` (normalised and labelled as the subscribe page in ``language``
+    does), confirmed two days ago unless said otherwise (so a digest is due)."""
+    with translation.override(language):
+        followed = followed_listing(QueryDict(query))
     confirmed = confirmed or timezone.now() - datetime.timedelta(days=2)
     return Subscription.objects.create(
         email=address,
         query=followed.query,
         label=followed.label,
         frequency=frequency,
+        language=language,
         status=status,
         confirmed_at=None if status == "pending" else confirmed,
         since=None if status == "pending" else confirmed,

@@ -11,9 +11,10 @@ Frequency = Subscription.Frequency
 
 class Command(BaseCommand):
     help = (
-        "Send the daily or weekly digests that are due: one e-mail per address, with everything published since "
-        "its last digest that matches any of its subscriptions. Meant for cron (daily and weekly); safe to run "
-        "again or on two machines at once: an initiative is never sent twice to a subscription, nor skipped."
+        "Send the daily or weekly digests that are due: one e-mail per address (and language), with everything "
+        "published since its last digest that matches any of its subscriptions. Meant for cron (daily and weekly); "
+        "safe to run again or on two machines at once: an initiative is never sent twice to a subscription, nor "
+        "skipped."
     )
 
     def add_arguments(self, parser):
@@ -32,9 +33,9 @@ class Command(BaseCommand):
                 f"over {recorded.candidates:,} newly published initiatives: {recorded.matches:,} matches."
             )
         if dry_run:
-            owed = set(alerts.owed(frequency).values_list("subscription__email", flat=True).distinct())
-            matched = set(Subscription.objects.filter(pk__in=recorded.matched).values_list("email", flat=True))
-            addresses = owed | matched  # stored in canonical form: one digest per distinct address
+            owed = set(alerts.owed(frequency).values_list("subscription__email", "subscription__language").distinct())
+            matched = set(Subscription.objects.filter(pk__in=recorded.matched).values_list("email", "language"))
+            addresses = owed | matched  # stored in canonical form: one digest per distinct address and language
             self.stdout.write(f"Dry run: would send {len(addresses):,} digests. Nothing was recorded or sent.")
             return
 
