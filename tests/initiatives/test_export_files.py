@@ -166,14 +166,14 @@ def test_a_filtered_download_past_the_cap_stops_there_and_says_where_the_whole_c
     rows = csv_of(response)
     assert len(rows) == 4
     assert rows[-1]["external_id"] == (
-        "# Truncated: the first 3 rows only. The whole collection: http://testserver/initiatives/export.csv"
+        "# Truncated: the first 3 rows only. The whole collection: http://testserver/en/initiatives/export.csv"
     )
     items = json.loads(body_of(client.get("/en/initiatives/export.json?theme=remittances")))
     assert len(items) == 4 and all("slug" in item for item in items[:3])
     assert items[-1] == {
         "truncated": True,
         "rows": 3,
-        "full_collection": "http://testserver/initiatives/export.json",
+        "full_collection": "http://testserver/en/initiatives/export.json",
     }
 
     # Neighbour: a filtered download under the cap is complete and says nothing.

@@ -96,7 +96,7 @@ def test_principle_feed_lists_the_initiatives_filed_under_it(client):
 def test_term_feed_titles_and_links_name_the_term(client):
     feed = parse(client, "/en/regions/europe/feed/")
     assert feed.feed.title.startswith("Europe – ")
-    assert feed.feed.link == "http://testserver/regions/europe/"
+    assert feed.feed.link == "http://testserver/en/regions/europe/"
     assert "Europe" in feed.feed.description
 
 
@@ -121,7 +121,7 @@ def test_item_fields(client, url):
     ars = entry_for(feed, ARS)
     initiative = Initiative.objects.get(slug=ARS)
     assert ars.title == ARS_TITLE
-    assert ars.link == f"http://testserver/initiatives/{ARS}/"
+    assert ars.link == f"http://testserver/en/initiatives/{ARS}/"
     assert ars.summary == f"<p>{initiative.summary}</p>"  # escaped plain text, as HTML for the reader
     assert ars.author == "Ms. Angelica Pinzon"
     categories = {tag.term for tag in ars.tags}
@@ -228,10 +228,10 @@ def test_feed_is_capped_at_fifty_items(client):
 def test_a_filtered_feed_names_its_filters_and_links_to_the_same_listing(client):
     feed = parse(client, "/en/initiatives/feed/?theme=remittances&page=2&sort=title&q=")
     assert feed.feed.title.startswith("Initiatives (Objective 20: Remittances) – ")
-    assert feed.feed.link == "http://testserver/initiatives/?theme=remittances"
+    assert feed.feed.link == "http://testserver/en/initiatives/?theme=remittances"
     term = parse(client, "/en/regions/europe/feed/atom/?status=ongoing&theme=remittances")
     assert term.feed.title.startswith("Europe (Objective 20: Remittances, Ongoing) – ")
-    assert term.feed.link == "http://testserver/regions/europe/?status=ongoing&theme=remittances"
+    assert term.feed.link == "http://testserver/en/regions/europe/?status=ongoing&theme=remittances"
 
 
 @pytest.mark.parametrize("url", ["/en/initiatives/feed/?theme=remittances", "/en/regions/europe/feed/"])

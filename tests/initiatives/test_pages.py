@@ -126,7 +126,7 @@ def test_detail_shows_all_metadata_linked_to_term_pages(client):
         assert f'href="{link}"' in html, link
     assert "2019 – 2025" in html
     assert "Funder" in html and "(from 2020)" in html
-    assert '<link rel="canonical" href="http://127.0.0.1:8000/initiatives/thamm/">' in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/en/initiatives/thamm/">' in html
     assert '<meta property="og:title"' in html
 
 

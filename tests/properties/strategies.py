@@ -253,7 +253,7 @@ next_urls = st.sampled_from(
         "/en/submit/",
         "//evil.example/",
         "https://evil.example/",
-        "http://testserver/initiatives/",
+        "http://testserver/en/initiatives/",
         "javascript:alert(1)",
         "/\\evil.example",
         "\\\\evil.example",

@@ -285,7 +285,7 @@ ADMIN_CUSTOM = [
     Row("admin-autocomplete-bare",   "GET",  "/admin/autocomplete/",                 staff(403)),
     Row("admin-jsi18n",              "GET",  "/admin/jsi18n/",                       staff(200)),
     Row("admin-view-on-site",        "GET",  "/admin/r/{initiative_ct}/{initiative_pk}/",
-        staff(Go("http://testserver/initiatives/{initiative}/"))),
+        staff(Go("http://testserver/en/initiatives/{initiative}/"))),
     Row("admin-unknown-page",        "GET",  "/admin/no-such-page/",                 staff(404)),
     Row("admin-user-password-form",  "GET",  "/admin/auth/user/{submitter_pk}/password/", staff(200)),
     Row("admin-user-password",       "POST", "/admin/auth/user/{submitter_pk}/password/",

@@ -226,7 +226,7 @@ def test_a_get_only_shows_a_button(client, europe):
 def test_one_click_and_unsubscribe_links_are_the_same_https_address(europe, settings):
     settings.SITE_URL = "https://practices.example.org"
     url = tokens.one_click_unsubscribe_url(europe)
-    assert url.startswith("https://practices.example.org/subscriptions/unsubscribe/")
+    assert url.startswith("https://practices.example.org/en/subscriptions/unsubscribe/")
     assert url == tokens.unsubscribe_url(europe)
 
 
