@@ -200,8 +200,14 @@ def test_the_initiatives_are_paged_in_the_index_every_one_once_drafts_never(clie
         for section in sections
         for url in sitemap_xml(client, section.removeprefix(BASE), "urlset").findall("sm:url", SITEMAP_NS)
     ]
-    expected = {f"{BASE}{i.get_absolute_url()}" for i in Initiative.objects.published()}
-    assert len(locations) == published and set(locations) == expected
+    # Each initiative once per language (/en/, /fr/, /es/, /ar/), its versions side by side on one page.
+    languages = [code for code, _name in settings.LANGUAGES]
+    expected = {
+        f"{BASE}{i.get_absolute_url().replace('/en/', f'/{code}/', 1)}"
+        for i in Initiative.objects.published()
+        for code in languages
+    }
+    assert len(locations) == published * len(languages) and set(locations) == expected
     assert f"{BASE}/en/initiatives/paged-last/" in locations
     assert f"{BASE}/en/initiatives/paged-draft/" not in locations
     assert client.get(f"/sitemap-initiatives.xml?p={pages + 1}").status_code == 404
