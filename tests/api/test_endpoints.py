@@ -196,7 +196,7 @@ def test_term_lists_are_pages_of_terms_with_counts_and_urls(api, plural):
     for item in data["results"]:
         assert set(item) == TERM_FIELDS[plural] | TERM_LINKS
         key = item.get("slug") or item["code"]
-        assert item["url"] == f"{SITE}/{plural}/{key}/"
+        assert item["url"] == f"{SITE}/en/{plural}/{key}/"
         assert item["api_url"] == f"{SITE}/api/{plural}/{key}/"
         assert isinstance(item["initiatives_count"], int)
 
