@@ -17,6 +17,7 @@ following Accept-Language until they have some.
 from django.conf import settings
 from django.urls import get_script_prefix
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_from_path, get_language_info
 
 
@@ -28,19 +29,25 @@ def split_language_prefix(path_info: str) -> tuple[str | None, str]:
     return language, path_info[len(language) + 1 :] or "/"
 
 
+def _rest_of_address(request) -> tuple[str | None, str]:
+    """The language prefix and the rest of this request's address, percent-encoded again (``path_info`` is
+    decoded: a ``%00`` in the address is a NUL there), with the query string in its normal encoding."""
+    language, rest = split_language_prefix(request.path_info)
+    query = request.GET.urlencode()
+    return language, escape_uri_path(rest) + (f"?{query}" if query else "")
+
+
 def language_versions(request) -> list[dict]:
     """This page in every language: code, local name, direction, relative and absolute address, and whether it
     is the one shown. An address without a language prefix (an unprefixed error page) offers each home page."""
-    current, rest = split_language_prefix(request.path_info)
+    current, rest = _rest_of_address(request)
     if current is None:
-        rest, query = "/", ""
-    else:
-        query = request.GET.urlencode()
+        rest = "/"
     script_prefix = get_script_prefix().rstrip("/")
     versions = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        path = f"{script_prefix}/{code}{rest}" + (f"?{query}" if query else "")
+        path = f"{script_prefix}/{code}{rest}"
         versions.append(
             {
                 "code": code,
@@ -57,9 +64,8 @@ def language_versions(request) -> list[dict]:
 def languages(request):
     """Context processor: ``language_versions`` (the switcher and the hreflang alternates) and
     ``x_default_url`` (the unprefixed address, which sends each visitor to their language)."""
-    current, rest = split_language_prefix(request.path_info)
-    query = request.GET.urlencode()
-    x_default = f"{settings.SITE_URL}{get_script_prefix().rstrip('/')}{rest}" + (f"?{query}" if query else "")
+    current, rest = _rest_of_address(request)
+    x_default = f"{settings.SITE_URL}{get_script_prefix().rstrip('/')}{rest}"
     return {
         "language_versions": language_versions(request),
         "x_default_url": x_default if current is not None else "",

@@ -57,7 +57,7 @@ def assert_unavailable_page(response):
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "<title>Temporarily unavailable – " in html
     assert "<h1>The portal is temporarily unavailable</h1>" in html
     assert "Please try again in a minute." in html

@@ -145,7 +145,7 @@ ACCOUNTS = [
         (200,       MINE,      MINE,      MINE,      MINE),
         {"username": "other@example.org", "password": "not-the-password"}),
     Row("logout-by-get",        "GET",  "/en/accounts/logout/",                everyone(405)),
-    Row("logout",               "POST", "/en/accounts/logout/",                everyone(Go("/"))),
+    Row("logout",               "POST", "/en/accounts/logout/",                everyone(Go("/en/"))),
     Row("password-change-form", "GET",  "/en/accounts/password/change/",
         (LOGIN,     200,       200,       200,       200)),
     Row("password-change",      "POST", "/en/accounts/password/change/",
@@ -275,7 +275,7 @@ ADMIN_CUSTOM = [
         everyone(200), {"username": "moderator@example.org", "password": "{password}"}),
     # Logging out of the admin: people who are not staff are sent to its index (and so to its log-in page).
     Row("admin-logout-by-get",       "GET",  "/admin/logout/",                       (*(Go("/admin/"),) * 4, 405)),
-    Row("admin-logout",              "POST", "/admin/logout/",                       (*(Go("/admin/"),) * 4, Go("/"))),
+    Row("admin-logout",              "POST", "/admin/logout/",             (*(Go("/admin/"),) * 4, Go("/en/"))),
     Row("admin-password-change-form", "GET", "/admin/password_change/",              staff(200)),
     Row("admin-password-change",     "POST", "/admin/password_change/",
         staff(Done(302, "/admin/password_change/done/")), NEW_PASSWORD),

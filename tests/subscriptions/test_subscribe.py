@@ -467,7 +467,7 @@ def test_the_confirmation_e_mail_has_no_link_but_its_own_and_the_listing(client,
     subscribe(client)
     body = mailoutbox[0].body
     links = re.findall(r"https?://\S+", body)
-    assert {urlsplit(link).path.split("/")[:2][-1] for link in links} == {"subscriptions", "initiatives", ""}
+    assert {urlsplit(link).path.split("/")[:3][-1] for link in links} == {"subscriptions", "initiatives", ""}
     assert "/en/subscriptions/manage/" not in body and "/en/subscriptions/unsubscribe/" not in body
 
 
