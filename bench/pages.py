@@ -66,26 +66,26 @@ class Page:
 
 PAGES = [
     Page("baseline", "Trivial view (robots.txt)", "/robots.txt", "baseline"),
-    Page("home", "Home", "/", "browse"),
-    Page("list", "Listing, no filter", "/initiatives/", "listing"),
-    Page("list-1", "Listing, one filter", "/initiatives/?theme=remittances", "listing"),
+    Page("home", "Home", "/en/", "browse"),
+    Page("list", "Listing, no filter", "/en/initiatives/", "listing"),
+    Page("list-1", "Listing, one filter", "/en/initiatives/?theme=remittances", "listing"),
     Page(
         "list-3",
         "Listing, three filters",
-        "/initiatives/?region=europe&theme=remittances&category=programmes-and-projects",
+        "/en/initiatives/?region=europe&theme=remittances&category=programmes-and-projects",
         "listing",
     ),
-    Page("region", "Region", "/regions/europe/", "browse"),
-    Page("country", "Country", "/countries/ma/", "browse"),
-    Page("theme", "Theme", "/themes/remittances/", "browse"),
-    Page("principle", "Guiding principle", "/principles/gender-responsive/", "browse"),
-    Page("category", "Category", "/categories/policies-and-legislation/", "browse"),
-    Page("organisation", "Organisation", "/organisations/{organisation}/", "browse"),
-    Page("tag", "Tag", "/tags/diaspora/", "browse"),
-    Page("detail", "Detail", "/initiatives/{detail}/", "browse"),
-    Page("search-common", "Search, common word", "/initiatives/?q=migrants", "search"),
-    Page("search-rare", "Search, rare word", "/initiatives/?q=greenland", "search"),  # in 62 of 100,000
-    Page("feed", "Term feed (RSS)", "/regions/europe/feed/", "browse"),
+    Page("region", "Region", "/en/regions/europe/", "browse"),
+    Page("country", "Country", "/en/countries/ma/", "browse"),
+    Page("theme", "Theme", "/en/themes/remittances/", "browse"),
+    Page("principle", "Guiding principle", "/en/principles/gender-responsive/", "browse"),
+    Page("category", "Category", "/en/categories/policies-and-legislation/", "browse"),
+    Page("organisation", "Organisation", "/en/organisations/{organisation}/", "browse"),
+    Page("tag", "Tag", "/en/tags/diaspora/", "browse"),
+    Page("detail", "Detail", "/en/initiatives/{detail}/", "browse"),
+    Page("search-common", "Search, common word", "/en/initiatives/?q=migrants", "search"),
+    Page("search-rare", "Search, rare word", "/en/initiatives/?q=greenland", "search"),  # in 62 of 100,000
+    Page("feed", "Term feed (RSS)", "/en/regions/europe/feed/", "browse"),
     Page("api", "API listing", "/api/initiatives/", "browse"),
 ]
 

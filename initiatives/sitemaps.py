@@ -6,6 +6,11 @@ collection version (``counts``), like the feeds: a crawler's repeated requests m
 afresh is cheap too: the initiatives' pages are read by primary-key range (``KeysetPaginator``), not by an
 ``OFFSET`` that walks every row before the page, and the index's last modification is one aggregate rather than a
 pass over every initiative (``Sitemap.get_latest_lastmod``'s default).
+
+Every page has a version per language (``/en/…``, ``/fr/…``…): each is listed with the others as its alternates and
+the unprefixed address as ``x-default`` (``LanguageVersions``), what Django's ``i18n`` sitemaps write; theirs pages
+a list of (item, language) pairs, which the keyset paging cannot read, so a section page holds the versions of
+``SITEMAP_PAGE_SIZE`` pages (four entries each with four languages, well under the 50,000 a file may hold).
 """
 
 from functools import wraps
@@ -17,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 
 from . import counts, selectors
@@ -52,7 +58,41 @@ class KeysetPaginator(Paginator):
         return self._get_page(rows[: self.per_page], number, self)
 
 
-class InitiativeSitemap(Sitemap):
+class LanguageVersions:
+    """A sitemap whose items' pages are listed in every language, each version naming all of them (``hreflang``)
+    and the unprefixed address as ``x-default``. The locations do not depend on the request's language."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        protocol, domain = self.get_protocol(protocol), self.get_domain(site)
+        codes = [code for code, _name in settings.LANGUAGES]
+        urls, lastmods = [], []
+        for item in self.paginator.page(page).object_list:
+            versions = {}
+            for code in codes:
+                with translation.override(code):
+                    versions[code] = f"{protocol}://{domain}{self.location(item)}"
+            default = versions[settings.LANGUAGE_CODE]
+            alternates = [{"location": location, "lang_code": code} for code, location in versions.items()]
+            alternates.append(
+                {"location": default.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1), "lang_code": "x-default"}
+            )
+            lastmod = self._get("lastmod", item)
+            lastmods.append(lastmod)
+            priority = self._get("priority", item)
+            entry = {
+                "item": item,
+                "lastmod": lastmod,
+                "changefreq": self._get("changefreq", item),
+                "priority": str(priority if priority is not None else ""),
+                "alternates": alternates,
+            }
+            urls += [{**entry, "location": versions[code]} for code in codes]
+        if lastmods and None not in lastmods:
+            self.latest_lastmod = max(lastmods)
+        return urls
+
+
+class InitiativeSitemap(LanguageVersions, Sitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -74,7 +114,7 @@ class InitiativeSitemap(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class TermSitemap(Sitemap):
+class TermSitemap(LanguageVersions, Sitemap):
     """The term pages of one taxonomy that some published initiative is filed under."""
 
     changefreq = "weekly"
@@ -91,7 +131,7 @@ class TermSitemap(Sitemap):
         return reverse(f"initiatives:{self.taxonomy.name}", args=[getattr(item, self.taxonomy.lookup)])
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(LanguageVersions, Sitemap):
     priority = 0.6
 
     def items(self):

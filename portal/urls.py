@@ -1,14 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from initiatives import sitemaps
 from initiatives.views import healthz, robots_txt, security_txt
 
-urlpatterns = [
+# The site's pages live under a language prefix, English included (/en/…, /fr/…, /es/…, /ar/…): each language
+# version has its own address, to share and to index. An unprefixed page address answers 302 to the visitor's
+# language (LocaleMiddleware: language cookie, else Accept-Language, else English).
+urlpatterns = i18n_patterns(
     path("", include("initiatives.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("submissions.urls")),
     path("", include("subscriptions.urls")),
+    prefix_default_language=True,
+)
+
+# Machine addresses stay unprefixed: the API takes its language from ?lang= or Accept-Language, the admin from
+# the cookie or Accept-Language.
+urlpatterns += [
     path("api/", include("api.urls", namespace="api")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemaps.index, name="sitemap"),

@@ -14,7 +14,15 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parents[1]
 
-PAGES = ["/", "/initiatives/", "/themes/", "/accounts/login/", "/submit/", "/api/initiatives/", "/admin/login/"]
+PAGES = [
+    "/en/",
+    "/en/initiatives/",
+    "/en/themes/",
+    "/en/accounts/login/",
+    "/en/submit/",
+    "/api/initiatives/",
+    "/admin/login/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -27,7 +35,7 @@ def test_every_page_carries_the_security_headers(client, path):
     assert response["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("path", ["/", "/initiatives/", "/accounts/login/", "/admin/login/"])
+@pytest.mark.parametrize("path", ["/en/", "/en/initiatives/", "/en/accounts/login/", "/admin/login/"])
 def test_the_content_security_policy_allows_no_inline_code(client, path):
     response = client.get(path)
     policy = dict(

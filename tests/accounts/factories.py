@@ -48,7 +48,7 @@ def link_path(message, kind: str = "verify") -> str:
 
     The e-mail carries the site's public address (``SITE_URL``); tests follow the link on their own server.
     """
-    links = re.findall(rf"{re.escape(settings.SITE_URL)}(/accounts/{kind}/\S+)", message.body)
+    links = re.findall(rf"{re.escape(settings.SITE_URL)}(/en/accounts/{kind}/\S+)", message.body)
     assert len(links) == 1, message.body
     parts = urlsplit(links[0])
     return f"{parts.path}?{parts.query}" if parts.query else parts.path

@@ -45,8 +45,8 @@ def test_log_in_with_the_address_in_any_case(client, account, typed):
 
 
 def test_log_in_goes_to_a_safe_next_only(client, account):
-    response = client.post(f"{LOGIN}?next=/initiatives/", {"username": account.email, "password": PASSWORD})
-    assert response["Location"] == "/initiatives/"
+    response = client.post(f"{LOGIN}?next=/en/initiatives/", {"username": account.email, "password": PASSWORD})
+    assert response["Location"] == "/en/initiatives/"
     client.logout()
     response = client.post(
         LOGIN, {"username": account.email, "password": PASSWORD, "next": "https://evil.example/steal"}
@@ -55,9 +55,9 @@ def test_log_in_goes_to_a_safe_next_only(client, account):
 
 
 def test_the_next_field_is_kept_in_the_form(client):
-    html = client.get(f"{LOGIN}?next=/initiatives/%3Fq%3Dx").content.decode()
-    assert '<input type="hidden" name="next" value="/initiatives/?q=x">' in html
-    assert f"{reverse('accounts:sign-up')}?next=/initiatives/%3Fq%3Dx" in html
+    html = client.get(f"{LOGIN}?next=/en/initiatives/%3Fq%3Dx").content.decode()
+    assert '<input type="hidden" name="next" value="/en/initiatives/?q=x">' in html
+    assert f"{reverse('accounts:sign-up')}?next=/en/initiatives/%3Fq%3Dx" in html
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_an_account_made_with_createsuperuser_logs_in_with_its_username(client):
 def test_a_logged_in_person_is_sent_on_from_the_login_page(client, account):
     client.force_login(account)
     assert client.get(LOGIN)["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
-    assert client.get(f"{LOGIN}?next=/initiatives/")["Location"] == "/initiatives/"
+    assert client.get(f"{LOGIN}?next=/en/initiatives/")["Location"] == "/en/initiatives/"
     # A next pointing at the log-in page itself would loop: it is ignored (Django would answer 500).
     assert client.get(f"{LOGIN}?next={LOGIN}")["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
 

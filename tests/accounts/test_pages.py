@@ -48,7 +48,7 @@ def test_private_pages_answer_the_logged_in(client, account, name):
 
 
 def test_browsing_never_needs_an_account(client):
-    for path in ["/", "/initiatives/", "/regions/", "/themes/"]:
+    for path in ["/en/", "/en/initiatives/", "/en/regions/", "/en/themes/"]:
         assert client.get(path).status_code == 200, path
 
 

@@ -110,11 +110,11 @@ def test_password_reset_for_an_unknown_or_unverified_address_sends_nothing(clien
 @pytest.mark.parametrize(
     "path",
     [
-        "/accounts/password/reset/MQ/abc-def/",
-        "/accounts/password/reset/AAAA/set-password/",
-        "/accounts/password/reset/%00/%00/",
-        "/accounts/password/reset/OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5/x/",
-        "/accounts/password/reset/" + "x" * 3000 + "/y/",
+        "/en/accounts/password/reset/MQ/abc-def/",
+        "/en/accounts/password/reset/AAAA/set-password/",
+        "/en/accounts/password/reset/%00/%00/",
+        "/en/accounts/password/reset/OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5/x/",
+        "/en/accounts/password/reset/" + "x" * 3000 + "/y/",
     ],
 )
 def test_a_bad_reset_link_shows_a_clear_page(client, account, path):

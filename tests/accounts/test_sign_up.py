@@ -105,11 +105,11 @@ def test_the_link_activates_the_account_and_logs_in(client, mailoutbox):
 
 def test_the_link_leads_on_to_where_the_person_was_going(client, mailoutbox):
     """A ``next`` given to sign-up (from the log-in page, say) travels in the link, and is followed if safe."""
-    client.post(f"{SIGN_UP}?next=/initiatives/", sign_up_data())
+    client.post(f"{SIGN_UP}?next=/en/initiatives/", sign_up_data())
     path = link_path(mailoutbox[0])
-    assert path.endswith("?next=%2Finitiatives%2F")
+    assert path.endswith("?next=%2Fen%2Finitiatives%2F")
     response = follow_link(client, path)
-    assert response["Location"] == "/initiatives/"
+    assert response["Location"] == "/en/initiatives/"
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
@@ -187,7 +187,7 @@ def test_a_tampered_token_shows_the_clear_page_and_activates_nothing(client, unv
 )
 def test_a_bad_uid_shows_the_clear_page(client, unverified_account, uidb64):
     token = email_verification_token.make_token(unverified_account)
-    response = client.get(f"/accounts/verify/{uidb64}/{token}/")
+    response = client.get(f"/en/accounts/verify/{uidb64}/{token}/")
     assert response.status_code == 400
     assert INVALID_LINK_TEXT in response.content.decode()
 
@@ -285,9 +285,9 @@ def test_verifying_from_another_browser_verifies_but_logs_in_no_one(mailoutbox):
 
 
 def test_verifying_elsewhere_keeps_next_for_the_log_in(mailoutbox):
-    Client().post(f"{SIGN_UP}?next=/initiatives/", sign_up_data())
+    Client().post(f"{SIGN_UP}?next=/en/initiatives/", sign_up_data())
     response = follow_link(Client(), link_path(mailoutbox[0]))
-    assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next=%2Finitiatives%2F"
+    assert response["Location"] == f"{resolve_url(settings.LOGIN_URL)}?next=%2Fen%2Finitiatives%2F"
 
 
 def _comparable(response) -> tuple:
@@ -328,7 +328,7 @@ def test_a_taken_address_gets_the_answer_a_new_one_gets_and_its_owner_an_email(a
     assert f"{settings.SITE_URL}{reverse('accounts:login')}" in attempt.body
     assert f"{settings.SITE_URL}{reverse('accounts:password-reset')}" in attempt.body
     assert "Someone Else" not in attempt.body + attempt.alternatives[0][0]  # a stranger's text is not relayed
-    assert "/accounts/verify/" not in attempt.body
+    assert "/en/accounts/verify/" not in attempt.body
     assert [message.to for message in mailoutbox] == [["someone.new@example.org"], ["ana.diaz@example.org"]]
 
 

@@ -77,13 +77,13 @@ def test_initiative_detail_has_every_documented_field(api):
     assert response.status_code == 200
     assert set(data) == INITIATIVE_FIELDS
     assert data["slug"] == "pare-1-1"
-    assert data["url"] == f"{SITE}/initiatives/pare-1-1/"
+    assert data["url"] == f"{SITE}/en/initiatives/pare-1-1/"
     assert data["api_url"] == f"{SITE}/api/initiatives/pare-1-1/"
     assert data["category"]["slug"] == "regional-consultative-processes"
     assert data["category"]["api_url"] == f"{SITE}/api/categories/regional-consultative-processes/"
     assert {"slug": "remittances"}.items() <= next(t for t in data["themes"] if t["slug"] == "remittances").items()
     assert [c["code"] for c in data["countries"]] == ["md"]
-    assert data["countries"][0]["url"] == f"{SITE}/countries/md/"
+    assert data["countries"][0]["url"] == f"{SITE}/en/countries/md/"
     assert {t["slug"] for t in data["tags"]} >= {"diaspora"}
     assert data["published_at"].endswith("Z")
 
@@ -131,7 +131,7 @@ def test_initiative_detail_in_full(api):
             "name": "Org One",
             "acronym": None,
             "role": "implementer",
-            "url": f"{SITE}/organisations/org-one/",
+            "url": f"{SITE}/en/organisations/org-one/",
             "api_url": f"{SITE}/api/organisations/org-one/",
         }
     ]
@@ -196,7 +196,7 @@ def test_term_lists_are_pages_of_terms_with_counts_and_urls(api, plural):
     for item in data["results"]:
         assert set(item) == TERM_FIELDS[plural] | TERM_LINKS
         key = item.get("slug") or item["code"]
-        assert item["url"] == f"{SITE}/{plural}/{key}/"
+        assert item["url"] == f"{SITE}/en/{plural}/{key}/"
         assert item["api_url"] == f"{SITE}/api/{plural}/{key}/"
         assert isinstance(item["initiatives_count"], int)
 

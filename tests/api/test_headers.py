@@ -45,7 +45,7 @@ def test_preflight(client):
 
 
 def test_site_pages_are_not_opened(client):
-    response = client.get("/initiatives/", HTTP_ORIGIN=ORIGIN)
+    response = client.get("/en/initiatives/", HTTP_ORIGIN=ORIGIN)
     assert "Access-Control-Allow-Origin" not in response
 
 

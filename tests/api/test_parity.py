@@ -42,7 +42,7 @@ QUERIES = [
 
 def html_listing(client, query):
     cache.clear()  # rendered, not served from the cache: equivalent addresses ("q=&region=" and "") share a page
-    response = client.get(f"/initiatives/?{query}")
+    response = client.get(f"/en/initiatives/?{query}")
     assert response.status_code == 200
     page = response.context["page_obj"]
     assert not response.context["ignored"], query  # the query is valid for the listing too

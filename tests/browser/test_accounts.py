@@ -17,7 +17,7 @@ PASSWORD = "Plover-Tandem-Gravel-42"
 
 def test_sign_up_verify_and_be_logged_in(page, seeded_live_server, mailoutbox):
     base = seeded_live_server.url
-    page.goto(base + "/accounts/sign-up/")
+    page.goto(base + "/en/accounts/sign-up/")
     page.get_by_label("Full name").fill("Ana Díaz")
     page.get_by_label("Honorific (optional)").select_option("Ms.")
     page.get_by_label("Organisation (optional)").fill("Migration Research Network")
@@ -41,7 +41,7 @@ def test_sign_up_verify_and_be_logged_in(page, seeded_live_server, mailoutbox):
     expect(page.get_by_text("ana.diaz@example.org")).to_be_visible()
 
     assert len(mailoutbox) == 1
-    link = re.search(rf"{re.escape(settings.SITE_URL)}(/accounts/verify/\S+)", mailoutbox[0].body).group(1)
+    link = re.search(rf"{re.escape(settings.SITE_URL)}(/en/accounts/verify/\S+)", mailoutbox[0].body).group(1)
     page.goto(base + urlsplit(link).path)
     # Opening the link shows a button; pressing it verifies (and, in the browser that signed up, logs in).
     expect(page.get_by_role("heading", level=1)).to_have_text("Verify your e-mail address")
@@ -50,7 +50,7 @@ def test_sign_up_verify_and_be_logged_in(page, seeded_live_server, mailoutbox):
     page.get_by_role("button", name="Verify my e-mail address").click()
     expect(page.get_by_text("your e-mail address is verified and you are logged in")).to_be_visible()
 
-    account_page = page.goto(base + "/accounts/")
+    account_page = page.goto(base + "/en/accounts/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     expect(page.get_by_text("What you submit is credited as “Submitted by Ms. Ana Díaz”.")).to_be_visible()
     violations = axe_violations(page)
@@ -65,15 +65,15 @@ def test_sign_up_verify_and_be_logged_in(page, seeded_live_server, mailoutbox):
 
 
 PAGES = {
-    "sign-up": "/accounts/sign-up/",
-    "login": "/accounts/login/",
-    "resend": "/accounts/verify/resend/",
-    "verify-sent": "/accounts/verify/sent/",
-    "verify-invalid": "/accounts/verify/MQ/abc-def/",
-    "password-reset": "/accounts/password/reset/",
-    "password-reset-done": "/accounts/password/reset/sent/",
-    "password-reset-confirm-invalid": "/accounts/password/reset/MQ/abc-def/",
-    "password-reset-complete": "/accounts/password/reset/done/",
+    "sign-up": "/en/accounts/sign-up/",
+    "login": "/en/accounts/login/",
+    "resend": "/en/accounts/verify/resend/",
+    "verify-sent": "/en/accounts/verify/sent/",
+    "verify-invalid": "/en/accounts/verify/MQ/abc-def/",
+    "password-reset": "/en/accounts/password/reset/",
+    "password-reset-done": "/en/accounts/password/reset/sent/",
+    "password-reset-confirm-invalid": "/en/accounts/password/reset/MQ/abc-def/",
+    "password-reset-complete": "/en/accounts/password/reset/done/",
 }
 
 
@@ -88,7 +88,7 @@ def test_account_pages_are_accessible_and_valid(page, seeded_live_server):
         documents[name] = response.text()
 
     # The log-in form with an error (the summary, aria-invalid, aria-describedby) is checked too.
-    page.goto(base + "/accounts/login/")
+    page.goto(base + "/en/accounts/login/")
     page.get_by_label("E-mail address").fill("nobody@example.org")
     page.get_by_label("Password").fill("wrong")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:

@@ -38,13 +38,13 @@ def test_follow_a_region_get_the_alert_and_unsubscribe_in_one_click(page, seeded
     moderator.groups.add(submissions.ensure_moderators_group())
     author = users.create_user(username="ana@example.org", email="ana@example.org", password="x-long-pass-2")
 
-    page.goto(base + "/regions/europe/")
+    page.goto(base + "/en/regions/europe/")
     page.get_by_role("link", name="Subscribe to Europe").first.click()
     page.get_by_label("Your e-mail address").fill(ADDRESS)
     page.get_by_label("As soon as something is published").check()
     page.get_by_role("button", name="Subscribe by e-mail").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
-    confirm = re.search(rf"{re.escape(settings.SITE_URL)}(/subscriptions/confirm/\S+)", mailoutbox[-1].body)[1]
+    confirm = re.search(rf"{re.escape(settings.SITE_URL)}(/en/subscriptions/confirm/\S+)", mailoutbox[-1].body)[1]
     page.goto(base + urlsplit(confirm).path)
     page.get_by_role("button", name="Confirm my subscription").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your subscription is confirmed")

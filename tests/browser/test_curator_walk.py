@@ -127,7 +127,7 @@ def test_filter_search_and_add_a_theme_to_several_initiatives(page, seeded_live_
         assert version.history_user.username == USERNAME
         assert version.history_change_reason == f"Added theme “{remittances}”"
 
-    listed = listed_on(page, base + "/themes/remittances/")
+    listed = listed_on(page, base + "/en/themes/remittances/")
     assert set(europe.values()) <= set(listed), listed
 
 
@@ -173,14 +173,14 @@ def test_merge_a_duplicate_organisation_into_the_one_kept(page, seeded_live_serv
     assert SlugRedirect.objects.filter(kind="organisation", old_slug=duplicate.slug, target_id=ilo.pk).exists()
 
     # The duplicate's address now lands, permanently, on the survivor's page, which lists the moved initiative.
-    response = page.goto(base + "/organisations/international-labour-organisation/")
+    response = page.goto(base + "/en/organisations/international-labour-organisation/")
     assert response.request.redirected_from.response().status == 301
-    assert page.url == base + "/organisations/ilo/"
+    assert page.url == base + "/en/organisations/ilo/"
     assert response.status == 200
     expect(page.get_by_role("link", name=eudif.title)).to_be_visible()
     page.get_by_role("link", name=eudif.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(eudif.title)
-    expect(page.get_by_role("link", name=str(ilo), exact=True)).to_have_attribute("href", "/organisations/ilo/")
+    expect(page.get_by_role("link", name=str(ilo), exact=True)).to_have_attribute("href", "/en/organisations/ilo/")
 
 
 # --- edit, history, revert ------------------------------------------------------------------------------------------
@@ -248,5 +248,5 @@ def test_edit_an_initiative_then_revert_it_from_its_history(page, seeded_live_se
     assert reverted.history_change_reason.startswith("Reverted to the version of")
     expect(versions.first.locator("td").first).to_have_text(old_title)
 
-    page.goto(base + "/initiatives/anti-rumour-strategy-handbook/")
+    page.goto(base + "/en/initiatives/anti-rumour-strategy-handbook/")
     expect(page.get_by_role("heading", level=1)).to_have_text(old_title)

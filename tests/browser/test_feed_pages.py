@@ -11,9 +11,9 @@ from tests.browser.axe import axe_violations, format_violations
 from tests.browser.html_check import vnu_errors_many
 
 FEEDS = {
-    "rss": ("/regions/europe/feed/", "Europe – "),
-    "atom": ("/initiatives/feed/atom/?theme=remittances", "Initiatives (Objective 20: Remittances) – "),
-    "empty": ("/principles/human-rights/feed/atom/", "Human rights – "),
+    "rss": ("/en/regions/europe/feed/", "Europe – "),
+    "atom": ("/en/initiatives/feed/atom/?theme=remittances", "Initiatives (Objective 20: Remittances) – "),
+    "empty": ("/en/principles/human-rights/feed/atom/", "Human rights – "),
 }
 BANNER = "xslt-warning-banner"
 
@@ -54,7 +54,7 @@ def test_feed_reads_as_a_page_under_the_content_security_policy(browser, seeded_
         else:
             assert items.count() == (4 if name == "rss" else 1)
             first = items.first
-            assert first.locator("h2 a").get_attribute("href").startswith(seeded_live_server.url + "/initiatives/")
+            assert first.locator("h2 a").get_attribute("href").startswith(seeded_live_server.url + "/en/initiatives/")
             assert first.locator(".meta time").get_attribute("datetime")
             assert first.locator(".categories li").count() >= 1
     finally:
@@ -65,7 +65,7 @@ def test_summaries_show_as_text_with_their_characters(browser, seeded_live_serve
     """Summaries travel as escaped HTML: the page shows their text, quotes and ampersands as typed, no tags."""
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
-    page.goto(seeded_live_server.url + "/regions/europe/feed/")
+    page.goto(seeded_live_server.url + "/en/regions/europe/feed/")
     text = page.locator("main").inner_text()
     assert "The 'Cadre National de Certifications'" in text
     assert "&#x27;" not in text and "<p>" not in text and "&lt;" not in text

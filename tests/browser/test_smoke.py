@@ -46,7 +46,7 @@ def test_tooling_on_static_pages(page):
 
 
 def test_home_page(page, seeded_live_server):
-    response = page.goto(seeded_live_server.url + "/")
+    response = page.goto(seeded_live_server.url + "/en/")
     assert response is not None
     assert response.status == 200, response.status
     assert settings.SITE_NAME in page.title()

@@ -40,14 +40,14 @@ def test_sign_up_submit_moderate_resubmit_approve_publish(browser, seeded_live_s
 def _walk(base, ana, mona, mailoutbox):
 
     # Sign up and verify the e-mail address.
-    ana.goto(base + "/accounts/sign-up/")
+    ana.goto(base + "/en/accounts/sign-up/")
     ana.get_by_label("Full name").fill("Ana Díaz")
     ana.get_by_label("Honorific (optional)").select_option("Ms.")
     ana.get_by_label("E-mail address").fill("ana.diaz@example.org")
     ana.get_by_label("Password", exact=True).fill(PASSWORD)
     ana.get_by_label("Password confirmation").fill(PASSWORD)
     ana.get_by_role("button", name="Create my account").click()
-    link = re.search(rf"{re.escape(settings.SITE_URL)}(/accounts/verify/\S+)", mailoutbox[-1].body).group(1)
+    link = re.search(rf"{re.escape(settings.SITE_URL)}(/en/accounts/verify/\S+)", mailoutbox[-1].body).group(1)
     ana.goto(base + urlsplit(link).path)
     ana.get_by_role("button", name="Verify my e-mail address").click()  # opening the link alone changes nothing
     expect(ana.get_by_text("your e-mail address is verified and you are logged in")).to_be_visible()
@@ -79,7 +79,7 @@ def _walk(base, ana, mona, mailoutbox):
     expect(ana.locator(".badge")).to_have_text("Submitted")
 
     # The moderator asks for changes.
-    mona.goto(base + "/accounts/login/")
+    mona.goto(base + "/en/accounts/login/")
     mona.get_by_label("E-mail address").fill("mona@example.org")
     mona.get_by_label("Password").fill(PASSWORD)
     mona.get_by_role("button", name="Log in").click()
@@ -114,7 +114,7 @@ def _walk(base, ana, mona, mailoutbox):
     expect(mona.get_by_text(f"Approved and published: {TITLE}")).to_be_visible()
 
     today = timezone.localdate().strftime("%-d %B %Y")
-    for path in ("/regions/northern-africa/", "/themes/regular-pathways/"):
+    for path in ("/en/regions/northern-africa/", "/en/themes/regular-pathways/"):
         ana.goto(base + path)
         card = ana.locator("article.card").filter(has=ana.get_by_role("link", name=TITLE))
         expect(card).to_contain_text(f"Submitted by Ms. Ana Díaz on {today}")

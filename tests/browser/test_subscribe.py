@@ -26,18 +26,18 @@ def assert_accessible(page, documents: dict, name: str):
 
 
 def link_in(message, kind: str) -> str:
-    return urlsplit(re.search(rf"{re.escape(settings.SITE_URL)}(/subscriptions/{kind}/\S+)", message.body)[1]).path
+    return urlsplit(re.search(rf"{re.escape(settings.SITE_URL)}(/en/subscriptions/{kind}/\S+)", message.body)[1]).path
 
 
 def test_follow_a_region_by_e_mail(page, seeded_live_server, mailoutbox):
     base = seeded_live_server.url
     documents = {}
 
-    page.goto(base + "/regions/europe/")
+    page.goto(base + "/en/regions/europe/")
     page.get_by_role("link", name="Subscribe to Europe").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Subscribe to Europe")
     rss = page.get_by_role("link", name="RSS feed", exact=True)
-    expect(rss).to_have_attribute("href", "/initiatives/feed/?region=europe")
+    expect(rss).to_have_attribute("href", "/en/initiatives/feed/?region=europe")
     assert_accessible(page, documents, "subscribe")
 
     # A mistyped address: explained at the top and next to the field, what was typed kept.
@@ -93,7 +93,7 @@ def test_follow_a_region_by_e_mail(page, seeded_live_server, mailoutbox):
 
 
 def test_a_bad_link_is_an_accessible_page(page, seeded_live_server):
-    response = page.goto(seeded_live_server.url + "/subscriptions/manage/nonsense/")
+    response = page.goto(seeded_live_server.url + "/en/subscriptions/manage/nonsense/")
     assert response is not None and response.status == 400
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
     documents = {}

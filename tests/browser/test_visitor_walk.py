@@ -8,27 +8,27 @@ from tests.browser.axe import axe_violations, format_violations
 from tests.browser.html_check import vnu_errors_many
 
 PAGES = {
-    "home": "/",
-    "listing": "/initiatives/?theme=inclusion-and-social-cohesion&q=migration",
-    "region": "/regions/europe/",
-    "country": "/countries/ma/",
-    "theme": "/themes/remittances/",
-    "organisation": "/organisations/ilo/",
-    "detail": "/initiatives/thamm/",
-    "index": "/regions/",
-    "not found": "/initiatives/no-such-initiative/",
+    "home": "/en/",
+    "listing": "/en/initiatives/?theme=inclusion-and-social-cohesion&q=migration",
+    "region": "/en/regions/europe/",
+    "country": "/en/countries/ma/",
+    "theme": "/en/themes/remittances/",
+    "organisation": "/en/organisations/ilo/",
+    "detail": "/en/initiatives/thamm/",
+    "index": "/en/regions/",
+    "not found": "/en/initiatives/no-such-initiative/",
 }
 
 
 def test_home_to_region_to_theme_filter_to_initiative_to_theme(page, seeded_live_server):
-    page.goto(seeded_live_server.url + "/")
+    page.goto(seeded_live_server.url + "/en/")
     page.get_by_role("link", name="Europe", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Europe")
     expect(page.locator("#results-heading")).to_have_text("4 initiatives")
 
     # Filter by a theme: with JavaScript, ticking the box applies it at once.
     page.get_by_label("17. Eliminate discrimination").check()
-    page.wait_for_url("**/regions/europe/?*theme=eliminate-discrimination*")
+    page.wait_for_url("**/en/regions/europe/?*theme=eliminate-discrimination*")
     expect(page.locator("#results-heading")).to_have_text("2 initiatives")
     assert "q=" not in page.url  # empty fields stay out of the address
     expect(page.get_by_role("link", name="Remove filter Theme: Objective 17: Eliminate discrimination")).to_be_visible()
@@ -48,7 +48,7 @@ def test_filters_work_without_javascript(browser, seeded_live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(seeded_live_server.url + "/initiatives/")
+        page.goto(seeded_live_server.url + "/en/initiatives/")
         page.get_by_label("Europe (4)").check()
         page.get_by_label("20. Remittances (1)").check()
         page.get_by_role("button", name="Apply filters").click()
@@ -70,7 +70,7 @@ def test_pages_fit_small_and_large_screens(browser, seeded_live_server, width):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
-        for url in ("/", "/initiatives/", "/initiatives/thamm/"):
+        for url in ("/en/", "/en/initiatives/", "/en/initiatives/thamm/"):
             page.goto(seeded_live_server.url + url)
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at {width}px"
@@ -101,7 +101,7 @@ def test_pages_obey_the_content_security_policy(browser, seeded_live_server):
             response = page.goto(seeded_live_server.url + url)
             assert "content-security-policy" in response.headers
         # The only script on the site still runs under the policy: it marks the document.
-        page.goto(seeded_live_server.url + "/initiatives/")
+        page.goto(seeded_live_server.url + "/en/initiatives/")
         assert page.evaluate("() => document.documentElement.classList.contains('js')")
     finally:
         context.close()

@@ -191,13 +191,13 @@ def test_payloads_in_every_field_never_run_on_any_page(browser, seeded_live_serv
 
     # The submitter's name and organisation on their account, the moderator's name.
     ana = _logged_in(author)
-    response = ana.post("/accounts/", {"name": short(), "honorific": "Ms.", "organisation": short()})
+    response = ana.post("/en/accounts/", {"name": short(), "honorific": "Ms.", "organisation": short()})
     assert response.status_code == 302, response.context and response.context["form"].errors
     mona = _logged_in(moderator)
-    assert mona.post("/accounts/", {"name": short(), "honorific": "", "organisation": short()}).status_code == 302
+    assert mona.post("/en/accounts/", {"name": short(), "honorific": "", "organisation": short()}).status_code == 302
 
     proposal = hostile_proposal()
-    response = ana.post("/submit/", proposal)
+    response = ana.post("/en/submit/", proposal)
     assert response.status_code == 302, response.context and response.context["form"].errors
     submission = Submission.objects.get(author=author)
     assert submission.state == Submission.State.SUBMITTED
@@ -210,52 +210,52 @@ def test_payloads_in_every_field_never_run_on_any_page(browser, seeded_live_serv
         watch = {who: Watcher(context, base) for who, context in contexts.items()}
 
         # The moderator opens the queue and the review page, notes, claims, asks for changes.
-        watch["mona"].visit("/moderation/")
-        watch["mona"].visit(f"/moderation/{submission.pk}/", expect_text=PAYLOADS["script"])
-        assert mona.post(f"/moderation/{submission.pk}/note/", {"text": "Note " + "\n".join(PAYLOADS.values())})
-        mona.post(f"/moderation/{submission.pk}/claim/")
+        watch["mona"].visit("/en/moderation/")
+        watch["mona"].visit(f"/en/moderation/{submission.pk}/", expect_text=PAYLOADS["script"])
+        assert mona.post(f"/en/moderation/{submission.pk}/note/", {"text": "Note " + "\n".join(PAYLOADS.values())})
+        mona.post(f"/en/moderation/{submission.pk}/claim/")
         mona.post(
-            f"/moderation/{submission.pk}/request_changes/", {"message": "Please " + "\n".join(PAYLOADS.values())}
+            f"/en/moderation/{submission.pk}/request_changes/", {"message": "Please " + "\n".join(PAYLOADS.values())}
         )
         submission.refresh_from_db()
         assert submission.state == Submission.State.CHANGES_REQUESTED
 
         # The submitter reads the message, opens the form again (every field shown back), resubmits.
-        for path in ("/submissions/", f"/submissions/{submission.pk}/", f"/submissions/{submission.pk}/edit/"):
+        for path in ("/en/submissions/", f"/en/submissions/{submission.pk}/", f"/en/submissions/{submission.pk}/edit/"):
             watch["ana"].visit(path)
-        watch["ana"].visit("/accounts/")
-        ana.post(f"/submissions/{submission.pk}/submit/")
+        watch["ana"].visit("/en/accounts/")
+        ana.post(f"/en/submissions/{submission.pk}/submit/")
 
         # The moderator reviews again and approves, with a message.
-        watch["mona"].visit("/moderation/?state=all")
-        watch["mona"].visit(f"/moderation/{submission.pk}/")
-        mona.post(f"/moderation/{submission.pk}/approve/", {"message": "Welcome " + "\n".join(PAYLOADS.values())})
+        watch["mona"].visit("/en/moderation/?state=all")
+        watch["mona"].visit(f"/en/moderation/{submission.pk}/")
+        mona.post(f"/en/moderation/{submission.pk}/approve/", {"message": "Welcome " + "\n".join(PAYLOADS.values())})
         submission.refresh_from_db()
         assert submission.state == Submission.State.APPROVED, submission.state
         initiative = submission.initiative
 
         # Everyone's pages that show it.
-        watch["ana"].visit("/submissions/")
-        watch["ana"].visit(f"/submissions/{submission.pk}/")
-        watch["ana"].visit(f"/submissions/{submission.pk}/preview/")
-        watch["mona"].visit(f"/moderation/{submission.pk}/")
+        watch["ana"].visit("/en/submissions/")
+        watch["ana"].visit(f"/en/submissions/{submission.pk}/")
+        watch["ana"].visit(f"/en/submissions/{submission.pk}/preview/")
+        watch["mona"].visit(f"/en/moderation/{submission.pk}/")
         detail = initiative.get_absolute_url()
         watch["visitor"].visit(detail, expect_text=PAYLOADS["template"])
-        watch["visitor"].visit("/")
-        watch["visitor"].visit("/initiatives/")
-        watch["visitor"].visit("/initiatives/?q=" + quote("xss pilot"), expect_text=TITLE)
-        watch["visitor"].visit("/initiatives/?sort=newest")
+        watch["visitor"].visit("/en/")
+        watch["visitor"].visit("/en/initiatives/")
+        watch["visitor"].visit("/en/initiatives/?q=" + quote("xss pilot"), expect_text=TITLE)
+        watch["visitor"].visit("/en/initiatives/?sort=newest")
         terms = [reverse("initiatives:tag", kwargs={"slug": tag.slug}) for tag in initiative.tags.all()]
         terms += [involvement.organisation.get_absolute_url() for involvement in initiative.involvements.all()]
         assert len(terms) > 10, terms
         for path in terms:
             watch["visitor"].visit(path)
-        for path in ("/tags/", "/organisations/", "/regions/northern-africa/", "/themes/regular-pathways/"):
+        for path in ("/en/tags/", "/en/organisations/", "/en/regions/northern-africa/", "/en/themes/regular-pathways/"):
             watch["visitor"].visit(path)
         for path in (
-            "/initiatives/feed/",
-            "/initiatives/feed/atom/",
-            "/regions/northern-africa/feed/",
+            "/en/initiatives/feed/",
+            "/en/initiatives/feed/atom/",
+            "/en/regions/northern-africa/feed/",
             f"{terms[0]}feed/",
             f"{terms[0]}feed/atom/",
         ):
@@ -289,7 +289,7 @@ def test_one_payload_group_alone_on_the_published_page(browser, seeded_live_serv
     text = " ".join(PAYLOADS[name] for name in group)
     ana = _logged_in(author)
     response = ana.post(
-        "/submit/",
+        "/en/submit/",
         {**hostile_proposal(), "title": f"{TITLE} {text}", "summary": text, "description": text,
          "submitter_name": text[:200], "tags": "xss tag", "other_organisations": text[:255], "links": ""},
     )  # fmt: skip
@@ -300,8 +300,8 @@ def test_one_payload_group_alone_on_the_published_page(browser, seeded_live_serv
     try:
         watcher = Watcher(context, seeded_live_server.url)
         watcher.visit(initiative.get_absolute_url(), expect_text=text.splitlines()[0][:40])
-        watcher.visit("/initiatives/")
-        watcher.visit("/initiatives/feed/atom/")
+        watcher.visit("/en/initiatives/")
+        watcher.visit("/en/initiatives/feed/atom/")
         assert not watcher.problems, "\n".join(watcher.problems)
     finally:
         context.close()
@@ -313,14 +313,14 @@ def test_the_watcher_would_see_a_payload_that_got_through(browser, seeded_live_s
     enforced, bypassed = _browser_as(browser, base, None), browser.new_context(bypass_csp=True)
     try:
         watcher = Watcher(enforced, base)
-        watcher.page.goto(base + "/")
+        watcher.page.goto(base + "/en/")
         watcher.page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=alert(1)>')")
         watcher.page.wait_for_timeout(200)
         assert any("script-src" in violation for violation in watcher.page.evaluate("() => window.__violations"))
 
         unguarded = Watcher(bypassed, base)
-        unguarded.current = "/"
-        unguarded.page.goto(base + "/")
+        unguarded.current = "/en/"
+        unguarded.page.goto(base + "/en/")
         unguarded.page.evaluate(
             "() => document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.__xss=1;alert(1)\">')"
         )
@@ -340,16 +340,16 @@ def test_payloads_in_addresses_are_not_reflected_into_running_code(browser, seed
         for name in ("script", "attribute-breakout", "svg-onload", "xsl", "cdata", "template"):
             payload = quote(PAYLOADS[name])
             for path in (
-                f"/initiatives/?q={payload}",
-                f"/initiatives/?q={payload}&theme=regular-pathways",
-                f"/subscribe/?q={payload}",
-                f"/initiatives/feed/?q={payload}",
-                f"/initiatives/feed/atom/?q={payload}",
-                f"/regions/europe/feed/?q={payload}",
+                f"/en/initiatives/?q={payload}",
+                f"/en/initiatives/?q={payload}&theme=regular-pathways",
+                f"/en/subscribe/?q={payload}",
+                f"/en/initiatives/feed/?q={payload}",
+                f"/en/initiatives/feed/atom/?q={payload}",
+                f"/en/regions/europe/feed/?q={payload}",
             ):
                 watcher.visit(path)
-        watcher.current = "/initiatives/<script>"
-        watcher.page.goto(seeded_live_server.url + "/initiatives/" + quote(PAYLOADS["script"]) + "/")
+        watcher.current = "/en/initiatives/<script>"
+        watcher.page.goto(seeded_live_server.url + "/en/initiatives/" + quote(PAYLOADS["script"]) + "/")
         assert watcher.page.evaluate("() => window.__xss") is None
         assert not watcher.problems, "\n".join(watcher.problems)
     finally:
@@ -364,9 +364,9 @@ def test_a_followed_search_with_payloads_is_harmless_on_the_subscription_pages(b
 
     query = quote(" ".join(PAYLOADS[name] for name in ("script", "attribute-breakout", "svg-onload", "template")))
     owner = make_account(email="sub@example.org", name="Sub Scriber")
-    response = _logged_in(owner).post(f"/subscribe/?q={query}", {"frequency": "weekly"})
+    response = _logged_in(owner).post(f"/en/subscribe/?q={query}", {"frequency": "weekly"})
     assert response.status_code == 302
-    pending = Client().post(f"/subscribe/?q={query}", {"email": "stranger@example.org", "frequency": "daily"})
+    pending = Client().post(f"/en/subscribe/?q={query}", {"email": "stranger@example.org", "frequency": "daily"})
     assert pending.status_code == 302
     subscription = Subscription.objects.get(email="stranger@example.org")
     assert "<script>" in subscription.label, subscription.label
@@ -381,8 +381,8 @@ def test_a_followed_search_with_payloads_is_harmless_on_the_subscription_pages(b
         for path in pages:
             watcher.visit(path, expect_text=PAYLOADS["script"])
         owners = Watcher(contexts[1], seeded_live_server.url)
-        owners.visit("/accounts/", expect_text=PAYLOADS["script"])
-        owners.visit(f"/subscribe/?q={query}")
+        owners.visit("/en/accounts/", expect_text=PAYLOADS["script"])
+        owners.visit(f"/en/subscribe/?q={query}")
         assert not watcher.problems + owners.problems, "\n".join(watcher.problems + owners.problems)
     finally:
         for context in contexts:

@@ -244,19 +244,19 @@ def _action(client, action, initiatives):
 @pytest.mark.parametrize(("action", "status"), [("unpublish", "draft"), ("archive", "archived")])
 def test_unpublish_and_archive_actions_take_initiatives_off_the_public_site(curator, client, action, status):
     chosen = list(Initiative.objects.filter(slug__in=["thamm", "amicall"]))
-    assert "AMICALL" in client.get("/initiatives/").content.decode()
+    assert "AMICALL" in client.get("/en/initiatives/").content.decode()
     response = _action(curator, action, chosen)
     assert response.status_code == 302
     assert {i.status for i in Initiative.objects.filter(slug__in=["thamm", "amicall"])} == {status}
     assert Initiative.objects.published().count() == 5
     messages = [str(m) for m in curator.get(response["Location"]).context["messages"]]
     assert any("2 initiatives" in m for m in messages), messages
-    listing = client.get("/initiatives/")
+    listing = client.get("/en/initiatives/")
     assert listing.context["paginator"].count == 5
     html = listing.content.decode()
     assert THAMM_TITLE not in html and "AMICALL" not in html
-    assert client.get("/initiatives/thamm/").status_code == 404
-    assert "AMICALL" not in client.get("/initiatives/feed/").content.decode()
+    assert client.get("/en/initiatives/thamm/").status_code == 404
+    assert "AMICALL" not in client.get("/en/initiatives/feed/").content.decode()
 
 
 def test_publish_action_publishes_drafts_and_republishes_keeping_the_date(curator, client):
@@ -273,11 +273,11 @@ def test_publish_action_publishes_drafts_and_republishes_keeping_the_date(curato
     assert draft.status == thamm.status == "published"
     assert draft.published_at is not None
     assert thamm.published_at == first_published
-    html = client.get("/initiatives/").content.decode()
+    html = client.get("/en/initiatives/").content.decode()
     assert "Brand new practice" in html and THAMM_TITLE in html
-    assert client.get("/initiatives/brand-new/").status_code == 200
+    assert client.get("/en/initiatives/brand-new/").status_code == 200
     # Publishing also computes the regions a draft covers through its countries.
-    assert "brand-new" in {i.slug for i in client.get("/regions/africa/").context["initiatives"]}
+    assert "brand-new" in {i.slug for i in client.get("/en/regions/africa/").context["initiatives"]}
 
 
 # --- the change form ------------------------------------------------------------------------
@@ -316,7 +316,7 @@ def test_publishing_a_draft_in_the_change_form_stamps_the_date_and_shows_it(cura
         summary="A practice a curator publishes.",
         category=Category.objects.first(),
     )
-    assert client.get("/initiatives/draft-from-the-form/").status_code == 404
+    assert client.get("/en/initiatives/draft-from-the-form/").status_code == 404
     ilo = Organisation.objects.get(slug="ilo")
     response = submit(
         curator,
@@ -342,11 +342,11 @@ def test_publishing_a_draft_in_the_change_form_stamps_the_date_and_shows_it(cura
     assert draft.links.get().url == "https://example.org/report.pdf"
     assert set(draft.tags.names()) == {"diaspora", "admin-made"}
 
-    assert "Draft from the form" in client.get("/initiatives/").content.decode()
-    assert client.get("/initiatives/draft-from-the-form/").status_code == 200
-    for url in ("/regions/africa/", "/regions/northern-africa/", "/countries/ma/", "/themes/remittances/"):
+    assert "Draft from the form" in client.get("/en/initiatives/").content.decode()
+    assert client.get("/en/initiatives/draft-from-the-form/").status_code == 200
+    for url in ("/en/regions/africa/", "/en/regions/northern-africa/", "/en/countries/ma/", "/en/themes/remittances/"):
         assert "draft-from-the-form" in {i.slug for i in client.get(url).context["initiatives"]}, url
-    assert "Draft from the form" in client.get("/initiatives/feed/").content.decode()
+    assert "Draft from the form" in client.get("/en/initiatives/feed/").content.decode()
 
 
 def test_adding_a_published_initiative_in_the_add_form(curator, client):
@@ -366,13 +366,13 @@ def test_adding_a_published_initiative_in_the_add_form(curator, client):
     assert response.status_code == 302, _form_errors(response)
     added = Initiative.objects.get(slug="added-through-the-admin")
     assert added.status == "published" and added.published_at is not None
-    assert client.get("/initiatives/added-through-the-admin/").status_code == 200
-    assert "added-through-the-admin" in {i.slug for i in client.get("/regions/oceania/").context["initiatives"]}
+    assert client.get("/en/initiatives/added-through-the-admin/").status_code == 200
+    assert "added-through-the-admin" in {i.slug for i in client.get("/en/regions/oceania/").context["initiatives"]}
 
 
 def test_saving_with_a_country_updates_the_covered_regions(curator, client):
     eudif = Initiative.objects.get(slug="eudif")  # global: no region, no country
-    assert "eudif" not in {i.slug for i in client.get("/regions/africa/").context["initiatives"]}
+    assert "eudif" not in {i.slug for i in client.get("/en/regions/africa/").context["initiatives"]}
     response = submit(
         curator,
         _admin_url(Initiative, "change", eudif.pk),
@@ -382,14 +382,14 @@ def test_saving_with_a_country_updates_the_covered_regions(curator, client):
     assert response.status_code == 302, _form_errors(response)
     eudif.refresh_from_db()
     assert eudif.status == "published"
-    for url in ("/regions/africa/", "/regions/northern-africa/", "/countries/ma/"):
+    for url in ("/en/regions/africa/", "/en/regions/northern-africa/", "/en/countries/ma/"):
         assert "eudif" in {i.slug for i in client.get(url).context["initiatives"]}, url
-    assert "eudif" in {i.slug for i in client.get("/initiatives/?region=africa").context["initiatives"]}
+    assert "eudif" in {i.slug for i in client.get("/en/initiatives/?region=africa").context["initiatives"]}
 
 
 def test_removing_the_countries_removes_the_covered_regions(curator, client):
     pare = Initiative.objects.get(slug="pare-1-1")  # Eastern Europe and Moldova
-    assert "pare-1-1" in {i.slug for i in client.get("/regions/europe/").context["initiatives"]}
+    assert "pare-1-1" in {i.slug for i in client.get("/en/regions/europe/").context["initiatives"]}
     response = submit(
         curator,
         _admin_url(Initiative, "change", pare.pk),
@@ -397,8 +397,8 @@ def test_removing_the_countries_removes_the_covered_regions(curator, client):
         {"countries": [], "regions": [Region.objects.get(slug="oceania").pk]},
     )
     assert response.status_code == 302, _form_errors(response)
-    assert "pare-1-1" not in {i.slug for i in client.get("/regions/europe/").context["initiatives"]}
-    assert "pare-1-1" in {i.slug for i in client.get("/regions/oceania/").context["initiatives"]}
+    assert "pare-1-1" not in {i.slug for i in client.get("/en/regions/europe/").context["initiatives"]}
+    assert "pare-1-1" in {i.slug for i in client.get("/en/regions/oceania/").context["initiatives"]}
 
 
 def test_change_form_rejects_an_end_before_the_start(curator):
@@ -458,7 +458,7 @@ def test_deleting_in_the_admin_updates_the_counts(client, django_user_model):
     client.force_login(admin_user)
 
     def europe():
-        return next(region.n for region in client.get("/regions/").context["terms"] if region.slug == "europe")
+        return next(region.n for region in client.get("/en/regions/").context["terms"] if region.slug == "europe")
 
     assert europe() == 4
     pare = Initiative.objects.get(slug="pare-1-1")
@@ -472,7 +472,7 @@ def test_renaming_a_term_in_the_admin_shows_at_once_in_cached_pages_and_feeds(cl
 
     admin_user = django_user_model.objects.create_superuser("curator-ren", "r@example.org", "pw-123456789")
     client.force_login(admin_user)
-    assert "Remittances" in client.get("/themes/remittances/feed/").content.decode()  # now cached
+    assert "Remittances" in client.get("/en/themes/remittances/feed/").content.decode()  # now cached
     theme = Theme.objects.get(slug="remittances")
     response = client.post(
         f"/admin/initiatives/theme/{theme.pk}/change/",
@@ -485,4 +485,4 @@ def test_renaming_a_term_in_the_admin_shows_at_once_in_cached_pages_and_feeds(cl
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert "Remittances and financial inclusion" in client.get("/themes/remittances/feed/").content.decode()
+    assert "Remittances and financial inclusion" in client.get("/en/themes/remittances/feed/").content.decode()

@@ -34,12 +34,12 @@ class Target:
 
 
 TARGETS = [
-    Target("/initiatives/", "html", total=7, remittances=1),
-    Target("/regions/europe/", "html", total=4, remittances=1),
-    Target("/themes/remittances/", "html", total=1, remittances=1),
-    Target("/countries/ma/", "html", total=2, remittances=0),
-    Target("/initiatives/feed/", "feed", total=7, remittances=1),
-    Target("/regions/europe/feed/", "feed", total=4, remittances=1),
+    Target("/en/initiatives/", "html", total=7, remittances=1),
+    Target("/en/regions/europe/", "html", total=4, remittances=1),
+    Target("/en/themes/remittances/", "html", total=1, remittances=1),
+    Target("/en/countries/ma/", "html", total=2, remittances=0),
+    Target("/en/initiatives/feed/", "feed", total=7, remittances=1),
+    Target("/en/regions/europe/feed/", "feed", total=4, remittances=1),
 ]
 
 # (id, raw query string, expected results: "total", "remittances" or None for "any", whether the
@@ -122,7 +122,7 @@ def test_unknown_facet_value_is_ignored_and_said_so(client, url):
 
 
 def test_unknown_theme_leaves_all_seven_initiatives(client):
-    response = client.get("/initiatives/?theme=nonexistent")
+    response = client.get("/en/initiatives/?theme=nonexistent")
     html = response.content.decode()
     assert "7 initiatives" in html
     assert len(response.context["initiatives"]) == 7
@@ -130,7 +130,7 @@ def test_unknown_theme_leaves_all_seven_initiatives(client):
 
 
 def test_valid_value_still_applies_next_to_an_unknown_one(client):
-    response = client.get("/initiatives/?theme=remittances&theme=nonexistent")
+    response = client.get("/en/initiatives/?theme=remittances&theme=nonexistent")
     assert [i.slug for i in response.context["initiatives"]] == ["pare-1-1"]
     html = response.content.decode()
     assert "1 initiative<" in html
@@ -139,7 +139,7 @@ def test_valid_value_still_applies_next_to_an_unknown_one(client):
 
 def test_valid_year_next_to_a_malformed_one_still_applies(client):
     # AMICALL ended in 2012, AFML in 2018: from 2019 on they drop out; the malformed year_to is ignored.
-    response = client.get("/initiatives/?year_from=2019&year_to=abc")
+    response = client.get("/en/initiatives/?year_from=2019&year_to=abc")
     slugs = {i.slug for i in response.context["initiatives"]}
     assert "amicall" not in slugs and "recommendations-of-the-11th-asean-forum-on-migrant-labour" not in slugs
     assert "thamm" in slugs
@@ -156,18 +156,18 @@ def test_search_box_echoes_a_script_query_escaped(client, url):
 
 
 def test_attribute_breakout_in_the_query_stays_inside_the_value(client):
-    html = client.get(f"/initiatives/?q={quote(IMG)}").content.decode()
+    html = client.get(f"/en/initiatives/?q={quote(IMG)}").content.decode()
     assert 'value="&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"' in html
     _assert_nothing_raw(html)
 
 
 def test_nul_byte_in_the_query_is_not_echoed(client):
-    html = client.get("/initiatives/?q=remit%00tances").content.decode()
+    html = client.get("/en/initiatives/?q=remit%00tances").content.decode()
     assert "\x00" not in html
 
 
 def test_sql_like_query_does_not_return_everything(client):
-    response = client.get("/initiatives/?q=" + quote("' OR 1=1 --"))
+    response = client.get("/en/initiatives/?q=" + quote("' OR 1=1 --"))
     assert response.status_code == 200
     assert response.context["paginator"].count < 7
 
@@ -175,7 +175,7 @@ def test_sql_like_query_does_not_return_everything(client):
 def test_unknown_parameters_are_urlencoded_in_pagination_and_feed_links(client):
     for n in range(22):
         make_initiative(title=f"Paged initiative {n}")
-    response = client.get("/initiatives/?page=1&" + "foo=" + quote(SCRIPT) + "&q2=" + quote(IMG))
+    response = client.get("/en/initiatives/?page=1&" + "foo=" + quote(SCRIPT) + "&q2=" + quote(IMG))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'rel="next"' in html  # the pagination link carries the unknown parameters
@@ -189,7 +189,7 @@ def test_unknown_parameters_are_urlencoded_in_pagination_and_feed_links(client):
 def test_out_of_range_pages_give_the_first_or_last_page(client, page, expected):
     for n in range(25):
         make_initiative(title=f"Paged initiative {n}")  # 32 in all: two pages of 20
-    response = client.get(f"/initiatives/?page={page}")
+    response = client.get(f"/en/initiatives/?page={page}")
     assert response.status_code == 200
     assert response.context["page_obj"].number == expected
     assert f"Page {expected} of 2" in response.content.decode()
@@ -198,21 +198,21 @@ def test_out_of_range_pages_give_the_first_or_last_page(client, page, expected):
 # --- unknown addresses ----------------------------------------------------------------------
 
 UNKNOWN = [
-    "/initiatives/does-not-exist/",
-    "/regions/atlantis/",
-    "/countries/zz/",
-    "/countries/zzz/",
-    "/themes/nope/",
-    "/tags/nope/",
-    "/organisations/nope/",
-    "/principles/nope/",
-    "/categories/nope/",
-    "/countries/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
-    "/countries/%3Cscript%3E/",
-    "/countries/m%00/",
-    "/countries/%00/",
-    "/countries/" + "x" * 3000 + "/",
-    "/regions/%ff%fe/",
+    "/en/initiatives/does-not-exist/",
+    "/en/regions/atlantis/",
+    "/en/countries/zz/",
+    "/en/countries/zzz/",
+    "/en/themes/nope/",
+    "/en/tags/nope/",
+    "/en/organisations/nope/",
+    "/en/principles/nope/",
+    "/en/categories/nope/",
+    "/en/countries/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
+    "/en/countries/%3Cscript%3E/",
+    "/en/countries/m%00/",
+    "/en/countries/%00/",
+    "/en/countries/" + "x" * 3000 + "/",
+    "/en/regions/%ff%fe/",
 ]
 
 
@@ -238,13 +238,13 @@ def _unpublished(status):
 @pytest.mark.parametrize("status", [Initiative.Status.DRAFT, Initiative.Status.ARCHIVED])
 def test_unpublished_initiative_detail_gives_404_and_is_not_listed(client, status):
     initiative = _unpublished(status)
-    assert client.get(f"/initiatives/{initiative.slug}/").status_code == 404
-    assert "Confidential draft" not in client.get("/initiatives/").content.decode()
-    assert "Confidential draft" not in client.get("/initiatives/feed/").content.decode()
+    assert client.get(f"/en/initiatives/{initiative.slug}/").status_code == 404
+    assert "Confidential draft" not in client.get("/en/initiatives/").content.decode()
+    assert "Confidential draft" not in client.get("/en/initiatives/feed/").content.decode()
 
 
 def test_unpublished_again_gives_404(client):
     initiative = Initiative.objects.get(slug="thamm")
-    assert client.get("/initiatives/thamm/").status_code == 200
+    assert client.get("/en/initiatives/thamm/").status_code == 200
     services.unpublish_initiative(initiative=initiative)
-    assert client.get("/initiatives/thamm/").status_code == 404
+    assert client.get("/en/initiatives/thamm/").status_code == 404

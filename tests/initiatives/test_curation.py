@@ -81,7 +81,7 @@ def test_bulk_add_theme_asks_which_then_adds_it_to_each_and_records_history(cura
     version = chosen[0].history.first()
     assert version.history_user == curator_user
     assert "remittances" in version.history_change_reason.lower()
-    assert {i.slug for i in chosen} <= set(slugs_on(client, "/themes/remittances/"))
+    assert {i.slug for i in chosen} <= set(slugs_on(client, "/en/themes/remittances/"))
 
 
 def test_bulk_add_with_a_missing_term_shows_the_form_again_and_changes_nothing(curator):
@@ -98,7 +98,7 @@ def test_bulk_remove_theme(curator, client):
     kept = make_initiative(themes=["remittances"])
     response = act(curator, "remove_theme", chosen, apply="1", term=Theme.objects.get(slug="remittances").pk)
     assert response.status_code == 302
-    listed = slugs_on(client, "/themes/remittances/")
+    listed = slugs_on(client, "/en/themes/remittances/")
     assert kept.slug in listed and not {i.slug for i in chosen} & set(listed)
 
 
@@ -107,20 +107,20 @@ def test_bulk_add_and_remove_region_update_the_covered_regions(curator, client):
     asia = Region.objects.get(slug="south-eastern-asia")
     act(curator, "add_region", chosen, apply="1", term=asia.pk)
     # The region's ancestors cover them too (Asia is South-eastern Asia's parent).
-    assert {i.slug for i in chosen} <= set(slugs_on(client, f"/regions/{asia.parent.slug}/"))
+    assert {i.slug for i in chosen} <= set(slugs_on(client, f"/en/regions/{asia.parent.slug}/"))
     act(curator, "remove_region", chosen, apply="1", term=asia.pk)
-    assert not {i.slug for i in chosen} & set(slugs_on(client, f"/regions/{asia.parent.slug}/"))
+    assert not {i.slug for i in chosen} & set(slugs_on(client, f"/en/regions/{asia.parent.slug}/"))
 
 
 def test_bulk_add_tag_creates_or_reuses_it_and_remove_takes_it_off(curator, client):
     chosen = [make_initiative() for _ in range(2)]
     act(curator, "add_tag", chosen, apply="1", term="Circular migration")
     tag = Tag.objects.get(name="Circular migration")
-    assert {i.slug for i in chosen} <= set(slugs_on(client, f"/tags/{tag.slug}/"))
+    assert {i.slug for i in chosen} <= set(slugs_on(client, f"/en/tags/{tag.slug}/"))
     act(curator, "add_tag", chosen, apply="1", term="circular MIGRATION")  # same tag, whatever the case
     assert Tag.objects.filter(name__iexact="circular migration").count() == 1
     act(curator, "remove_tag", chosen[:1], apply="1", term="Circular migration")
-    assert slugs_on(client, f"/tags/{tag.slug}/") == [chosen[1].slug]
+    assert slugs_on(client, f"/en/tags/{tag.slug}/") == [chosen[1].slug]
 
 
 def test_feature_and_unfeature_and_the_home_page_follows_the_curators_order(curator, client):
@@ -128,17 +128,17 @@ def test_feature_and_unfeature_and_the_home_page_follows_the_curators_order(cura
     act(curator, "feature", [c, a, b])  # featured in title order, after those already featured
     orders = dict(Initiative.objects.filter(pk__in=[a.pk, b.pk, c.pk]).values_list("title", "featured_order"))
     assert orders["Featured A"] < orders["Featured B"] < orders["Featured C"]
-    home = client.get("/")
+    home = client.get("/en/")
     assert [i.title for i in home.context["featured"]] == ["Featured A", "Featured B", "Featured C"]
 
     # The curator reorders in the changelist (featured_order is editable there; its save moves the collection
     # version, as test_featured_order_is_editable_in_the_changelist shows, so visitors' cached pages follow).
     Initiative.objects.filter(pk=c.pk).update(featured_order=0)
     services.collection_changed()
-    assert [i.title for i in client.get("/").context["featured"]][0] == "Featured C"
+    assert [i.title for i in client.get("/en/").context["featured"]][0] == "Featured C"
 
     act(curator, "unfeature", [c])
-    assert "Featured C" not in [i.title for i in client.get("/").context["featured"]]
+    assert "Featured C" not in [i.title for i in client.get("/en/").context["featured"]]
     assert c.history.first().history_change_reason == "No longer featured"
 
 
@@ -160,7 +160,7 @@ def test_featured_order_is_editable_in_the_changelist(curator, client):
         data[f"form-{n}-featured_order"] = {a.pk: "9", b.pk: "3"}.get(row.pk, str(row.featured_order))
     response = curator.post(reverse(CHANGELIST) + "?featured__exact=1", data)
     assert response.status_code == 302
-    titles = [i.title for i in client.get("/").context["featured"]]
+    titles = [i.title for i in client.get("/en/").context["featured"]]
     assert titles.index("Order B") < titles.index("Order A")
 
 
@@ -284,7 +284,9 @@ def test_revert_brings_back_fields_relations_tags_organisations_and_links(curato
         links=[("Spam", "https://spam.example/")],
     )
     services.save_initiative(content=content, initiative=initiative)
-    assert client.get("/initiatives/anti-rumour-strategy-handbook/").context["initiative"].title == "Vandalised title"
+    assert (
+        client.get("/en/initiatives/anti-rumour-strategy-handbook/").context["initiative"].title == "Vandalised title"
+    )
 
     revert_url = reverse("admin:initiatives_initiative_simple_history", args=[initiative.pk, first_version.history_id])
     confirm = curator.get(revert_url)
@@ -304,9 +306,9 @@ def test_revert_brings_back_fields_relations_tags_organisations_and_links(curato
     assert set(initiative.links.values_list("url", flat=True)) == original["links"]
     assert initiative.history.first().history_change_reason.startswith("Reverted to the version of")
     # The public page and the covered regions follow.
-    assert initiative.slug in slugs_on(client, "/regions/europe/")
-    assert initiative.slug not in slugs_on(client, "/regions/asia/")
-    assert client.get("/initiatives/anti-rumour-strategy-handbook/").context["initiative"].title == original["title"]
+    assert initiative.slug in slugs_on(client, "/en/regions/europe/")
+    assert initiative.slug not in slugs_on(client, "/en/regions/asia/")
+    assert client.get("/en/initiatives/anti-rumour-strategy-handbook/").context["initiative"].title == original["title"]
 
 
 def test_revert_keeps_the_publication_state(curator, client):
@@ -364,8 +366,8 @@ def test_term_history_and_revert_through_the_admin(curator, client):
     category.refresh_from_db()
     assert category.slug == "research-and-data"
     # Back at its first slug: that address is live again and the later one redirects to it.
-    assert client.get("/categories/research-and-data/").status_code == 200
-    assert client.get("/categories/studies-and-data/")["Location"] == "/categories/research-and-data/"
+    assert client.get("/en/categories/research-and-data/").status_code == 200
+    assert client.get("/en/categories/studies-and-data/")["Location"] == "/en/categories/research-and-data/"
 
 
 # --- merges -------------------------------------------------------------------------------------------------------
@@ -393,19 +395,19 @@ def test_merging_two_organisations_in_the_admin_moves_everything_and_redirects(c
     assert not Organisation.objects.filter(pk=duplicate.pk).exists()
     assert list(both.involvements.values_list("organisation__slug", "role")) == [("ilo", "implementer")]
     assert list(only_duplicate.involvements.values_list("organisation__slug", "role")) == [("ilo", "funder")]
-    listed = slugs_on(client, "/organisations/ilo/")
+    listed = slugs_on(client, "/en/organisations/ilo/")
     assert {"recommendations-of-the-11th-asean-forum-on-migrant-labour", both.slug, only_duplicate.slug} <= set(listed)
 
     for old, new in (
-        ("/organisations/ilo-2/", "/organisations/ilo/"),
-        ("/organisations/ilo-2/feed/", "/organisations/ilo/feed/"),
-        ("/organisations/ilo-2/feed/atom/", "/organisations/ilo/feed/atom/"),
-        ("/organisations/ilo-2/?sort=title", "/organisations/ilo/?sort=title"),
+        ("/en/organisations/ilo-2/", "/en/organisations/ilo/"),
+        ("/en/organisations/ilo-2/feed/", "/en/organisations/ilo/feed/"),
+        ("/en/organisations/ilo-2/feed/atom/", "/en/organisations/ilo/feed/atom/"),
+        ("/en/organisations/ilo-2/?sort=title", "/en/organisations/ilo/?sort=title"),
     ):
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, new)
     # A listing or a subscription filtered by the old slug still finds the survivor's initiatives.
-    assert set(slugs_on(client, "/initiatives/?organisation=ilo-2")) == set(listed)
+    assert set(slugs_on(client, "/en/initiatives/?organisation=ilo-2")) == set(listed)
     assert only_duplicate.history.first().history_change_reason.startswith("Merged organisation")
 
 
@@ -425,11 +427,11 @@ def test_merge_of_categories_and_of_tags(client):
     services.merge_terms(source=research, target=tools)
     initiative.refresh_from_db()
     assert initiative.category == tools
-    assert client.get("/categories/research-and-data/")["Location"] == "/categories/tools-and-guidance/"
+    assert client.get("/en/categories/research-and-data/")["Location"] == "/en/categories/tools-and-guidance/"
 
     services.merge_terms(source=Tag.objects.get(name="port cities"), target=Tag.objects.get(name="Harbour towns"))
     assert sorted(initiative.tags.names()) == ["Harbour towns"]
-    assert client.get("/tags/port-cities/")["Location"] == "/tags/harbour-towns/"
+    assert client.get("/en/tags/port-cities/")["Location"] == "/en/tags/harbour-towns/"
 
 
 def test_merge_chain_redirects_follow_to_the_last_survivor(client):
@@ -439,8 +441,8 @@ def test_merge_chain_redirects_follow_to_the_last_survivor(client):
     make_initiative(organisations=["A"])
     services.merge_terms(source=a, target=b)
     services.merge_terms(source=b, target=c)
-    assert client.get("/organisations/org-a/")["Location"] == "/organisations/org-c/"
-    assert client.get("/organisations/org-b/")["Location"] == "/organisations/org-c/"
+    assert client.get("/en/organisations/org-a/")["Location"] == "/en/organisations/org-c/"
+    assert client.get("/en/organisations/org-b/")["Location"] == "/en/organisations/org-c/"
 
 
 @pytest.mark.parametrize(
@@ -494,14 +496,14 @@ def test_changing_an_initiatives_slug_redirects_every_old_address(curator, clien
     old = initiative.slug
     response = change_in_admin(curator, initiative, slug="renamed-once")
     assert response.status_code == 302
-    assert client.get(f"/initiatives/{old}/")["Location"] == "/initiatives/renamed-once/"
+    assert client.get(f"/en/initiatives/{old}/")["Location"] == "/en/initiatives/renamed-once/"
     response = change_in_admin(curator, Initiative.objects.get(pk=initiative.pk), slug="renamed-twice")
     assert response.status_code == 302
-    for address in (f"/initiatives/{old}/", "/initiatives/renamed-once/"):
+    for address in (f"/en/initiatives/{old}/", "/en/initiatives/renamed-once/"):
         response = client.get(address + "?utm=x")
-        assert (response.status_code, response["Location"]) == (301, "/initiatives/renamed-twice/?utm=x")
-    assert client.get("/initiatives/renamed-twice/").status_code == 200
-    assert client.get("/initiatives/never-existed/").status_code == 404
+        assert (response.status_code, response["Location"]) == (301, "/en/initiatives/renamed-twice/?utm=x")
+    assert client.get("/en/initiatives/renamed-twice/").status_code == 200
+    assert client.get("/en/initiatives/never-existed/").status_code == 404
 
 
 def test_changing_a_terms_slug_redirects_its_page_and_feeds(curator, client):
@@ -513,13 +515,13 @@ def test_changing_a_terms_slug_redirects_its_page_and_feeds(curator, client):
     )
     assert response.status_code == 302
     for old, new in (
-        ("/themes/remittances/", "/themes/money-sent-home/"),
-        ("/themes/remittances/feed/", "/themes/money-sent-home/feed/"),
-        ("/themes/remittances/feed/atom/", "/themes/money-sent-home/feed/atom/"),
+        ("/en/themes/remittances/", "/en/themes/money-sent-home/"),
+        ("/en/themes/remittances/feed/", "/en/themes/money-sent-home/feed/"),
+        ("/en/themes/remittances/feed/atom/", "/en/themes/money-sent-home/feed/atom/"),
     ):
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, new)
-    assert "pare-1-1" in slugs_on(client, "/initiatives/?theme=remittances")
+    assert "pare-1-1" in slugs_on(client, "/en/initiatives/?theme=remittances")
     change_page = curator.get(reverse("admin:initiatives_theme_change", args=[theme.pk])).content.decode()
     assert "remittances" in change_page  # the old slug is listed on the term's admin page
 
@@ -532,7 +534,7 @@ def test_renaming_a_tag_in_the_admin_redirects(curator, client):
         curator, reverse("admin:taggit_tag_change", args=[tag.pk]), "tag_form", {"slug": "anti-xenophobia"}
     )
     assert response.status_code == 302
-    assert client.get("/tags/xenophobia/")["Location"] == "/tags/anti-xenophobia/"
+    assert client.get("/en/tags/xenophobia/")["Location"] == "/en/tags/anti-xenophobia/"
     history_page = curator.get(reverse("admin:taggit_tag_history", args=[tag.pk])).content.decode()
     assert "xenophobia" in history_page and "anti-xenophobia" in history_page and "curator" in history_page
     latest = tag.history.first()
@@ -543,15 +545,15 @@ def test_a_new_object_may_take_an_old_slug_back(client):
     moved = make_initiative(title="Moved", slug="first-home")
     moved.slug = "second-home"
     moved.save()
-    assert client.get("/initiatives/first-home/").status_code == 301
+    assert client.get("/en/initiatives/first-home/").status_code == 301
     make_initiative(title="Newcomer", slug="first-home")
-    assert client.get("/initiatives/first-home/").status_code == 200
+    assert client.get("/en/initiatives/first-home/").status_code == 200
 
 
 def test_post_to_an_old_slug_is_not_redirected(client):
     make_initiative(slug="post-target").__class__.objects.filter(slug="post-target").update(slug="post-target-2")
     SlugRedirect.remember("initiative", "post-target", Initiative.objects.get(slug="post-target-2").pk)
-    assert client.post("/initiatives/post-target/").status_code in (404, 405)
+    assert client.post("/en/initiatives/post-target/").status_code in (404, 405)
 
 
 def test_link_model_is_untouched_by_history_snapshots():
@@ -612,10 +614,10 @@ def test_an_old_and_a_new_slug_of_one_term_in_a_listing_are_both_understood(clie
     theme = Theme.objects.get(slug="remittances")
     theme.slug = "money-sent-home"
     theme.save()
-    response = client.get("/initiatives/?theme=remittances&theme=money-sent-home")
+    response = client.get("/en/initiatives/?theme=remittances&theme=money-sent-home")
     assert response.context["ignored"] == []
     assert "pare-1-1" in [i.slug for i in response.context["initiatives"]]
-    assert client.get("/initiatives/?theme=remittances&theme=nothing-like-it").context["ignored"] == ["theme"]
+    assert client.get("/en/initiatives/?theme=remittances&theme=nothing-like-it").context["ignored"] == ["theme"]
 
 
 def test_revert_brings_back_link_kinds_and_involvement_notes(curator):

@@ -59,7 +59,7 @@ def test_the_unfiltered_download_is_the_built_file_with_an_etag_and_a_304_on_rep
     build()
     for fmt in ("csv", "json"):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(f"/initiatives/export.{fmt}")
+            response = client.get(f"/en/initiatives/export.{fmt}")
         assert response.status_code == 200
         assert len(queries) == 0  # a file read, not the collection
         assert response.streaming and response.get("ETag", "").startswith('"initiatives-')
@@ -71,11 +71,11 @@ def test_the_unfiltered_download_is_the_built_file_with_an_etag_and_a_304_on_rep
         rows = json.loads(body) if fmt == "json" else list(csv.DictReader(io.StringIO(body.decode(), newline="")))
         assert len(rows) == SEVEN
 
-        again = client.get(f"/initiatives/export.{fmt}", headers={"if-none-match": response["ETag"]})
+        again = client.get(f"/en/initiatives/export.{fmt}", headers={"if-none-match": response["ETag"]})
         assert again.status_code == 304 and again["ETag"] == response["ETag"]
-        assert etag_of(client, f"/initiatives/export.{fmt}?page=2") == response["ETag"]  # not a filter
+        assert etag_of(client, f"/en/initiatives/export.{fmt}?page=2") == response["ETag"]  # not a filter
         # Neighbour: a filtered download is streamed from the database, not the file.
-        filtered = client.get(f"/initiatives/export.{fmt}?region=europe")
+        filtered = client.get(f"/en/initiatives/export.{fmt}?region=europe")
         assert filtered.status_code == 200 and "ETag" not in filtered
 
 
@@ -84,10 +84,10 @@ def test_drafts_and_archived_initiatives_never_reach_the_file(client):
     make_initiative(title="A draft", slug="a-draft", publish=False)
     services.archive_initiative(initiative=Initiative.objects.get(slug="eudif"))
     build()
-    slugs = {row["slug"] for row in csv_of(client.get("/initiatives/export.csv"))}
+    slugs = {row["slug"] for row in csv_of(client.get("/en/initiatives/export.csv"))}
     assert "published-one" in slugs and "thamm" in slugs
     assert not {"a-draft", "eudif"} & slugs
-    items = json.loads(body_of(client.get("/initiatives/export.json")))
+    items = json.loads(body_of(client.get("/en/initiatives/export.json")))
     assert {item["status"] for item in items} == {"published"} and len(items) == len(slugs)
 
 
@@ -95,7 +95,7 @@ def test_a_publication_rebuilds_the_files_once_after_the_delay(
     client, settings, django_capture_on_commit_callbacks, run_due_tasks
 ):
     build()
-    old_etag = etag_of(client, "/initiatives/export.csv")
+    old_etag = etag_of(client, "/en/initiatives/export.csv")
     with django_capture_on_commit_callbacks(execute=True):
         make_initiative(title="Fresh", slug="fresh")
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,13 +103,13 @@ def test_a_publication_rebuilds_the_files_once_after_the_delay(
     (queued,) = DBTaskResult.objects.filter(task_path=BUILD_TASK)  # one build for the burst
     assert queued.run_after > timezone.now() + (settings.EXPORTS_BUILD_DELAY - 60) * timezone.timedelta(seconds=1)
     # Until it has run, the last complete file is served.
-    assert "fresh" not in {row["slug"] for row in csv_of(client.get("/initiatives/export.csv"))}
+    assert "fresh" not in {row["slug"] for row in csv_of(client.get("/en/initiatives/export.csv"))}
 
     run_due_tasks()
-    after = client.get("/initiatives/export.csv", headers={"if-none-match": old_etag})
+    after = client.get("/en/initiatives/export.csv", headers={"if-none-match": old_etag})
     assert after.status_code == 200 and after["ETag"] != old_etag
     assert {"fresh", "fresher"} <= {row["slug"] for row in csv_of(after)}
-    items = json.loads(body_of(client.get("/initiatives/export.json")))
+    items = json.loads(body_of(client.get("/en/initiatives/export.json")))
     assert {"fresh", "fresher"} <= {item["slug"] for item in items}
 
 
@@ -135,7 +135,7 @@ def test_old_builds_are_deleted_and_a_failed_build_leaves_the_last_file(client, 
         build()
     names = sorted(export_files.storage().listdir("")[1])
     assert len(names) == 2 * export_files.KEEP
-    etag = etag_of(client, "/initiatives/export.csv")
+    etag = etag_of(client, "/en/initiatives/export.csv")
 
     def broken(*args, **kwargs):
         yield {"slug": "half"}
@@ -145,12 +145,12 @@ def test_old_builds_are_deleted_and_a_failed_build_leaves_the_last_file(client, 
     with pytest.raises(RuntimeError):
         build()
     assert sorted(export_files.storage().listdir("")[1]) == names  # no half file, no temporary left over
-    assert etag_of(client, "/initiatives/export.csv") == etag
+    assert etag_of(client, "/en/initiatives/export.csv") == etag
 
 
 def test_before_the_first_build_the_unfiltered_download_is_streamed_and_capped(client, settings):
     settings.EXPORTS_MAX_ROWS = 3
-    response = client.get("/initiatives/export.csv")
+    response = client.get("/en/initiatives/export.csv")
     assert response.status_code == 200 and "ETag" not in response
     rows = csv_of(response)
     assert len(rows) == 4 and rows[-1]["external_id"].startswith("# Truncated: the first 3 rows only.")
@@ -161,24 +161,24 @@ def test_a_filtered_download_past_the_cap_stops_there_and_says_where_the_whole_c
     for i in range(4):
         make_initiative(title=f"Capped {i}", slug=f"capped-{i}", themes=["remittances"])
 
-    response = client.get("/initiatives/export.csv?theme=remittances")
+    response = client.get("/en/initiatives/export.csv?theme=remittances")
     assert response["Content-Disposition"].endswith('-first-3.csv"')
     rows = csv_of(response)
     assert len(rows) == 4
     assert rows[-1]["external_id"] == (
-        "# Truncated: the first 3 rows only. The whole collection: http://testserver/initiatives/export.csv"
+        "# Truncated: the first 3 rows only. The whole collection: http://testserver/en/initiatives/export.csv"
     )
-    items = json.loads(body_of(client.get("/initiatives/export.json?theme=remittances")))
+    items = json.loads(body_of(client.get("/en/initiatives/export.json?theme=remittances")))
     assert len(items) == 4 and all("slug" in item for item in items[:3])
     assert items[-1] == {
         "truncated": True,
         "rows": 3,
-        "full_collection": "http://testserver/initiatives/export.json",
+        "full_collection": "http://testserver/en/initiatives/export.json",
     }
 
     # Neighbour: a filtered download under the cap is complete and says nothing.
     settings.EXPORTS_MAX_ROWS = 5
-    response = client.get("/initiatives/export.json?theme=remittances")
+    response = client.get("/en/initiatives/export.json?theme=remittances")
     items = json.loads(body_of(response))
     assert {item["slug"] for item in items} >= {f"capped-{i}" for i in range(4)}
     assert all("truncated" not in item for item in items)
@@ -189,10 +189,10 @@ def test_the_listing_says_when_its_download_is_capped_and_links_the_whole_collec
     settings.EXPORTS_MAX_ROWS = 3
     for i in range(4):
         make_initiative(title=f"Capped {i}", slug=f"capped-{i}", themes=["remittances"])
-    html = client.get("/themes/remittances/").content.decode()
+    html = client.get("/en/themes/remittances/").content.decode()
     assert "Download the first 3 rows as" in html
-    assert 'or the whole collection as <a href="/initiatives/export.csv">CSV</a>' in html
+    assert 'or the whole collection as <a href="/en/initiatives/export.csv">CSV</a>' in html
 
-    html = client.get("/countries/ma/").content.decode()  # neighbour: a term with fewer rows than the cap
+    html = client.get("/en/countries/ma/").content.decode()  # neighbour: a term with fewer rows than the cap
     assert "Download the first" not in html and "the whole collection" not in html
-    assert 'href="/initiatives/export.csv?country=ma"' in html
+    assert 'href="/en/initiatives/export.csv?country=ma"' in html

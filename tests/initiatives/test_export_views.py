@@ -1,4 +1,4 @@
-"""/initiatives/export.csv and /initiatives/export.json: the listing's results, downloadable."""
+"""/en/initiatives/export.csv and /en/initiatives/export.json: the listing's results, downloadable."""
 
 import csv
 import io
@@ -33,12 +33,12 @@ def download(client, url) -> tuple[object, bytes]:
 
 
 def csv_rows(client, query="") -> list[dict]:
-    _response, body = download(client, f"/initiatives/export.csv{query}")
+    _response, body = download(client, f"/en/initiatives/export.csv{query}")
     return list(csv.DictReader(io.StringIO(body.decode("utf-8"), newline="")))
 
 
 def json_rows(client, query="") -> list[dict]:
-    _response, body = download(client, f"/initiatives/export.json{query}")
+    _response, body = download(client, f"/en/initiatives/export.json{query}")
     return json.loads(body)
 
 
@@ -53,19 +53,19 @@ def test_downloads_are_attachments_in_their_format_without_cors():
     from django.test import Client
 
     client = Client()
-    response, body = download(client, "/initiatives/export.csv")
+    response, body = download(client, "/en/initiatives/export.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="initiatives-')
     assert response["Content-Disposition"].endswith('.csv"')
     assert "Access-Control-Allow-Origin" not in response
     assert body.decode("utf-8").startswith("external_id,slug,title,")
 
-    response, body = download(client, "/initiatives/export.json")
+    response, body = download(client, "/en/initiatives/export.json")
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].endswith('.json"')
     assert "Access-Control-Allow-Origin" not in response
     assert {item["slug"] for item in json.loads(body)} == ALL_SEVEN
-    assert client.post("/initiatives/export.csv").status_code == 405
+    assert client.post("/en/initiatives/export.csv").status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_downloads_are_attachments_in_their_format_without_cors():
     ],
 )
 def test_exports_hold_what_the_listing_shows_for_the_same_query_string(client, query):
-    expected = listing_slugs(client, f"/initiatives/{query}")
+    expected = listing_slugs(client, f"/en/initiatives/{query}")
     assert [row["slug"] for row in csv_rows(client, query)] == expected
     assert [row["slug"] for row in json_rows(client, query)] == expected
 
@@ -105,7 +105,7 @@ def test_public_exports_leave_out_drafts_archived_and_submitter_emails(client):
     Initiative.objects.filter(slug="thamm").update(submitter_email="private@example.org")
     make_initiative(title="A draft", publish=False, submitter_email="draft@example.org")
     services.archive_initiative(initiative=Initiative.objects.get(slug="eudif"))
-    for url in ("/initiatives/export.csv", "/initiatives/export.json"):
+    for url in ("/en/initiatives/export.csv", "/en/initiatives/export.json"):
         _response, body = download(client, url)
         assert b"@example.org" not in body
         assert b"submitter_email" not in body
@@ -137,7 +137,9 @@ def _published(n):
         )
 
 
-@pytest.mark.parametrize("url", ["/initiatives/export.csv?theme=remittances", "/initiatives/export.json?tag=diaspora"])
+@pytest.mark.parametrize(
+    "url", ["/en/initiatives/export.csv?theme=remittances", "/en/initiatives/export.json?tag=diaspora"]
+)
 def test_export_query_count_does_not_grow_with_the_number_of_initiatives(client, url):
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -156,17 +158,17 @@ def test_export_query_count_does_not_grow_with_the_number_of_initiatives(client,
 
 
 def test_listing_and_term_pages_link_to_their_downloads_with_their_filters(client):
-    page = client.get("/initiatives/?region=europe&q=migrant&page=1&sort=title").content.decode()
-    assert 'href="/initiatives/export.csv?q=migrant&amp;region=europe"' in page
-    assert 'href="/initiatives/export.json?q=migrant&amp;region=europe"' in page
-    assert 'href="/initiatives/export.csv"' in client.get("/initiatives/").content.decode()
+    page = client.get("/en/initiatives/?region=europe&q=migrant&page=1&sort=title").content.decode()
+    assert 'href="/en/initiatives/export.csv?q=migrant&amp;region=europe"' in page
+    assert 'href="/en/initiatives/export.json?q=migrant&amp;region=europe"' in page
+    assert 'href="/en/initiatives/export.csv"' in client.get("/en/initiatives/").content.decode()
 
-    term_page = client.get("/themes/remittances/?country=md")
+    term_page = client.get("/en/themes/remittances/?country=md")
     html = term_page.content.decode()
-    assert 'href="/initiatives/export.csv?country=md&amp;theme=remittances"' in html
-    assert 'href="/initiatives/export.json?country=md&amp;theme=remittances"' in html
+    assert 'href="/en/initiatives/export.csv?country=md&amp;theme=remittances"' in html
+    assert 'href="/en/initiatives/export.json?country=md&amp;theme=remittances"' in html
     shown = [initiative.slug for initiative in term_page.context["paginator"].object_list]
     assert [row["slug"] for row in csv_rows(client, "?country=md&theme=remittances")] == shown == ["pare-1-1"]
 
-    country_page = client.get("/countries/ma/").content.decode()
-    assert 'href="/initiatives/export.csv?country=ma"' in country_page
+    country_page = client.get("/en/countries/ma/").content.decode()
+    assert 'href="/en/initiatives/export.csv?country=ma"' in country_page

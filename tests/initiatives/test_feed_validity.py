@@ -195,21 +195,21 @@ def fetch_and_validate(client, url):
 
 
 URLS = [
-    "/initiatives/feed/",
-    "/initiatives/feed/?theme=remittances",
-    "/initiatives/feed/?region=europe&theme=inclusion-and-social-cohesion&status=ongoing",
-    "/initiatives/feed/?q=remittances",
-    "/initiatives/feed/?q=nothing+matches+this",  # empty
-    "/initiatives/feed/?theme=nonexistent&year_from=abc",  # ignored filters
-    "/initiatives/feed/?theme=%3Cscript%3E&q=%22%3E%3Cimg%20src%3Dx%3E",
-    "/regions/europe/feed/",
-    "/regions/europe/feed/?theme=remittances",
-    "/countries/ma/feed/",
-    "/themes/remittances/feed/",
-    "/principles/human-rights/feed/",  # empty
-    "/categories/regional-consultative-processes/feed/",
-    "/tags/diaspora/feed/",
-    "/organisations/ilo/feed/",
+    "/en/initiatives/feed/",
+    "/en/initiatives/feed/?theme=remittances",
+    "/en/initiatives/feed/?region=europe&theme=inclusion-and-social-cohesion&status=ongoing",
+    "/en/initiatives/feed/?q=remittances",
+    "/en/initiatives/feed/?q=nothing+matches+this",  # empty
+    "/en/initiatives/feed/?theme=nonexistent&year_from=abc",  # ignored filters
+    "/en/initiatives/feed/?theme=%3Cscript%3E&q=%22%3E%3Cimg%20src%3Dx%3E",
+    "/en/regions/europe/feed/",
+    "/en/regions/europe/feed/?theme=remittances",
+    "/en/countries/ma/feed/",
+    "/en/themes/remittances/feed/",
+    "/en/principles/human-rights/feed/",  # empty
+    "/en/categories/regional-consultative-processes/feed/",
+    "/en/tags/diaspora/feed/",
+    "/en/organisations/ilo/feed/",
 ]
 
 
@@ -230,7 +230,7 @@ def test_a_full_feed_is_valid(client, kind):
             submitter_honorific="Dr." if n % 2 else "",
             submitter_name=f"Name {n}" if n % 3 else "",
         )
-    url = "/initiatives/feed/" if kind == "rss" else "/initiatives/feed/atom/"
+    url = "/en/initiatives/feed/" if kind == "rss" else "/en/initiatives/feed/atom/"
     assert len(fetch_and_validate(client, url).entries) == 50
 
 
@@ -257,5 +257,5 @@ def test_every_term_has_valid_feeds(client, prefix, model, lookup):
     assert terms
     for term in terms:
         value = getattr(term, lookup)
-        fetch_and_validate(client, f"/{prefix}/{value}/feed/")
-        fetch_and_validate(client, f"/{prefix}/{value}/feed/atom/")
+        fetch_and_validate(client, f"/en/{prefix}/{value}/feed/")
+        fetch_and_validate(client, f"/en/{prefix}/{value}/feed/atom/")

@@ -48,20 +48,20 @@ def slugs(feed) -> list[str]:
 
 
 def entry_for(feed, slug):
-    return next(entry for entry in feed.entries if entry.link.endswith(f"/initiatives/{slug}/"))
+    return next(entry for entry in feed.entries if entry.link.endswith(f"/en/initiatives/{slug}/"))
 
 
 FEEDS = [
-    ("/initiatives/feed/", ALL_SEVEN),
-    ("/regions/europe/feed/", {ARS, "amicall", "pare-1-1", REGIONAL_PROJECT}),
-    ("/regions/northern-africa/feed/", {"thamm", REGIONAL_PROJECT}),
-    ("/themes/remittances/feed/", {"pare-1-1"}),
-    ("/countries/ma/feed/", {"thamm", REGIONAL_PROJECT}),
-    ("/countries/MA/feed/", {"thamm", REGIONAL_PROJECT}),
-    ("/tags/diaspora/feed/", {"eudif", "pare-1-1"}),
-    ("/organisations/ilo/feed/", {"thamm", AFML}),
-    ("/categories/regional-consultative-processes/feed/", ALL_SEVEN),
-    ("/principles/human-rights/feed/", set()),  # no seed initiative names a guiding principle
+    ("/en/initiatives/feed/", ALL_SEVEN),
+    ("/en/regions/europe/feed/", {ARS, "amicall", "pare-1-1", REGIONAL_PROJECT}),
+    ("/en/regions/northern-africa/feed/", {"thamm", REGIONAL_PROJECT}),
+    ("/en/themes/remittances/feed/", {"pare-1-1"}),
+    ("/en/countries/ma/feed/", {"thamm", REGIONAL_PROJECT}),
+    ("/en/countries/MA/feed/", {"thamm", REGIONAL_PROJECT}),
+    ("/en/tags/diaspora/feed/", {"eudif", "pare-1-1"}),
+    ("/en/organisations/ilo/feed/", {"thamm", AFML}),
+    ("/en/categories/regional-consultative-processes/feed/", ALL_SEVEN),
+    ("/en/principles/human-rights/feed/", set()),  # no seed initiative names a guiding principle
 ]
 
 
@@ -76,11 +76,11 @@ def test_feeds_parse_with_the_right_items(client, url, expected, kind):
 
 
 def test_region_europe_feed_has_four_items(client):
-    assert len(parse(client, "/regions/europe/feed/").entries) == 4
+    assert len(parse(client, "/en/regions/europe/feed/").entries) == 4
 
 
 def test_theme_remittances_feed_has_exactly_pare(client):
-    feed = parse(client, "/themes/remittances/feed/")
+    feed = parse(client, "/en/themes/remittances/feed/")
     assert [entry.title for entry in feed.entries] == ["PARE 1+1 Programme for Attracting Remittances into the Economy"]
     assert "Remittances" in feed.feed.title
 
@@ -88,20 +88,20 @@ def test_theme_remittances_feed_has_exactly_pare(client):
 def test_principle_feed_lists_the_initiatives_filed_under_it(client):
     principle = GuidingPrinciple.objects.get(slug="human-rights")
     Initiative.objects.get(slug=ARS).principles.add(principle)
-    feed = parse(client, "/principles/human-rights/feed/")
+    feed = parse(client, "/en/principles/human-rights/feed/")
     assert slugs(feed) == [ARS]
     assert feed.feed.title.startswith("Human rights")
 
 
 def test_term_feed_titles_and_links_name_the_term(client):
-    feed = parse(client, "/regions/europe/feed/")
+    feed = parse(client, "/en/regions/europe/feed/")
     assert feed.feed.title.startswith("Europe – ")
-    assert feed.feed.link == "http://testserver/regions/europe/"
+    assert feed.feed.link == "http://testserver/en/regions/europe/"
     assert "Europe" in feed.feed.description
 
 
 def test_listing_feed_is_newest_first(client):
-    feed = parse(client, "/initiatives/feed/")
+    feed = parse(client, "/en/initiatives/feed/")
     # The seed stamps its first entry newest.
     assert slugs(feed)[0] == "thamm"
     assert slugs(feed)[-1] == AFML
@@ -111,17 +111,17 @@ def test_listing_feed_is_newest_first(client):
 
 def test_newly_published_initiative_comes_first(client):
     make_initiative(title="Just published", slug="just-published", themes=["remittances"])
-    assert slugs(parse(client, "/initiatives/feed/"))[0] == "just-published"
-    assert slugs(parse(client, "/themes/remittances/feed/")) == ["just-published", "pare-1-1"]
+    assert slugs(parse(client, "/en/initiatives/feed/"))[0] == "just-published"
+    assert slugs(parse(client, "/en/themes/remittances/feed/")) == ["just-published", "pare-1-1"]
 
 
-@pytest.mark.parametrize("url", ["/initiatives/feed/", "/initiatives/feed/atom/"])
+@pytest.mark.parametrize("url", ["/en/initiatives/feed/", "/en/initiatives/feed/atom/"])
 def test_item_fields(client, url):
     feed = parse(client, url)
     ars = entry_for(feed, ARS)
     initiative = Initiative.objects.get(slug=ARS)
     assert ars.title == ARS_TITLE
-    assert ars.link == f"http://testserver/initiatives/{ARS}/"
+    assert ars.link == f"http://testserver/en/initiatives/{ARS}/"
     assert ars.summary == f"<p>{initiative.summary}</p>"  # escaped plain text, as HTML for the reader
     assert ars.author == "Ms. Angelica Pinzon"
     categories = {tag.term for tag in ars.tags}
@@ -133,7 +133,7 @@ def test_item_fields(client, url):
         assert ars.updated_parsed >= ars.published_parsed
 
 
-@pytest.mark.parametrize("url", ["/initiatives/feed/", "/initiatives/feed/atom/"])
+@pytest.mark.parametrize("url", ["/en/initiatives/feed/", "/en/initiatives/feed/atom/"])
 def test_items_without_a_known_submitter_have_no_author(client, url):
     afml = entry_for(parse(client, url), AFML)
     assert "author" not in afml
@@ -141,12 +141,12 @@ def test_items_without_a_known_submitter_have_no_author(client, url):
 
 def test_contact_email_is_never_in_a_feed(client):
     make_initiative(slug="with-email", submitter_name="Ana", submitter_email="secret@example.org")
-    response = client.get("/initiatives/feed/")
+    response = client.get("/en/initiatives/feed/")
     assert b"secret@example.org" not in response.content
     assert entry_for(feedparser.parse(response.content), "with-email").author == "Ana"
 
 
-@pytest.mark.parametrize("url", ["/initiatives/feed/", "/initiatives/feed/atom/"])
+@pytest.mark.parametrize("url", ["/en/initiatives/feed/", "/en/initiatives/feed/atom/"])
 def test_guid_is_stable_when_the_initiative_is_edited(client, url):
     before = entry_for(parse(client, url), ARS)
     assert before.id
@@ -161,32 +161,32 @@ def test_guid_is_stable_when_the_initiative_is_edited(client, url):
     assert after.id == before.id
 
 
-@pytest.mark.parametrize("url", ["/initiatives/feed/", "/initiatives/feed/atom/"])
+@pytest.mark.parametrize("url", ["/en/initiatives/feed/", "/en/initiatives/feed/atom/"])
 def test_guids_are_unique(client, url):
     ids = [entry.id for entry in parse(client, url).entries]
     assert len(set(ids)) == len(ids) == 7
 
 
 def test_rss_and_atom_give_an_item_the_same_id(client):
-    rss = {entry.link: entry.id for entry in parse(client, "/initiatives/feed/").entries}
-    atom_ids = {entry.link: entry.id for entry in parse(client, "/initiatives/feed/atom/").entries}
+    rss = {entry.link: entry.id for entry in parse(client, "/en/initiatives/feed/").entries}
+    atom_ids = {entry.link: entry.id for entry in parse(client, "/en/initiatives/feed/atom/").entries}
     assert rss == atom_ids
 
 
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/initiatives/feed/?theme=remittances", {"pare-1-1"}),
-        ("/initiatives/feed/?theme=remittances&theme=regular-pathways", {"pare-1-1", "thamm"}),
-        ("/initiatives/feed/?region=europe&theme=inclusion-and-social-cohesion", {ARS, "amicall"}),
-        ("/initiatives/feed/?country=ma", {"thamm", REGIONAL_PROJECT}),
-        ("/initiatives/feed/?tag=diaspora&organisation=odimm", {"pare-1-1"}),
-        ("/initiatives/feed/?year_to=2009", {REGIONAL_PROJECT}),
-        ("/initiatives/feed/?status=completed", {"thamm", "eudif", "amicall", AFML}),
-        ("/regions/europe/feed/?theme=remittances", {"pare-1-1"}),
-        ("/countries/ma/feed/?theme=regular-pathways", {"thamm"}),
-        ("/tags/diaspora/feed/?country=md", {"pare-1-1"}),
-        ("/initiatives/feed/?theme=remittances&page=5&sort=title", {"pare-1-1"}),
+        ("/en/initiatives/feed/?theme=remittances", {"pare-1-1"}),
+        ("/en/initiatives/feed/?theme=remittances&theme=regular-pathways", {"pare-1-1", "thamm"}),
+        ("/en/initiatives/feed/?region=europe&theme=inclusion-and-social-cohesion", {ARS, "amicall"}),
+        ("/en/initiatives/feed/?country=ma", {"thamm", REGIONAL_PROJECT}),
+        ("/en/initiatives/feed/?tag=diaspora&organisation=odimm", {"pare-1-1"}),
+        ("/en/initiatives/feed/?year_to=2009", {REGIONAL_PROJECT}),
+        ("/en/initiatives/feed/?status=completed", {"thamm", "eudif", "amicall", AFML}),
+        ("/en/regions/europe/feed/?theme=remittances", {"pare-1-1"}),
+        ("/en/countries/ma/feed/?theme=regular-pathways", {"thamm"}),
+        ("/en/tags/diaspora/feed/?country=md", {"pare-1-1"}),
+        ("/en/initiatives/feed/?theme=remittances&page=5&sort=title", {"pare-1-1"}),
     ],
 )
 def test_feeds_honour_the_listing_filters(client, url, expected):
@@ -196,43 +196,45 @@ def test_feeds_honour_the_listing_filters(client, url, expected):
 
 def test_feed_matches_the_listing_for_the_same_query(client):
     query = "region=europe&status=ongoing"
-    listing = client.get(f"/initiatives/?{query}")
-    assert set(slugs(parse(client, f"/initiatives/feed/?{query}"))) == {i.slug for i in listing.context["initiatives"]}
+    listing = client.get(f"/en/initiatives/?{query}")
+    assert set(slugs(parse(client, f"/en/initiatives/feed/?{query}"))) == {
+        i.slug for i in listing.context["initiatives"]
+    }
 
 
 def test_listing_feed_search(client):
-    feed = parse(client, "/initiatives/feed/?q=remittances")
+    feed = parse(client, "/en/initiatives/feed/?q=remittances")
     assert "pare-1-1" in slugs(feed)
     assert "amicall" not in slugs(feed)
 
 
 def test_unpublished_initiatives_leave_the_feeds(client):
     services.unpublish_initiative(initiative=Initiative.objects.get(slug="pare-1-1"))
-    assert "pare-1-1" not in slugs(parse(client, "/initiatives/feed/"))
-    assert slugs(parse(client, "/themes/remittances/feed/")) == []
+    assert "pare-1-1" not in slugs(parse(client, "/en/initiatives/feed/"))
+    assert slugs(parse(client, "/en/themes/remittances/feed/")) == []
     make_initiative(title="Only a draft", slug="only-a-draft", themes=["remittances"], publish=False)
-    assert slugs(parse(client, "/themes/remittances/feed/")) == []
+    assert slugs(parse(client, "/en/themes/remittances/feed/")) == []
 
 
 def test_feed_is_capped_at_fifty_items(client):
     for n in range(50):
         make_initiative(title=f"Extra {n}")
-    assert len(parse(client, "/initiatives/feed/").entries) == 50
+    assert len(parse(client, "/en/initiatives/feed/").entries) == 50
 
 
 # --- feed-level fields ----------------------------------------------------------------------
 
 
 def test_a_filtered_feed_names_its_filters_and_links_to_the_same_listing(client):
-    feed = parse(client, "/initiatives/feed/?theme=remittances&page=2&sort=title&q=")
+    feed = parse(client, "/en/initiatives/feed/?theme=remittances&page=2&sort=title&q=")
     assert feed.feed.title.startswith("Initiatives (Objective 20: Remittances) – ")
-    assert feed.feed.link == "http://testserver/initiatives/?theme=remittances"
-    term = parse(client, "/regions/europe/feed/atom/?status=ongoing&theme=remittances")
+    assert feed.feed.link == "http://testserver/en/initiatives/?theme=remittances"
+    term = parse(client, "/en/regions/europe/feed/atom/?status=ongoing&theme=remittances")
     assert term.feed.title.startswith("Europe (Objective 20: Remittances, Ongoing) – ")
-    assert term.feed.link == "http://testserver/regions/europe/?status=ongoing&theme=remittances"
+    assert term.feed.link == "http://testserver/en/regions/europe/?status=ongoing&theme=remittances"
 
 
-@pytest.mark.parametrize("url", ["/initiatives/feed/?theme=remittances", "/regions/europe/feed/"])
+@pytest.mark.parametrize("url", ["/en/initiatives/feed/?theme=remittances", "/en/regions/europe/feed/"])
 def test_self_link_is_the_feeds_own_address(client, url):
     rss = {link.rel: link.href for link in parse(client, url).feed.links}
     assert rss["self"] == f"http://testserver{url}"
@@ -244,36 +246,36 @@ def test_atom_feed_ids_are_canonical_unique_and_independent_of_the_host(client, 
     ids = {
         url: parse(client, url).feed.id
         for url in [
-            "/initiatives/feed/atom/",
-            "/initiatives/feed/atom/?theme=remittances",
-            "/regions/europe/feed/atom/",
-            "/regions/europe/feed/atom/?theme=remittances",
-            "/themes/remittances/feed/atom/",
+            "/en/initiatives/feed/atom/",
+            "/en/initiatives/feed/atom/?theme=remittances",
+            "/en/regions/europe/feed/atom/",
+            "/en/regions/europe/feed/atom/?theme=remittances",
+            "/en/themes/remittances/feed/atom/",
         ]
     }
     assert len(set(ids.values())) == len(ids)
-    assert ids["/regions/europe/feed/atom/"] == f"{settings.SITE_URL}/regions/europe/feed/atom/"
+    assert ids["/en/regions/europe/feed/atom/"] == f"{settings.SITE_URL}/en/regions/europe/feed/atom/"
     # Parameter order, pagination, sorting and the host asked for do not make another feed.
-    same = parse(client, "/initiatives/feed/atom/?sort=title&page=3&theme=remittances", HTTP_HOST="localhost")
-    assert same.feed.id == ids["/initiatives/feed/atom/?theme=remittances"]
+    same = parse(client, "/en/initiatives/feed/atom/?sort=title&page=3&theme=remittances", HTTP_HOST="localhost")
+    assert same.feed.id == ids["/en/initiatives/feed/atom/?theme=remittances"]
 
 
 def test_atom_feed_has_an_author_for_entries_without_one(client, settings):
-    feed = parse(client, "/initiatives/feed/atom/")
+    feed = parse(client, "/en/initiatives/feed/atom/")
     assert feed.feed.author == settings.SITE_NAME
 
 
 def test_empty_feed_is_dated_when_the_collection_last_changed(client):
-    first = client.get("/principles/human-rights/feed/atom/")
+    first = client.get("/en/principles/human-rights/feed/atom/")
     assert not feedparser.parse(first.content).entries
     updated = feedparser.parse(first.content).feed.updated_parsed
     assert updated is not None
     counts.invalidate()  # another version of the collection: the feed is rendered again, but dated the same way
-    second = client.get("/principles/human-rights/feed/atom/")
+    second = client.get("/en/principles/human-rights/feed/atom/")
     assert feedparser.parse(second.content).feed.updated_parsed >= updated
 
 
-@pytest.mark.parametrize("url", ["/initiatives/feed/", "/initiatives/feed/atom/", "/tags/diaspora/feed/atom/"])
+@pytest.mark.parametrize("url", ["/en/initiatives/feed/", "/en/initiatives/feed/atom/", "/en/tags/diaspora/feed/atom/"])
 def test_both_formats_name_the_stylesheet_before_the_root_element(client, url):
     body = client.get(url).content.decode()
     instruction = '<?xml-stylesheet href="/static/feeds/feed.xsl" media="screen" type="text/xsl"?>'
@@ -283,7 +285,7 @@ def test_both_formats_name_the_stylesheet_before_the_root_element(client, url):
 def test_characters_xml_cannot_carry_are_dropped_not_a_server_error(client):
     # (No NUL: PostgreSQL refuses to store it.)
     make_initiative(title="Bell\x07 and\x01 SOH", summary="Form\x0cfeed", submitter_name="Ana\x1b")
-    for url in ("/initiatives/feed/", "/initiatives/feed/atom/"):
+    for url in ("/en/initiatives/feed/", "/en/initiatives/feed/atom/"):
         entry = parse(client, url).entries[0]
         assert entry.title == "Bell and SOH"
         assert entry.author == "Ana"
@@ -292,13 +294,13 @@ def test_characters_xml_cannot_carry_are_dropped_not_a_server_error(client):
 # --- bad input --------------------------------------------------------------------------------
 
 UNKNOWN_TERMS = [
-    "/regions/atlantis/",
-    "/countries/zz/",
-    "/themes/nope/",
-    "/principles/nope/",
-    "/categories/nope/",
-    "/tags/nope/",
-    "/organisations/nope/",
+    "/en/regions/atlantis/",
+    "/en/countries/zz/",
+    "/en/themes/nope/",
+    "/en/principles/nope/",
+    "/en/categories/nope/",
+    "/en/tags/nope/",
+    "/en/organisations/nope/",
 ]
 
 
@@ -325,7 +327,9 @@ def test_unknown_terms_are_404_whatever_the_preconditions(client, url, suffix):
         ("theme[]=x&%ZZ=1", True),
     ],
 )
-@pytest.mark.parametrize("url", ["/initiatives/feed/", "/initiatives/feed/atom/", "/regions/europe/feed/atom/"])
+@pytest.mark.parametrize(
+    "url", ["/en/initiatives/feed/", "/en/initiatives/feed/atom/", "/en/regions/europe/feed/atom/"]
+)
 def test_hostile_query_strings_give_a_feed(client, url, query, ignored):
     feed = parse(client, f"{url}?{query}")
     if ignored:  # the bad filter is left out, not applied as "nothing matches"
@@ -334,7 +338,7 @@ def test_hostile_query_strings_give_a_feed(client, url, query, ignored):
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_feeds_are_read_only(client, method):
-    response = getattr(client, method)("/initiatives/feed/")
+    response = getattr(client, method)("/en/initiatives/feed/")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
 
@@ -342,7 +346,7 @@ def test_feeds_are_read_only(client, method):
 # --- content types for readers and browsers ---------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/regions/europe/feed/", "/regions/europe/feed/atom/"])
+@pytest.mark.parametrize("url", ["/en/regions/europe/feed/", "/en/regions/europe/feed/atom/"])
 def test_readers_get_the_feed_type_browsers_get_xml_they_apply_the_stylesheet_to(client, url):
     feed_type = ATOM_TYPE if "/atom/" in url else RSS_TYPE
     for accept in (None, "*/*", READER_ACCEPT, "application/xml", "nonsense;;q=x,,"):
@@ -369,7 +373,7 @@ def test_stylesheet_and_its_css_are_served_with_their_types(client, path, conten
 
 # --- conditional GET and the cached body ------------------------------------------------------
 
-CONDITIONAL = ["/initiatives/feed/", "/initiatives/feed/atom/?theme=remittances", "/themes/remittances/feed/"]
+CONDITIONAL = ["/en/initiatives/feed/", "/en/initiatives/feed/atom/?theme=remittances", "/en/themes/remittances/feed/"]
 
 
 @pytest.mark.parametrize("url", CONDITIONAL)
@@ -390,18 +394,18 @@ def test_unchanged_collection_answers_304_without_a_query(client, url, django_as
 
 
 def test_304_does_not_depend_on_the_cached_body(client):
-    etag = client.get("/regions/europe/feed/")["ETag"]
+    etag = client.get("/en/regions/europe/feed/")["ETag"]
     with override_settings(COUNTS_CACHE_SECONDS=0):  # bodies are not kept
-        assert client.get("/regions/europe/feed/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert client.get("/en/regions/europe/feed/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 def test_validators_differ_between_formats_queries_and_terms(client):
     urls = [
-        "/initiatives/feed/",
-        "/initiatives/feed/atom/",
-        "/initiatives/feed/?theme=remittances",
-        "/regions/europe/feed/",
-        "/regions/northern-africa/feed/",
+        "/en/initiatives/feed/",
+        "/en/initiatives/feed/atom/",
+        "/en/initiatives/feed/?theme=remittances",
+        "/en/regions/europe/feed/",
+        "/en/regions/northern-africa/feed/",
     ]
     assert len({client.get(url)["ETag"] for url in urls}) == len(urls)
 
@@ -442,32 +446,32 @@ def test_a_change_to_the_collection_changes_the_validators_and_the_feed(client, 
 
 def test_a_publish_elsewhere_leaves_a_feed_s_etag(client):
     """The ETag follows the feed's content: a publish under another theme still answers 304 here."""
-    before = client.get("/themes/remittances/feed/")
+    before = client.get("/en/themes/remittances/feed/")
     make_initiative(title="Elsewhere", themes=["regular-pathways"])
-    assert client.get("/themes/remittances/feed/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
-    assert client.get("/initiatives/feed/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+    assert client.get("/en/themes/remittances/feed/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    assert client.get("/en/initiatives/feed/", HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
 
 
 def test_a_renamed_term_reaches_readers_holding_an_etag(client):
     """Renaming a term does not move the collection version; once the feed is rendered again (its body is kept
     COUNTS_CACHE_SECONDS at most), the ETag changes with the content."""
     with override_settings(COUNTS_CACHE_SECONDS=0):  # as if the kept body had expired by the next request
-        before = client.get("/themes/remittances/feed/")
+        before = client.get("/en/themes/remittances/feed/")
         Theme.objects.filter(slug="remittances").update(name="Remittances and savings")
-        after = client.get("/themes/remittances/feed/", HTTP_IF_NONE_MATCH=before["ETag"])
+        after = client.get("/en/themes/remittances/feed/", HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
     assert "Remittances and savings" in feedparser.parse(after.content).feed.title
 
 
 def test_readers_see_the_new_initiative_after_a_publish(client):
-    etag = client.get("/themes/remittances/feed/")["ETag"]
+    etag = client.get("/en/themes/remittances/feed/")["ETag"]
     make_initiative(title="Just published", slug="just-published", themes=["remittances"])
-    response = client.get("/themes/remittances/feed/", HTTP_IF_NONE_MATCH=etag)
+    response = client.get("/en/themes/remittances/feed/", HTTP_IF_NONE_MATCH=etag)
     assert slugs(feedparser.parse(response.content)) == ["just-published", "pare-1-1"]
 
 
 def test_shared_caches_must_ask_again(client):
-    assert "no-cache" in client.get("/initiatives/feed/")["Cache-Control"]
+    assert "no-cache" in client.get("/en/initiatives/feed/")["Cache-Control"]
 
 
 # --- query counts ---------------------------------------------------------------------------
@@ -478,21 +482,21 @@ def test_shared_caches_must_ask_again(client):
 # Cold requests also count against the anonymous client's limit (1). Warm (the same version): the cached body, no
 # query at all.
 PINNED = {
-    "/initiatives/feed/": 4,
-    "/initiatives/feed/atom/": 4,
-    "/initiatives/feed/?theme=remittances&region=europe": 6,
-    "/initiatives/feed/atom/?theme=remittances&region=europe": 6,
-    "/regions/europe/feed/": 5,
-    "/regions/europe/feed/atom/": 5,
-    "/themes/remittances/feed/": 5,
-    "/themes/remittances/feed/atom/": 5,
-    "/countries/ma/feed/": 5,
-    "/tags/diaspora/feed/": 5,
-    "/tags/diaspora/feed/atom/": 5,
-    "/organisations/ilo/feed/": 5,
-    "/categories/regional-consultative-processes/feed/": 5,
-    "/principles/human-rights/feed/": 5,
-    "/principles/human-rights/feed/atom/": 5,
+    "/en/initiatives/feed/": 4,
+    "/en/initiatives/feed/atom/": 4,
+    "/en/initiatives/feed/?theme=remittances&region=europe": 6,
+    "/en/initiatives/feed/atom/?theme=remittances&region=europe": 6,
+    "/en/regions/europe/feed/": 5,
+    "/en/regions/europe/feed/atom/": 5,
+    "/en/themes/remittances/feed/": 5,
+    "/en/themes/remittances/feed/atom/": 5,
+    "/en/countries/ma/feed/": 5,
+    "/en/tags/diaspora/feed/": 5,
+    "/en/tags/diaspora/feed/atom/": 5,
+    "/en/organisations/ilo/feed/": 5,
+    "/en/categories/regional-consultative-processes/feed/": 5,
+    "/en/principles/human-rights/feed/": 5,
+    "/en/principles/human-rights/feed/atom/": 5,
 }
 
 

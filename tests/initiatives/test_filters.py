@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def slugs(client, query):
-    response = client.get(f"/initiatives/?{query}")
+    response = client.get(f"/en/initiatives/?{query}")
     assert response.status_code == 200
     return {initiative.slug for initiative in response.context["page_obj"].object_list}
 
@@ -100,7 +100,7 @@ def test_ongoing_and_completed(client):
 
 
 def test_facet_counts_use_the_other_filters_but_not_their_own(client):
-    response = client.get("/initiatives/?theme=inclusion-and-social-cohesion")
+    response = client.get("/en/initiatives/?theme=inclusion-and-social-cohesion")
     themes = option_counts(response, "theme")
     # Own facet: counts as if no theme were chosen, so other themes stay selectable (OR).
     assert themes["inclusion-and-social-cohesion"] == 2
@@ -114,7 +114,7 @@ def test_facet_counts_use_the_other_filters_but_not_their_own(client):
 
 
 def test_region_counts_roll_up_without_double_counting(client):
-    response = client.get("/initiatives/")
+    response = client.get("/en/initiatives/")
     regions = option_counts(response, "region")
     assert regions["europe"] == 4  # AMICALL covers four sub-regions of Europe but counts once
     assert regions["africa"] == 2
@@ -122,7 +122,7 @@ def test_region_counts_roll_up_without_double_counting(client):
 
 
 def test_selected_options_stay_visible_and_checked(client):
-    response = client.get("/initiatives/?theme=remittances&country=gb")
+    response = client.get("/en/initiatives/?theme=remittances&country=gb")
     countries = {o.value: o for o in facet(response, "country").options}
     assert countries["gb"].selected and countries["gb"].count == 0  # shown although it gives nothing here
     html = response.content.decode()
@@ -130,24 +130,24 @@ def test_selected_options_stay_visible_and_checked(client):
 
 
 def test_active_filter_chips_remove_one_value_and_clear_all(client):
-    response = client.get("/initiatives/?theme=remittances&theme=data&region=europe&q=diaspora&page=2")
+    response = client.get("/en/initiatives/?theme=remittances&theme=data&region=europe&q=diaspora&page=2")
     html = response.content.decode()
     chips = {chip.text: chip for chip in response.context["chips"]}
     assert set(chips) == {"Objective 20: Remittances", "Objective 1: Data", "Europe", "“diaspora”"}
     # Removing one theme keeps the other filters and drops the page number.
     assert 'href="?theme=data&amp;region=europe&amp;q=diaspora"' in html
-    assert '<a class="chip clear" href="/initiatives/">' in html
+    assert '<a class="chip clear" href="/en/initiatives/">' in html
 
 
 def test_empty_state_helps(client):
-    html = client.get("/initiatives/?theme=remittances&region=africa").content.decode()
+    html = client.get("/en/initiatives/?theme=remittances&region=africa").content.decode()
     assert "No initiative matches these filters." in html
     assert "clear all filters" in html
 
 
 def test_sorting(client):
     def order(sort):
-        response = client.get(f"/initiatives/?sort={sort}")
+        response = client.get(f"/en/initiatives/?sort={sort}")
         return [i.slug for i in response.context["page_obj"].object_list]
 
     newest = order("newest")
@@ -160,9 +160,9 @@ def test_sorting(client):
 
 def test_pagination_keeps_the_filters(client, settings):
     settings.INITIATIVES_PAGE_SIZE = 2
-    html = client.get("/initiatives/?region=europe&sort=title").content.decode()
+    html = client.get("/en/initiatives/?region=europe&sort=title").content.decode()
     assert 'href="?region=europe&amp;sort=title&amp;page=2"' in html
-    response = client.get("/initiatives/?region=europe&sort=title&page=2")
+    response = client.get("/en/initiatives/?region=europe&sort=title&page=2")
     assert response.context["page_obj"].number == 2
     assert len(response.context["page_obj"].object_list) == 2
 
@@ -170,13 +170,13 @@ def test_pagination_keeps_the_filters(client, settings):
 def test_long_facets_show_the_largest_options_and_link_to_the_full_list(client):
     from initiatives.models import Country
 
-    response = client.get("/initiatives/")
+    response = client.get("/en/initiatives/")
     countries = facet(response, "country")
     named = Country.objects.filter(initiatives__isnull=False).distinct().count()  # 24 in the seed
     assert len(countries.options) == 10
     assert countries.hidden == named - 10
     html = response.content.decode()
-    assert f'{named - 10} more options: see the <a href="/countries/">full list</a>.' in html
+    assert f'{named - 10} more options: see the <a href="/en/countries/">full list</a>.' in html
 
 
 def test_an_initiative_whose_planned_end_is_ahead_is_ongoing(client):
@@ -192,7 +192,7 @@ def test_an_initiative_whose_planned_end_is_ahead_is_ongoing(client):
 
 
 def test_a_bad_year_is_ignored_and_explained_next_to_its_field(client):
-    response = client.get("/initiatives/?year_from=abc&year_to=2012")
+    response = client.get("/en/initiatives/?year_from=abc&year_to=2012")
     html = response.content.decode()
     assert len(response.context["page_obj"].object_list) == 4  # started by 2012: sectoral, ARS, AMICALL, PARE
     assert 'aria-invalid="true" aria-describedby="f-year_from-error"' in html

@@ -72,10 +72,10 @@ def test_published_queryset_is_the_visibility_rule():
 def test_str_and_urls():
     thamm = Initiative.objects.get(slug="thamm")
     assert str(thamm) == thamm.title
-    assert thamm.get_absolute_url() == "/initiatives/thamm/"
-    assert Region.objects.get(slug="europe").get_absolute_url() == "/regions/europe/"
+    assert thamm.get_absolute_url() == "/en/initiatives/thamm/"
+    assert Region.objects.get(slug="europe").get_absolute_url() == "/en/regions/europe/"
     assert str(Theme.objects.get(number=20)) == "Objective 20: Remittances"
-    assert Organisation.objects.get(slug="ilo").get_absolute_url() == "/organisations/ilo/"
+    assert Organisation.objects.get(slug="ilo").get_absolute_url() == "/en/organisations/ilo/"
 
 
 def test_submitter_display_never_includes_the_email():

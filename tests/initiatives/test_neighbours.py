@@ -107,11 +107,11 @@ def test_a_facet_option_counts_what_the_other_filters_let_through(client, facet_
     """An option's count is the number of results choosing it gives, under the search, year and status;
     without that filter the same option counts more (the initiatives the filter leaves out)."""
     value = FACET_TERMS[facet_name]
-    filtered = client.get(f"/initiatives/?{other_filter}&{facet_name}={value}")
+    filtered = client.get(f"/en/initiatives/?{other_filter}&{facet_name}={value}")
     results = filtered.context["page_obj"].paginator.count
     assert results >= 1
     assert _count_of(filtered, facet_name, value) == results
-    unfiltered = client.get(f"/initiatives/?{facet_name}={value}")
+    unfiltered = client.get(f"/en/initiatives/?{facet_name}={value}")
     assert _count_of(unfiltered, facet_name, value) == unfiltered.context["page_obj"].paginator.count > results
 
 
@@ -119,7 +119,7 @@ def test_a_facet_option_counts_what_the_other_filters_let_through(client, facet_
 
 
 def _listed(client, query) -> set[str]:
-    response = client.get(f"/initiatives/?{query}")
+    response = client.get(f"/en/initiatives/?{query}")
     return {initiative.title for initiative in response.context["page_obj"].paginator.object_list}
 
 

@@ -20,22 +20,28 @@ def client():
 
 
 def test_pages_with_junk_parameters_or_ignored_values_are_served_but_not_cached(client):
-    for path in ("/initiatives/", "/", "/initiatives/thamm/", "/themes/remittances/", "/initiatives/feed/"):
+    for path in (
+        "/en/initiatives/",
+        "/en/",
+        "/en/initiatives/thamm/",
+        "/en/themes/remittances/",
+        "/en/initiatives/feed/",
+    ):
         assert client.get(path).status_code == 200  # their pages and counts are cached
     before = entries()
     junk = [
-        "/initiatives/?a=1",
-        "/initiatives/?zz=" + "x" * 500,
-        "/initiatives/?theme=no-such-theme",
-        "/initiatives/?year_from=abc",
-        "/initiatives/?sort=sideways",
-        "/initiatives/?page=abc",
-        "/initiatives/?page=999",
-        "/themes/remittances/?utm_source=x",
-        "/?utm_source=newsletter",
-        "/initiatives/thamm/?ref=1",
-        "/initiatives/feed/?zz=1",
-        "/initiatives/feed/?theme=no-such-theme",
+        "/en/initiatives/?a=1",
+        "/en/initiatives/?zz=" + "x" * 500,
+        "/en/initiatives/?theme=no-such-theme",
+        "/en/initiatives/?year_from=abc",
+        "/en/initiatives/?sort=sideways",
+        "/en/initiatives/?page=abc",
+        "/en/initiatives/?page=999",
+        "/en/themes/remittances/?utm_source=x",
+        "/en/?utm_source=newsletter",
+        "/en/initiatives/thamm/?ref=1",
+        "/en/initiatives/feed/?zz=1",
+        "/en/initiatives/feed/?theme=no-such-theme",
     ]
     for path in junk:
         assert client.get(path).status_code == 200, path
@@ -43,27 +49,27 @@ def test_pages_with_junk_parameters_or_ignored_values_are_served_but_not_cached(
     # A search that was shortened (the page says so, unlike the page of its first 16 words) is a search: its counts
     # are cached, the page is not.
     pages = entries("html")
-    assert client.get("/initiatives/?q=" + "+".join(f"w{n}" for n in range(20))).status_code == 200
+    assert client.get("/en/initiatives/?q=" + "+".join(f"w{n}" for n in range(20))).status_code == 200
     assert entries("html") == pages
     # The neighbour: a valid new address is cached.
-    assert client.get("/initiatives/?theme=remittances").status_code == 200
+    assert client.get("/en/initiatives/?theme=remittances").status_code == 200
     assert entries() > before
 
 
 def test_equivalent_addresses_share_one_entry(client, django_assert_num_queries):
-    first = client.get("/initiatives/?theme=remittances&region=europe")
+    first = client.get("/en/initiatives/?theme=remittances&region=europe")
     assert first.status_code == 200 and first.context is not None  # rendered
     stored = entries()
     # The same filters in another order, another case, with empty parameters and page 1: served from that entry.
     for path in (
-        "/initiatives/?region=europe&theme=remittances",
-        "/initiatives/?region=Europe&theme=remittances&q=&page=1",
+        "/en/initiatives/?region=europe&theme=remittances",
+        "/en/initiatives/?region=Europe&theme=remittances&q=&page=1",
     ):
         with django_assert_num_queries(0):
             response = client.get(path)
         assert response.status_code == 200 and response.content == first.content, path
     assert entries() == stored
     # Feeds too: a page number or a sort means nothing to a feed.
-    feed = client.get("/initiatives/feed/?theme=remittances&region=europe")
+    feed = client.get("/en/initiatives/feed/?theme=remittances&region=europe")
     with django_assert_num_queries(0):
-        assert client.get("/initiatives/feed/?region=europe&theme=remittances&sort=title").content == feed.content
+        assert client.get("/en/initiatives/feed/?region=europe&theme=remittances&sort=title").content == feed.content

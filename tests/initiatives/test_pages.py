@@ -21,14 +21,14 @@ THAMM = "Towards a Holistic Approach to Labour Migration Governance and Labour M
 
 
 def test_home_explains_offers_search_and_browsing_with_counts(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'role="search"' in html and 'name="q"' in html
     assert "Good practices in migration governance" in html
     # Browse by region, theme and category, each with counts.
-    assert re.search(r'href="/regions/europe/">Europe</a> <span class="count">4</span>', html)
-    assert re.search(r'href="/themes/remittances/">20\. Remittances</a> <span class="count">1</span>', html)
+    assert re.search(r'href="/en/regions/europe/">Europe</a> <span class="count">4</span>', html)
+    assert re.search(r'href="/en/themes/remittances/">20\. Remittances</a> <span class="count">1</span>', html)
     assert re.search(
         r'Regional Consultative Processes and International Regional Fora</a> <span class="count">7</span>', html
     )
@@ -37,13 +37,13 @@ def test_home_explains_offers_search_and_browsing_with_counts(client):
 
 def test_home_shows_featured_initiatives(client):
     make_initiative(title="A featured practice", featured=True)
-    html = client.get("/").content.decode()
+    html = client.get("/en/").content.decode()
     assert "Featured initiatives" in html
     assert html.index("A featured practice") < html.index("Latest initiatives")
 
 
 def test_listing_cards_credit_the_submitter_as_on_the_seed_page(client):
-    html = client.get("/initiatives/").content.decode()
+    html = client.get("/en/initiatives/").content.decode()
     assert "7 initiatives" in html
     assert "Submitted by Mr. Camille Saadé" in html
     assert "Submitted by Ms. Angelica Pinzon" in html
@@ -53,31 +53,31 @@ def test_listing_cards_credit_the_submitter_as_on_the_seed_page(client):
 
 
 def test_listing_says_how_facets_combine(client):
-    html = client.get("/initiatives/").content.decode()
+    html = client.get("/en/initiatives/").content.decode()
     assert "combined with OR" in html and "combined with AND" in html
 
 
 def test_listing_advertises_its_feed_with_the_filters(client):
-    html = client.get("/initiatives/?theme=remittances&page=1").content.decode()
+    html = client.get("/en/initiatives/?theme=remittances&page=1").content.decode()
     assert '<link rel="alternate" type="application/rss+xml"' in html
-    assert 'href="/initiatives/feed/?theme=remittances"' in html
+    assert 'href="/en/initiatives/feed/?theme=remittances"' in html
 
 
 @pytest.mark.parametrize(
     ("url", "heading", "count"),
     [
-        ("/regions/europe/", "Europe", 4),
-        ("/regions/northern-africa/", "Northern Africa", 2),
-        ("/countries/md/", "Republic of Moldova", 1),
-        ("/themes/remittances/", "Objective 20: Remittances", 1),
-        ("/principles/human-rights/", "Human rights", 0),
+        ("/en/regions/europe/", "Europe", 4),
+        ("/en/regions/northern-africa/", "Northern Africa", 2),
+        ("/en/countries/md/", "Republic of Moldova", 1),
+        ("/en/themes/remittances/", "Objective 20: Remittances", 1),
+        ("/en/principles/human-rights/", "Human rights", 0),
         (
-            "/categories/regional-consultative-processes/",
+            "/en/categories/regional-consultative-processes/",
             "Regional Consultative Processes and International Regional Fora",
             7,
         ),
-        ("/tags/diaspora/", "diaspora", 2),
-        ("/organisations/ilo/", "International Labour Organization (ILO)", 2),
+        ("/en/tags/diaspora/", "diaspora", 2),
+        ("/en/organisations/ilo/", "International Labour Organization (ILO)", 2),
     ],
 )
 def test_term_pages_show_the_term_its_initiatives_and_a_subscribe_link(client, url, heading, count):
@@ -91,47 +91,47 @@ def test_term_pages_show_the_term_its_initiatives_and_a_subscribe_link(client, u
 
 
 def test_region_page_includes_sub_regions_and_member_countries(client):
-    response = client.get("/regions/africa/")
+    response = client.get("/en/regions/africa/")
     slugs = {i.slug for i in response.context["initiatives"]}
     # THAMM names Northern Africa and its countries; the sectoral project only names countries (Morocco…).
     assert slugs == {"thamm", "regional-project-on-sectoral-qualifications-in-the-euro-mediterranean"}
     html = response.content.decode()
-    assert 'href="/regions/northern-africa/"' in html and 'href="/regions/sub-saharan-africa/"' in html
+    assert 'href="/en/regions/northern-africa/"' in html and 'href="/en/regions/sub-saharan-africa/"' in html
 
 
 def test_term_page_keeps_the_listing_filters(client):
-    response = client.get("/regions/europe/?theme=remittances")
+    response = client.get("/en/regions/europe/?theme=remittances")
     assert [i.slug for i in response.context["initiatives"]] == ["pare-1-1"]
 
 
 def test_country_codes_are_case_insensitive_with_one_canonical_url(client):
-    response = client.get("/countries/MD/")
-    assert response.status_code == 301 and response["Location"] == "/countries/md/"
+    response = client.get("/en/countries/MD/")
+    assert response.status_code == 301 and response["Location"] == "/en/countries/md/"
 
 
 def test_detail_shows_all_metadata_linked_to_term_pages(client):
-    response = client.get("/initiatives/thamm/")
+    response = client.get("/en/initiatives/thamm/")
     assert response.status_code == 200
     html = response.content.decode()
     assert f"<h1>{THAMM}</h1>" in html
     assert "Submitted by Ms. Charlotte …" in html
     for link in (
-        "/themes/regular-pathways/",
-        "/regions/northern-africa/",
-        "/countries/ma/",
-        "/organisations/ilo/",
-        "/tags/labour-migration/",
-        "/categories/regional-consultative-processes/",
+        "/en/themes/regular-pathways/",
+        "/en/regions/northern-africa/",
+        "/en/countries/ma/",
+        "/en/organisations/ilo/",
+        "/en/tags/labour-migration/",
+        "/en/categories/regional-consultative-processes/",
     ):
         assert f'href="{link}"' in html, link
     assert "2019 – 2025" in html
     assert "Funder" in html and "(from 2020)" in html
-    assert '<link rel="canonical" href="http://127.0.0.1:8000/initiatives/thamm/">' in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/en/initiatives/thamm/">' in html
     assert '<meta property="og:title"' in html
 
 
 def test_detail_json_ld_is_valid_schema_org(client):
-    html = client.get("/initiatives/anti-rumour-strategy-handbook/").content.decode()
+    html = client.get("/en/initiatives/anti-rumour-strategy-handbook/").content.decode()
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(block)
     assert data["@context"] == "https://schema.org"
@@ -142,11 +142,11 @@ def test_detail_json_ld_is_valid_schema_org(client):
 
 def test_detail_never_shows_the_contact_email(client):
     make_initiative(slug="private", submitter_name="Ana", submitter_email="secret@example.org")
-    assert "secret@example.org" not in client.get("/initiatives/private/").content.decode()
+    assert "secret@example.org" not in client.get("/en/initiatives/private/").content.decode()
 
 
 def test_detail_lists_related_initiatives_by_shared_themes_and_regions(client):
-    related = client.get("/initiatives/anti-rumour-strategy-handbook/").context["related"]
+    related = client.get("/en/initiatives/anti-rumour-strategy-handbook/").context["related"]
     assert related[0].slug == "amicall"  # two themes and a region in common
 
 
@@ -156,7 +156,7 @@ def test_description_markdown_is_sanitised(client):
         description="## Goals\n\n* **one**\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\n"
         "[click](javascript:alert(3)) [ok](https://example.org)",
     )
-    html = client.get("/initiatives/markdown/").content.decode()
+    html = client.get("/en/initiatives/markdown/").content.decode()
     body = html.split('class="description"', 1)[1].split("</section>", 1)[0]
     assert "<strong>one</strong>" in body and "<h2>Goals</h2>" in body
     assert "<script>alert" not in body and "onerror" not in body and "javascript:" not in body
@@ -164,7 +164,16 @@ def test_description_markdown_is_sanitised(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/regions/", "/countries/", "/themes/", "/principles/", "/categories/", "/tags/", "/organisations/"]
+    "url",
+    [
+        "/en/regions/",
+        "/en/countries/",
+        "/en/themes/",
+        "/en/principles/",
+        "/en/categories/",
+        "/en/tags/",
+        "/en/organisations/",
+    ],
 )
 def test_index_pages_list_terms_with_counts(client, url):
     response = client.get(url)
@@ -173,7 +182,7 @@ def test_index_pages_list_terms_with_counts(client, url):
 
 
 def test_pages_work_without_javascript_and_load_it_deferred(client):
-    html = client.get("/initiatives/").content.decode()
+    html = client.get("/en/initiatives/").content.decode()
     assert '<form method="get"' in html and 'type="submit"' in html
     assert "<script src=" in html and " defer>" in html
     assert "onclick" not in html and "style=" not in html  # nothing inline (the CSP forbids it)
@@ -187,28 +196,28 @@ def test_pages_work_without_javascript_and_load_it_deferred(client):
 # A cold page includes the one query that counts it against the anonymous client's limit (initiatives/throttle.py).
 
 PINNED = {
-    "/": (10, 0),
-    "/initiatives/": (16, 0),
+    "/en/": (10, 0),
+    "/en/initiatives/": (16, 0),
     # On PostgreSQL a search adds highlighted snippets (1) and the "did you mean" vocabulary check (1).
-    "/initiatives/?q=remittances": {"sqlite": (16, 0), "postgresql": (18, 0)},
-    "/initiatives/?theme=remittances&region=europe&year_from=2000": (18, 0),
-    "/regions/europe/": (17, 0),
-    "/themes/remittances/": (15, 0),
-    "/initiatives/thamm/": (13, 0),
-    "/regions/": (2, 1),
-    "/tags/": (2, 1),
+    "/en/initiatives/?q=remittances": {"sqlite": (16, 0), "postgresql": (18, 0)},
+    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": (18, 0),
+    "/en/regions/europe/": (17, 0),
+    "/en/themes/remittances/": (15, 0),
+    "/en/initiatives/thamm/": (13, 0),
+    "/en/regions/": (2, 1),
+    "/en/tags/": (2, 1),
 }
 # Rendered for a logged-in person (three more queries: the session, the user, whether they moderate) once the
 # counts are cached: the number of results is cached too, and a search ordered by relevance reads its page's rows
 # by primary key.
 RENDERED_WARM = {
-    "/": 5 + 3,
-    "/initiatives/": 7 + 3,
-    "/initiatives/?q=remittances": {"sqlite": 7 + 3, "postgresql": 9 + 3},
-    "/initiatives/?theme=remittances&region=europe&year_from=2000": 9 + 3,
-    "/regions/europe/": 9 + 3,
-    "/themes/remittances/": 7 + 3,
-    "/initiatives/thamm/": 10 + 3,
+    "/en/": 5 + 3,
+    "/en/initiatives/": 7 + 3,
+    "/en/initiatives/?q=remittances": {"sqlite": 7 + 3, "postgresql": 9 + 3},
+    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": 9 + 3,
+    "/en/regions/europe/": 9 + 3,
+    "/en/themes/remittances/": 7 + 3,
+    "/en/initiatives/thamm/": 10 + 3,
 }
 
 
@@ -251,15 +260,15 @@ def test_pages_rendered_with_warm_counts_cost_a_fixed_number_of_queries(client, 
 
 
 def test_visitors_get_the_cached_page_until_the_collection_changes(client, django_user_model):
-    first = client.get("/themes/remittances/")
-    again = client.get("/themes/remittances/")
+    first = client.get("/en/themes/remittances/")
+    again = client.get("/en/themes/remittances/")
     assert again.content == first.content and again.context is None  # served from the cache, not rendered
     assert again["Content-Type"] == first["Content-Type"] and again.has_header("Content-Security-Policy")
-    assert client.get("/themes/remittances/?page=2").context is not None  # another address, another page
+    assert client.get("/en/themes/remittances/?page=2").context is not None  # another address, another page
     make_initiative(title="A brand new remittances scheme", themes=["remittances"])
-    assert "A brand new remittances scheme" in client.get("/themes/remittances/").content.decode()
+    assert "A brand new remittances scheme" in client.get("/en/themes/remittances/").content.decode()
     client.force_login(django_user_model.objects.create_user("reader", "reader@example.org", password=None))
-    page = client.get("/themes/remittances/")
+    page = client.get("/en/themes/remittances/")
     assert page.context is not None and "Log out" in page.content.decode()  # rendered for the person
 
 
@@ -285,7 +294,7 @@ def test_a_page_that_uses_the_csp_nonce_is_not_cached_for_the_next_visitor(rf):
 
 def test_cached_counts_follow_every_change(client):
     def europe_count():
-        regions = client.get("/").context["regions"]
+        regions = client.get("/en/").context["regions"]
         return next(r.n for r in regions if r.slug == "europe")
 
     assert europe_count() == 4

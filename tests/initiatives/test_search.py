@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def results(client, query, **params):
-    response = client.get("/initiatives/", {"q": query, **params})
+    response = client.get("/en/initiatives/", {"q": query, **params})
     assert response.status_code == 200
     return [i.slug for i in response.context["page_obj"].object_list], response
 
@@ -43,7 +43,7 @@ def test_quoted_phrase(client):
 def test_a_search_of_operators_alone_finds_nothing_without_an_error(client, query):
     """Found by the property tests: such a search (nothing to look for) was a 500 on the listing and the API."""
     assert results(client, query)[0] == []
-    assert client.get("/themes/remittances/", {"q": query}).status_code == 200
+    assert client.get("/en/themes/remittances/", {"q": query}).status_code == 200
     response = client.get("/api/initiatives/", {"q": query})
     assert response.status_code == 200 and response.json()["count"] == 0
 
@@ -76,7 +76,7 @@ def test_empty_and_blank_queries_list_everything(client):
 
 
 def test_search_url_is_a_feed(client):
-    response = client.get("/initiatives/feed/", {"q": "diaspora"})
+    response = client.get("/en/initiatives/feed/", {"q": "diaspora"})
     body = response.content.decode()
     assert body.count("<item>") == 2
 

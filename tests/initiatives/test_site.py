@@ -65,26 +65,26 @@ def sitemap_locations(client) -> list[str]:
 def test_sitemap_is_valid_xml_listing_every_published_initiative(client):
     locations = sitemap_locations(client)
     for slug in SEED_SLUGS:
-        assert f"{BASE}/initiatives/{slug}/" in locations, slug
+        assert f"{BASE}/en/initiatives/{slug}/" in locations, slug
     assert len(locations) == len(set(locations)), "duplicate URLs"
 
 
 @pytest.mark.parametrize(
     "path",
     [
-        "/",
-        "/initiatives/",
-        "/regions/",
-        "/themes/",
-        "/regions/europe/",
-        "/regions/africa/",
-        "/regions/northern-africa/",
-        "/countries/ma/",
-        "/countries/md/",
-        "/themes/remittances/",
-        "/categories/regional-consultative-processes/",
-        "/organisations/ilo/",
-        "/tags/diaspora/",
+        "/en/",
+        "/en/initiatives/",
+        "/en/regions/",
+        "/en/themes/",
+        "/en/regions/europe/",
+        "/en/regions/africa/",
+        "/en/regions/northern-africa/",
+        "/en/countries/ma/",
+        "/en/countries/md/",
+        "/en/themes/remittances/",
+        "/en/categories/regional-consultative-processes/",
+        "/en/organisations/ilo/",
+        "/en/tags/diaspora/",
     ],
 )
 def test_sitemap_lists_the_term_and_index_pages(client, path):
@@ -93,7 +93,7 @@ def test_sitemap_lists_the_term_and_index_pages(client, path):
 
 def test_sitemap_leaves_out_terms_without_published_initiatives(client):
     locations = sitemap_locations(client)
-    for path in ("/regions/oceania/", "/countries/fj/", "/themes/data/", "/categories/partnerships/"):
+    for path in ("/en/regions/oceania/", "/en/countries/fj/", "/en/themes/data/", "/en/categories/partnerships/"):
         assert f"{BASE}{path}" not in locations, path
 
 
@@ -106,7 +106,7 @@ def test_every_sitemap_address_answers_200(client, settings):
 
 def test_sitemap_has_lastmod_for_initiatives(client):
     for url in sitemap_entries(client):
-        if "/initiatives/thamm/" in url.find("sm:loc", SITEMAP_NS).text:
+        if "/en/initiatives/thamm/" in url.find("sm:loc", SITEMAP_NS).text:
             lastmod = url.find("sm:lastmod", SITEMAP_NS)
             assert lastmod is not None and lastmod.text
             break
@@ -130,32 +130,32 @@ def test_sitemap_leaves_out_unpublished_initiatives_and_their_terms(client, stat
         services.archive_initiative(initiative=initiative)
     locations = sitemap_locations(client)
     for path in (
-        "/initiatives/not-public-yet/",
-        "/regions/oceania/",
-        "/countries/fj/",
-        "/themes/data/",
-        "/organisations/hidden-partner/",
+        "/en/initiatives/not-public-yet/",
+        "/en/regions/oceania/",
+        "/en/countries/fj/",
+        "/en/themes/data/",
+        "/en/organisations/hidden-partner/",
     ):
         assert f"{BASE}{path}" not in locations, path
 
 
 @pytest.mark.parametrize("status", [Initiative.Status.DRAFT, Initiative.Status.ARCHIVED])
 def test_sitemap_leaves_out_tags_used_only_by_unpublished_initiatives(client, status):
-    # Like the tag index (/tags/), which lists only tags of published initiatives: a draft's tags
+    # Like the tag index (/en/tags/), which lists only tags of published initiatives: a draft's tags
     # are not public, and their pages would be empty.
     initiative = make_initiative(title="Not public yet", slug="not-public-yet", tags=["secret-draft-tag"])
     if status == Initiative.Status.DRAFT:
         services.unpublish_initiative(initiative=initiative)
     else:
         services.archive_initiative(initiative=initiative)
-    assert "secret-draft-tag" not in client.get("/tags/").content.decode()
-    assert f"{BASE}/tags/secret-draft-tag/" not in sitemap_locations(client)
+    assert "secret-draft-tag" not in client.get("/en/tags/").content.decode()
+    assert f"{BASE}/en/tags/secret-draft-tag/" not in sitemap_locations(client)
 
 
 def test_sitemap_adds_a_newly_published_initiative_and_its_terms(client):
     make_initiative(title="Pacific practice", slug="pacific-practice", regions=["oceania"], tags=["pacific-tag"])
     locations = sitemap_locations(client)
-    for path in ("/initiatives/pacific-practice/", "/regions/oceania/", "/tags/pacific-tag/"):
+    for path in ("/en/initiatives/pacific-practice/", "/en/regions/oceania/", "/en/tags/pacific-tag/"):
         assert f"{BASE}{path}" in locations, path
 
 
@@ -200,10 +200,16 @@ def test_the_initiatives_are_paged_in_the_index_every_one_once_drafts_never(clie
         for section in sections
         for url in sitemap_xml(client, section.removeprefix(BASE), "urlset").findall("sm:url", SITEMAP_NS)
     ]
-    expected = {f"{BASE}{i.get_absolute_url()}" for i in Initiative.objects.published()}
-    assert len(locations) == published and set(locations) == expected
-    assert f"{BASE}/initiatives/paged-last/" in locations
-    assert f"{BASE}/initiatives/paged-draft/" not in locations
+    # Each initiative once per language (/en/, /fr/, /es/, /ar/), its versions side by side on one page.
+    languages = [code for code, _name in settings.LANGUAGES]
+    expected = {
+        f"{BASE}{i.get_absolute_url().replace('/en/', f'/{code}/', 1)}"
+        for i in Initiative.objects.published()
+        for code in languages
+    }
+    assert len(locations) == published * len(languages) and set(locations) == expected
+    assert f"{BASE}/en/initiatives/paged-last/" in locations
+    assert f"{BASE}/en/initiatives/paged-draft/" not in locations
     assert client.get(f"/sitemap-initiatives.xml?p={pages + 1}").status_code == 404
     counts.invalidate()
     with CaptureQueriesContext(connection) as index_queries:
@@ -295,7 +301,7 @@ def test_healthz_only_answers_get(client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/no-such-page/", "/initiatives/does-not-exist/", "/regions/atlantis/", "/countries/zz/"]
+    "path", ["/no-such-page/", "/en/initiatives/does-not-exist/", "/en/regions/atlantis/", "/en/countries/zz/"]
 )
 def test_404_uses_the_sites_own_page(client, path):
     assert settings.DEBUG is False
@@ -305,8 +311,8 @@ def test_404_uses_the_sites_own_page(client, path):
     assert "<h1>Page not found</h1>" in html
     assert f"<title>Page not found – {settings.SITE_NAME}</title>" in html
     assert '<header class="site-header">' in html  # the site's header, from base.html
-    assert f'class="brand" href="/">{settings.SITE_NAME}</a>' in html
-    assert 'href="/initiatives/"' in html  # a way back to the collection
+    assert f'class="brand" href="/en/">{settings.SITE_NAME}</a>' in html
+    assert 'href="/en/initiatives/"' in html  # a way back to the collection
     assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
 
 
@@ -314,7 +320,7 @@ def test_404_of_an_unpublished_initiative_looks_the_same(client):
     Initiative.objects.create(
         title="Hidden", slug="hidden", summary="S.", category=Category.objects.order_by("pk").first()
     )
-    response = client.get("/initiatives/hidden/")
+    response = client.get("/en/initiatives/hidden/")
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in response.content.decode()
 

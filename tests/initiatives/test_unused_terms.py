@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def addresses(plural: str, slug: str) -> list[str]:
     return [
-        f"/{plural}/{slug}/",
-        f"/{plural}/{slug}/feed/",
-        f"/{plural}/{slug}/feed/atom/",
+        f"/en/{plural}/{slug}/",
+        f"/en/{plural}/{slug}/feed/",
+        f"/en/{plural}/{slug}/feed/atom/",
         f"/api/{plural}/{slug}/",
     ]
 

@@ -24,7 +24,7 @@ def pg(on_postgresql):
 
 
 def suggestion(client, query: str = NEAR):
-    response = client.get("/initiatives/", {"q": query})
+    response = client.get("/en/initiatives/", {"q": query})
     assert response.status_code == 200
     return response.context["suggestion"]
 

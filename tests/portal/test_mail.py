@@ -40,7 +40,7 @@ def queued():
 
 
 def test_sign_up_queues_the_verification_and_the_worker_sends_it(client, mailoutbox, run_tasks):
-    response = client.post("/accounts/sign-up/", sign_up_data())
+    response = client.post("/en/accounts/sign-up/", sign_up_data())
     assert response.status_code == 302
     assert mailoutbox == []  # nothing sent in the request
     user = User.objects.get()
@@ -58,7 +58,7 @@ def test_sign_up_queues_the_verification_and_the_worker_sends_it(client, mailout
 def test_password_reset_queues_its_e_mail_and_the_worker_sends_it(client, mailoutbox, run_tasks):
     account = make_account()
     other = make_account(email="ben@example.org", name="Ben Okafor")
-    response = client.post("/accounts/password/reset/", {"email": account.email})
+    response = client.post("/en/accounts/password/reset/", {"email": account.email})
     assert response.status_code == 302
     assert mailoutbox == []
     assert queued() == [("accounts.emails.password_reset", {"email": account.email}, 1)]
@@ -72,8 +72,8 @@ def test_password_reset_queues_its_e_mail_and_the_worker_sends_it(client, mailou
 def test_a_reset_for_an_address_without_an_account_does_the_same_work_and_sends_nothing(client, mailoutbox, run_tasks):
     """The request queues one task whatever the address (its timing tells nothing); the worker finds no account."""
     account = make_account()
-    client.post("/accounts/password/reset/", {"email": account.email})
-    client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    client.post("/en/accounts/password/reset/", {"email": account.email})
+    client.post("/en/accounts/password/reset/", {"email": "nobody@example.org"})
     assert [params for _builder, params, _attempt in queued()] == [
         {"email": account.email},
         {"email": "nobody@example.org"},
@@ -86,11 +86,11 @@ def test_a_reset_for_an_address_without_an_account_does_the_same_work_and_sends_
 def test_a_new_link_is_queued_the_same_whatever_the_address_and_sent_only_to_an_account_awaiting_it(
     client, mailoutbox, run_tasks
 ):
-    client.post("/accounts/sign-up/", sign_up_data())
+    client.post("/en/accounts/sign-up/", sign_up_data())
     run_tasks()
     mailoutbox.clear()
-    client.post("/accounts/verify/resend/", {"email": "ana.diaz@example.org"})
-    client.post("/accounts/verify/resend/", {"email": "nobody@example.org"})
+    client.post("/en/accounts/verify/resend/", {"email": "ana.diaz@example.org"})
+    client.post("/en/accounts/verify/resend/", {"email": "nobody@example.org"})
     assert [params for _builder, params, _attempt in queued()] == [
         {"email": "ana.diaz@example.org"},
         {"email": "nobody@example.org"},
@@ -102,7 +102,7 @@ def test_a_new_link_is_queued_the_same_whatever_the_address_and_sent_only_to_an_
 
 def test_an_e_mail_that_became_pointless_is_not_sent(client, mailoutbox, run_tasks):
     """The worker builds from the state of when it sends: an account verified meanwhile needs no link."""
-    client.post("/accounts/sign-up/", sign_up_data())
+    client.post("/en/accounts/sign-up/", sign_up_data())
     User.objects.update(is_active=True)
     run_tasks()
     assert mailoutbox == []
@@ -146,10 +146,10 @@ def timed(call):
 
 def test_a_silent_mail_server_holds_up_no_page_and_the_worker_retries(client, silent_mail_server, run_tasks):
     account = make_account(email="ben@example.org", name="Ben Okafor")
-    response, sign_up_seconds = timed(lambda: client.post("/accounts/sign-up/", sign_up_data()))
-    assert response.status_code == 302 and response["Location"] == "/accounts/verify/sent/"
-    response, reset_seconds = timed(lambda: client.post("/accounts/password/reset/", {"email": account.email}))
-    assert response.status_code == 302 and response["Location"] == "/accounts/password/reset/sent/"
+    response, sign_up_seconds = timed(lambda: client.post("/en/accounts/sign-up/", sign_up_data()))
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/verify/sent/"
+    response, reset_seconds = timed(lambda: client.post("/en/accounts/password/reset/", {"email": account.email}))
+    assert response.status_code == 302 and response["Location"] == "/en/accounts/password/reset/sent/"
     assert sign_up_seconds < 1 and reset_seconds < 1  # the SMTP timeout (2 s) never runs in a request
 
     # The account is whole, waiting for its link; the e-mails wait in the queue.
@@ -173,7 +173,7 @@ def test_a_silent_mail_server_holds_up_no_page_and_the_worker_retries(client, si
 def test_the_subscribe_confirmation_quotes_the_search_bounded_and_names_terms_officially(client, mailoutbox, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     query = "region=europe&" + "q=" + PAYLOAD.replace(" ", "+").replace(":", "%3A").replace("/", "%2F")
-    response = client.post(f"/subscribe/?{query}", {"email": "victim@example.org", "frequency": "daily"})
+    response = client.post(f"/en/subscribe/?{query}", {"email": "victim@example.org", "frequency": "daily"})
     assert response.status_code == 302
     (message,) = mailoutbox
     html = message.alternatives[0].content
@@ -191,13 +191,13 @@ def test_the_subscribe_confirmation_quotes_the_search_bounded_and_names_terms_of
 
 def test_the_confirmation_of_a_listing_without_search_keeps_its_link(client, mailoutbox, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    client.post("/subscribe/?region=europe", {"email": "ana@example.org", "frequency": "daily"})
+    client.post("/en/subscribe/?region=europe", {"email": "ana@example.org", "frequency": "daily"})
     (message,) = mailoutbox
-    assert f"What you would follow: {SITE}/initiatives/?region=europe\n" in message.body
+    assert f"What you would follow: {SITE}/en/initiatives/?region=europe\n" in message.body
 
 
 def test_the_verification_e_mail_does_not_carry_the_name_typed_at_sign_up(client, mailoutbox, mail_sent_at_once):
-    response = client.post("/accounts/sign-up/", sign_up_data(name=PAYLOAD[:150]))
+    response = client.post("/en/accounts/sign-up/", sign_up_data(name=PAYLOAD[:150]))
     assert response.status_code == 302
     (message,) = mailoutbox
     html = message.alternatives[0].content
@@ -212,14 +212,14 @@ def test_the_development_console_prints_e_mail_readably(client, settings, mail_s
     """The raw message would cut the link (quoted-printable's "=" at 76 characters) or encode it (base64)."""
     stream = io.StringIO()
     settings.MAILERS = {"default": {"BACKEND": "portal.mail.ReadableConsoleBackend", "OPTIONS": {"stream": stream}}}
-    client.post("/accounts/sign-up/?next=/initiatives/%3Fregion%3Deurope%26theme%3Dremittances", sign_up_data())
+    client.post("/en/accounts/sign-up/?next=/en/initiatives/%3Fregion%3Deurope%26theme%3Dremittances", sign_up_data())
     printed = stream.getvalue()
     user = User.objects.get()
     assert "Subject: Verify your e-mail address for" in printed and "To: ana.diaz@example.org" in printed
-    (line,) = [line for line in printed.splitlines() if "/accounts/verify/" in line]
-    assert line.startswith(f"{SITE}/accounts/verify/") and line.endswith("region%3Deurope%26theme%3Dremittances")
+    (line,) = [line for line in printed.splitlines() if "/en/accounts/verify/" in line]
+    assert line.startswith(f"{SITE}/en/accounts/verify/") and line.endswith("region%3Deurope%26theme%3Dremittances")
     response = follow_link(client, line.removeprefix(SITE))  # the link as printed works
-    assert response.status_code == 302 and response["Location"] == "/initiatives/?region=europe&theme=remittances"
+    assert response.status_code == 302 and response["Location"] == "/en/initiatives/?region=europe&theme=remittances"
     user.refresh_from_db()
     assert user.is_active
 

@@ -17,7 +17,7 @@ from django.test import Client
 
 from portal.outage import RETRY_AFTER_SECONDS, unavailable_response
 
-PAGES = ["/", "/initiatives/", "/initiatives/thamm/", "/regions/", "/initiatives/feed/"]
+PAGES = ["/en/", "/en/initiatives/", "/en/initiatives/thamm/", "/en/regions/", "/en/initiatives/feed/"]
 
 
 def closed_port() -> int:
@@ -57,7 +57,7 @@ def assert_unavailable_page(response):
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "<title>Temporarily unavailable – " in html
     assert "<h1>The portal is temporarily unavailable</h1>" in html
     assert "Please try again in a minute." in html
@@ -72,11 +72,11 @@ def test_pages_answer_503_with_the_unavailable_page(database_unreachable, outage
 def test_a_logged_in_visitor_gets_the_same_page(database_unreachable, outage_client):
     """Their session cannot be read: the page does not need it."""
     outage_client.cookies["sessionid"] = "a" * 32
-    assert_unavailable_page(outage_client.get("/initiatives/"))
+    assert_unavailable_page(outage_client.get("/en/initiatives/"))
 
 
 def test_a_form_sent_during_the_outage_answers_503(database_unreachable, outage_client):
-    response = outage_client.post("/accounts/login/", {"username": "someone@example.org", "password": "x"})
+    response = outage_client.post("/en/accounts/login/", {"username": "someone@example.org", "password": "x"})
     assert_unavailable_page(response)
 
 
@@ -122,11 +122,11 @@ def test_what_needs_no_database_still_answers(database_unreachable, outage_clien
 def test_the_outage_is_logged_once_at_warning_without_a_traceback(database_unreachable, outage_client, caplog):
     outage_client.cookies["sessionid"] = "a" * 32
     with caplog.at_level(logging.INFO):
-        outage_client.get("/initiatives/")
+        outage_client.get("/en/initiatives/")
         outage_client.get("/no-such-page/")
     outage_records = [r for r in caplog.records if r.name == "portal.outage"]
     assert [(r.levelname, r.getMessage().split(" (")[0]) for r in outage_records] == [
-        ("WARNING", "Database unavailable, answered 503: GET /initiatives/"),
+        ("WARNING", "Database unavailable, answered 503: GET /en/initiatives/"),
         ("WARNING", "Database unavailable, answered 503: GET /no-such-page/"),
     ]
     assert all(r.exc_info is None for r in caplog.records)
@@ -134,7 +134,7 @@ def test_the_outage_is_logged_once_at_warning_without_a_traceback(database_unrea
 
 
 def test_the_unavailable_page_reads_nothing_from_the_database(db, rf, django_assert_num_queries):
-    request = rf.get("/initiatives/", HTTP_COOKIE="sessionid=" + "a" * 32)
+    request = rf.get("/en/initiatives/", HTTP_COOKIE="sessionid=" + "a" * 32)
     with django_assert_num_queries(0):
         response = unavailable_response(request)
     assert_unavailable_page(response)
@@ -178,5 +178,5 @@ def test_pages_answer_200_when_the_database_is_there(db, client):
 def test_a_connection_that_failed_in_an_earlier_request_does_not_make_a_later_error_an_outage(
     database_unreachable, outage_client
 ):
-    assert outage_client.get("/initiatives/").status_code == 503
+    assert outage_client.get("/en/initiatives/").status_code == 503
     assert outage_client.get("/test/operational-error/").status_code == 500

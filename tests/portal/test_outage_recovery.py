@@ -17,7 +17,7 @@ from .servers import Portal, portal_env
 # django_db: the owned server gets a copy of the test database, which must exist.
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
-PAGES = ["/", "/initiatives/", "/initiatives/thamm/", "/healthz", "/api/initiatives/"]
+PAGES = ["/en/", "/en/initiatives/", "/en/initiatives/thamm/", "/healthz", "/api/initiatives/"]
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_pages_answer_503_while_the_database_is_down_and_200_once_it_is_back(own
     for path in PAGES:
         assert_unavailable(*portal.request("GET", path), path)
     # The page's stylesheet is served meanwhile (whitenoise needs no database).
-    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', portal.request("GET", "/")[2]).group(1)
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', portal.request("GET", "/en/")[2]).group(1)
     assert stylesheet.startswith("/static/css/portal.") and stylesheet != "/static/css/portal.css"  # hashed
     assert portal.request("GET", stylesheet)[0] == 200
     # Again: the failed connection is not kept in a state that changes the answer.
@@ -73,13 +73,13 @@ def test_pages_answer_503_while_the_database_is_down_and_200_once_it_is_back(own
     for path in PAGES:
         status, _, body = portal.request("GET", path)
         assert status == 200, (path, body[:500])
-    assert "THAMM" in portal.request("GET", "/initiatives/thamm/")[2]
+    assert "THAMM" in portal.request("GET", "/en/initiatives/thamm/")[2]
     # The same worker process, on a new connection (the old one died with the server).
     assert owned_postgres.execute("postgres", "SELECT count(*) FROM pg_stat_activity WHERE datname = 'outage'")[0][0]
     assert portal.log.read_text().count("Booting worker") == 1
 
     log = portal.log.read_text()
-    assert "Database unavailable, answered 503: GET /initiatives/thamm/" in log
+    assert "Database unavailable, answered 503: GET /en/initiatives/thamm/" in log
     assert "Traceback" not in log
     assert "Internal Server Error" not in log
     assert "Service Unavailable" not in log  # Django's own error line for a 5xx: each 503 is logged once, as ours

@@ -63,7 +63,7 @@ def replicated_portal(static_root, owned_postgres, tmp_path):
 
 def title_seen(browser: Browser) -> str:
     """Which title of the initiative a page shows: the primary's (current) or the lagging replica's (stale)."""
-    status, _, html = browser.get("/initiatives/thamm/")
+    status, _, html = browser.get("/en/initiatives/thamm/")
     assert status == 200
     if "Current title" in html:
         return "current"
@@ -85,8 +85,8 @@ def test_reads_go_to_the_replica_writes_to_the_primary_and_a_writer_reads_its_wr
 
     # A POST (here a failed log-in, which counts towards the throttle) reads and writes the primary, and pins
     # its client to the primary for a few seconds; other visitors still read from the replica.
-    writer.get("/accounts/login/")
-    status, headers, _ = writer.post("/accounts/login/", {"username": "nobody@example.org", "password": "wrong"})
+    writer.get("/en/accounts/login/")
+    status, headers, _ = writer.post("/en/accounts/login/", {"username": "nobody@example.org", "password": "wrong"})
     assert status == 200
     pin = next(h for h in headers.get_all("Set-Cookie") if h.startswith(PIN_COOKIE_NAME + "="))
     assert f"Max-Age={PIN_SECONDS}" in pin and "HttpOnly" in pin and "SameSite=Lax" in pin and "Secure" in pin
@@ -97,19 +97,19 @@ def test_reads_go_to_the_replica_writes_to_the_primary_and_a_writer_reads_its_wr
 
     # Logging in writes the session to the primary only; the next page reads it back from there (the
     # replica has neither the session nor the account), and a logged-in reader keeps reading the primary.
-    reader.get("/accounts/login/")
-    status, headers, _ = reader.post("/accounts/login/", {"username": READER_EMAIL, "password": READER_PASSWORD})
+    reader.get("/en/accounts/login/")
+    status, headers, _ = reader.post("/en/accounts/login/", {"username": READER_EMAIL, "password": READER_PASSWORD})
     assert status == 302, "the log-in failed"
     assert server.execute("portal_primary", "SELECT count(*) FROM django_session") == [(1,)]
     assert server.execute("portal_replica", "SELECT count(*) FROM django_session") == [(0,)]
     assert server.execute("portal_primary", "SELECT last_login IS NOT NULL FROM auth_user") == [(True,)]
-    status, _, html = reader.get("/submissions/")
+    status, _, html = reader.get("/en/submissions/")
     assert status == 200, "the reader's own page did not find the session"
     assert "My submissions" in html
     time.sleep(PIN_SECONDS + 0.2)
     assert PIN_COOKIE_NAME not in reader.cookies
     assert title_seen(reader) == "current"
-    assert reader.get("/submissions/")[0] == 200
+    assert reader.get("/en/submissions/")[0] == 200
 
     assert "Traceback" not in portal.log.read_text()
 
@@ -151,14 +151,14 @@ def test_outside_a_request_everything_uses_the_primary():
 
 
 def test_an_anonymous_page_view_reads_from_the_replica_and_sets_no_cookie(replica_configured, rf):
-    read, response = route(rf.get("/initiatives/"))
+    read, response = route(rf.get("/en/initiatives/"))
     assert read == "replica"
     assert PIN_COOKIE_NAME not in response.cookies
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_a_form_sent_reads_from_the_primary_and_pins_its_client(replica_configured, rf, method):
-    read, response = route(getattr(rf, method)("/submit/"))
+    read, response = route(getattr(rf, method)("/en/submit/"))
     assert read == "default"
     cookie = response.cookies[PIN_COOKIE_NAME]
     assert cookie["max-age"] == settings.DATABASE_REPLICA_PIN_SECONDS
@@ -166,17 +166,17 @@ def test_a_form_sent_reads_from_the_primary_and_pins_its_client(replica_configur
 
 
 def test_a_pinned_client_reads_from_the_primary(replica_configured, rf):
-    assert route(rf.get("/initiatives/", HTTP_COOKIE=f"{PIN_COOKIE_NAME}=1"))[0] == "default"
+    assert route(rf.get("/en/initiatives/", HTTP_COOKIE=f"{PIN_COOKIE_NAME}=1"))[0] == "default"
 
 
 def test_a_logged_in_visitor_reads_from_the_primary(replica_configured, rf):
-    request = rf.get("/initiatives/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
+    request = rf.get("/en/initiatives/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc")
     assert route(request)[0] == "default"
 
 
 def test_after_a_write_in_a_page_view_reads_go_to_the_primary_and_the_client_is_pinned(replica_configured, rf):
     """A GET that writes (following a confirmation link, say)."""
-    read, response = route(rf.get("/subscriptions/confirm/x/"), writes=[Initiative])
+    read, response = route(rf.get("/en/subscriptions/confirm/x/"), writes=[Initiative])
     assert read == "default"
     assert PIN_COOKIE_NAME in response.cookies
 
@@ -186,12 +186,12 @@ def test_writes_to_the_database_cache_pin_nobody(replica_configured, rf):
     from django.core.cache.backends.db import BaseDatabaseCache
 
     cache_entry = BaseDatabaseCache("portal_cache", {}).cache_model_class
-    read, response = route(rf.get("/initiatives/"), writes=[cache_entry])
+    read, response = route(rf.get("/en/initiatives/"), writes=[cache_entry])
     assert read == "replica"
     assert PIN_COOKIE_NAME not in response.cookies
     cache_reads = []
-    route(rf.get("/initiatives/"), after=lambda: cache_reads.append(router.db_for_read(cache_entry)))
-    route(rf.post("/submit/"), after=lambda: cache_reads.append(router.db_for_read(cache_entry)))
+    route(rf.get("/en/initiatives/"), after=lambda: cache_reads.append(router.db_for_read(cache_entry)))
+    route(rf.post("/en/submit/"), after=lambda: cache_reads.append(router.db_for_read(cache_entry)))
     assert cache_reads == ["replica", "default"]
 
 
@@ -199,14 +199,14 @@ def test_counting_a_page_against_a_rate_limit_pins_nobody(replica_configured, rf
     """An anonymous visitor's computed page is counted (initiatives/throttle.py): a write to the primary that the
     visitor never reads back, so their pages keep coming from the replica. A log-in failure counts too, but a POST
     pins its client anyway."""
-    read, response = route(rf.get("/initiatives/?q=new"), writes=[Counter])
+    read, response = route(rf.get("/en/initiatives/?q=new"), writes=[Counter])
     assert read == "replica"
     assert PIN_COOKIE_NAME not in response.cookies
 
 
 def test_reads_inside_a_transaction_go_to_the_primary(replica_configured, rf, db):
     """``db`` runs the test inside a transaction on the primary, as a service's ``transaction.atomic`` does."""
-    assert route(rf.get("/initiatives/"))[0] == "default"
+    assert route(rf.get("/en/initiatives/"))[0] == "default"
 
 
 def test_what_belongs_to_an_object_read_from_the_primary_is_read_there(replica_configured, rf):
@@ -216,7 +216,7 @@ def test_what_belongs_to_an_object_read_from_the_primary_is_read_there(replica_c
     def read_related():
         assert router.db_for_read(Initiative, instance=from_primary) == "default"
 
-    assert route(rf.get("/initiatives/"), after=read_related)[0] == "replica"
+    assert route(rf.get("/en/initiatives/"), after=read_related)[0] == "replica"
 
 
 def test_migrations_run_on_the_primary_only_and_relations_cross():
@@ -227,5 +227,5 @@ def test_migrations_run_on_the_primary_only_and_relations_cross():
 
 def test_a_write_does_not_pin_the_next_request(replica_configured, rf):
     """The routing decision ends with its request: the next one (another client's) starts afresh."""
-    route(rf.post("/submit/"), writes=[Initiative])
-    assert route(rf.get("/initiatives/"))[0] == "replica"
+    route(rf.post("/en/submit/"), writes=[Initiative])
+    assert route(rf.get("/en/initiatives/"))[0] == "replica"

@@ -57,20 +57,20 @@ def statement_timeout() -> str:
 def test_a_query_past_the_timeout_answers_too_broad_and_the_next_request_works(pg_requests, caplog):
     client = Client(raise_request_exception=False)
     with initiatives_locked(), caplog.at_level(logging.INFO):
-        response = client.get("/initiatives/", {"q": "migration OR labour"})
+        response = client.get("/en/initiatives/", {"q": "migration OR labour"})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
-    assert f"<h1>{TOO_BROAD}</h1>" in html and 'href="/initiatives/"' in html
+    assert f"<h1>{TOO_BROAD}</h1>" in html and 'href="/en/initiatives/"' in html
     assert "temporarily unavailable" not in html  # not reported as an outage
     messages = [(r.name, r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
     assert messages == [
-        ("portal.outage", "WARNING", "Query cancelled (statement timeout), answered 503: GET /initiatives/")
+        ("portal.outage", "WARNING", "Query cancelled (statement timeout), answered 503: GET /en/initiatives/")
     ]
     # The same connection, once the request is over, has the server's default again, and answers the next request.
     assert statement_timeout() == "0"
-    response = client.get("/initiatives/", {"q": "migration OR labour"})
+    response = client.get("/en/initiatives/", {"q": "migration OR labour"})
     assert response.status_code == 200
     assert statement_timeout() == "0"
 

@@ -319,25 +319,25 @@ HEADERS = {
     "HTTP_ACCESS_CONTROL_REQUEST_METHOD": st.one_of(st.sampled_from(["GET", "DELETE"]), latin1_text),
 }
 HEADER_PAGES = [
-    "/",
-    "/initiatives/",
-    "/initiatives/thamm/",
-    "/initiatives/feed/",
-    "/themes/remittances/feed/atom/",
-    "/initiatives/export.csv",
+    "/en/",
+    "/en/initiatives/",
+    "/en/initiatives/thamm/",
+    "/en/initiatives/feed/",
+    "/en/themes/remittances/feed/atom/",
+    "/en/initiatives/export.csv",
     "/api/initiatives/",
     "/api/themes/remittances/",
-    "/accounts/login/",
-    "/subscribe/?theme=remittances",
+    "/en/accounts/login/",
+    "/en/subscribe/?theme=remittances",
     "/sitemap.xml",
 ]
 
 
 # Forms that count attempts per client (the client's address comes from X-Forwarded-For behind the proxy).
 HEADER_FORMS = {
-    "/accounts/login/": {"username": "submitter@example.org", "password": "wrong"},
-    "/subscribe/?theme=remittances": {"email": "ana@example.org", "frequency": "daily"},
-    "/accounts/password/reset/": {"email": "ana@example.org"},
+    "/en/accounts/login/": {"username": "submitter@example.org", "password": "wrong"},
+    "/en/subscribe/?theme=remittances": {"email": "ana@example.org", "frequency": "daily"},
+    "/en/accounts/password/reset/": {"email": "ana@example.org"},
 }
 
 

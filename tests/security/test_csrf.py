@@ -97,10 +97,10 @@ def test_a_write_that_is_allowed_is_refused_without_its_token(world, fast_passwo
     (The submissions matrix does the same for its rows: test_a_post_without_a_csrf_token_is_refused_...)"""
     path, data = world.fill(row.path), world.fill(row.data) or {}
     with as_role(world, "anonymous", enforce_csrf_checks=True) as stranger:
-        stranger.get("/accounts/password/reset/")
+        stranger.get("/en/accounts/password/reset/")
         stolen = stranger.cookies["csrftoken"].value
     with as_role(world, role, enforce_csrf_checks=True) as client:
-        client.get("/accounts/password/reset/")  # a page with a form: sets the CSRF cookie
+        client.get("/en/accounts/password/reset/")  # a page with a form: sets the CSRF cookie
         token = client.cookies["csrftoken"].value
         for forged in ({}, {"csrfmiddlewaretoken": "x" * 64}, {"csrfmiddlewaretoken": stolen}):
             outcome = send(client, "POST", path, {**data, **forged})
@@ -147,11 +147,11 @@ def test_one_click_unsubscribe_needs_no_csrf_token_but_a_valid_link(world, role)
             world.objects["unsubscribe_token"][:-2] + "xx",  # tampered signature
             world.objects["unsubscribe_token"].replace(":", "x", 1),
         ):
-            outcome = send(client, "POST", f"/subscriptions/unsubscribe/{token}/", ONE_CLICK)
+            outcome = send(client, "POST", f"/en/subscriptions/unsubscribe/{token}/", ONE_CLICK)
             assert outcome.response.status_code == 400, token
             assert not outcome.changed and _status(world) == before
 
-        outcome = send(client, "POST", world.fill("/subscriptions/unsubscribe/{unsubscribe_token}/"), ONE_CLICK)
+        outcome = send(client, "POST", world.fill("/en/subscriptions/unsubscribe/{unsubscribe_token}/"), ONE_CLICK)
         assert outcome.response.status_code == 200
         assert _status(world) == Subscription.Status.UNSUBSCRIBED
 
@@ -159,6 +159,6 @@ def test_one_click_unsubscribe_needs_no_csrf_token_but_a_valid_link(world, role)
 def test_the_manage_page_of_the_same_subscription_is_not_exempt(world):
     with as_role(world, "anonymous", enforce_csrf_checks=True) as client:
         for action in ("unsubscribe", "unsubscribe-all", "pause"):
-            outcome = send(client, "POST", world.fill("/subscriptions/manage/{manage_token}/"), {"action": action})
+            outcome = send(client, "POST", world.fill("/en/subscriptions/manage/{manage_token}/"), {"action": action})
             assert outcome.response.status_code == 403 and not outcome.changed
         assert _status(world) == Subscription.Status.ACTIVE

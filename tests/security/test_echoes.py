@@ -106,7 +106,7 @@ def test_no_page_echoes_its_address_as_markup(world, target):
 
 def test_the_404_page_escapes_the_address(world):
     with as_role(world, "anonymous") as client:
-        for path in (f"/{quote(PAYLOAD, safe='')}/", f"/initiatives/{quote(PAYLOAD, safe='')}/"):
+        for path in (f"/{quote(PAYLOAD, safe='')}/", f"/en/initiatives/{quote(PAYLOAD, safe='')}/"):
             response = client.get(f"{path}?{urlencode({'q': PAYLOAD})}")
             assert response.status_code == 404
             assert not _unescaped(response)
@@ -119,9 +119,9 @@ JSON_ESCAPED = "\\u003cscript\\u003ealert(2)\\u003c/script\\u003e"
 @pytest.mark.parametrize(
     ("url", "escaped"),
     [
-        ("/initiatives/?q=", HTML_ESCAPED),  # the search box, the "results for" line
-        ("/subscribe/?q=", HTML_ESCAPED),  # the label of what is followed
-        ("/accounts/login/?next=/initiatives/%3Fq%3D", HTML_ESCAPED),  # where to go after logging in
+        ("/en/initiatives/?q=", HTML_ESCAPED),  # the search box, the "results for" line
+        ("/en/subscribe/?q=", HTML_ESCAPED),  # the label of what is followed
+        ("/en/accounts/login/?next=/en/initiatives/%3Fq%3D", HTML_ESCAPED),  # where to go after logging in
         ("/api/initiatives/?format=", JSON_ESCAPED),  # the error names the value it refuses
     ],
 )
@@ -141,11 +141,11 @@ def test_pagination_links_and_notes_escape_what_they_carry_over(world, settings)
     settings.INITIATIVES_PAGE_SIZE = 2
     hostile = urlencode({"sort": PAYLOAD, "year_from": PAYLOAD, PAYLOAD: PAYLOAD, "label": PAYLOAD})
     with as_role(world, "anonymous") as client:
-        for url in (f"/initiatives/?{hostile}", f"/initiatives/?{hostile}&page=2"):
+        for url in (f"/en/initiatives/?{hostile}", f"/en/initiatives/?{hostile}&page=2"):
             response = client.get(url)
             links = re.findall(r'<a href="([^"]*)" rel="(?:next|prev)"', response.content.decode())
             assert links, f"no pagination on {url}"
             assert all("%3Cscript%3E" in link and "&amp;" in link for link in links), links  # carried over, encoded
             assert not _unescaped(response), url
-        misspelt = client.get(f"/initiatives/?{urlencode({'q': 'remitances ' + PAYLOAD})}")
+        misspelt = client.get(f"/en/initiatives/?{urlencode({'q': 'remitances ' + PAYLOAD})}")
         assert not _unescaped(misspelt)

@@ -38,10 +38,10 @@ class Done:
     to: str | None = None
 
 
-LOGIN = Go("/accounts/login/?next={next}")
+LOGIN = Go("/en/accounts/login/?next={next}")
 ADMIN_LOGIN = Go("/admin/login/?next={next}")
-MINE = Go("/submissions/")  # where a logged-in person is sent from the log-in and sign-up pages
-ACCOUNT = Go("/accounts/")
+MINE = Go("/en/submissions/")  # where a logged-in person is sent from the log-in and sign-up pages
+ACCOUNT = Go("/en/accounts/")
 
 
 @dataclass(frozen=True)
@@ -73,16 +73,16 @@ def everyone(expected) -> tuple:
 
 # fmt: off
 PUBLIC = [
-    Row("home",                 "GET", "/",                                   everyone(200)),
-    Row("listing",              "GET", "/initiatives/",                       everyone(200)),
-    Row("search",               "GET", "/initiatives/?q=matrix",              everyone(200)),
-    Row("feed",                 "GET", "/initiatives/feed/",                  everyone(200)),
-    Row("feed-atom",            "GET", "/initiatives/feed/atom/",             everyone(200)),
-    Row("export-csv",           "GET", "/initiatives/export.csv",             everyone(200)),
-    Row("export-json",          "GET", "/initiatives/export.json",            everyone(200)),
-    Row("detail",               "GET", "/initiatives/{initiative}/",          everyone(200)),
-    Row("detail-unpublished",   "GET", "/initiatives/{draft}/",               everyone(404)),
-    Row("detail-unknown",       "GET", "/initiatives/no-such-initiative/",    everyone(404)),
+    Row("home",                 "GET", "/en/",                                   everyone(200)),
+    Row("listing",              "GET", "/en/initiatives/",                       everyone(200)),
+    Row("search",               "GET", "/en/initiatives/?q=matrix",              everyone(200)),
+    Row("feed",                 "GET", "/en/initiatives/feed/",                  everyone(200)),
+    Row("feed-atom",            "GET", "/en/initiatives/feed/atom/",             everyone(200)),
+    Row("export-csv",           "GET", "/en/initiatives/export.csv",             everyone(200)),
+    Row("export-json",          "GET", "/en/initiatives/export.json",            everyone(200)),
+    Row("detail",               "GET", "/en/initiatives/{initiative}/",          everyone(200)),
+    Row("detail-unpublished",   "GET", "/en/initiatives/{draft}/",               everyone(404)),
+    Row("detail-unknown",       "GET", "/en/initiatives/no-such-initiative/",    everyone(404)),
     Row("sitemap",              "GET", "/sitemap.xml",                        everyone(200)),
     Row("sitemap-section",      "GET", "/sitemap-initiatives.xml",            everyone(200)),
     Row("robots",               "GET", "/robots.txt",                         everyone(200)),
@@ -96,12 +96,12 @@ TERMS = {  # each kind of term page: its index, one term, its feeds
 }
 for prefix, term in TERMS.items():
     PUBLIC += [
-        Row(f"{prefix}-index",     "GET", f"/{prefix}/",                   everyone(200)),
-        Row(f"{prefix}-term",      "GET", f"/{prefix}/{term}/",            everyone(200)),
-        Row(f"{prefix}-feed",      "GET", f"/{prefix}/{term}/feed/",       everyone(200)),
-        Row(f"{prefix}-feed-atom", "GET", f"/{prefix}/{term}/feed/atom/",  everyone(200)),
-        Row(f"{prefix}-unknown",   "GET", f"/{prefix}/zz-no-such-term/" if prefix != "countries" else "/countries/zz/",
-            everyone(404)),
+        Row(f"{prefix}-index",     "GET", f"/en/{prefix}/",                   everyone(200)),
+        Row(f"{prefix}-term",      "GET", f"/en/{prefix}/{term}/",            everyone(200)),
+        Row(f"{prefix}-feed",      "GET", f"/en/{prefix}/{term}/feed/",       everyone(200)),
+        Row(f"{prefix}-feed-atom", "GET", f"/en/{prefix}/{term}/feed/atom/",  everyone(200)),
+        Row(f"{prefix}-unknown",   "GET",
+            f"/en/{prefix}/zz-no-such-term/" if prefix != "countries" else "/en/countries/zz/", everyone(404)),
     ]
 
 SIGN_UP = {
@@ -112,55 +112,56 @@ PROFILE = {"name": "Renamed Person", "honorific": "Dr.", "organisation": "New Or
 NEW_PASSWORD = {"old_password": "{password}", "new_password1": "Another-Long-Pass-77", "new_password2":
                 "Another-Long-Pass-77"}
 SET_PASSWORD = {"new_password1": "Another-Long-Pass-77", "new_password2": "Another-Long-Pass-77"}
-RESET_SET = "/accounts/password/reset/{reset_uid}/set-password/"
+RESET_SET = "/en/accounts/password/reset/{reset_uid}/set-password/"
 
 ACCOUNTS = [
     #   name                    method  path
     #       anonymous  submitter  other      moderator  superuser
-    Row("account",              "GET",  "/accounts/",
+    Row("account",              "GET",  "/en/accounts/",
         (LOGIN,     200,       200,       200,       200)),
-    Row("account-save",         "POST", "/accounts/",
+    Row("account-save",         "POST", "/en/accounts/",
         (LOGIN,     Done(),    Done(),    Done(),    Done()), PROFILE),
-    Row("sign-up-form",         "GET",  "/accounts/sign-up/",
+    Row("sign-up-form",         "GET",  "/en/accounts/sign-up/",
         (200,       ACCOUNT,   ACCOUNT,   ACCOUNT,   ACCOUNT)),
-    Row("sign-up",              "POST", "/accounts/sign-up/",
-        (Done(302, "/accounts/verify/sent/"), ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT), SIGN_UP),
-    Row("verify-sent",          "GET",  "/accounts/verify/sent/",           everyone(200)),
-    Row("resend-form",          "GET",  "/accounts/verify/resend/",         everyone(200)),
-    Row("resend",               "POST", "/accounts/verify/resend/",
-        everyone(Done(302, "/accounts/verify/sent/")), {"email": "unverified@example.org"}),
+    Row("sign-up",              "POST", "/en/accounts/sign-up/",
+        (Done(302, "/en/accounts/verify/sent/"), ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT), SIGN_UP),
+    Row("verify-sent",          "GET",  "/en/accounts/verify/sent/",           everyone(200)),
+    Row("resend-form",          "GET",  "/en/accounts/verify/resend/",         everyone(200)),
+    Row("resend",               "POST", "/en/accounts/verify/resend/",
+        everyone(Done(302, "/en/accounts/verify/sent/")), {"email": "unverified@example.org"}),
     # Opening the e-mailed link shows a button and changes nothing; pressing it (a POST) verifies the address,
     # whoever is logged in, and sends to the log-in page a browser that did not sign up with the password.
-    Row("verify",               "GET",  "/accounts/verify/{verify_uid}/{verify_token}/", everyone(200)),
-    Row("verify-confirm",       "POST", "/accounts/verify/{verify_uid}/{verify_token}/",
-        everyone(Done(302, "/accounts/login/")), {}),
-    Row("verify-bad-token",     "GET",  "/accounts/verify/{verify_uid}/1a2b-0123456789abcdef/", everyone(400)),
-    Row("verify-bad-uid",       "GET",  "/accounts/verify/zzzz/{verify_token}/", everyone(400)),
-    Row("login-form",           "GET",  "/accounts/login/",
+    Row("verify",               "GET",  "/en/accounts/verify/{verify_uid}/{verify_token}/", everyone(200)),
+    Row("verify-confirm",       "POST", "/en/accounts/verify/{verify_uid}/{verify_token}/",
+        everyone(Done(302, "/en/accounts/login/")), {}),
+    Row("verify-bad-token",     "GET",  "/en/accounts/verify/{verify_uid}/1a2b-0123456789abcdef/", everyone(400)),
+    Row("verify-bad-uid",       "GET",  "/en/accounts/verify/zzzz/{verify_token}/", everyone(400)),
+    Row("login-form",           "GET",  "/en/accounts/login/",
         (200,       MINE,      MINE,      MINE,      MINE)),
-    Row("login",                "POST", "/accounts/login/",
-        (Done(302, "/submissions/"), MINE, MINE, MINE, MINE),
+    Row("login",                "POST", "/en/accounts/login/",
+        (Done(302, "/en/submissions/"), MINE, MINE, MINE, MINE),
         {"username": "other@example.org", "password": "{password}"}),
-    Row("login-wrong-password", "POST", "/accounts/login/",
+    Row("login-wrong-password", "POST", "/en/accounts/login/",
         (200,       MINE,      MINE,      MINE,      MINE),
         {"username": "other@example.org", "password": "not-the-password"}),
-    Row("logout-by-get",        "GET",  "/accounts/logout/",                everyone(405)),
-    Row("logout",               "POST", "/accounts/logout/",                everyone(Go("/"))),
-    Row("password-change-form", "GET",  "/accounts/password/change/",
+    Row("logout-by-get",        "GET",  "/en/accounts/logout/",                everyone(405)),
+    Row("logout",               "POST", "/en/accounts/logout/",                everyone(Go("/en/"))),
+    Row("password-change-form", "GET",  "/en/accounts/password/change/",
         (LOGIN,     200,       200,       200,       200)),
-    Row("password-change",      "POST", "/accounts/password/change/",
-        (LOGIN,     Done(302, "/accounts/password/change/done/"), Done(302, "/accounts/password/change/done/"),
-         Done(302, "/accounts/password/change/done/"), Done(302, "/accounts/password/change/done/")), NEW_PASSWORD),
-    Row("password-change-done", "GET",  "/accounts/password/change/done/",
+    Row("password-change",      "POST", "/en/accounts/password/change/",
+        (LOGIN,     Done(302, "/en/accounts/password/change/done/"), Done(302, "/en/accounts/password/change/done/"),
+         Done(302, "/en/accounts/password/change/done/"), Done(302, "/en/accounts/password/change/done/")),
+        NEW_PASSWORD),
+    Row("password-change-done", "GET",  "/en/accounts/password/change/done/",
         (LOGIN,     200,       200,       200,       200)),
-    Row("password-reset-form",  "GET",  "/accounts/password/reset/",        everyone(200)),
-    Row("password-reset",       "POST", "/accounts/password/reset/",
-        everyone(Done(302, "/accounts/password/reset/sent/")), {"email": "resetting@example.org"}),
-    Row("password-reset-sent",  "GET",  "/accounts/password/reset/sent/",   everyone(200)),
-    Row("password-reset-done",  "GET",  "/accounts/password/reset/done/",   everyone(200)),
-    Row("password-reset-link",  "GET",  "/accounts/password/reset/{reset_uid}/{reset_token}/",
+    Row("password-reset-form",  "GET",  "/en/accounts/password/reset/",        everyone(200)),
+    Row("password-reset",       "POST", "/en/accounts/password/reset/",
+        everyone(Done(302, "/en/accounts/password/reset/sent/")), {"email": "resetting@example.org"}),
+    Row("password-reset-sent",  "GET",  "/en/accounts/password/reset/sent/",   everyone(200)),
+    Row("password-reset-done",  "GET",  "/en/accounts/password/reset/done/",   everyone(200)),
+    Row("password-reset-link",  "GET",  "/en/accounts/password/reset/{reset_uid}/{reset_token}/",
         everyone(Go(RESET_SET))),
-    Row("password-reset-bad-link", "GET", "/accounts/password/reset/{reset_uid}/1a2b-0123456789abcdef/",
+    Row("password-reset-bad-link", "GET", "/en/accounts/password/reset/{reset_uid}/1a2b-0123456789abcdef/",
         everyone(200)),
     Row("password-reset-set-without-link", "POST", RESET_SET,               everyone(200), SET_PASSWORD),
 ]
@@ -168,30 +169,31 @@ ACCOUNTS = [
 SUBSCRIBE = {"email": "new.follower@example.org", "frequency": "weekly"}
 BAD = "not-a-valid-token"
 SUBSCRIPTIONS = [
-    Row("subscribe-form",       "GET",  "/subscribe/?theme=regular-pathways", everyone(200)),
-    Row("subscribe-unknown",    "GET",  "/subscribe/?region=atlantis",      everyone(404)),
+    Row("subscribe-form",       "GET",  "/en/subscribe/?theme=regular-pathways", everyone(200)),
+    Row("subscribe-unknown",    "GET",  "/en/subscribe/?region=atlantis",      everyone(404)),
     # Anonymous people are sent a confirmation link; people with a verified address follow at once.
-    Row("subscribe",            "POST", "/subscribe/?theme=regular-pathways",
-        (Done(302, "/subscribe/sent/"), *(Done(302, "/subscribe/?theme=regular-pathways"),) * 4), SUBSCRIBE),
-    Row("subscribe-sent",       "GET",  "/subscribe/sent/",                 everyone(200)),
-    Row("confirm-page",         "GET",  "/subscriptions/confirm/{confirm_token}/", everyone(200)),
-    Row("confirm",              "POST", "/subscriptions/confirm/{confirm_token}/", everyone(Done(200))),
-    Row("confirm-bad-token",    "GET",  f"/subscriptions/confirm/{BAD}/",   everyone(400)),
-    Row("confirm-bad-token-post", "POST", f"/subscriptions/confirm/{BAD}/", everyone(400)),
-    Row("confirm-with-manage-token", "POST", "/subscriptions/confirm/{manage_token}/", everyone(400)),
-    Row("manage-page",          "GET",  "/subscriptions/manage/{manage_token}/", everyone(200)),
-    Row("manage-pause",         "POST", "/subscriptions/manage/{manage_token}/",
-        everyone(Done(302, "/subscriptions/manage/{manage_token}/")), {"action": "pause"}),
-    Row("manage-bad-action",    "POST", "/subscriptions/manage/{manage_token}/", everyone(400), {"action": "delete"}),
-    Row("manage-bad-token",     "GET",  f"/subscriptions/manage/{BAD}/",    everyone(400)),
-    Row("manage-bad-token-post", "POST", f"/subscriptions/manage/{BAD}/",   everyone(400), {"action": "pause"}),
-    Row("manage-with-unsubscribe-token", "POST", "/subscriptions/manage/{unsubscribe_token}/", everyone(400),
+    Row("subscribe",            "POST", "/en/subscribe/?theme=regular-pathways",
+        (Done(302, "/en/subscribe/sent/"), *(Done(302, "/en/subscribe/?theme=regular-pathways"),) * 4), SUBSCRIBE),
+    Row("subscribe-sent",       "GET",  "/en/subscribe/sent/",                 everyone(200)),
+    Row("confirm-page",         "GET",  "/en/subscriptions/confirm/{confirm_token}/", everyone(200)),
+    Row("confirm",              "POST", "/en/subscriptions/confirm/{confirm_token}/", everyone(Done(200))),
+    Row("confirm-bad-token",    "GET",  f"/en/subscriptions/confirm/{BAD}/",   everyone(400)),
+    Row("confirm-bad-token-post", "POST", f"/en/subscriptions/confirm/{BAD}/", everyone(400)),
+    Row("confirm-with-manage-token", "POST", "/en/subscriptions/confirm/{manage_token}/", everyone(400)),
+    Row("manage-page",          "GET",  "/en/subscriptions/manage/{manage_token}/", everyone(200)),
+    Row("manage-pause",         "POST", "/en/subscriptions/manage/{manage_token}/",
+        everyone(Done(302, "/en/subscriptions/manage/{manage_token}/")), {"action": "pause"}),
+    Row("manage-bad-action",    "POST", "/en/subscriptions/manage/{manage_token}/", everyone(400),
+        {"action": "delete"}),
+    Row("manage-bad-token",     "GET",  f"/en/subscriptions/manage/{BAD}/",    everyone(400)),
+    Row("manage-bad-token-post", "POST", f"/en/subscriptions/manage/{BAD}/",   everyone(400), {"action": "pause"}),
+    Row("manage-with-unsubscribe-token", "POST", "/en/subscriptions/manage/{unsubscribe_token}/", everyone(400),
         {"action": "unsubscribe-all"}),
-    Row("unsubscribe-page",     "GET",  "/subscriptions/unsubscribe/{unsubscribe_token}/", everyone(200)),
-    Row("unsubscribe",          "POST", "/subscriptions/unsubscribe/{unsubscribe_token}/", everyone(Done(200))),
-    Row("unsubscribe-bad-token", "GET", f"/subscriptions/unsubscribe/{BAD}/", everyone(400)),
-    Row("unsubscribe-bad-token-post", "POST", f"/subscriptions/unsubscribe/{BAD}/", everyone(400)),
-    Row("unsubscribe-with-manage-token", "POST", "/subscriptions/unsubscribe/{manage_token}/", everyone(400)),
+    Row("unsubscribe-page",     "GET",  "/en/subscriptions/unsubscribe/{unsubscribe_token}/", everyone(200)),
+    Row("unsubscribe",          "POST", "/en/subscriptions/unsubscribe/{unsubscribe_token}/", everyone(Done(200))),
+    Row("unsubscribe-bad-token", "GET", f"/en/subscriptions/unsubscribe/{BAD}/", everyone(400)),
+    Row("unsubscribe-bad-token-post", "POST", f"/en/subscriptions/unsubscribe/{BAD}/", everyone(400)),
+    Row("unsubscribe-with-manage-token", "POST", "/en/subscriptions/unsubscribe/{manage_token}/", everyone(400)),
 ]
 
 API_READS = [
@@ -273,7 +275,7 @@ ADMIN_CUSTOM = [
         everyone(200), {"username": "moderator@example.org", "password": "{password}"}),
     # Logging out of the admin: people who are not staff are sent to its index (and so to its log-in page).
     Row("admin-logout-by-get",       "GET",  "/admin/logout/",                       (*(Go("/admin/"),) * 4, 405)),
-    Row("admin-logout",              "POST", "/admin/logout/",                       (*(Go("/admin/"),) * 4, Go("/"))),
+    Row("admin-logout",              "POST", "/admin/logout/",             (*(Go("/admin/"),) * 4, Go("/en/"))),
     Row("admin-password-change-form", "GET", "/admin/password_change/",              staff(200)),
     Row("admin-password-change",     "POST", "/admin/password_change/",
         staff(Done(302, "/admin/password_change/done/")), NEW_PASSWORD),
@@ -283,7 +285,7 @@ ADMIN_CUSTOM = [
     Row("admin-autocomplete-bare",   "GET",  "/admin/autocomplete/",                 staff(403)),
     Row("admin-jsi18n",              "GET",  "/admin/jsi18n/",                       staff(200)),
     Row("admin-view-on-site",        "GET",  "/admin/r/{initiative_ct}/{initiative_pk}/",
-        staff(Go("http://testserver/initiatives/{initiative}/"))),
+        staff(Go("http://testserver/en/initiatives/{initiative}/"))),
     Row("admin-unknown-page",        "GET",  "/admin/no-such-page/",                 staff(404)),
     Row("admin-user-password-form",  "GET",  "/admin/auth/user/{submitter_pk}/password/", staff(200)),
     Row("admin-user-password",       "POST", "/admin/auth/user/{submitter_pk}/password/",

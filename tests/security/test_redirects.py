@@ -57,7 +57,7 @@ HOSTILE = [
     "/\u3000/evil.example",
     "\u2028//evil.example",
 ]
-LEGITIMATE = "/initiatives/?theme=regular-pathways&q=work"
+LEGITIMATE = "/en/initiatives/?theme=regular-pathways&q=work"
 
 
 def lands_on_this_site(location: str, base: str) -> bool:
@@ -90,29 +90,29 @@ def _check(outcome, base, value, where) -> str | None:
 
 # (name, role, method, path, data): each view that takes a target, as the person who would follow one.
 TARGET_TAKERS = [
-    ("login-page", "anonymous", "GET", "/accounts/login/", None),
-    ("login", "anonymous", "POST", "/accounts/login/", {"username": "other@example.org", "password": "{password}"}),
-    ("login-when-logged-in", "submitter", "GET", "/accounts/login/", None),
-    ("sign-up-page", "anonymous", "GET", "/accounts/sign-up/", None),
-    ("verify", "anonymous", "POST", "/accounts/verify/{verify_uid}/{verify_token}/", {}),
-    ("logout", "submitter", "POST", "/accounts/logout/", {}),
+    ("login-page", "anonymous", "GET", "/en/accounts/login/", None),
+    ("login", "anonymous", "POST", "/en/accounts/login/", {"username": "other@example.org", "password": "{password}"}),
+    ("login-when-logged-in", "submitter", "GET", "/en/accounts/login/", None),
+    ("sign-up-page", "anonymous", "GET", "/en/accounts/sign-up/", None),
+    ("verify", "anonymous", "POST", "/en/accounts/verify/{verify_uid}/{verify_token}/", {}),
+    ("logout", "submitter", "POST", "/en/accounts/logout/", {}),
     ("admin-login-page", "anonymous", "GET", "/admin/login/", None),
     ("admin-login", "anonymous", "POST", "/admin/login/", {"username": "root@example.org", "password": "{password}"}),
     ("admin-login-when-logged-in", "superuser", "GET", "/admin/login/", None),
     ("admin-logout", "superuser", "POST", "/admin/logout/", {}),
     # Views that take no target: one given is ignored.
-    ("password-change", "submitter", "POST", "/accounts/password/change/",
+    ("password-change", "submitter", "POST", "/en/accounts/password/change/",
      {"old_password": "{password}", "new_password1": "Another-Long-Pass-77", "new_password2": "Another-Long-Pass-77"}),
-    ("password-reset", "anonymous", "POST", "/accounts/password/reset/", {"email": "resetting@example.org"}),
-    ("password-reset-link", "anonymous", "GET", "/accounts/password/reset/{reset_uid}/{reset_token}/", None),
-    ("resend", "anonymous", "POST", "/accounts/verify/resend/", {"email": "unverified@example.org"}),
-    ("account", "submitter", "POST", "/accounts/", {"name": "Sam Submitter", "honorific": "", "organisation": ""}),
-    ("subscribe", "anonymous", "POST", "/subscribe/?theme=regular-pathways",
+    ("password-reset", "anonymous", "POST", "/en/accounts/password/reset/", {"email": "resetting@example.org"}),
+    ("password-reset-link", "anonymous", "GET", "/en/accounts/password/reset/{reset_uid}/{reset_token}/", None),
+    ("resend", "anonymous", "POST", "/en/accounts/verify/resend/", {"email": "unverified@example.org"}),
+    ("account", "submitter", "POST", "/en/accounts/", {"name": "Sam Submitter", "honorific": "", "organisation": ""}),
+    ("subscribe", "anonymous", "POST", "/en/subscribe/?theme=regular-pathways",
      {"email": "new.follower@example.org", "frequency": "weekly"}),
-    ("subscribe-one-click", "submitter", "POST", "/subscribe/?theme=regular-pathways", {"frequency": "weekly"}),
-    ("manage", "anonymous", "POST", "/subscriptions/manage/{manage_token}/", {"action": "pause"}),
-    ("submit", "submitter", "POST", "/submissions/{submission}/withdraw/", {}),
-    ("moderate", "moderator", "POST", "/moderation/{submission}/claim/", {}),
+    ("subscribe-one-click", "submitter", "POST", "/en/subscribe/?theme=regular-pathways", {"frequency": "weekly"}),
+    ("manage", "anonymous", "POST", "/en/subscriptions/manage/{manage_token}/", {"action": "pause"}),
+    ("submit", "submitter", "POST", "/en/submissions/{submission}/withdraw/", {}),
+    ("moderate", "moderator", "POST", "/en/moderation/{submission}/claim/", {}),
 ]  # fmt: skip
 
 
@@ -138,7 +138,7 @@ def test_the_verification_link_carries_only_a_safe_target(world, fast_passwords,
     for number, value in enumerate(HOSTILE):
         with as_role(world, "anonymous") as client:
             data = world.fill({**sign_up, "email": f"nina{number}@example.org", "next": value})
-            response = client.post(_follow_up("/accounts/sign-up/", value), data)
+            response = client.post(_follow_up("/en/accounts/sign-up/", value), data)
             assert response.status_code == 302, (value, response.status_code)
             link = link_path(mailoutbox[-1])
             for kept in parse_qs(urlsplit(link).query).get("next", []):
@@ -148,9 +148,15 @@ def test_the_verification_link_carries_only_a_safe_target(world, fast_passwords,
 @pytest.mark.parametrize(
     "name, role, method, path, data",
     [
-        ("login", "anonymous", "POST", "/accounts/login/", {"username": "other@example.org", "password": "{password}"}),
-        ("login-when-logged-in", "submitter", "GET", "/accounts/login/", None),
-        ("logout", "submitter", "POST", "/accounts/logout/", {}),
+        (
+            "login",
+            "anonymous",
+            "POST",
+            "/en/accounts/login/",
+            {"username": "other@example.org", "password": "{password}"},
+        ),
+        ("login-when-logged-in", "submitter", "GET", "/en/accounts/login/", None),
+        ("logout", "submitter", "POST", "/en/accounts/logout/", {}),
         (
             "admin-login",
             "anonymous",
@@ -172,9 +178,9 @@ def test_a_target_on_this_site_is_honoured(world, fast_passwords, name, role, me
 
 def test_the_login_and_sign_up_pages_pass_a_safe_target_on(world):
     with as_role(world, "anonymous") as client:
-        for page in ("/accounts/login/", "/accounts/sign-up/"):
+        for page in ("/en/accounts/login/", "/en/accounts/sign-up/"):
             html = client.get(_follow_up(page, LEGITIMATE)).content.decode()
-            assert 'name="next" value="/initiatives/?theme=regular-pathways&amp;q=work"' in html, page
+            assert 'name="next" value="/en/initiatives/?theme=regular-pathways&amp;q=work"' in html, page
 
 
 @pytest.mark.parametrize(
@@ -185,13 +191,13 @@ def test_the_login_and_sign_up_pages_pass_a_safe_target_on(world):
         "///evil.example",
         "/\\evil.example",
         "/%5Cevil.example",
-        "/initiatives//evil.example",
+        "/en/initiatives//evil.example",
         "/%2F%2Fevil.example",
         "//evil.example/%2e%2e",
         "/api//evil.example",
         "/admin//evil.example",
-        "/accounts//evil.example",
-        "/initiatives/thamm//evil.example",
+        "/en/accounts//evil.example",
+        "/en/initiatives/thamm//evil.example",
     ],
 )
 def test_paths_that_look_like_other_sites_are_not_redirected_there(world, path):

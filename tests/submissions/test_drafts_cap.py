@@ -32,12 +32,12 @@ def _drafts(author, proposal_data, n: int) -> None:
 
 def test_the_last_draft_under_the_cap_is_saved(author, proposal_data):
     _drafts(author, proposal_data, CAP - 1)
-    response = _client(author).post("/submit/", proposal(action="save", title="The last one that fits"))
+    response = _client(author).post("/en/submit/", proposal(action="save", title="The last one that fits"))
     assert response.status_code == 302
     assert Submission.objects.filter(author=author, state=State.DRAFT).count() == CAP
 
 
-@pytest.mark.parametrize("path", ["/submit/", "/initiatives/thamm/suggest-update/"])
+@pytest.mark.parametrize("path", ["/en/submit/", "/en/initiatives/thamm/suggest-update/"])
 def test_past_the_cap_the_form_says_so_and_keeps_what_was_typed(author, proposal_data, path):
     _drafts(author, proposal_data, CAP)
     response = _client(author).post(path, proposal(action="save", title="Kept as typed", acronym="KAT"))
@@ -51,7 +51,7 @@ def test_past_the_cap_the_form_says_so_and_keeps_what_was_typed(author, proposal
 
 def test_the_cap_counts_only_that_accounts_drafts(author, other, proposal_data):
     _drafts(author, proposal_data, CAP)
-    response = _client(other).post("/submit/", proposal(action="save", title="Someone else's"))
+    response = _client(other).post("/en/submit/", proposal(action="save", title="Someone else's"))
     assert response.status_code == 302
     assert Submission.objects.filter(author=other).count() == 1
 
@@ -64,14 +64,14 @@ def test_sent_and_finished_submissions_do_not_count(author, proposal_data):
             services.withdraw(submission=draft, author=author)
         else:
             services.submit(submission=draft, author=author)
-    response = _client(author).post("/submit/", proposal(action="save", title="A new draft"))
+    response = _client(author).post("/en/submit/", proposal(action="save", title="A new draft"))
     assert response.status_code == 302
 
 
 def test_editing_an_existing_draft_at_the_cap_still_works(author, proposal_data):
     _drafts(author, proposal_data, CAP)
     draft = Submission.objects.filter(author=author).first()
-    response = _client(author).post(f"/submissions/{draft.pk}/edit/", proposal(action="save", title="Renamed"))
+    response = _client(author).post(f"/en/submissions/{draft.pk}/edit/", proposal(action="save", title="Renamed"))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.title == "Renamed"

@@ -28,8 +28,8 @@ def _timed_get(client, url: str):
 def test_preview_moderation_and_the_published_page_answer_with_the_worst_description(client, author, moderator):
     client.force_login(author)
     submission = _submitted_via_http(client, description=WORST)
-    assert "[[[[" in _timed_get(client, f"/submissions/{submission.pk}/preview/").content.decode()
-    assert "[[[[" in _timed_get(_as(client, moderator), f"/moderation/{submission.pk}/").content.decode()
+    assert "[[[[" in _timed_get(client, f"/en/submissions/{submission.pk}/preview/").content.decode()
+    assert "[[[[" in _timed_get(_as(client, moderator), f"/en/moderation/{submission.pk}/").content.decode()
     initiative = services.approve(submission=submission, moderator=moderator)
     assert initiative.description_html == markup.render(WORST)
     client.logout()
@@ -41,16 +41,16 @@ def test_an_approved_update_stores_the_new_description_html(client, author, mode
     neighbour = Initiative.objects.exclude(pk=thamm.pk).published().first()
     neighbour_html = neighbour.description_html
     client.force_login(author)
-    typed = form_values(client.get("/initiatives/thamm/suggest-update/"))
+    typed = form_values(client.get("/en/initiatives/thamm/suggest-update/"))
     data = {name: values if len(values) > 1 else values[0] for name, values in typed.items()}
     data.update(description="## Updated\n\n*new* text\n\n<script>alert(1)</script>", consent="on", action="submit")
-    response = client.post("/initiatives/thamm/suggest-update/", data)
+    response = client.post("/en/initiatives/thamm/suggest-update/", data)
     assert response.status_code == 302, form_errors(response)
     update = Submission.objects.get(author=author)
     services.approve(submission=update, moderator=moderator)
     thamm.refresh_from_db()
     assert thamm.description_html == "<h2>Updated</h2>\n<p><em>new</em> text</p>\n"
     client.logout()
-    assert "<h2>Updated</h2>" in client.get("/initiatives/thamm/").content.decode()
+    assert "<h2>Updated</h2>" in client.get("/en/initiatives/thamm/").content.decode()
     neighbour.refresh_from_db()
     assert neighbour.description_html == neighbour_html

@@ -108,7 +108,7 @@ def test_a_decision_from_a_tab_opened_before_the_approval_is_refused(moderator, 
     the initiative stays published and its history holds only the approval."""
     colleague = make_user("colleague@example.org", moderator=True, name="Carl Colleague")
     first, second = _client(moderator), _client(colleague)
-    page = f"/moderation/{submitted.pk}/"
+    page = f"/en/moderation/{submitted.pk}/"
     assert "/reject/" in second.get(page).content.decode()  # the second tab shows the buttons
     first.post(f"{page}approve/")
     response = second.post(f"{page}reject/", {"message": "Out of scope."}, follow=True)

@@ -191,7 +191,7 @@ def test_a_resubmission_is_announced_as_corrected(submitted, author, moderator, 
     assert email.to == [TEAM] and email.bcc == ["moderator@example.org"]
     assert email.subject == f"[Practice Portal] Corrected submission to review: {TITLE}"
     assert f"Ana Díaz made the changes you asked for and sent “{TITLE}” for review again." in email.body
-    assert f"{SITE}/moderation/{submitted.pk}/" in email.body
+    assert f"{SITE}/en/moderation/{submitted.pk}/" in email.body
     assert_links_are_absolute(email)
 
 
@@ -260,10 +260,10 @@ def test_every_decision_is_sent_to_the_submitter_with_the_message(
 
     if decision == "approved":
         target = SITE + submitted.initiative.get_absolute_url()
-        assert target == f"{SITE}/initiatives/seasonal-workers-mobility-pilot/"
+        assert target == f"{SITE}/en/initiatives/seasonal-workers-mobility-pilot/"
         assert resolve(target.removeprefix(SITE)).view_name == "initiatives:detail"
     else:
-        target = f"{SITE}/submissions/{submitted.pk}/"
+        target = f"{SITE}/en/submissions/{submitted.pk}/"
         assert resolve(target.removeprefix(SITE)).view_name == "submissions:detail"
     assert f"{link_label} {target}\n" in email.body
     assert f'<a href="{target}">{target}</a>' in html
@@ -291,7 +291,7 @@ def test_an_approved_update_thanks_for_keeping_the_initiative_up_to_date(
     assert f"It proposes changes to the published initiative “{thamm.title}”." in announcement.body
     assert "Your changes to “THAMM” have been published." in thanks.body
     assert "Message from the moderators" not in thanks.body  # none was given
-    assert f"See it here: {SITE}/initiatives/thamm/\n" in thanks.body
+    assert f"See it here: {SITE}/en/initiatives/thamm/\n" in thanks.body
 
 
 def test_titles_are_plain_in_the_subject_and_text_and_escaped_in_html(

@@ -26,7 +26,7 @@ State = Submission.State
 
 ROLES = ("anonymous", "author", "other", "moderator", "superuser")
 
-LOGIN = "login"  # 302 to /accounts/login/?next=<this page>, nothing changed
+LOGIN = "login"  # 302 to /en/accounts/login/?next=<this page>, nothing changed
 DONE = "done"  # 302, and the action took effect
 REFUSED = "refused"  # 302 back with an error message, nothing changed
 # 200, 403, 404, 405: that status, nothing changed
@@ -57,99 +57,99 @@ D, SUB, REV, CHG, REJ, WDN = (State.DRAFT, State.SUBMITTED, State.IN_REVIEW, Sta
 MATRIX = [
     #   name                      method  path                                    {pk} is  data
     #       anonymous author    other  moderator superuser
-    Row("create-form",            "GET",  "/submit/",                             None, None,
+    Row("create-form",            "GET",  "/en/submit/",                             None, None,
         (LOGIN, 200,      200,   200,      200)),
-    Row("create",                 "POST", "/submit/",                             None, PROPOSAL_POST,
+    Row("create",                 "POST", "/en/submit/",                             None, PROPOSAL_POST,
         (LOGIN, DONE,     DONE,  DONE,     DONE)),
-    Row("suggest-update-form",    "GET",  "/initiatives/thamm/suggest-update/",   None, None,
+    Row("suggest-update-form",    "GET",  "/en/initiatives/thamm/suggest-update/",   None, None,
         (LOGIN, 200,      200,   200,      200)),
-    Row("suggest-update",         "POST", "/initiatives/thamm/suggest-update/",   None, PROPOSAL_POST,
+    Row("suggest-update",         "POST", "/en/initiatives/thamm/suggest-update/",   None, PROPOSAL_POST,
         (LOGIN, DONE,     DONE,  DONE,     DONE)),
-    Row("suggest-update-unknown", "GET",  "/initiatives/no-such/suggest-update/", None, None,
+    Row("suggest-update-unknown", "GET",  "/en/initiatives/no-such/suggest-update/", None, None,
         (LOGIN, 404,      404,   404,      404)),
-    Row("mine",                   "GET",  "/submissions/",                        SUB,  None,
+    Row("mine",                   "GET",  "/en/submissions/",                        SUB,  None,
         (LOGIN, 200,      200,   200,      200)),
-    Row("detail",                 "GET",  "/submissions/{pk}/",                   SUB,  None,
+    Row("detail",                 "GET",  "/en/submissions/{pk}/",                   SUB,  None,
         (LOGIN, 200,      404,   404,      404)),
-    Row("detail-unknown",         "GET",  "/submissions/999999/",                 None, None,
+    Row("detail-unknown",         "GET",  "/en/submissions/999999/",                 None, None,
         (LOGIN, 404,      404,   404,      404)),
-    Row("edit-form",              "GET",  "/submissions/{pk}/edit/",              D,    None,
+    Row("edit-form",              "GET",  "/en/submissions/{pk}/edit/",              D,    None,
         (LOGIN, 200,      404,   404,      404)),
-    Row("edit-form-locked",       "GET",  "/submissions/{pk}/edit/",              REV,  None,
+    Row("edit-form-locked",       "GET",  "/en/submissions/{pk}/edit/",              REV,  None,
         (LOGIN, REFUSED,  404,   404,      404)),
-    Row("edit",                   "POST", "/submissions/{pk}/edit/",              D,    PROPOSAL_POST,
+    Row("edit",                   "POST", "/en/submissions/{pk}/edit/",              D,    PROPOSAL_POST,
         (LOGIN, DONE,     404,   404,      404)),
-    Row("edit-locked",            "POST", "/submissions/{pk}/edit/",              SUB,  PROPOSAL_POST,
+    Row("edit-locked",            "POST", "/en/submissions/{pk}/edit/",              SUB,  PROPOSAL_POST,
         (LOGIN, REFUSED,  404,   404,      404)),
-    Row("edit-after-decision",    "POST", "/submissions/{pk}/edit/",              REJ,  PROPOSAL_POST,
+    Row("edit-after-decision",    "POST", "/en/submissions/{pk}/edit/",              REJ,  PROPOSAL_POST,
         (LOGIN, REFUSED,  404,   404,      404)),
-    Row("preview",                "GET",  "/submissions/{pk}/preview/",           D,    None,
+    Row("preview",                "GET",  "/en/submissions/{pk}/preview/",           D,    None,
         (LOGIN, 200,      404,   404,      404)),
-    Row("submit",                 "POST", "/submissions/{pk}/submit/",            D,    {},
+    Row("submit",                 "POST", "/en/submissions/{pk}/submit/",            D,    {},
         (LOGIN, DONE,     404,   404,      404)),
-    Row("resubmit",               "POST", "/submissions/{pk}/submit/",            CHG,  {},
+    Row("resubmit",               "POST", "/en/submissions/{pk}/submit/",            CHG,  {},
         (LOGIN, DONE,     404,   404,      404)),
-    Row("submit-twice",           "POST", "/submissions/{pk}/submit/",            SUB,  {},
+    Row("submit-twice",           "POST", "/en/submissions/{pk}/submit/",            SUB,  {},
         (LOGIN, REFUSED,  404,   404,      404)),
-    Row("submit-by-get",          "GET",  "/submissions/{pk}/submit/",            D,    None,
+    Row("submit-by-get",          "GET",  "/en/submissions/{pk}/submit/",            D,    None,
         (LOGIN, 405,      405,   405,      405)),
-    Row("withdraw",               "POST", "/submissions/{pk}/withdraw/",          REV,  {},
+    Row("withdraw",               "POST", "/en/submissions/{pk}/withdraw/",          REV,  {},
         (LOGIN, DONE,     404,   404,      404)),
-    Row("withdraw-rejected",      "POST", "/submissions/{pk}/withdraw/",          REJ,  {},
+    Row("withdraw-rejected",      "POST", "/en/submissions/{pk}/withdraw/",          REJ,  {},
         (LOGIN, REFUSED,  404,   404,      404)),
-    Row("self-approve",           "POST", "/submissions/{pk}/approve/",           SUB,  {},
+    Row("self-approve",           "POST", "/en/submissions/{pk}/approve/",           SUB,  {},
         (LOGIN, 403,      404,   404,      404)),
-    Row("queue",                  "GET",  "/moderation/",                         SUB,  None,
+    Row("queue",                  "GET",  "/en/moderation/",                         SUB,  None,
         (LOGIN, 403,      403,   200,      200)),
-    Row("moderate",               "GET",  "/moderation/{pk}/",                    SUB,  None,
+    Row("moderate",               "GET",  "/en/moderation/{pk}/",                    SUB,  None,
         (LOGIN, 403,      403,   200,      200)),
-    Row("moderate-a-draft",       "GET",  "/moderation/{pk}/",                    D,    None,
+    Row("moderate-a-draft",       "GET",  "/en/moderation/{pk}/",                    D,    None,
         (LOGIN, 403,      403,   200,      200)),
-    Row("moderate-unknown",       "GET",  "/moderation/999999/",                  None, None,
+    Row("moderate-unknown",       "GET",  "/en/moderation/999999/",                  None, None,
         (LOGIN, 403,      403,   404,      404)),
-    Row("moderate-huge-id",       "GET",  "/moderation/99999999999999999999/",    None, None,
+    Row("moderate-huge-id",       "GET",  "/en/moderation/99999999999999999999/",    None, None,
         (LOGIN, 403,      403,   404,      404)),
-    Row("claim",                  "POST", "/moderation/{pk}/claim/",              SUB,  {},
+    Row("claim",                  "POST", "/en/moderation/{pk}/claim/",              SUB,  {},
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("claim-claimed",          "POST", "/moderation/{pk}/claim/",              REV,  {},
+    Row("claim-claimed",          "POST", "/en/moderation/{pk}/claim/",              REV,  {},
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("release",                "POST", "/moderation/{pk}/release/",            REV,  {},
+    Row("release",                "POST", "/en/moderation/{pk}/release/",            REV,  {},
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("approve",                "POST", "/moderation/{pk}/approve/",            SUB,  MESSAGE,
+    Row("approve",                "POST", "/en/moderation/{pk}/approve/",            SUB,  MESSAGE,
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("approve-a-draft",        "POST", "/moderation/{pk}/approve/",            D,    {},
+    Row("approve-a-draft",        "POST", "/en/moderation/{pk}/approve/",            D,    {},
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("approve-withdrawn",      "POST", "/moderation/{pk}/approve/",            WDN,  {},
+    Row("approve-withdrawn",      "POST", "/en/moderation/{pk}/approve/",            WDN,  {},
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("approve-by-get",         "GET",  "/moderation/{pk}/approve/",            SUB,  None,
+    Row("approve-by-get",         "GET",  "/en/moderation/{pk}/approve/",            SUB,  None,
         (LOGIN, 403,      403,   405,      405)),
-    Row("request-changes",        "POST", "/moderation/{pk}/request_changes/",    REV,  MESSAGE,
+    Row("request-changes",        "POST", "/en/moderation/{pk}/request_changes/",    REV,  MESSAGE,
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("request-changes-silent", "POST", "/moderation/{pk}/request_changes/",    SUB,  {"message": ""},
+    Row("request-changes-silent", "POST", "/en/moderation/{pk}/request_changes/",    SUB,  {"message": ""},
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("reject",                 "POST", "/moderation/{pk}/reject/",             SUB,  MESSAGE,
+    Row("reject",                 "POST", "/en/moderation/{pk}/reject/",             SUB,  MESSAGE,
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("reject-silent",          "POST", "/moderation/{pk}/reject/",             SUB,  {},
+    Row("reject-silent",          "POST", "/en/moderation/{pk}/reject/",             SUB,  {},
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("reject-a-draft",         "POST", "/moderation/{pk}/reject/",             D,    MESSAGE,
+    Row("reject-a-draft",         "POST", "/en/moderation/{pk}/reject/",             D,    MESSAGE,
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("note",                   "POST", "/moderation/{pk}/note/",               SUB,  NOTE,
+    Row("note",                   "POST", "/en/moderation/{pk}/note/",               SUB,  NOTE,
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("note-empty",             "POST", "/moderation/{pk}/note/",               SUB,  {"text": ""},
+    Row("note-empty",             "POST", "/en/moderation/{pk}/note/",               SUB,  {"text": ""},
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("unknown-action",         "POST", "/moderation/{pk}/delete/",             SUB,  {},
+    Row("unknown-action",         "POST", "/en/moderation/{pk}/delete/",             SUB,  {},
         (LOGIN, 403,      403,   403,      403)),
-    Row("bulk-approve",           "POST", "/moderation/bulk/",                    SUB,  BULK_APPROVE,
+    Row("bulk-approve",           "POST", "/en/moderation/bulk/",                    SUB,  BULK_APPROVE,
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("bulk-reject",            "POST", "/moderation/bulk/",                    SUB,  BULK_REJECT,
+    Row("bulk-reject",            "POST", "/en/moderation/bulk/",                    SUB,  BULK_REJECT,
         (LOGIN, 403,      403,   DONE,     DONE)),
-    Row("bulk-reject-silent",     "POST", "/moderation/bulk/",                    SUB,  BULK_REJECT_SILENT,
+    Row("bulk-reject-silent",     "POST", "/en/moderation/bulk/",                    SUB,  BULK_REJECT_SILENT,
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("bulk-approve-drafts",    "POST", "/moderation/bulk/",                    D,    BULK_APPROVE,
+    Row("bulk-approve-drafts",    "POST", "/en/moderation/bulk/",                    D,    BULK_APPROVE,
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("bulk-unknown-action",    "POST", "/moderation/bulk/",                    SUB,  BULK_DELETE,
+    Row("bulk-unknown-action",    "POST", "/en/moderation/bulk/",                    SUB,  BULK_DELETE,
         (LOGIN, 403,      403,   REFUSED,  REFUSED)),
-    Row("bulk-by-get",            "GET",  "/moderation/bulk/",                    None, None,
+    Row("bulk-by-get",            "GET",  "/en/moderation/bulk/",                    None, None,
         (LOGIN, 403,      403,   405,      405)),
 ]
 # fmt: on
@@ -218,7 +218,7 @@ def test_permission_matrix(client, people, draft, moderator, row, role, expected
     after = snapshot()
     if expected == LOGIN:
         assert response.status_code == 302
-        assert response["Location"] == f"/accounts/login/?next={quote(path)}"
+        assert response["Location"] == f"/en/accounts/login/?next={quote(path)}"
     elif expected in (DONE, REFUSED):
         assert response.status_code == 302, response.status_code
         errors = [m for m in get_messages(response.wsgi_request) if m.level == constants.ERROR]
@@ -238,16 +238,16 @@ def test_the_matrix_covers_every_submissions_url():
     from submissions.urls import urlpatterns
 
     routes = {f"{pattern.pattern}" for pattern in urlpatterns}
-    covered = {resolve(_fill(row.path, 1)).route for row in MATRIX}
+    covered = {resolve(_fill(row.path, 1)).route.removeprefix("en/") for row in MATRIX}
     assert routes <= covered, routes - covered
 
 
 def test_a_moderator_still_only_sees_their_own_submissions_as_a_submitter(client, draft, moderator, proposal_data):
     own = services.create_submission(author=moderator, data=proposal_data)
     client.force_login(moderator)
-    response = client.get("/submissions/")
+    response = client.get("/en/submissions/")
     assert list(response.context["submissions"]) == [own]
-    assert f'href="/submissions/{draft.pk}/"' not in response.content.decode()
+    assert f'href="/en/submissions/{draft.pk}/"' not in response.content.decode()
 
 
 # --- forged and replayed requests ------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(people, draf
     path, data = _fill(row.path, submission.pk), _fill(row.data, submission.pk)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(people[role])
-    browser.get("/submissions/")  # sets the CSRF cookie
+    browser.get("/en/submissions/")  # sets the CSRF cookie
     before = snapshot()
 
     assert browser.post(path, data).status_code == 403
@@ -276,7 +276,7 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(people, draf
     assert browser.post(path, forged).status_code == 403
     # A token taken from someone else's session does not fit this browser's cookie.
     stranger = Client(enforce_csrf_checks=True)
-    stranger.get("/accounts/login/")
+    stranger.get("/en/accounts/login/")
     stolen = {**data, "csrfmiddlewaretoken": stranger.cookies["csrftoken"].value}
     assert browser.post(path, stolen).status_code == 403
     assert snapshot() == before
@@ -291,10 +291,10 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(people, draf
 @pytest.mark.parametrize(
     "path, data",
     [
-        ("/moderation/{pk}/approve/", {"message": "Welcome"}),
-        ("/moderation/{pk}/reject/", {"message": "No"}),
-        ("/moderation/{pk}/request_changes/", {"message": "Add dates"}),
-        ("/moderation/bulk/", {"action": "approve", "selected": "{pk}"}),
+        ("/en/moderation/{pk}/approve/", {"message": "Welcome"}),
+        ("/en/moderation/{pk}/reject/", {"message": "No"}),
+        ("/en/moderation/{pk}/request_changes/", {"message": "Add dates"}),
+        ("/en/moderation/bulk/", {"action": "approve", "selected": "{pk}"}),
     ],
 )
 def test_a_replayed_decision_is_refused_with_a_message(client, submitted, moderator, path, data):
@@ -311,7 +311,7 @@ def test_a_replayed_decision_is_refused_with_a_message(client, submitted, modera
 
 def test_replaying_submit_and_withdraw_is_refused(client, draft, author):
     client.force_login(author)
-    for path in (f"/submissions/{draft.pk}/submit/", f"/submissions/{draft.pk}/withdraw/"):
+    for path in (f"/en/submissions/{draft.pk}/submit/", f"/en/submissions/{draft.pk}/withdraw/"):
         client.post(path)
         done = snapshot()
         replay = client.post(path, follow=True)
@@ -321,10 +321,10 @@ def test_replaying_submit_and_withdraw_is_refused(client, draft, author):
 
 def test_a_stale_moderation_page_cannot_approve_what_was_withdrawn(client, submitted, author, moderator):
     client.force_login(moderator)
-    client.get(f"/moderation/{submitted.pk}/")  # the moderator reads it...
+    client.get(f"/en/moderation/{submitted.pk}/")  # the moderator reads it...
     services.withdraw(submission=submitted, author=author)  # ...while the author withdraws it
     before = snapshot()
-    response = client.post(f"/moderation/{submitted.pk}/approve/", follow=True)
+    response = client.post(f"/en/moderation/{submitted.pk}/approve/", follow=True)
     assert any("cannot be changed" in str(m) for m in response.context["messages"])
     assert snapshot() == before
 
@@ -337,7 +337,7 @@ def test_a_stale_moderation_page_cannot_approve_what_was_withdrawn(client, submi
 def test_bulk_with_forged_ids_says_so_and_changes_nothing(client, submitted, moderator, selected):
     client.force_login(moderator)
     before = snapshot()
-    response = client.post("/moderation/bulk/", {"action": "approve", "selected": selected}, follow=True)
+    response = client.post("/en/moderation/bulk/", {"action": "approve", "selected": selected}, follow=True)
     assert response.status_code == 200
     notes = [str(m) for m in response.context["messages"]]
     assert notes and not any("done" in note for note in notes), notes
@@ -355,7 +355,7 @@ def test_a_submitter_cannot_smuggle_an_update_onto_another_initiative_or_submiss
         "state": "approved",
         "pk": draft.pk,
     }
-    assert client.post("/submit/", forged).status_code == 302
+    assert client.post("/en/submit/", forged).status_code == 302
     created = Submission.objects.get(author=other)
     assert (created.kind, created.initiative, created.state) == (Submission.Kind.NEW, None, State.DRAFT)
     draft.refresh_from_db()

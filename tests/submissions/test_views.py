@@ -114,7 +114,7 @@ def _as(client, user):
 
 
 def _submitted_via_http(client, **overrides) -> Submission:
-    response = client.post("/submit/", proposal(action="submit", **overrides))
+    response = client.post("/en/submit/", proposal(action="submit", **overrides))
     assert response.status_code == 302, form_errors(response)
     return Submission.objects.latest("pk")
 
@@ -129,13 +129,13 @@ def form_errors(response):
 
 
 def test_submit_page_needs_an_account(client):
-    response = client.get("/submit/")
+    response = client.get("/en/submit/")
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/submit/"
+    assert response["Location"] == "/en/accounts/login/?next=/en/submit/"
 
 
 def test_the_form_is_prefilled_with_the_persons_name_and_email(author_client):
-    response = author_client.get("/submit/")
+    response = author_client.get("/en/submit/")
     assert response.status_code == 200
     values = form_values(response)
     assert values["submitter_name"] == ["Ana Díaz"]
@@ -148,10 +148,10 @@ def test_the_form_is_prefilled_with_the_persons_name_and_email(author_client):
 
 
 def test_saving_a_draft_needs_only_a_title(author_client, author):
-    response = author_client.post("/submit/", {"action": "save", "title": "Just a title"})
+    response = author_client.post("/en/submit/", {"action": "save", "title": "Just a title"})
     submission = Submission.objects.get(author=author)
     assert response.status_code == 302
-    assert response["Location"] == f"/submissions/{submission.pk}/edit/"
+    assert response["Location"] == f"/en/submissions/{submission.pk}/edit/"
     assert submission.state == State.DRAFT and submission.title == "Just a title"
     assert not submission.transitions.exists()
     followed = author_client.get(response["Location"])
@@ -171,7 +171,7 @@ def test_errors_are_summarised_and_shown_next_to_their_fields_and_nothing_typed_
         note_to_moderators="Please look at the annex.\nThank you.",
         website="not a web address",
     )
-    response = author_client.post("/submit/", typed)
+    response = author_client.post("/en/submit/", typed)
     assert response.status_code == 200
     assert not Submission.objects.exists()
     body = response.content.decode()
@@ -205,7 +205,7 @@ def test_errors_are_summarised_and_shown_next_to_their_fields_and_nothing_typed_
 
 
 def test_submitting_needs_consent(author_client):
-    response = author_client.post("/submit/", proposal(action="submit", consent=None))
+    response = author_client.post("/en/submit/", proposal(action="submit", consent=None))
     assert response.status_code == 200
     assert "Please agree to publication under your name to submit." in page(response)
     assert 'id="id_consent_error"' in response.content.decode()
@@ -213,10 +213,10 @@ def test_submitting_needs_consent(author_client):
 
 
 def test_preview_shows_the_initiative_as_it_will_be_published(author_client, author):
-    response = author_client.post("/submit/", proposal(action="preview"))
+    response = author_client.post("/en/submit/", proposal(action="preview"))
     submission = Submission.objects.get(author=author)
     assert response.status_code == 302
-    assert response["Location"] == f"/submissions/{submission.pk}/preview/"
+    assert response["Location"] == f"/en/submissions/{submission.pk}/preview/"
     assert submission.state == State.DRAFT
     preview = author_client.get(response["Location"])
     assert preview.status_code == 200
@@ -235,17 +235,17 @@ def test_preview_shows_the_initiative_as_it_will_be_published(author_client, aut
 
 def test_a_submission_that_looks_like_a_published_one_waits_for_an_explanation(author_client, author):
     typed = proposal(action="submit", title=SIMILAR_TO_THAMM, acronym="")
-    response = author_client.post("/submit/", typed)
+    response = author_client.post("/en/submit/", typed)
     assert response.status_code == 200
     assert not Submission.objects.exists()
     body = response.content.decode()
     assert "These published initiatives look similar" in body
-    assert 'href="/initiatives/thamm/"' in body
+    assert 'href="/en/initiatives/thamm/"' in body
     assert 'name="confirm_not_duplicate"' in body
     assert form_values(response)["title"] == [SIMILAR_TO_THAMM]  # nothing typed is lost
 
     # Ticking "mine is not one of them" sends it.
-    response = author_client.post("/submit/", {**typed, "confirm_not_duplicate": "yes"})
+    response = author_client.post("/en/submit/", {**typed, "confirm_not_duplicate": "yes"})
     assert response.status_code == 302
     assert Submission.objects.get(author=author).state == State.SUBMITTED
 
@@ -254,42 +254,42 @@ def test_an_explanation_of_the_difference_lets_a_look_alike_through(author_clien
     typed = proposal(
         action="submit", title=SIMILAR_TO_THAMM, acronym="", duplicate_explanation="Ours covers Mauritania only."
     )
-    response = author_client.post("/submit/", typed)
+    response = author_client.post("/en/submit/", typed)
     assert response.status_code == 302
     submission = Submission.objects.get(author=author)
     assert submission.state == State.SUBMITTED
     assert submission.duplicate_explanation == "Ours covers Mauritania only."
 
-    moderation = _as(client, moderator).get(f"/moderation/{submission.pk}/")
+    moderation = _as(client, moderator).get(f"/en/moderation/{submission.pk}/")
     text = page(moderation)
-    assert "Published initiatives that look similar" in text and 'href="/initiatives/thamm/"' in text
+    assert "Published initiatives that look similar" in text and 'href="/en/initiatives/thamm/"' in text
     assert "Ours covers Mauritania only." in text
 
 
 def test_the_same_acronym_counts_as_a_look_alike(author_client):
     response = author_client.post(
-        "/submit/", proposal(action="submit", title="Something else entirely", acronym="thamm")
+        "/en/submit/", proposal(action="submit", title="Something else entirely", acronym="thamm")
     )
     assert response.status_code == 200
-    assert 'href="/initiatives/thamm/"' in response.content.decode()
+    assert 'href="/en/initiatives/thamm/"' in response.content.decode()
     assert not Submission.objects.exists()
 
 
 def test_submitting_sends_it_to_the_moderators_queue(author_client, author, moderator, client):
-    response = author_client.post("/submit/", proposal(action="submit", note_to_moderators="First time here."))
+    response = author_client.post("/en/submit/", proposal(action="submit", note_to_moderators="First time here."))
     submission = Submission.objects.get(author=author)
-    assert response.status_code == 302 and response["Location"] == f"/submissions/{submission.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/en/submissions/{submission.pk}/"
     assert submission.state == State.SUBMITTED and submission.submitted_at is not None
     followed = author_client.get(response["Location"])
     assert "Thank you: your submission was sent to the moderators." in messages_of(followed)
     assert "Submitted" in page(followed)
 
-    mine = author_client.get("/submissions/")
+    mine = author_client.get("/en/submissions/")
     assert PROPOSAL["title"] in page(mine) and "Submitted" in page(mine)
 
-    queue = _as(client, moderator).get("/moderation/")
+    queue = _as(client, moderator).get("/en/moderation/")
     assert queue.status_code == 200
-    assert f'href="/moderation/{submission.pk}/"' in queue.content.decode()
+    assert f'href="/en/moderation/{submission.pk}/"' in queue.content.decode()
     assert "Ana Díaz" in page(queue)
 
 
@@ -298,20 +298,20 @@ def test_submitting_sends_it_to_the_moderators_queue(author_client, author, mode
 
 def test_the_author_sees_state_and_history_with_the_moderators_messages(client, author, submitted, moderator):
     services.request_changes(submission=submitted, moderator=moderator, message="Please add the end date.")
-    response = _as(client, author).get(f"/submissions/{submitted.pk}/")
+    response = _as(client, author).get(f"/en/submissions/{submitted.pk}/")
     assert response.status_code == 200
     text = page(response)
     assert "Changes requested" in text
     assert "Draft → Submitted" in text and "Submitted → Changes requested" in text
     assert "Please add the end date." in text
-    assert f'href="/submissions/{submitted.pk}/edit/"' in text
+    assert f'href="/en/submissions/{submitted.pk}/edit/"' in text
 
 
 def test_changes_requested_edit_and_resubmit(client, author, submitted, moderator):
     services.request_changes(submission=submitted, moderator=moderator, message="Please add the end date.")
     first_submitted_at = Submission.objects.get(pk=submitted.pk).submitted_at
     client = _as(client, author)
-    edit = client.get(f"/submissions/{submitted.pk}/edit/")
+    edit = client.get(f"/en/submissions/{submitted.pk}/edit/")
     assert edit.status_code == 200
     assert "The moderators asked for changes." in page(edit)
     assert "Please add the end date." in page(edit)
@@ -319,7 +319,7 @@ def test_changes_requested_edit_and_resubmit(client, author, submitted, moderato
     assert values["title"] == [PROPOSAL["title"]] and values["countries"] == ["md"]
     assert values["consent"] == ["on"]
 
-    response = client.post(f"/submissions/{submitted.pk}/edit/", proposal(action="submit", end="2026", ongoing=None))
+    response = client.post(f"/en/submissions/{submitted.pk}/edit/", proposal(action="submit", end="2026", ongoing=None))
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
@@ -334,7 +334,7 @@ def test_changes_requested_edit_and_resubmit(client, author, submitted, moderato
 
 def test_withdraw(author_client, submitted, author, proposal_data):
     neighbour = _queued(author, proposal_data, title="The author's other one")
-    response = author_client.post(f"/submissions/{submitted.pk}/withdraw/")
+    response = author_client.post(f"/en/submissions/{submitted.pk}/withdraw/")
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == State.WITHDRAWN
@@ -343,9 +343,9 @@ def test_withdraw(author_client, submitted, author, proposal_data):
     followed = author_client.get(response["Location"])
     assert "Your submission was withdrawn." in messages_of(followed)
     # A withdrawn submission is no longer editable, nor can it be withdrawn again.
-    edit = author_client.get(f"/submissions/{submitted.pk}/edit/", follow=True)
+    edit = author_client.get(f"/en/submissions/{submitted.pk}/edit/", follow=True)
     assert "This submission can no longer be edited." in messages_of(edit)
-    again = author_client.post(f"/submissions/{submitted.pk}/withdraw/", follow=True)
+    again = author_client.post(f"/en/submissions/{submitted.pk}/withdraw/", follow=True)
     assert any("cannot be changed" in m for m in messages_of(again))
     assert submitted.transitions.count() == 2
 
@@ -353,7 +353,7 @@ def test_withdraw(author_client, submitted, author, proposal_data):
 @pytest.mark.parametrize("message", ["a\x00b", "x" * 10_001])
 def test_a_withdrawal_message_that_cannot_be_kept_is_refused(author_client, submitted, message):
     """Found by the property tests: a NUL byte in the message reached PostgreSQL, which refused it (a 500)."""
-    response = author_client.post(f"/submissions/{submitted.pk}/withdraw/", {"message": message}, follow=True)
+    response = author_client.post(f"/en/submissions/{submitted.pk}/withdraw/", {"message": message}, follow=True)
     assert response.status_code == 200
     assert any(m.startswith("Why you withdraw it:") for m in messages_of(response))
     submitted.refresh_from_db()
@@ -361,13 +361,13 @@ def test_a_withdrawal_message_that_cannot_be_kept_is_refused(author_client, subm
 
 
 def test_a_withdrawal_message_is_kept(author_client, submitted):
-    author_client.post(f"/submissions/{submitted.pk}/withdraw/", {"message": "  Funding ended.  "})
+    author_client.post(f"/en/submissions/{submitted.pk}/withdraw/", {"message": "  Funding ended.  "})
     assert submitted.transitions.last().message == "Funding ended."
 
 
 def test_suggest_update_is_prefilled_from_the_live_initiative(author_client):
     thamm = Initiative.objects.get(slug="thamm")
-    response = author_client.get("/initiatives/thamm/suggest-update/")
+    response = author_client.get("/en/initiatives/thamm/suggest-update/")
     assert response.status_code == 200
     assert "Suggest an update to" in page(response)
     values = form_values(response)
@@ -387,23 +387,23 @@ def test_suggest_update_is_prefilled_from_the_live_initiative(author_client):
 
 
 def test_every_published_initiative_offers_suggest_an_update(client):
-    response = client.get("/initiatives/thamm/")
-    assert 'href="/initiatives/thamm/suggest-update/"' in response.content.decode()
-    assert client.get("/initiatives/no-such-initiative/suggest-update/").status_code == 302  # log in first
+    response = client.get("/en/initiatives/thamm/")
+    assert 'href="/en/initiatives/thamm/suggest-update/"' in response.content.decode()
+    assert client.get("/en/initiatives/no-such-initiative/suggest-update/").status_code == 302  # log in first
 
 
 def test_an_approved_update_changes_the_live_initiative_at_the_same_address(author_client, client, author, moderator):
     thamm = Initiative.objects.get(slug="thamm")
-    typed = form_values(author_client.get("/initiatives/thamm/suggest-update/"))
+    typed = form_values(author_client.get("/en/initiatives/thamm/suggest-update/"))
     data = {name: values if len(values) > 1 else values[0] for name, values in typed.items()}
     data.update(title="THAMM: Labour Migration Governance in North Africa", countries=["ma", "tn"], consent="on")
     data["action"] = "submit"
-    response = author_client.post("/initiatives/thamm/suggest-update/", data)
+    response = author_client.post("/en/initiatives/thamm/suggest-update/", data)
     assert response.status_code == 302, form_errors(response)
     update = Submission.objects.get(author=author)
     assert (update.kind, update.initiative, update.state) == (Submission.Kind.UPDATE, thamm, State.SUBMITTED)
 
-    moderation = _as(client, moderator).get(f"/moderation/{update.pk}/")
+    moderation = _as(client, moderator).get(f"/en/moderation/{update.pk}/")
     body = moderation.content.decode()
     changes = page(moderation).split('class="table changes"', 1)[1].split("</table>", 1)[0]
     assert "Title" in changes and thamm.title in changes and data["title"] in changes
@@ -411,10 +411,10 @@ def test_an_approved_update_changes_the_live_initiative_at_the_same_address(auth
     assert "Summary" not in changes  # unchanged fields are not listed
     assert "Published initiatives that look similar" not in body
 
-    client.post(f"/moderation/{update.pk}/approve/")
+    client.post(f"/en/moderation/{update.pk}/approve/")
     update.refresh_from_db()
     assert update.state == State.APPROVED
-    live = client.get("/initiatives/thamm/")
+    live = client.get("/en/initiatives/thamm/")
     assert live.status_code == 200
     assert f"<h1>{data['title']}</h1>" in page(live)
     assert "Submitted by Ms. Charlotte …" in page(live)  # the original credit
@@ -448,35 +448,35 @@ def test_queue_is_oldest_first_and_filters_by_state_age_and_category(
     draft = services.create_submission(author=author, data={**proposal_data, "title": "Still a draft"}, consent=True)
     services.claim(submission=week_old, moderator=moderator)
 
-    response = moderator_client.get("/moderation/")
+    response = moderator_client.get("/en/moderation/")
     assert _queue_titles(response) == ["Month old research", "Week old", "Fresh"]
     assert "Still a draft" not in page(response)
-    assert _queue_titles(moderator_client.get("/moderation/?age=7")) == ["Month old research", "Week old"]
-    assert _queue_titles(moderator_client.get("/moderation/?age=30")) == ["Month old research"]
-    assert _queue_titles(moderator_client.get("/moderation/?category=research-and-data")) == ["Month old research"]
-    assert _queue_titles(moderator_client.get("/moderation/?state=in_review")) == ["Week old"]
-    assert _queue_titles(moderator_client.get("/moderation/?state=draft")) == [str(draft)]
-    assert len(_queue_titles(moderator_client.get("/moderation/?state=all"))) == 4
+    assert _queue_titles(moderator_client.get("/en/moderation/?age=7")) == ["Month old research", "Week old"]
+    assert _queue_titles(moderator_client.get("/en/moderation/?age=30")) == ["Month old research"]
+    assert _queue_titles(moderator_client.get("/en/moderation/?category=research-and-data")) == ["Month old research"]
+    assert _queue_titles(moderator_client.get("/en/moderation/?state=in_review")) == ["Week old"]
+    assert _queue_titles(moderator_client.get("/en/moderation/?state=draft")) == [str(draft)]
+    assert len(_queue_titles(moderator_client.get("/en/moderation/?state=all"))) == 4
     # Filters that mean nothing are ignored, never an error.
     for query in ("age=abc", "category=no-such-category", "state=nonsense", "page=abc", "age=%00", "category=%00"):
-        response = moderator_client.get(f"/moderation/?{query}")
+        response = moderator_client.get(f"/en/moderation/?{query}")
         assert response.status_code == 200, query
 
 
 def test_claiming_tells_other_moderators_who_is_reviewing(client, submitted, moderator, second_moderator):
-    response = _as(client, moderator).post(f"/moderation/{submitted.pk}/claim/")
+    response = _as(client, moderator).post(f"/en/moderation/{submitted.pk}/claim/")
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == State.IN_REVIEW and submitted.claimed_by == moderator
 
-    other_view = _as(client, second_moderator).get(f"/moderation/{submitted.pk}/")
+    other_view = _as(client, second_moderator).get(f"/en/moderation/{submitted.pk}/")
     assert "Being reviewed by Mona Moderator." in page(other_view)
-    queue = client.get("/moderation/")
+    queue = client.get("/en/moderation/")
     row = page(queue).split(f'id="sel-{submitted.pk}"', 1)[1].split("</tr>", 1)[0]
     assert "Mona Moderator" in row and "In review" in row
 
     # A second claim is refused with a message and changes nothing.
-    again = client.post(f"/moderation/{submitted.pk}/claim/", follow=True)
+    again = client.post(f"/en/moderation/{submitted.pk}/claim/", follow=True)
     assert any("cannot be changed" in m for m in messages_of(again))
     submitted.refresh_from_db()
     assert submitted.claimed_by == moderator
@@ -484,7 +484,7 @@ def test_claiming_tells_other_moderators_who_is_reviewing(client, submitted, mod
 
 def test_the_moderation_page_shows_the_preview_notes_and_history(client, author, submitted, moderator):
     Submission.objects.filter(pk=submitted.pk).update(note_to_moderators="Our annual report is attached.")
-    response = _as(client, moderator).get(f"/moderation/{submitted.pk}/")
+    response = _as(client, moderator).get(f"/en/moderation/{submitted.pk}/")
     assert response.status_code == 200
     text = page(response)
     assert "As it will be published" in text
@@ -501,7 +501,7 @@ def test_approve_publishes_with_the_credit_on_the_initiative_and_term_pages(
     client, submitted, moderator, other, proposal_data
 ):
     neighbour = _queued(other, proposal_data, title="Waiting beside it")
-    response = _as(client, moderator).post(f"/moderation/{submitted.pk}/approve/", {"message": "Welcome aboard."})
+    response = _as(client, moderator).post(f"/en/moderation/{submitted.pk}/approve/", {"message": "Welcome aboard."})
     assert response.status_code == 302
     followed = client.get(response["Location"])
     assert f"Approved and published: {PROPOSAL['title']}" in messages_of(followed)
@@ -515,31 +515,36 @@ def test_approve_publishes_with_the_credit_on_the_initiative_and_term_pages(
 
     credit = credit_line(timezone.localdate(submitted.submitted_at))
     client.logout()
-    detail = client.get(f"/initiatives/{initiative.slug}/")
+    detail = client.get(f"/en/initiatives/{initiative.slug}/")
     assert detail.status_code == 200
     assert credit in page(detail)
-    for url in ("/regions/eastern-europe/", "/regions/europe/", "/themes/regular-pathways/", "/countries/md/"):
+    for url in (
+        "/en/regions/eastern-europe/",
+        "/en/regions/europe/",
+        "/en/themes/regular-pathways/",
+        "/en/countries/md/",
+    ):
         listing = client.get(url)
         assert listing.status_code == 200, url
         text = page(listing)
-        assert f'href="/initiatives/{initiative.slug}/"' in text, url
-        card = text.split(f'href="/initiatives/{initiative.slug}/"', 1)[1].split("</article>", 1)[0]
+        assert f'href="/en/initiatives/{initiative.slug}/"' in text, url
+        card = text.split(f'href="/en/initiatives/{initiative.slug}/"', 1)[1].split("</article>", 1)[0]
         assert credit in card, url
-    assert PROPOSAL["title"] in page(client.get("/initiatives/feed/"))
+    assert PROPOSAL["title"] in page(client.get("/en/initiatives/feed/"))
 
-    mine = _as(client, submitted.author).get(f"/submissions/{submitted.pk}/")
-    assert "Welcome aboard." in page(mine) and f'href="/initiatives/{initiative.slug}/"' in page(mine)
+    mine = _as(client, submitted.author).get(f"/en/submissions/{submitted.pk}/")
+    assert "Welcome aboard." in page(mine) and f'href="/en/initiatives/{initiative.slug}/"' in page(mine)
 
 
 def test_request_changes_needs_a_message(moderator_client, submitted):
     before = Transition.objects.count()
-    response = moderator_client.post(f"/moderation/{submitted.pk}/request_changes/", {"message": "  "}, follow=True)
+    response = moderator_client.post(f"/en/moderation/{submitted.pk}/request_changes/", {"message": "  "}, follow=True)
     assert response.status_code == 200
     assert any("Please write a message to the submitter" in m for m in messages_of(response))
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED and Transition.objects.count() == before
 
-    moderator_client.post(f"/moderation/{submitted.pk}/request_changes/", {"message": "Please add the end date."})
+    moderator_client.post(f"/en/moderation/{submitted.pk}/request_changes/", {"message": "Please add the end date."})
     submitted.refresh_from_db()
     assert submitted.state == State.CHANGES_REQUESTED
     assert submitted.transitions.last().message == "Please add the end date."
@@ -547,24 +552,24 @@ def test_request_changes_needs_a_message(moderator_client, submitted):
 
 def test_reject_needs_a_reason_and_the_author_sees_it(client, author, submitted, moderator):
     client = _as(client, moderator)
-    refused = client.post(f"/moderation/{submitted.pk}/reject/", {"message": ""}, follow=True)
+    refused = client.post(f"/en/moderation/{submitted.pk}/reject/", {"message": ""}, follow=True)
     assert any("Please write a message to the submitter" in m for m in messages_of(refused))
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
 
-    response = client.post(f"/moderation/{submitted.pk}/reject/", {"message": "Out of scope for this portal."})
+    response = client.post(f"/en/moderation/{submitted.pk}/reject/", {"message": "Out of scope for this portal."})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.state == State.REJECTED and submitted.decided_at is not None
     assert not Initiative.objects.filter(title=PROPOSAL["title"]).exists()
-    author_page = _as(client, author).get(f"/submissions/{submitted.pk}/")
+    author_page = _as(client, author).get(f"/en/submissions/{submitted.pk}/")
     assert "Rejected" in page(author_page) and "Out of scope for this portal." in page(author_page)
 
 
 @pytest.mark.parametrize("action", ["approve", "request_changes", "reject"])
 def test_a_decision_message_that_is_too_long_is_refused_clearly(moderator_client, submitted, action):
     before = Transition.objects.count()
-    response = moderator_client.post(f"/moderation/{submitted.pk}/{action}/", {"message": "x" * 10_001}, follow=True)
+    response = moderator_client.post(f"/en/moderation/{submitted.pk}/{action}/", {"message": "x" * 10_001}, follow=True)
     assert response.status_code == 200
     assert any("at most 10000 characters" in m for m in messages_of(response)), messages_of(response)
     submitted.refresh_from_db()
@@ -574,7 +579,7 @@ def test_a_decision_message_that_is_too_long_is_refused_clearly(moderator_client
 
 def test_a_bulk_message_that_is_too_long_is_refused_clearly(moderator_client, submitted):
     response = moderator_client.post(
-        "/moderation/bulk/", {"action": "approve", "selected": [submitted.pk], "message": "x" * 10_001}, follow=True
+        "/en/moderation/bulk/", {"action": "approve", "selected": [submitted.pk], "message": "x" * 10_001}, follow=True
     )
     assert any("at most 10000 characters" in m for m in messages_of(response)), messages_of(response)
     submitted.refresh_from_db()
@@ -583,21 +588,21 @@ def test_a_bulk_message_that_is_too_long_is_refused_clearly(moderator_client, su
 
 def test_internal_notes_are_for_moderators_only(client, author, submitted, moderator):
     client = _as(client, moderator)
-    response = client.post(f"/moderation/{submitted.pk}/note/", {"text": "Known partner; check the budget."})
+    response = client.post(f"/en/moderation/{submitted.pk}/note/", {"text": "Known partner; check the budget."})
     assert response.status_code == 302
     assert ModeratorNote.objects.get().text == "Known partner; check the budget."
-    assert "Known partner; check the budget." in page(client.get(f"/moderation/{submitted.pk}/"))
-    empty = client.post(f"/moderation/{submitted.pk}/note/", {"text": "  "}, follow=True)
+    assert "Known partner; check the budget." in page(client.get(f"/en/moderation/{submitted.pk}/"))
+    empty = client.post(f"/en/moderation/{submitted.pk}/note/", {"text": "  "}, follow=True)
     assert "The note is empty or too long." in messages_of(empty)
     assert ModeratorNote.objects.count() == 1
 
     services.request_changes(submission=submitted, moderator=moderator, message="Please add the end date.")
     client = _as(client, author)
     for url in (
-        "/submissions/",
-        f"/submissions/{submitted.pk}/",
-        f"/submissions/{submitted.pk}/edit/",
-        f"/submissions/{submitted.pk}/preview/",
+        "/en/submissions/",
+        f"/en/submissions/{submitted.pk}/",
+        f"/en/submissions/{submitted.pk}/edit/",
+        f"/en/submissions/{submitted.pk}/preview/",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -612,7 +617,7 @@ def test_bulk_approve_and_reject(client, author, moderator, proposal_data):
     client = _as(client, moderator)
 
     refused = client.post(
-        "/moderation/bulk/", {"action": "reject", "selected": [first.pk, second.pk], "message": ""}, follow=True
+        "/en/moderation/bulk/", {"action": "reject", "selected": [first.pk, second.pk], "message": ""}, follow=True
     )
     notes = messages_of(refused)
     assert any(m.startswith("First of many: Please write a message") for m in notes), notes
@@ -620,10 +625,12 @@ def test_bulk_approve_and_reject(client, author, moderator, proposal_data):
     assert not any("done" in m for m in notes)
     assert set(Submission.objects.values_list("state", flat=True)) == {State.SUBMITTED}
 
-    nothing = client.post("/moderation/bulk/", {"action": "approve", "message": ""}, follow=True)
+    nothing = client.post("/en/moderation/bulk/", {"action": "approve", "message": ""}, follow=True)
     assert "Choose at least one submission and an action." in messages_of(nothing)
 
-    approved = client.post("/moderation/bulk/", {"action": "approve", "selected": [first.pk, second.pk]}, follow=True)
+    approved = client.post(
+        "/en/moderation/bulk/", {"action": "approve", "selected": [first.pk, second.pk]}, follow=True
+    )
     assert "2 submissions done." in messages_of(approved)
     for submission in (first, second):
         submission.refresh_from_db()
@@ -634,7 +641,7 @@ def test_bulk_approve_and_reject(client, author, moderator, proposal_data):
     assert not Initiative.objects.filter(title="Third of many").exists()
 
     rejected = client.post(
-        "/moderation/bulk/",
+        "/en/moderation/bulk/",
         {"action": "reject", "selected": [first.pk, third.pk], "message": "Duplicate of an existing entry."},
         follow=True,
     )
@@ -651,7 +658,7 @@ def test_bulk_approve_and_reject(client, author, moderator, proposal_data):
 
 def test_a_filled_honeypot_saves_nothing(author_client):
     for action in ("save", "submit"):
-        response = author_client.post("/submit/", proposal(action=action, homepage="https://spam.example"))
+        response = author_client.post("/en/submit/", proposal(action=action, homepage="https://spam.example"))
         assert response.status_code == 200
         assert "This submission looks automated and was not saved." in page(response)
         assert 'role="alert"' in response.content.decode()
@@ -662,7 +669,7 @@ def test_the_daily_limit_is_explained(author_client, author, settings):
     settings.SUBMISSIONS_PER_DAY = 2
     for n in range(2):
         _submitted_via_http(author_client, title=f"Pilot number {n}", acronym=f"P{n}")
-    response = author_client.post("/submit/", proposal(action="submit", title="One too many", acronym="P3"))
+    response = author_client.post("/en/submit/", proposal(action="submit", title="One too many", acronym="P3"))
     assert response.status_code == 302
     followed = author_client.get(response["Location"])
     assert any("You have sent 2 submissions in the last 24 hours" in m for m in messages_of(followed))
@@ -694,7 +701,7 @@ TOO_LONG = {
 @pytest.mark.parametrize("action", ["save", "submit"])
 @pytest.mark.parametrize("field", list(TOO_LONG))
 def test_every_field_has_a_maximum_length(author_client, field, action):
-    response = author_client.post("/submit/", proposal(action=action, **{field: TOO_LONG[field]}))
+    response = author_client.post("/en/submit/", proposal(action=action, **{field: TOO_LONG[field]}))
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="id_{field}_error"' in body
@@ -712,7 +719,7 @@ def test_every_field_has_a_maximum_length(author_client, field, action):
     ],
 )
 def test_a_long_item_in_a_list_is_refused_rather_than_cut(author_client, field, value):
-    response = author_client.post("/submit/", proposal(action="save", **{field: value}))
+    response = author_client.post("/en/submit/", proposal(action="save", **{field: value}))
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in response.content.decode()
     assert not Submission.objects.exists()
@@ -738,7 +745,7 @@ def test_a_long_item_in_a_list_is_refused_rather_than_cut(author_client, field, 
     ],
 )
 def test_bad_values_are_explained_next_to_their_field(author_client, field, value):
-    response = author_client.post("/submit/", proposal(action="submit", **{field: value}))
+    response = author_client.post("/en/submit/", proposal(action="submit", **{field: value}))
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="id_{field}_error"' in body
@@ -759,7 +766,7 @@ def test_bad_values_are_explained_next_to_their_field(author_client, field, valu
     ],
 )
 def test_a_nul_byte_is_refused_not_a_crash(author_client, field, value):
-    response = author_client.post("/submit/", proposal(action="save", **{field: value}))
+    response = author_client.post("/en/submit/", proposal(action="save", **{field: value}))
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in response.content.decode()
     assert not Submission.objects.exists()
@@ -767,7 +774,7 @@ def test_a_nul_byte_is_refused_not_a_crash(author_client, field, value):
 
 @pytest.mark.parametrize("tags", ["!!!", "labour, ...", "<>", "-"])
 def test_a_tag_without_a_letter_or_digit_is_refused(author_client, tags):
-    response = author_client.post("/submit/", proposal(action="save", tags=tags))
+    response = author_client.post("/en/submit/", proposal(action="save", tags=tags))
     assert response.status_code == 200
     assert "needs at least one letter or digit" in page(response)
     assert not Submission.objects.exists()

@@ -114,81 +114,81 @@ def test_hostile_text_never_runs_on_any_page(client, author, moderator, payload)
     client.force_login(author)
 
     # The form sent back with an error shows everything typed, escaped.
-    invalid = client.post("/submit/", {**_hostile_proposal(payload), "summary": "", "action": "submit"})
+    invalid = client.post("/en/submit/", {**_hostile_proposal(payload), "summary": "", "action": "submit"})
     assert invalid.status_code == 200
     assert_harmless(invalid.content.decode(), "form with errors")
 
-    response = client.post("/submit/", {**_hostile_proposal(payload), "action": "submit"})
+    response = client.post("/en/submit/", {**_hostile_proposal(payload), "action": "submit"})
     assert response.status_code == 302, response.context and response.context["form"].errors
     submission = Submission.objects.get(author=author)
     assert submission.state == State.SUBMITTED
 
     client.force_login(moderator)
-    client.post(f"/moderation/{submission.pk}/note/", {"text": f"Internal {payload}"})
-    client.post(f"/moderation/{submission.pk}/request_changes/", {"message": f"Please {payload}"})
+    client.post(f"/en/moderation/{submission.pk}/note/", {"text": f"Internal {payload}"})
+    client.post(f"/en/moderation/{submission.pk}/request_changes/", {"message": f"Please {payload}"})
     submission.refresh_from_db()
     assert submission.state == State.CHANGES_REQUESTED and submission.notes.count() == 1
 
     client.force_login(author)
-    for url in ("/submissions/", f"/submissions/{submission.pk}/", f"/submissions/{submission.pk}/edit/"):
+    for url in ("/en/submissions/", f"/en/submissions/{submission.pk}/", f"/en/submissions/{submission.pk}/edit/"):
         html = _get(client, url)
         assert_harmless(html, url)
         assert shown_title in html, url
-    assert escape(f"Please {payload}") in _get(client, f"/submissions/{submission.pk}/edit/")
-    client.post(f"/submissions/{submission.pk}/submit/")
+    assert escape(f"Please {payload}") in _get(client, f"/en/submissions/{submission.pk}/edit/")
+    client.post(f"/en/submissions/{submission.pk}/submit/")
 
     client.force_login(moderator)
-    for url in ("/moderation/", "/moderation/?state=all", f"/moderation/{submission.pk}/"):
+    for url in ("/en/moderation/", "/en/moderation/?state=all", f"/en/moderation/{submission.pk}/"):
         html = _get(client, url)
         assert_harmless(html, url)
         assert shown_title in html, url
-    moderation = _get(client, f"/moderation/{submission.pk}/")
+    moderation = _get(client, f"/en/moderation/{submission.pk}/")
     for shown in (f"Internal {payload}", f"Note {payload}", f"Different {payload}", f"Please {payload}"):
         assert escape(shown) in moderation
-    client.post(f"/moderation/{submission.pk}/approve/", {"message": f"Welcome {payload}"})
+    client.post(f"/en/moderation/{submission.pk}/approve/", {"message": f"Welcome {payload}"})
     submission.refresh_from_db()
     assert submission.state == State.APPROVED
     initiative = submission.initiative
 
     client.force_login(author)
-    for url in ("/submissions/", f"/submissions/{submission.pk}/", f"/submissions/{submission.pk}/preview/"):
+    for url in ("/en/submissions/", f"/en/submissions/{submission.pk}/", f"/en/submissions/{submission.pk}/preview/"):
         html = _get(client, url)
         assert_harmless(html, url)
         assert shown_title in html, url
 
     # Someone suggests a hostile update: the moderators' comparison table shows old and new text.
     client.post(
-        f"/initiatives/{initiative.slug}/suggest-update/",
+        f"/en/initiatives/{initiative.slug}/suggest-update/",
         {**_hostile_proposal(payload), "title": f"Updated {payload}", "action": "submit"},
     )
     update = Submission.objects.get(kind=Submission.Kind.UPDATE)
     client.force_login(moderator)
-    comparison = _get(client, f"/moderation/{update.pk}/")
+    comparison = _get(client, f"/en/moderation/{update.pk}/")
     assert_harmless(comparison, "comparison")
     assert escape(f"Updated {payload}") in comparison
 
     client.logout()
     public = [
-        f"/initiatives/{initiative.slug}/",
-        "/",
-        "/initiatives/",
-        "/initiatives/?q=pilot",
-        "/initiatives/?sort=newest",
-        "/regions/eastern-europe/",
-        "/regions/europe/",
-        "/themes/regular-pathways/",
-        "/countries/md/",
-        "/categories/programmes-and-projects/",
-        "/principles/human-rights/",
-        "/organisations/",
-        "/tags/",
-        *(f"/tags/{tag.slug}/" for tag in initiative.tags.all()),
+        f"/en/initiatives/{initiative.slug}/",
+        "/en/",
+        "/en/initiatives/",
+        "/en/initiatives/?q=pilot",
+        "/en/initiatives/?sort=newest",
+        "/en/regions/eastern-europe/",
+        "/en/regions/europe/",
+        "/en/themes/regular-pathways/",
+        "/en/countries/md/",
+        "/en/categories/programmes-and-projects/",
+        "/en/principles/human-rights/",
+        "/en/organisations/",
+        "/en/tags/",
+        *(f"/en/tags/{tag.slug}/" for tag in initiative.tags.all()),
         *(involvement.organisation.get_absolute_url() for involvement in initiative.involvements.all()),
     ]
     for url in public:
         html = _get(client, url)
         assert_harmless(html, url)
-    detail = _get(client, f"/initiatives/{initiative.slug}/")
+    detail = _get(client, f"/en/initiatives/{initiative.slug}/")
     assert shown_title in detail
     assert escape(f"Summary {payload} end.") in detail
     assert escape(f"Ana {payload}") in detail  # the credit
@@ -215,11 +215,11 @@ def _feed_items(xml: str) -> list[dict]:
 )
 def test_feed_items_carry_no_markup_from_the_submitter(client, author, moderator, payload):
     client.force_login(author)
-    client.post("/submit/", {**_hostile_proposal(payload), "action": "submit"})
+    client.post("/en/submit/", {**_hostile_proposal(payload), "action": "submit"})
     submission = Submission.objects.get(author=author)
     services.approve(submission=submission, moderator=moderator)
     client.logout()
-    for url in ("/initiatives/feed/", "/regions/europe/feed/", "/themes/regular-pathways/feed/"):
+    for url in ("/en/initiatives/feed/", "/en/regions/europe/feed/", "/en/themes/regular-pathways/feed/"):
         response = client.get(url)
         assert response.status_code == 200, url
         items = [item for item in _feed_items(response.content.decode()) if "Pilot" in item.get("title", "")]
@@ -248,7 +248,7 @@ def test_url_fields_refuse_script_addresses(client, author, field, url):
     client.force_login(author)
     value = f"{url} Click me" if field == "links" else url
     for action in ("save", "submit"):
-        response = client.post("/submit/", {**PROPOSAL, "consent": "on", field: value, "action": action})
+        response = client.post("/en/submit/", {**PROPOSAL, "consent": "on", field: value, "action": action})
         assert response.status_code == 200, (action, url)
         assert f'id="id_{field}_error"' in response.content.decode()
     assert not Submission.objects.exists()
@@ -260,7 +260,7 @@ def test_an_approved_description_keeps_its_safe_markdown_and_loses_the_rest(clie
         "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
     )
     client.force_login(author)
-    client.post("/submit/", {**PROPOSAL, "consent": "on", "description": description, "action": "submit"})
+    client.post("/en/submit/", {**PROPOSAL, "consent": "on", "description": description, "action": "submit"})
     initiative = services.approve(submission=Submission.objects.get(), moderator=moderator)
     html = _get(client, initiative.get_absolute_url())
     body = html.split('class="description"', 1)[1].split("</section>", 1)[0]

@@ -122,7 +122,7 @@ def test_every_digest_has_plain_text_html_unsubscribe_headers_and_links(new_init
     assert initiative.summary in message.body and initiative.summary in html
     assert "Submitted by Ms. Ana Díaz on 1 March 2026" in message.body
     assert "Submitted by Ms. Ana Díaz on 1 March 2026" in html
-    assert f"{SITE}/initiatives/?region=europe" in message.body
+    assert f"{SITE}/en/initiatives/?region=europe" in message.body
     assert "<b>" not in message.body  # plain text is plain
 
 
@@ -318,7 +318,7 @@ def test_a_new_subscription_waits_for_its_first_period(mailoutbox):
 
 
 def listing_slugs(client, query):
-    response = client.get(f"/initiatives/?{query}")
+    response = client.get(f"/en/initiatives/?{query}")
     assert response.status_code == 200
     return {initiative.slug for initiative in response.context["page_obj"].object_list}
 

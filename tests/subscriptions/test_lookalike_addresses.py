@@ -65,10 +65,10 @@ def test_an_account_of_a_lookalike_does_not_see_the_address_s_subscriptions(clie
     make_subscription(email=VICTIM, label="Europe of Sam")
     logged_in(client, lookalike)
 
-    html = main(client.get("/accounts/"))
+    html = main(client.get("/en/accounts/"))
     assert "Europe of Sam" not in html and "You follow nothing by e-mail yet." in html
     assert VICTIM not in html
-    assert "You follow this by e-mail" not in main(client.get("/subscribe/?region=europe"))
+    assert "You follow this by e-mail" not in main(client.get("/en/subscribe/?region=europe"))
 
 
 def test_an_account_of_the_address_in_other_letter_cases_does_see_them(client, db):
@@ -76,16 +76,16 @@ def test_an_account_of_the_address_in_other_letter_cases_does_see_them(client, d
     make_subscription(email="other@gmail.com", query="theme=remittances", label="Remittances of another")
     logged_in(client, "Sam@GMAIL.com")
 
-    html = main(client.get("/accounts/"))
+    html = main(client.get("/en/accounts/"))
     assert "Europe of Sam" in html and "Remittances of another" not in html
-    assert "You follow this by e-mail" in main(client.get("/subscribe/?region=europe"))
+    assert "You follow this by e-mail" in main(client.get("/en/subscribe/?region=europe"))
 
 
 def test_one_click_by_a_lookalike_makes_its_own_subscription_and_leaves_the_address_s_alone(client, db, lookalike):
     victims = make_subscription(email=VICTIM)
     account = logged_in(client, lookalike)
 
-    response = client.post("/subscribe/?region=europe", {"frequency": "weekly"})
+    response = client.post("/en/subscribe/?region=europe", {"frequency": "weekly"})
 
     assert response.status_code == 302
     assert state(victims) == (VICTIM, Status.ACTIVE, "daily", None)
@@ -138,7 +138,7 @@ def test_unsubscribe_from_all_for_ana_leaves_hana_subscribed(client, db):
 def test_a_request_for_a_lookalike_goes_to_the_lookalike_only(client, db, mailoutbox, lookalike):
     victims = make_subscription(email=VICTIM)
 
-    response = client.post("/subscribe/?region=europe", {"email": lookalike, "frequency": "weekly"})
+    response = client.post("/en/subscribe/?region=europe", {"email": lookalike, "frequency": "weekly"})
 
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [[lookalike]]
@@ -149,18 +149,18 @@ def test_a_request_for_a_lookalike_goes_to_the_lookalike_only(client, db, mailou
 
 def test_a_suppressed_address_does_not_silence_its_lookalike(client, db, mailoutbox, lookalike):
     SuppressedAddress.objects.create(email=VICTIM, reason="bouncing")
-    client.post("/subscribe/?region=europe", {"email": lookalike, "frequency": "daily"})
+    client.post("/en/subscribe/?region=europe", {"email": lookalike, "frequency": "daily"})
     assert [message.to for message in mailoutbox] == [[lookalike]]
 
     mailoutbox.clear()
-    client.post("/subscribe/?region=europe", {"email": "SAM@gmail.COM", "frequency": "daily"})
+    client.post("/en/subscribe/?region=europe", {"email": "SAM@gmail.COM", "frequency": "daily"})
     assert mailoutbox == []  # the address itself, in another case, stays suppressed
 
 
 def test_a_request_for_the_address_in_other_letter_cases_is_the_same_subscription(client, db, mailoutbox):
     victims = make_subscription(email=VICTIM)
 
-    client.post("/subscribe/?region=europe", {"email": "Sam@Gmail.COM", "frequency": "daily"})
+    client.post("/en/subscribe/?region=europe", {"email": "Sam@Gmail.COM", "frequency": "daily"})
 
     assert Subscription.objects.get() == victims
     assert [message.to for message in mailoutbox] == [[VICTIM]]
@@ -179,7 +179,7 @@ def test_a_link_made_before_canonical_addresses_still_works(client, db):
     old_token = signing.Signer(salt="subscriptions.tokens.manage").sign_object(
         {"s": subscription.pk, "e": old_digest.hexdigest()[:20], "p": "manage"}, compress=True
     )
-    assert client.get(f"/subscriptions/manage/{old_token}/").status_code == 200
+    assert client.get(f"/en/subscriptions/manage/{old_token}/").status_code == 200
 
 
 def test_an_account_whose_address_has_no_canonical_form_is_asked_for_one(client, db, django_user_model):
@@ -188,8 +188,8 @@ def test_an_account_whose_address_has_no_canonical_form_is_asked_for_one(client,
     account = logged_in(client, "ilker@example.org")
     django_user_model.objects.filter(pk=account.pk).update(email="İlker@example.org")
 
-    assert 'name="email"' in main(client.get("/subscribe/?region=europe"))
-    response = client.post("/subscribe/?region=europe", {"frequency": "daily"})
+    assert 'name="email"' in main(client.get("/en/subscribe/?region=europe"))
+    response = client.post("/en/subscribe/?region=europe", {"frequency": "daily"})
     assert response.status_code == 400
     assert not Subscription.objects.exists()
 

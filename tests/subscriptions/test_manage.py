@@ -71,7 +71,7 @@ def test_the_manage_page_shows_the_subscription(client, europe, others):
     response = client.get(path(tokens.manage_url(europe)))
     assert response.status_code == 200
     html = main(response)
-    assert '<a href="/initiatives/?region=europe">Europe</a>' in html
+    assert '<a href="/en/initiatives/?region=europe">Europe</a>' in html
     assert ANA in html and BEN not in html
     assert "Daily digest" in html and "Active" in html
     assert "(2 alerts)" in html  # Ana's two; Ben's are none of this page's business
@@ -178,7 +178,7 @@ def test_a_manage_link_of_one_subscription_never_acts_on_another(client, europe,
         f"{mine.rsplit(':', 1)[0]}:{their_token.rsplit(':', 1)[1]}",
         f"{their_token.rsplit(':', 1)[0]}:{mine.rsplit(':', 1)[1]}",
     ):
-        assert client.post(f"/subscriptions/manage/{forged}/", {"action": "unsubscribe-all"}).status_code == 400
+        assert client.post(f"/en/subscriptions/manage/{forged}/", {"action": "unsubscribe-all"}).status_code == 400
     assert untouched([europe, *others])
 
 
@@ -219,14 +219,14 @@ def test_a_get_only_shows_a_button(client, europe):
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200 and state(europe)[0] == Status.UNSUBSCRIBED
     # The page after offers to subscribe again through the manage link.
-    assert "/subscriptions/manage/" in main(response)
+    assert "/en/subscriptions/manage/" in main(response)
     assert "<h1>You are unsubscribed</h1>" in main(client.get(url))
 
 
 def test_one_click_and_unsubscribe_links_are_the_same_https_address(europe, settings):
     settings.SITE_URL = "https://practices.example.org"
     url = tokens.one_click_unsubscribe_url(europe)
-    assert url.startswith("https://practices.example.org/subscriptions/unsubscribe/")
+    assert url.startswith("https://practices.example.org/en/subscriptions/unsubscribe/")
     assert url == tokens.unsubscribe_url(europe)
 
 

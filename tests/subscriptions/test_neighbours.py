@@ -91,7 +91,7 @@ def test_an_alert_gets_nothing_published_while_it_was_paused_even_if_the_worker_
 
 def _one_click(client, n: int):
     """Follow a listing the account does not follow yet (one new subscription per call)."""
-    return client.post(f"/subscribe/?q=listing{n}", {"frequency": "daily"})
+    return client.post(f"/en/subscribe/?q=listing{n}", {"frequency": "daily"})
 
 
 def test_one_click_subscriptions_are_counted_per_account(db):

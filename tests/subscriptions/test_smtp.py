@@ -149,8 +149,8 @@ def test_a_verification_e_mail_carries_no_list_unsubscribe(smtp_server, client, 
     from tests.accounts.factories import sign_up_data
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    assert client.post("/accounts/sign-up/", sign_up_data()).status_code == 302
+    assert client.post("/en/accounts/sign-up/", sign_up_data()).status_code == 302
     ((_peer, rcpts, raw),) = smtp_server.received
     assert rcpts == ["ana.diaz@example.org"]
-    assert b"/accounts/verify/" in raw
+    assert b"/en/accounts/verify/" in raw
     assert not [line for line in header_lines(raw) if line.lower().startswith(b"list-unsubscribe")]

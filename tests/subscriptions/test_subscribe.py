@@ -42,14 +42,14 @@ def make_subscription(*, email=ADDRESS, query="region=europe", label="Europe", s
 
 def link_path(message, kind: str) -> str:
     """The path of the one ``kind`` link ("confirm", "manage") in an e-mail's plain-text body."""
-    links = re.findall(rf"{re.escape(settings.SITE_URL)}(/subscriptions/{kind}/\S+)", message.body)
+    links = re.findall(rf"{re.escape(settings.SITE_URL)}(/en/subscriptions/{kind}/\S+)", message.body)
     assert len(links) == 1, message.body
     return links[0]
 
 
 def subscribe(client, query="region=europe", **data):
     data = {"email": ADDRESS, "frequency": "daily", **data}
-    return client.post(f"/subscribe/?{query}" if query else "/subscribe/", data)
+    return client.post(f"/en/subscribe/?{query}" if query else "/en/subscribe/", data)
 
 
 def main(response) -> str:
@@ -61,19 +61,22 @@ def main(response) -> str:
 
 
 def test_term_page_and_listing_link_to_the_subscribe_page(client, db):
-    html = client.get("/regions/europe/").content.decode()
-    assert 'href="/subscribe/?region=europe"' in html
-    html = client.get("/initiatives/?q=diaspora&theme=remittances").content.decode()
-    assert 'href="/subscribe/?q=diaspora&amp;theme=remittances"' in html
+    html = client.get("/en/regions/europe/").content.decode()
+    assert 'href="/en/subscribe/?region=europe"' in html
+    html = client.get("/en/initiatives/?q=diaspora&theme=remittances").content.decode()
+    assert 'href="/en/subscribe/?q=diaspora&amp;theme=remittances"' in html
 
 
 def test_the_page_offers_feeds_and_an_e_mail_alert(client, db):
-    response = client.get("/subscribe/?region=europe")
+    response = client.get("/en/subscribe/?region=europe")
     assert response.status_code == 200
     html = main(response)
     assert "<h1>Subscribe to Europe</h1>" in html
-    assert 'href="/initiatives/feed/?region=europe"' in html and 'href="/initiatives/feed/atom/?region=europe"' in html
-    assert 'action="/subscribe/?region=europe"' in html
+    assert (
+        'href="/en/initiatives/feed/?region=europe"' in html
+        and 'href="/en/initiatives/feed/atom/?region=europe"' in html
+    )
+    assert 'action="/en/subscribe/?region=europe"' in html
     assert 'type="email" name="email"' in html
     for value in ("immediate", "daily", "weekly"):
         assert f'value="{value}"' in html
@@ -108,14 +111,14 @@ def test_the_query_is_read_as_the_listing_reads_it(client, db, query, normal, la
 
 
 def test_what_the_page_leaves_out_is_said(client, db):
-    html = main(client.get("/subscribe/?region=europe&foo=1&year_from=abc"))
+    html = main(client.get("/en/subscribe/?region=europe&foo=1&year_from=abc"))
     assert "left out: foo, year_from" in html
-    assert 'action="/subscribe/?region=europe"' in html
+    assert 'action="/en/subscribe/?region=europe"' in html
 
 
 @pytest.mark.parametrize("query", ["region=atlantis", "theme=nothing&region=europe", "tag=", "country=zz"])
 def test_a_term_that_does_not_exist_is_a_404(client, db, query):
-    response = client.get(f"/subscribe/?{query}")
+    response = client.get(f"/en/subscribe/?{query}")
     if query == "tag=":
         assert response.status_code == 200  # an empty value is no term: the page follows everything
     else:
@@ -129,7 +132,7 @@ def test_a_term_that_does_not_exist_is_a_404(client, db, query):
     ["q=%00", "q=" + "x" * 5000, "region=" + "a" * 300, "page=-1&sort=%FF", "region[]=x", "%ZZ=1", "theme=a%00b"],
 )
 def test_hostile_queries_never_give_a_500(client, db, query):
-    assert client.get(f"/subscribe/?{query}").status_code in (200, 404)
+    assert client.get(f"/en/subscribe/?{query}").status_code in (200, 404)
     assert subscribe(client, query).status_code in (302, 404)
 
 
@@ -148,12 +151,12 @@ def test_a_query_too_long_to_store_is_refused_with_a_message(client, db):
 
 def test_subscribe_sends_a_confirmation_and_nothing_is_active_until_confirmed(client, db, mailoutbox):
     response = subscribe(client, "region=europe", email="Ana.Diaz@EXAMPLE.org", frequency="weekly")
-    assert response.status_code == 302 and response["Location"] == "/subscribe/sent/"
+    assert response.status_code == 302 and response["Location"] == "/en/subscribe/sent/"
     subscription = Subscription.objects.get()
     assert subscription.email == "ana.diaz@example.org"  # the canonical form, stored and written to
     assert (subscription.status, subscription.frequency, subscription.confirmed_at) == (Status.PENDING, "weekly", None)
 
-    html = main(client.get("/subscribe/sent/"))
+    html = main(client.get("/en/subscribe/sent/"))
     assert "Check your inbox" in html and "ana.diaz@example.org" in html
 
     assert len(mailoutbox) == 1
@@ -228,7 +231,7 @@ def test_an_active_address_gets_a_manage_link_and_a_link_to_confirm_a_change(cli
 def test_an_active_address_asking_the_same_gets_only_the_manage_link(client, db, mailoutbox):
     make_subscription(frequency="daily")
     subscribe(client, frequency="daily")
-    assert "/subscriptions/confirm/" not in mailoutbox[0].body
+    assert "/en/subscriptions/confirm/" not in mailoutbox[0].body
     assert link_path(mailoutbox[0], "manage")
 
 
@@ -255,7 +258,7 @@ def test_an_unsubscribed_address_subscribes_again_after_confirming(client, db, m
 
 def test_a_suppressed_address_gets_nothing(client, db, mailoutbox):
     SuppressedAddress.objects.create(email="ANA.DIAZ@example.org", reason="bounced")
-    assert subscribe(client)["Location"] == "/subscribe/sent/"
+    assert subscribe(client)["Location"] == "/en/subscribe/sent/"
     assert mailoutbox == [] and not Subscription.objects.exists()
 
 
@@ -265,7 +268,7 @@ def test_a_failing_mail_server_changes_nothing_the_visitor_sees(client, db, monk
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     response = subscribe(client)
-    assert response.status_code == 302 and response["Location"] == "/subscribe/sent/"
+    assert response.status_code == 302 and response["Location"] == "/en/subscribe/sent/"
     # The e-mail is sent by the task queue (here run at once, a backend that cannot retry): the failure is logged.
     assert "Giving up on e-mail subscriptions.emails.confirmation" in caplog.text
 
@@ -288,7 +291,7 @@ def _answer(state):
     """Everything a visitor sees of subscribing ``ADDRESS`` when the address is in ``state``."""
     _prepare(state)
     client = Client()
-    page = client.get("/subscribe/?region=europe")
+    page = client.get("/en/subscribe/?region=europe")
     posted = subscribe(client, "region=europe", frequency="weekly")
     sent = client.get(posted["Location"])
     return [
@@ -327,10 +330,10 @@ def logged_in(client, account):
 
 
 def test_a_verified_account_subscribes_in_one_click(logged_in, account, mailoutbox):
-    html = main(logged_in.get("/subscribe/?region=europe"))
+    html = main(logged_in.get("/en/subscribe/?region=europe"))
     assert 'name="email"' not in html and ADDRESS in html
-    response = logged_in.post("/subscribe/?region=europe", {"frequency": "weekly"})
-    assert response.status_code == 302 and response["Location"] == "/subscribe/?region=europe"
+    response = logged_in.post("/en/subscribe/?region=europe", {"frequency": "weekly"})
+    assert response.status_code == 302 and response["Location"] == "/en/subscribe/?region=europe"
     subscription = Subscription.objects.get()
     assert (subscription.email, subscription.user, subscription.status, subscription.frequency) == (
         ADDRESS,
@@ -340,19 +343,19 @@ def test_a_verified_account_subscribes_in_one_click(logged_in, account, mailoutb
     )
     assert subscription.confirmed_at and subscription.since
     assert mailoutbox == []
-    html = main(logged_in.get("/subscribe/?region=europe"))
+    html = main(logged_in.get("/en/subscribe/?region=europe"))
     assert "You follow this by e-mail: Weekly digest (Active)." in html
-    assert "/subscriptions/manage/" in html
+    assert "/en/subscriptions/manage/" in html
     assert re.search(r'value="weekly"[^>]* checked', html)
 
-    logged_in.post("/subscribe/?region=europe", {"frequency": "immediate"})
+    logged_in.post("/en/subscribe/?region=europe", {"frequency": "immediate"})
     subscription.refresh_from_db()
     assert subscription.frequency == "immediate" and Subscription.objects.count() == 1
 
 
 def test_one_click_takes_over_an_anonymous_subscription_of_the_same_address(logged_in, account):
     anonymous = make_subscription(email=ADDRESS.upper(), status=Status.UNSUBSCRIBED)
-    logged_in.post("/subscribe/?region=europe", {"frequency": "daily"})
+    logged_in.post("/en/subscribe/?region=europe", {"frequency": "daily"})
     anonymous.refresh_from_db()
     assert (anonymous.status, anonymous.user) == (Status.ACTIVE, account)
     assert Subscription.objects.count() == 1
@@ -360,7 +363,7 @@ def test_one_click_takes_over_an_anonymous_subscription_of_the_same_address(logg
 
 def test_an_account_whose_address_bounces_is_told(logged_in):
     SuppressedAddress.objects.create(email=ADDRESS)
-    response = logged_in.post("/subscribe/?region=europe", {"frequency": "daily"})
+    response = logged_in.post("/en/subscribe/?region=europe", {"frequency": "daily"})
     assert response.status_code == 200
     assert "has been bouncing" in main(response)
     assert not Subscription.objects.exists()
@@ -369,30 +372,30 @@ def test_an_account_whose_address_bounces_is_told(logged_in):
 def test_an_account_without_a_verified_address_confirms_by_e_mail(client, db, django_user_model, mailoutbox):
     admin_made = django_user_model.objects.create_user(username="root", email="root@example.org", password="x" * 12)
     client.force_login(admin_made)
-    assert 'name="email"' in main(client.get("/subscribe/"))
+    assert 'name="email"' in main(client.get("/en/subscribe/"))
     subscribe(client, "", email="root@example.org")
     assert Subscription.objects.get().status == Status.PENDING and len(mailoutbox) == 1
 
 
 def test_the_account_page_lists_ones_subscriptions_with_links_to_manage_them(logged_in, account):
-    logged_in.post("/subscribe/?region=europe", {"frequency": "weekly"})
+    logged_in.post("/en/subscribe/?region=europe", {"frequency": "weekly"})
     make_subscription(email=ADDRESS.upper(), query="theme=remittances", label="Objective 20: Remittances")
     make_subscription(email=ADDRESS, query="q=gone", label="Gone", status=Status.UNSUBSCRIBED)
     make_subscription(email="ben@example.org", query="region=africa", label="Africa")
-    response = logged_in.get("/accounts/")
+    response = logged_in.get("/en/accounts/")
     html = main(response)
     assert '<h2 id="subscriptions">Your subscriptions</h2>' in html
-    assert 'href="/initiatives/?region=europe">Europe</a>' in html
+    assert 'href="/en/initiatives/?region=europe">Europe</a>' in html
     assert "Objective 20: Remittances" in html
     assert "Gone" not in html and "Africa" not in html
-    manage_links = re.findall(r'href="(/subscriptions/manage/[^"]+)"', html)
+    manage_links = re.findall(r'href="(/en/subscriptions/manage/[^"]+)"', html)
     assert len(manage_links) == 2
     for link in manage_links:
         assert logged_in.get(link).status_code == 200
 
 
 def test_the_account_page_says_when_nothing_is_followed(logged_in):
-    assert "You follow nothing by e-mail yet." in main(logged_in.get("/accounts/"))
+    assert "You follow nothing by e-mail yet." in main(logged_in.get("/en/accounts/"))
 
 
 # --- bad input ---------------------------------------------------------------------------------------------------
@@ -424,8 +427,8 @@ def test_an_unknown_frequency_is_explained(client, db, frequency):
 
 
 def test_other_methods_are_refused(client, db):
-    assert client.put("/subscribe/").status_code == 405
-    assert client.delete("/subscribe/").status_code == 405
+    assert client.put("/en/subscribe/").status_code == 405
+    assert client.delete("/en/subscribe/").status_code == 405
 
 
 # --- rate limits -------------------------------------------------------------------------------------------------
@@ -456,7 +459,7 @@ def test_a_client_gets_at_most_twenty_requests_an_hour(db, mailoutbox):
 
 
 def test_sent_page_without_a_session_is_generic(client, db):
-    html = main(client.get("/subscribe/sent/"))
+    html = main(client.get("/en/subscribe/sent/"))
     assert "We are sending you an e-mail." in html
 
 
@@ -464,8 +467,8 @@ def test_the_confirmation_e_mail_has_no_link_but_its_own_and_the_listing(client,
     subscribe(client)
     body = mailoutbox[0].body
     links = re.findall(r"https?://\S+", body)
-    assert {urlsplit(link).path.split("/")[:2][-1] for link in links} == {"subscriptions", "initiatives", ""}
-    assert "/subscriptions/manage/" not in body and "/subscriptions/unsubscribe/" not in body
+    assert {urlsplit(link).path.split("/")[:3][-1] for link in links} == {"subscriptions", "initiatives", ""}
+    assert "/en/subscriptions/manage/" not in body and "/en/subscriptions/unsubscribe/" not in body
 
 
 # --- at the same moment ------------------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def test_urls_are_absolute_under_site_url(subscription, settings):
     ):
         parts = urlsplit(url)
         assert (parts.scheme, parts.netloc) == ("https", "practices.example.org")
-        assert parts.path.startswith(f"/subscriptions/{name}/")
+        assert parts.path.startswith(f"/en/subscriptions/{name}/")
     assert tokens.manage_path(subscription) == urlsplit(tokens.manage_url(subscription)).path
 
 
@@ -160,7 +160,7 @@ def test_another_secret_key_invalidates_every_token(subscription, settings):
 def test_pages_answer_a_bad_link_with_a_clear_400(client, subscription, kind, method):
     token = tokens.make_token(subscription, kind if kind != "confirm" else tokens.CONFIRM)
     for bad in (token[:-2], "nonsense", "x:y:z", tokens.make_token(subscription, _another_purpose(kind))):
-        response = getattr(client, method)(f"/subscriptions/{kind}/{bad}/")
+        response = getattr(client, method)(f"/en/subscriptions/{kind}/{bad}/")
         assert response.status_code == 400, (kind, bad)
         assert "<h1>This link does not work</h1>" in response.content.decode()
     subscription.refresh_from_db()
