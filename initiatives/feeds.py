@@ -49,7 +49,17 @@ FEED_ITEMS = 50
 STYLESHEET = "feeds/feed.xsl"
 BROWSER_CONTENT_TYPE = "application/xml; charset=utf-8"
 MODIFIED_KEY = "initiatives:feeds:modified"
-ITEM_FIELDS = ("title", "slug", "summary", "published_at", "updated_at", "submitter_honorific", "submitter_name")
+# (modeltranslation's only() adds every language's column of title and summary: Initiative.text() reads them.)
+ITEM_FIELDS = (
+    "title",
+    "language",
+    "slug",
+    "summary",
+    "published_at",
+    "updated_at",
+    "submitter_honorific",
+    "submitter_name",
+)
 
 # Characters XML 1.0 cannot carry (the feed generator refuses them): never let one stored by accident break a feed.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -212,11 +222,11 @@ class InitiativeFeed(Feed):
     # --- its items ---------------------------------------------------------------------------
 
     def item_title(self, item):
-        return xml_text(item.title)
+        return xml_text(item.text("title"))
 
     def item_description(self, item):
         # Feed readers read the description as HTML: the plain-text summary is escaped first.
-        return xml_text(linebreaks(escape(item.summary)))
+        return xml_text(linebreaks(escape(item.text("summary"))))
 
     def item_guid(self, item):
         # Stable whatever is edited later: the primary key never changes.

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language as reader_language
@@ -45,6 +46,23 @@ class ShownText(str):
     def is_foreign(self) -> bool:
         """Whether the text is in another language than the page's (it then needs a ``lang`` attribute)."""
         return self.lang != reader_language()
+
+    @property
+    def lang_attribute(self) -> str:
+        """`` lang="fr"`` when the text is not in the page's language, else nothing (for an HTML start tag)."""
+        return format_html(' lang="{}"', self.lang) if self.is_foreign else ""
+
+
+class ShownFields:
+    """``initiative.shown.title`` in templates: ``Initiative.text("title")``."""
+
+    def __init__(self, initiative: "Initiative"):
+        self._initiative = initiative
+
+    def __getattr__(self, field: str) -> ShownText:
+        if field.startswith("_"):
+            raise AttributeError(field)
+        return self._initiative.text(field)
 
 
 def shown_text(obj, field: str, original: str) -> ShownText:
@@ -540,6 +558,10 @@ class Initiative(RemembersSlug):
         """``field`` (title, acronym, summary, description_html) in the reader's language when it has been
         written, else in the initiative's original language; the result knows its language (``.lang``)."""
         return shown_text(self, field, self.language)
+
+    @property
+    def shown(self) -> ShownFields:
+        return ShownFields(self)
 
     @property
     def submitter_display(self) -> str:
