@@ -64,6 +64,20 @@ class TranslatedAdmin(TranslationAdmin):
             field.widget.attrs.update({"lang": language, "dir": "auto"})
         return field
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # As django-simple-history does, but language by language (its plain "title" is the active language's).
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    included_fields=history.compared_fields(previous, self.model),
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
 
 def side_by_side(name: str) -> tuple[str, ...]:
     """A fieldset row with a field's column in every language."""

@@ -34,6 +34,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape, linebreaks
@@ -125,7 +126,9 @@ class InitiativeFeed(Feed):
             params.pop(ignored, None)
         query = InitiativeFilter.cache_query(params)
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-        key = "initiatives:feed:" + _digest(f"{version}\n{self.feed_type.__name__}\n{url}".encode())
+        # The items' text is in the reader's language (Initiative.text()): one body per language.
+        language = translation.get_language()
+        key = "initiatives:feed:" + _digest(f"{version}\n{self.feed_type.__name__}\n{language}\n{url}".encode())
         cached = cache.get(key) if query is not None else None
         if cached is None:
             refused = throttle.refuse_page_computation(request)

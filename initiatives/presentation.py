@@ -7,10 +7,12 @@ adds what a page says around it: the "Original in French" note and the links to 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import get_language_info
 
-from .models import Initiative
+from .models import Initiative, reader_language
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,14 @@ def other_versions(initiative: Initiative) -> list[Version]:
             url = initiative.get_absolute_url()
         versions.append(Version(code, get_language_info(code)["name_local"], url))
     return versions
+
+
+def shown_expression(field: str):
+    """SQL for what ``Initiative.text(field)`` shows: the reader's language's column when written, else the
+    original language's (e.g. to sort by the title a reader sees, the same way whatever the active language)."""
+    original = Case(
+        *[When(language=code, then=F(f"{field}_{code}")) for code in settings.MODELTRANSLATION_LANGUAGES],
+        default=F(f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"),
+        output_field=TextField(),
+    )
+    return Coalesce(NullIf(F(f"{field}_{reader_language()}"), Value("")), original, output_field=TextField())
