@@ -64,6 +64,16 @@ class TranslatedAdmin(TranslationAdmin):
             field.widget.attrs.update({"lang": language, "dir": "auto"})
         return field
 
+    def get_search_fields(self, request):
+        # A search looks in every language (a plain "name" would mean the active language's column only, where a
+        # French admin would not find an organisation named in English).
+        translated = self.trans_opts.all_fields
+        return [
+            column
+            for name in super().get_search_fields(request)
+            for column in (get_translation_fields(name) if name in translated else [name])
+        ]
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         # As django-simple-history does, but language by language (its plain "title" is the active language's).
         previous = None

@@ -337,3 +337,20 @@ def test_loaders_write_english_whatever_language_is_active():
     category = Category.objects.get(slug="research-and-data")
     assert category.name_fr in (None, "")
     assert category.name_en
+
+
+def test_admin_search_and_autocomplete_look_in_every_language(curator, french_original):
+    response = curator.get(reverse("admin:initiatives_initiative_changelist"), {"q": "Guichet"})
+    assert "Guichet unique pour les migrants de retour" in response.content.decode()  # in no English column
+    category = Category.objects.get(slug="research-and-data")
+    response = curator.get(
+        "/admin/autocomplete/",
+        {
+            "term": category.name_en.split()[0],
+            "app_label": "initiatives",
+            "model_name": "initiative",
+            "field_name": "category",
+        },
+        headers={"accept-language": "fr"},
+    )
+    assert response.status_code == 200 and str(category.pk) in response.content.decode()
