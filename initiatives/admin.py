@@ -12,6 +12,8 @@ from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
@@ -48,6 +50,63 @@ class HistoryAdmin(SimpleHistoryAdmin):
         queryset = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
         foreign_keys = [f.name for f in history_manager.model.tracked_fields if isinstance(f, ForeignKey)]
         return queryset.select_related(*foreign_keys) if foreign_keys else queryset
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """Each translated field in every language (``title_en``, ``title_fr``…), with no script of its own (the tabbed
+    variant loads jQuery UI from a CDN, which the Content Security Policy forbids). Inputs say their language and
+    take the direction of what is typed in them."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = getattr(db_field, "language", None)  # set on translation fields only
+        if field is not None and language:
+            field.widget.attrs.update({"lang": language, "dir": "auto"})
+        return field
+
+    def get_search_fields(self, request):
+        # A search looks in every language (a plain "name" would mean the active language's column only, where a
+        # French admin would not find an organisation named in English).
+        translated = self.trans_opts.all_fields
+        return [
+            column
+            for name in super().get_search_fields(request)
+            for column in (get_translation_fields(name) if name in translated else [name])
+        ]
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # As django-simple-history does, but language by language (its plain "title" is the active language's).
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    included_fields=history.compared_fields(previous, self.model),
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+def side_by_side(name: str) -> tuple[str, ...]:
+    """A fieldset row with a field's column in every language."""
+    return tuple(get_translation_fields(name))
+
+
+class InitiativeAdminForm(forms.ModelForm):
+    """An initiative needs its title and summary in its original language; any other language may stay empty."""
+
+    REQUIRED_IN_ORIGINAL = ("title", "summary")
+
+    def clean(self):
+        cleaned = super().clean()
+        language = cleaned.get("language") or self.instance.language
+        for name in self.REQUIRED_IN_ORIGINAL:
+            column = f"{name}_{language}"
+            if column in self.fields and not cleaned.get(column):
+                self.add_error(column, _("This field is required in the original language."))
+        return cleaned
 
 
 class InvolvementInline(admin.TabularInline):
@@ -150,7 +209,15 @@ def bulk_term_action(facet: str, add: bool):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(HistoryAdmin):
+class InitiativeAdmin(TranslatedAdmin, HistoryAdmin):
+    form = InitiativeAdminForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and getattr(db_field, "language", None):
+            field.required = False  # required in the original language only (InitiativeAdminForm)
+        return field
+
     list_display = [
         "title",
         "status",
@@ -210,7 +277,17 @@ class InitiativeAdmin(HistoryAdmin):
     show_facets = admin.ShowFacets.ALLOW
     object_history_form_template = "admin/initiatives/initiative/revert.html"
     fieldsets = [
-        (None, {"fields": ["title", "acronym", "slug", "summary", "description", "category", "tags"]}),
+        (None, {"fields": ["language", "slug", "category", "tags"]}),
+        (
+            _("Text in each language"),
+            {
+                "fields": [side_by_side(name) for name in ("title", "acronym", "summary", "description")],
+                "description": _(
+                    "Title and summary are required in the original language. Leave a language empty where there "
+                    "is no translation: readers of that language see the original."
+                ),
+            },
+        ),
         (_("Classification"), {"fields": ["themes", "principles", "scope", "regions", "countries"]}),
         (
             _("Period and links"),
@@ -447,7 +524,8 @@ def merge_terms(modeladmin, request, queryset):
 
 
 class TermAdmin(HistoryAdmin):
-    """A taxonomy's terms; those of a mergeable taxonomy (``Taxonomy.mergeable``) can be merged."""
+    """A taxonomy's terms; those of a mergeable taxonomy (``Taxonomy.mergeable``) can be merged. Those with
+    translated names (all but tags) add TranslatedAdmin."""
 
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
@@ -479,8 +557,12 @@ class TermAdmin(HistoryAdmin):
         return format_html_join(", ", "{}", ((slug,) for slug in slugs)) or "—"
 
 
+class TranslatedTermAdmin(TranslatedAdmin, TermAdmin):
+    group_fieldsets = True  # one fieldset per translated field, its languages together
+
+
 @admin.register(Region)
-class RegionAdmin(TermAdmin):
+class RegionAdmin(TranslatedTermAdmin):
     list_display = ["name", "m49_code", "level", "parent"]
     list_filter = ["level"]
     list_select_related = ["parent"]
@@ -490,7 +572,7 @@ class RegionAdmin(TermAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(TermAdmin):
+class CountryAdmin(TranslatedTermAdmin):
     list_display = ["name", "code", "iso3", "m49_code", "region"]
     list_filter = ["region__parent", "region"]
     list_select_related = ["region"]
@@ -501,7 +583,7 @@ class CountryAdmin(TermAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(TermAdmin):
+class ThemeAdmin(TranslatedTermAdmin):
     list_display = ["number", "name", "title", "slug"]
     list_display_links = ["name"]
     search_fields = ["name", "title", "slug"]
@@ -509,19 +591,19 @@ class ThemeAdmin(TermAdmin):
 
 
 @admin.register(GuidingPrinciple)
-class GuidingPrincipleAdmin(TermAdmin):
+class GuidingPrincipleAdmin(TranslatedTermAdmin):
     list_display = ["number", "name", "slug"]
     list_display_links = ["name"]
     readonly_fields = ["old_addresses"]
 
 
 @admin.register(Category)
-class CategoryAdmin(TermAdmin):
+class CategoryAdmin(TranslatedTermAdmin):
     readonly_fields = ["old_addresses"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TermAdmin):
+class OrganisationAdmin(TranslatedTermAdmin):
     list_display = ["name", "acronym", "slug", "website"]
     search_fields = ["name", "acronym", "slug"]
     readonly_fields = ["old_addresses"]

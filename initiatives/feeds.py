@@ -34,6 +34,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape, linebreaks
@@ -49,7 +50,17 @@ FEED_ITEMS = 50
 STYLESHEET = "feeds/feed.xsl"
 BROWSER_CONTENT_TYPE = "application/xml; charset=utf-8"
 MODIFIED_KEY = "initiatives:feeds:modified"
-ITEM_FIELDS = ("title", "slug", "summary", "published_at", "updated_at", "submitter_honorific", "submitter_name")
+# (modeltranslation's only() adds every language's column of title and summary: Initiative.text() reads them.)
+ITEM_FIELDS = (
+    "title",
+    "language",
+    "slug",
+    "summary",
+    "published_at",
+    "updated_at",
+    "submitter_honorific",
+    "submitter_name",
+)
 
 # Characters XML 1.0 cannot carry (the feed generator refuses them): never let one stored by accident break a feed.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -115,7 +126,9 @@ class InitiativeFeed(Feed):
             params.pop(ignored, None)
         query = InitiativeFilter.cache_query(params)
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-        key = "initiatives:feed:" + _digest(f"{version}\n{self.feed_type.__name__}\n{url}".encode())
+        # The items' text is in the reader's language (Initiative.text()): one body per language.
+        language = translation.get_language()
+        key = "initiatives:feed:" + _digest(f"{version}\n{self.feed_type.__name__}\n{language}\n{url}".encode())
         cached = cache.get(key) if query is not None else None
         if cached is None:
             refused = throttle.refuse_page_computation(request)
@@ -214,11 +227,11 @@ class InitiativeFeed(Feed):
     # --- its items ---------------------------------------------------------------------------
 
     def item_title(self, item):
-        return xml_text(item.title)
+        return xml_text(item.text("title"))
 
     def item_description(self, item):
         # Feed readers read the description as HTML: the plain-text summary is escaped first.
-        return xml_text(linebreaks(escape(item.summary)))
+        return xml_text(linebreaks(escape(item.text("summary"))))
 
     def item_guid(self, item):
         # Stable whatever is edited later: the primary key never changes.

@@ -21,7 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from . import redirects, search
+from . import presentation, redirects, search
 from .counts import cached_many, queryset_key
 from .models import Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -377,7 +377,7 @@ def _order_oldest(qs):
 
 
 def _order_title(qs):
-    return qs.order_by("title", "pk")
+    return qs.order_by(presentation.shown_expression("title").asc(), "pk")  # the title the reader sees
 
 
 _ORDERINGS = {"relevance": _order_relevance, "newest": _order_newest, "oldest": _order_oldest, "title": _order_title}

@@ -772,14 +772,16 @@ class InitiativeData:
     featured: bool
 
     def model_fields(self) -> dict:
-        """The Initiative's own columns."""
+        """The Initiative's own columns (the text is English, written in its own columns whatever the active
+        language: bulk_create does not run Initiative.save)."""
         return {
-            "title": self.title,
-            "acronym": self.acronym,
+            "language": "en",
+            "title_en": self.title,
+            "acronym_en": self.acronym,
             "slug": self.slug,
-            "summary": self.summary,
-            "description": self.description,
-            "description_html": markup.render(self.description),
+            "summary_en": self.summary,
+            "description_en": self.description,
+            "description_html_en": markup.render(self.description),
             "category_id": self.category_id,
             "scope": self.scope,
             "start_date": self.start_date,

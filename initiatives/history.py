@@ -1,6 +1,10 @@
 """Reading initiative history for curators: what changed between two versions, what a revert would change."""
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
+from modeltranslation.translator import translator
+from modeltranslation.utils import get_translation_fields
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .models import Initiative, Involvement, Organisation
@@ -10,6 +14,16 @@ FULL_VALUE = 100_000
 
 # A revert brings back content and classification; publication (status, date, featuring) has its own actions.
 NOT_REVERTED = frozenset({"status", "published_at", "featured", "featured_order"})
+
+
+def per_language(names: Iterable[str], model=Initiative) -> list[str]:
+    """``names`` with each translated field (title, summary…) replaced by its column in every language.
+
+    A version is compared and reverted language by language: the plain ``title`` of a version reads as the active
+    language's, which would lose the other translations.
+    """
+    translated = translator.get_options_for_model(model).all_fields
+    return [column for name in names for column in (get_translation_fields(name) if name in translated else [name])]
 
 
 def _involvements_text(rows, names) -> str:
@@ -54,7 +68,13 @@ def changes_to_revert(initiative: Initiative, record) -> list[dict]:
     if latest is None or latest.history_id == record.history_id:
         return []
     fields = {field.name for field in record.tracked_fields if field.editable} - NOT_REVERTED
-    fields |= {field.name for field in record._history_m2m_fields}
+    fields = set(per_language(fields)) | {field.name for field in record._history_m2m_fields}
     delta = record.diff_against(latest, included_fields=fields, foreign_keys_are_objs=True)
     helper = HistoricalRecordContextHelper(Initiative, record, max_displayed_delta_change_chars=FULL_VALUE)
     return [*helper.context_for_delta_changes(delta), *snapshot_changes(latest, record)]
+
+
+def compared_fields(record, model) -> set[str]:
+    """What the history list compares between two versions: each language's text, the other fields, the relations."""
+    editable = [field.name for field in record.tracked_fields if field.editable]
+    return set(per_language(editable, model)) | {field.name for field in record._history_m2m_fields}

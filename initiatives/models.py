@@ -2,11 +2,16 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_language as reader_language
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -14,6 +19,64 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import markup
+
+
+def content_languages() -> list[tuple[str, str]]:
+    """The languages the collection's text may be written in: those with a column per translated field."""
+    return [(code, get_language_info(code)["name_translated"]) for code in settings.MODELTRANSLATION_LANGUAGES]
+
+
+class ShownText(str):
+    """A translated field's text as shown to a reader, with the language it is actually in (``lang``)."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str):
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
+
+    @property
+    def language_name(self) -> str:
+        """The language's name in the reader's language ("French", "français" for a French reader…)."""
+        return get_language_info(self.lang)["name_translated"]
+
+    @property
+    def is_foreign(self) -> bool:
+        """Whether the text is in another language than the page's (it then needs a ``lang`` attribute)."""
+        return self.lang != reader_language()
+
+    @property
+    def lang_attribute(self) -> str:
+        """`` lang="fr"`` when the text is not in the page's language, else nothing (for an HTML start tag)."""
+        return format_html(' lang="{}"', self.lang) if self.is_foreign else ""
+
+
+class ShownFields:
+    """``initiative.shown.title`` in templates: ``Initiative.text("title")``."""
+
+    def __init__(self, initiative: "Initiative"):
+        self._initiative = initiative
+
+    def __getattr__(self, field: str) -> ShownText:
+        if field.startswith("_"):
+            raise AttributeError(field)
+        return self._initiative.text(field)
+
+
+def shown_text(obj, field: str, original: str) -> ShownText:
+    """``obj.<field>`` in the active language if written, else in ``original``, else in any content language.
+
+    This is the collection's fallback rule ("the reader's language, else the original"), which
+    modeltranslation's fixed fallback order cannot express.
+    """
+    reader = reader_language()
+    languages = [reader, original, *settings.MODELTRANSLATION_LANGUAGES]
+    for code in dict.fromkeys(languages):
+        value = getattr(obj, f"{field}_{code}", None)
+        if value:
+            return ShownText(value, code)
+    return ShownText("", reader)
 
 
 class SlugRedirect(models.Model):
@@ -298,7 +361,14 @@ class InitiativeHistoryExtras(models.Model):
 INITIATIVE_HISTORY = HistoricalRecords(
     m2m_fields=["themes", "principles", "regions", "countries"],
     # Derived columns: a version keeps the Markdown, a revert renders it again.
-    excluded_fields=["search_vector", "description_html", "created_at", "updated_at"],
+    # (description_html_en, _fr, … are its translations: translation.py adds them to the model.)
+    excluded_fields=[
+        "search_vector",
+        "description_html",
+        *(f"description_html_{code}" for code in settings.MODELTRANSLATION_LANGUAGES),
+        "created_at",
+        "updated_at",
+    ],
     bases=[InitiativeHistoryExtras],
 )
 
@@ -326,6 +396,12 @@ class Initiative(RemembersSlug):
         MONTH = "month", _("Month")
         DAY = "day", _("Day")
 
+    # The language the initiative was written in: its text in any other language is a translation, and a reader
+    # whose language has none reads this one (text()). Title, acronym, summary and description have a column per
+    # content language (translation.py); the plain columns hold the original's text (sync_original_text()).
+    language = models.CharField(
+        _("original language"), max_length=7, choices=content_languages, default="en", db_index=True
+    )
     title = models.CharField(_("title"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     slug = models.SlugField(_("slug"), max_length=255, unique=True)
@@ -447,6 +523,13 @@ class Initiative(RemembersSlug):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A translated field's plain column is written from the active language's value: saving under the
+        # original language makes it hold the original text whichever language the editor works in, so the
+        # search trigger and every reader of the plain columns see one text.
+        with translation.override(self.language or settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("initiatives:detail", kwargs={"slug": self.slug})
 
@@ -454,8 +537,20 @@ class Initiative(RemembersSlug):
         return self.status == self.Status.PUBLISHED
 
     def render_description(self) -> None:
-        """Bring ``description_html`` in step with ``description``; every path that writes one calls this."""
-        self.description_html = markup.render(self.description)
+        """Bring ``description_html`` in step with ``description`` in every language; every path that writes a
+        description calls this."""
+        for code in settings.MODELTRANSLATION_LANGUAGES:
+            source = getattr(self, f"description_{code}")
+            setattr(self, f"description_html_{code}", markup.render(source) if source else source)
+
+    def text(self, field: str) -> "ShownText":
+        """``field`` (title, acronym, summary, description_html) in the reader's language when it has been
+        written, else in the initiative's original language; the result knows its language (``.lang``)."""
+        return shown_text(self, field, self.language)
+
+    @property
+    def shown(self) -> ShownFields:
+        return ShownFields(self)
 
     @property
     def submitter_display(self) -> str:

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from modeltranslation.utils import get_translation_fields as in_every_language
 
 SEARCH_CONFIG = "portal_search"
 MAX_QUERY_LENGTH = 200
@@ -117,12 +118,17 @@ def apply(queryset: QuerySet, query: str) -> QuerySet:
     include, exclude = _parse_terms(query)
     if not include and not exclude:
         return queryset.none()
-    fields = ("title", "acronym", "summary", "description")
+    # Every language's column, named explicitly (a plain "title" would mean the active language's only).
+    fields = [column for name in ("title", "acronym", "summary", "description") for column in in_every_language(name)]
     for term in include:
         queryset = queryset.filter(_any_field(fields, term))
     for term in exclude:
         queryset = queryset.exclude(_any_field(fields, term))
-    weights = (("title", 8), ("acronym", 8), ("summary", 4), ("description", 1))
+    weights = [
+        (column, weight)
+        for name, weight in (("title", 8), ("acronym", 8), ("summary", 4), ("description", 1))
+        for column in in_every_language(name)
+    ]
     rank = Value(0)
     for term in include:
         rank = rank + Case(

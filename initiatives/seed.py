@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from . import markup, search, services
@@ -56,12 +56,13 @@ def load_seed(path: Path = SEED_FILE) -> SeedReport:
         submitter = entry.get("submitter") or {}
         start, end = entry.get("start") or (None, "year"), entry.get("end") or (None, "year")
         values = {
+            "language": entry.get("language", "en"),
             "title": entry["title"],
             "acronym": entry.get("acronym", ""),
             "summary": entry["summary"],
             "description": entry.get("description", ""),
             "description_html": markup.render(entry.get("description", "")),
-            "category": Category.objects.get(name=entry["category"]),
+            "category": Category.objects.get(name_en=entry["category"]),
             "scope": entry.get("scope", ""),
             "start_date": _date(start[0]),
             "start_precision": start[1],
@@ -78,7 +79,8 @@ def load_seed(path: Path = SEED_FILE) -> SeedReport:
         search.withdraw_from_vocabulary(
             initiative_ids=list(Initiative.objects.filter(slug=entry["slug"]).values_list("pk", flat=True))
         )
-        initiative, created, changed = upsert(Initiative, {"slug": entry["slug"]}, values)
+        with translation.override(values["language"]):  # an entry's text is in its original language
+            initiative, created, changed = upsert(Initiative, {"slug": entry["slug"]}, values)
         search.add_to_vocabulary(initiative_ids=[initiative.pk])
         (report.created if created else report.updated if changed else report.unchanged).append(initiative.slug)
         initiative.themes.set(Theme.objects.filter(number__in=entry.get("themes", [])))

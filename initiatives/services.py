@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from . import counts, export_files, redirects, search
-from .history import NOT_REVERTED
+from .history import NOT_REVERTED, per_language
 from .models import (
     INITIATIVE_HISTORY,
     Category,
@@ -182,8 +182,10 @@ def save_initiative(
         initiative = Initiative(slug=unique_slug(content.fields["title"]))
     else:
         search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])  # the words it had, if published
-    for name, value in content.fields.items():
-        setattr(initiative, name, value)
+    # Plain names (title, summary…) are the original language's text; per-language names (title_fr) are explicit.
+    with translation.override(content.fields.get("language") or initiative.language):
+        for name, value in content.fields.items():
+            setattr(initiative, name, value)
     initiative.render_description()
     initiative.full_clean()
     _save_with_free_slug(initiative, retry=creating)
@@ -357,6 +359,7 @@ def revert_initiative(*, record, user=None) -> Initiative:
         if model_field.primary_key or model_field.name in NOT_REVERTED or not model_field.editable:
             continue
         fields[model_field.attname] = getattr(record, model_field.attname)
+    fields = {name: getattr(record, name) for name in per_language(fields)}  # the text in every language
     fields["category_id"] = _current_term_id(Category, fields["category_id"])
     if fields["category_id"] is None:
         raise CurationError(_("The category of that version no longer exists; choose one and save instead."))

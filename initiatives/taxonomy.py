@@ -6,24 +6,36 @@
 - Themes: the 23 objectives of the Global Compact for Migration (``fixtures/gcm_objectives.csv``)
   plus "General"; guiding principles: ``fixtures/gcm_guiding_principles.csv``.
 - Categories: ``fixtures/categories.csv``.
+- Names in French, Spanish and Arabic: countries from the same hdx CSV (its "M49 French", … columns), the
+  rest from ``fixtures/taxonomy_translations.csv`` (one row per text, with its source; see fixtures/README.md).
+  English is the default language: the loaders write it under English, the translations into their own columns.
 
 Every loader is idempotent: it matches on a stable key (M49 code, ISO code, objective number, slug)
 and updates in place, so running it again changes nothing and duplicates nothing.
 """
 
 import csv
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 
 from .models import Category, Country, GuidingPrinciple, Region, Theme
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HDX_CSV = "Countries & Territories Taxonomy MVP - C&T Taxonomy.csv"
+TRANSLATIONS_CSV = FIXTURES / "taxonomy_translations.csv"
+# The hdx CSV's columns of country names in the other content languages (the "Short" name where M49 has none).
+HDX_NAME_COLUMNS = {
+    "fr": ("M49 French", "French Short"),
+    "es": ("M49 Spanish", "Spanish Short"),
+    "ar": ("M49 Arabic", "Arabic Short"),
+}
 
 
 @dataclass
@@ -31,6 +43,7 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    skipped: int = 0
 
     def count(self, created: bool, changed: bool):
         if created:
@@ -41,7 +54,20 @@ class LoadReport:
             self.unchanged += 1
 
     def __str__(self):
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return f"{text}, {self.skipped} skipped" if self.skipped else text
+
+
+def in_default_language(loader):
+    """Run a loader with the default language active: its plain ``name`` (``title``, ``description``) values are
+    the English ones, whatever language the caller had active (modeltranslation writes the active one)."""
+
+    @functools.wraps(loader)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return loader(*args, **kwargs)
+
+    return wrapper
 
 
 def upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
@@ -63,6 +89,7 @@ def m49_rows() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+@in_default_language
 @transaction.atomic
 def load_regions_and_countries() -> dict[str, LoadReport]:
     regions, countries = LoadReport(), LoadReport()
@@ -103,6 +130,7 @@ def load_regions_and_countries() -> dict[str, LoadReport]:
                 "iso3": row["ISO 3166-1 Alpha 3-Codes"].strip().upper(),
                 "m49_code": (row.get("m49 numerical code") or "").zfill(3) if row.get("m49 numerical code") else "",
                 "name": row["Preferred Term"].strip(),
+                **_hdx_country_names(row),
                 "region": leaf,
             },
         )
@@ -110,11 +138,21 @@ def load_regions_and_countries() -> dict[str, LoadReport]:
     return {"regions": regions, "countries": countries}
 
 
+def _hdx_country_names(row: dict) -> dict[str, str]:
+    names = {}
+    for code, columns in HDX_NAME_COLUMNS.items():
+        name = next((row[column].strip() for column in columns if (row.get(column) or "").strip()), "")
+        if name:
+            names[f"name_{code}"] = name
+    return names
+
+
 def _csv(name: str) -> list[dict]:
     with (FIXTURES / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
+@in_default_language
 @transaction.atomic
 def load_themes() -> LoadReport:
     report = LoadReport()
@@ -140,6 +178,7 @@ def load_themes() -> LoadReport:
     return report
 
 
+@in_default_language
 @transaction.atomic
 def load_principles() -> LoadReport:
     report = LoadReport()
@@ -151,6 +190,7 @@ def load_principles() -> LoadReport:
     return report
 
 
+@in_default_language
 @transaction.atomic
 def load_categories() -> LoadReport:
     report = LoadReport()
@@ -162,9 +202,73 @@ def load_categories() -> LoadReport:
     return report
 
 
+# Where a row of taxonomy_translations.csv points: the model, how its key finds the term, the fields it may set.
+TRANSLATED_TAXONOMIES = {
+    "region": (Region, lambda key: {"m49_code": key.zfill(3)} if key.isdigit() else None, {"name", "description"}),
+    "country": (Country, lambda key: {"code": key.lower()}, {"name", "description"}),
+    "theme": (
+        Theme,
+        lambda key: {"number": int(key)} if key.isdigit() else {"slug": key},
+        {"name", "title", "description"},
+    ),
+    "principle": (
+        GuidingPrinciple,
+        lambda key: {"number": int(key)} if key.isdigit() else None,
+        {"name", "description"},
+    ),
+    "category": (Category, lambda key: {"slug": key}, {"name", "description"}),
+}
+
+
+def translation_rows(path: Path) -> list[dict]:
+    if not path.exists():  # the data may not be there yet: nothing to translate, nothing fails
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def load_translations(path: Path = TRANSLATIONS_CSV) -> LoadReport:
+    """The names, titles and descriptions of the official terms in the other languages, one row per text.
+
+    Only existing terms are translated (run after the other loaders); a row for an unknown term, field or
+    language, or without text, is counted as skipped. A theme's description is its title, as in English.
+    """
+    report = LoadReport()
+    languages = set(settings.MODELTRANSLATION_LANGUAGES) - {settings.MODELTRANSLATION_DEFAULT_LANGUAGE}
+    values: dict[tuple[str, str], dict[str, str]] = {}
+    for row in translation_rows(path):
+        taxonomy, key, field = row.get("taxonomy", ""), (row.get("key") or "").strip(), row.get("field", "")
+        language, text = row.get("language", ""), (row.get("text") or "").strip()
+        known = TRANSLATED_TAXONOMIES.get(taxonomy)
+        if not known or not key or field not in known[2] or language not in languages or not text:
+            report.skipped += 1
+            continue
+        values.setdefault((taxonomy, key), {})[f"{field}_{language}"] = text
+    for (taxonomy, key), fields in values.items():
+        if taxonomy == "theme":
+            for language in languages:
+                if f"title_{language}" in fields:
+                    fields.setdefault(f"description_{language}", fields[f"title_{language}"] + ".")
+        model, lookup, _fields = TRANSLATED_TAXONOMIES[taxonomy]
+        where = lookup(key)
+        obj = model.objects.filter(**where).first() if where else None
+        if obj is None:
+            report.skipped += 1
+            continue
+        changed = [name for name, value in fields.items() if getattr(obj, name) != value]
+        for name in changed:
+            setattr(obj, name, fields[name])
+        if changed:
+            obj.save(update_fields=changed)
+        report.count(False, bool(changed))
+    return report
+
+
 def load_all() -> dict[str, LoadReport]:
     reports = load_regions_and_countries()
     reports["themes"] = load_themes()
     reports["principles"] = load_principles()
     reports["categories"] = load_categories()
+    reports["translations"] = load_translations()
     return reports

@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, search, selectors, throttle
+from . import counts, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
 from .models import Category, Country, Initiative, Involvement, Region, Theme, format_partial_date
 from .taxonomies import Taxonomy
@@ -284,6 +284,8 @@ class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
             ),
             related=related_initiatives(initiative),
             json_ld=initiative_json_ld(initiative, self.request),
+            original_language=presentation.original_language_note(initiative),
+            versions=presentation.other_versions(initiative),
             **kwargs,
         )
 
@@ -329,8 +331,9 @@ def initiative_json_ld(initiative: Initiative, request) -> dict:
         "@type": "CreativeWork",
         "@id": url,
         "url": url,
-        "name": initiative.title,
-        "description": initiative.summary,
+        "name": str(initiative.text("title")),
+        "description": str(initiative.text("summary")),
+        "inLanguage": initiative.text("title").lang,
         "genre": initiative.category.name,
         "about": [theme.title or theme.name for theme in initiative.themes.all()],
         "keywords": [tag.name for tag in initiative.tags.all()],

@@ -49,6 +49,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Migration Practice Portal")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before django.contrib.admin: its admin patches need to load first
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -185,6 +186,14 @@ USE_I18N = True
 USE_TZ = True
 # Our English and Arabic date formats where they differ from Django's (portal/formats/).
 FORMAT_MODULE_PATH = ["portal.formats"]
+
+# Translated model fields (initiatives/translation.py): a column per content language, `title_en`, `title_fr`, …
+# The content languages are spelled out: the columns and their migrations must not follow LANGUAGES by accident.
+MODELTRANSLATION_LANGUAGES = ("en", "fr", "es", "ar")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+# Plain attribute reads (`initiative.title` in the admin, in e-mails) never come out empty: the reader's language,
+# then any other. Pages show "the reader's language, else the original" through Initiative.text().
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es", "ar")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

@@ -355,9 +355,9 @@ def test_adding_a_published_initiative_in_the_add_form(curator, client):
         _admin_url(Initiative, "add"),
         "initiative_form",
         {
-            "title": "Added through the admin",
+            "title_en": "Added through the admin",
             "slug": "added-through-the-admin",
-            "summary": "Added and published in one step.",
+            "summary_en": "Added and published in one step.",
             "category": Category.objects.get(slug="partnerships").pk,
             "regions": [Region.objects.get(slug="oceania").pk],
             "status": "published",
@@ -477,11 +477,11 @@ def test_renaming_a_term_in_the_admin_shows_at_once_in_cached_pages_and_feeds(cl
     response = client.post(
         f"/admin/initiatives/theme/{theme.pk}/change/",
         {
-            "name": "Remittances and financial inclusion",
+            "name_en": "Remittances and financial inclusion",
             "slug": "remittances",
             "number": 20,
-            "title": theme.title,
-            "description": theme.description,
+            "title_en": theme.title,
+            "description_en": theme.description,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

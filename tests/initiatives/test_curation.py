@@ -235,8 +235,8 @@ def test_an_admin_edit_is_one_version_with_its_author_and_field_by_field_changes
     response = change_in_admin(
         curator,
         initiative,
-        acronym="THAMM-2",
-        title=THAMM_TITLE + " (2)",
+        acronym_en="THAMM-2",
+        title_en=THAMM_TITLE + " (2)",
         themes=themes,
         tags="labour migration, new tag",
     )
@@ -351,7 +351,7 @@ def test_term_history_and_revert_through_the_admin(curator, client):
     change_url = reverse("admin:initiatives_category_change", args=[category.pk])
     from tests.initiatives.test_admin import submit
 
-    response = submit(curator, change_url, "category_form", {"name": "Studies and data", "slug": "studies-and-data"})
+    response = submit(curator, change_url, "category_form", {"name_en": "Studies and data", "slug": "studies-and-data"})
     assert response.status_code == 302
     history_page = curator.get(reverse("admin:initiatives_category_history", args=[category.pk])).content.decode()
     assert (

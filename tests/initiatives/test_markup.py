@@ -70,7 +70,7 @@ def test_editing_the_description_in_the_admin_updates_the_page_and_spares_the_ne
     neighbour = make_initiative(slug="admin-neighbour", description="The **neighbour's** text.")
     neighbour_html = neighbour.description_html
     url = _admin_url(Initiative, "change", thamm.pk)
-    response = submit(curator, url, "initiative_form", {"description": "## New plan\n\n" + "[" * LIMIT})
+    response = submit(curator, url, "initiative_form", {"description_en": "## New plan\n\n" + "[" * LIMIT})
     assert response.status_code == 302, _form_errors(response)
     thamm.refresh_from_db()
     assert thamm.description_html == markup.render(thamm.description)

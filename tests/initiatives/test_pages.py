@@ -84,7 +84,7 @@ def test_term_pages_show_the_term_its_initiatives_and_a_subscribe_link(client, u
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<h1>{heading}</h1>" in html
+    assert f'<h1 dir="auto">{heading}</h1>' in html
     assert f"Subscribe to {heading}" in html
     assert f'href="{url}feed/"' in html
     assert len(response.context["initiatives"]) == count
@@ -113,7 +113,7 @@ def test_detail_shows_all_metadata_linked_to_term_pages(client):
     response = client.get("/en/initiatives/thamm/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<h1>{THAMM}</h1>" in html
+    assert f'<h1 dir="auto">{THAMM}</h1>' in html
     assert "Submitted by Ms. Charlotte …" in html
     for link in (
         "/en/themes/regular-pathways/",

@@ -221,7 +221,7 @@ def test_preview_shows_the_initiative_as_it_will_be_published(author_client, aut
     preview = author_client.get(response["Location"])
     assert preview.status_code == 200
     text = page(preview)
-    assert f"<h1>{PROPOSAL['title']}</h1>" in text
+    assert f'<h1 dir="auto">{PROPOSAL["title"]}</h1>' in text
     assert credit_line(timezone.localdate()) in text
     for slug in PROPOSAL["themes"]:
         assert str(Theme.objects.get(slug=slug)) in text
@@ -416,7 +416,7 @@ def test_an_approved_update_changes_the_live_initiative_at_the_same_address(auth
     assert update.state == State.APPROVED
     live = client.get("/en/initiatives/thamm/")
     assert live.status_code == 200
-    assert f"<h1>{data['title']}</h1>" in page(live)
+    assert f'<h1 dir="auto">{data["title"]}</h1>' in page(live)
     assert "Submitted by Ms. Charlotte …" in page(live)  # the original credit
     thamm.refresh_from_db()
     assert sorted(thamm.countries.values_list("code", flat=True)) == ["ma", "tn"]
@@ -488,7 +488,7 @@ def test_the_moderation_page_shows_the_preview_notes_and_history(client, author,
     assert response.status_code == 200
     text = page(response)
     assert "As it will be published" in text
-    assert f"<h1>{PROPOSAL['title']}</h1>" in text
+    assert f'<h1 dir="auto">{PROPOSAL["title"]}</h1>' in text
     assert credit_line(timezone.localdate(submitted.submitted_at)) in text
     assert "Republic of Moldova" in text
     assert "Our annual report is attached." in text

@@ -1,0 +1,63 @@
+"""How an initiative's text is presented to a reader of one language: which versions exist, which is shown.
+
+The fallback rule itself (the reader's language, else the original) is ``Initiative.text()``; this module
+adds what a page says around it: the "Original in French" note and the links to the other versions.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
+from django.utils.translation import get_language_info
+
+from .models import Initiative, reader_language
+
+
+@dataclass(frozen=True)
+class Version:
+    """The same page in another language: its code, its name in that language (a reader looks for "Français",
+    not "French") and its address."""
+
+    lang: str
+    name: str
+    url: str
+
+
+def written_languages(initiative: Initiative) -> list[str]:
+    """The languages the initiative has a title in, the original first."""
+    codes = [code for code in settings.MODELTRANSLATION_LANGUAGES if getattr(initiative, f"title_{code}")]
+    return sorted(codes, key=lambda code: code != initiative.language)
+
+
+def original_language_note(initiative: Initiative) -> str:
+    """The original language's name (in the reader's language) when the page shows the original's text to a reader
+    of another language; "" when everything shown is in the reader's language."""
+    shown = initiative.text("title")
+    return shown.language_name if shown.is_foreign else ""
+
+
+def other_versions(initiative: Initiative) -> list[Version]:
+    """The initiative's page in each other language it is written in (with a language prefix when the site's
+    URLs have one: the address is made under that language)."""
+    shown = initiative.text("title").lang
+    versions = []
+    for code in written_languages(initiative):
+        if code == shown:
+            continue
+        with translation.override(code):
+            url = initiative.get_absolute_url()
+        versions.append(Version(code, get_language_info(code)["name_local"], url))
+    return versions
+
+
+def shown_expression(field: str):
+    """SQL for what ``Initiative.text(field)`` shows: the reader's language's column when written, else the
+    original language's (e.g. to sort by the title a reader sees, the same way whatever the active language)."""
+    original = Case(
+        *[When(language=code, then=F(f"{field}_{code}")) for code in settings.MODELTRANSLATION_LANGUAGES],
+        default=F(f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"),
+        output_field=TextField(),
+    )
+    return Coalesce(NullIf(F(f"{field}_{reader_language()}"), Value("")), original, output_field=TextField())

@@ -1,0 +1,45 @@
+"""Which fields of the collection exist in every content language (django-modeltranslation).
+
+Each registered field gets a column per language in ``settings.MODELTRANSLATION_LANGUAGES`` (``title_en``,
+``title_fr``, …) next to the original column. For an initiative the original column keeps the text in the
+initiative's own language (``Initiative.language``, see ``Initiative.sync_original_text``), so search and
+anything reading the plain column see one deterministic text whatever language is active.
+
+History models are registered as well: django-simple-history builds a version from the model's fields, and
+without the translated columns on the history model a save fails (and a revert would lose translations).
+
+Tags are django-taggit's model: registering them would add migrations to taggit's own app, so tag names stay
+as they were typed (a tag is a keyword, not a label of the portal).
+"""
+
+from modeltranslation.translator import TranslationOptions, translator
+
+from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme
+
+INITIATIVE_TEXT = ("title", "acronym", "summary", "description")
+
+
+class InitiativeTranslation(TranslationOptions):
+    # description_html is rendered from each language's description (Initiative.render_description).
+    fields = (*INITIATIVE_TEXT, "description_html")
+
+
+class InitiativeHistoryTranslation(TranslationOptions):
+    fields = INITIATIVE_TEXT  # the history keeps the Markdown only; a revert renders it again
+
+
+class TermTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+class ThemeTranslation(TranslationOptions):
+    fields = ("name", "title", "description")
+
+
+translator.register(Initiative, InitiativeTranslation)
+translator.register(Initiative.history.model, InitiativeHistoryTranslation)
+for model in (Region, Country, GuidingPrinciple, Category, Organisation):
+    translator.register(model, TermTranslation)
+    translator.register(model.history.model, TermTranslation)
+translator.register(Theme, ThemeTranslation)
+translator.register(Theme.history.model, ThemeTranslation)
