@@ -2,6 +2,7 @@
 counts with the ``grouped`` filter, never spelling out an English shape (portal/formats/ keeps English's own)."""
 
 import datetime
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -24,7 +25,8 @@ COUNTS = {"en": "12,345", "fr": f"12{NBSP}345", "es": f"12{NBSP}345", "ar": "12.
 
 def page(client, url, language):
     """The page as a reader of ``language`` gets it (following a redirect to the language's own address)."""
-    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    path = re.sub(r"^/(en|fr|es|ar)/", "/", url)  # an address built under another language
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=language, follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
