@@ -263,7 +263,7 @@ LAST_VERSION = "/admin/initiatives/initiative/{initiative_pk}/history/{initiativ
 SELECTED_INITIATIVE = {"action": "unpublish", "_selected_action": ["{initiative_pk}"]}
 SUPPRESSED = "/admin/subscriptions/suppressedaddress/"
 SUPPRESS = {"email": "suppress-me@example.org", "reason": "asked"}
-CATEGORY = {"name": "Renamed category", "slug": "renamed-category", "description": ""}
+CATEGORY = {"name_en": "Renamed category", "slug": "renamed-category", "description_en": ""}
 ADMIN_PASSWORD = {"password1": "Another-Long-Pass-77", "password2": "Another-Long-Pass-77"}
 
 # fmt: off
