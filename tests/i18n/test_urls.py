@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from initiatives.models import Initiative, SlugRedirect
 from tests.factories import make_initiative
@@ -166,7 +167,10 @@ def test_the_switcher_links_to_this_page_in_each_language_keeping_the_query(clie
     ]
     assert [link["href"] for link in links] == [f"/{code}/initiatives/?{query.replace('&', '&amp;')}" for code in LANGS]
     assert [link.get("aria-current") for link in links] == [None, None, "page", None]
-    assert '<nav class="language-nav container" aria-label="Language">' in html
+    with translation.override("es"):
+        label = translation.gettext("Language")
+    assert label != "Language"  # named in the page's language
+    assert f'<nav class="language-nav container" aria-label="{label}">' in html
 
 
 def test_the_switcher_escapes_what_the_query_string_holds(client):

@@ -96,8 +96,10 @@ def test_reader_sees_their_language_without_note_and_links_to_the_original(clien
 def test_reader_without_a_translation_sees_the_original_marked(client, english_with_french):
     html = page(client, english_with_french.get_absolute_url(), "es")
     assert '<h1 dir="auto" lang="en">Labour mobility partnership</h1>' in html
-    # The sentence is not translated into Spanish yet; the language's name is (Django's catalogue).
-    assert '<p class="original-language">Original in Inglés</p>' in html
+    with translation.override("es"):
+        note = translation.gettext("Original in %(language)s") % {"language": translation.gettext("English")}
+    assert note != "Original in English"  # the Spanish catalogue has it
+    assert f'<p class="original-language">{note}</p>' in html
     assert 'lang="en"><p>Workers move safely.</p>' in html
     # The other version (French), named in its own language; not English, which is what is shown.
     versions = html.split('class="versions"')[1].split("</nav>")[0]
