@@ -310,8 +310,9 @@ def _render(text: str, language: str, reader: str) -> Snippet:
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Arabic diacritics (harakat, superscript alef) and tatweel: dropped from the vocabulary and from the words typed,
-# as the Arabic stemmer drops them (the same characters as portal_ar_normalize and _FOLD_SQL).
+# as the Arabic stemmer drops them; و/ف attached to an article are detached (as portal_ar_normalize does).
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_ARABIC_CONJUNCTION = re.compile("(^|[^\u0621-\u064a])[\u0648\u0641](\u0627\u0644[\u0621-\u064a]{3,})")
 
 
 def _fold(word: str) -> str:
@@ -328,7 +329,7 @@ def suggest(query: str) -> str | None:
         return None
     from .models import SearchWord
 
-    query = _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", query))
+    query = _ARABIC_CONJUNCTION.sub(r"\1\2", _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", query)))
     typed = {_fold(word): word for word in _WORD.findall(query)}
     if not typed:
         return None
@@ -388,7 +389,8 @@ _WITHDRAW_SQL = (
     f"UPDATE initiatives_searchword AS v SET ndoc = v.ndoc - s.ndoc FROM ({_STATS}) AS s "
     "WHERE v.language = s.language AND v.word = s.word",
 )
-# The 'simple' (unstemmed, lower-cased) words, without accents, Arabic diacritics or tatweel.
+# The 'simple' (unstemmed, lower-cased) words, without accents, Arabic diacritics or tatweel (Arabic text is
+# normalised first, so the vocabulary holds المهاجرين for والمهاجرين).
 _FOLD_SQL = r"regexp_replace(unaccent({}), '[\u064B-\u065F\u0670\u0640]', '', 'g')"
 
 
@@ -411,6 +413,8 @@ def _vocabulary_sources(queryset: QuerySet) -> list[str]:
     sources = []
     for code in SEARCH_LANGUAGES:
         text = " || ' ' || ".join(_language_text(field, code) for field in ("title", "acronym", "summary"))
+        if code == "ar":
+            text = f"portal_ar_normalize({text})"
         sources.append(
             f"SELECT to_tsvector('simple', {_FOLD_SQL.format(text)}) FROM initiatives_initiative "
             f"WHERE id IN ({ids_sql})"

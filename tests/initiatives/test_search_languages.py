@@ -147,12 +147,13 @@ def test_did_you_mean_knows_every_languages_words_and_prefers_the_readers(client
 
 @pytest.mark.postgresql
 def test_the_vocabulary_is_kept_per_language(client, pg):
-    arabic = written_in("ar", slug="daem", title="برنامج الدعم", summary="دعم المُهاجِرين.")
+    arabic = written_in("ar", slug="daem", title="برنامج الدعم", summary="دعم العمال والمُهاجِرين.")
     french = written_in("fr", slug="french", title="Permanence juridique", summary="Conseils aux saisonniers.")
     assert SearchWord.objects.get(language="fr", word="saisonniers").ndoc == 1
-    assert SearchWord.objects.get(language="ar", word="المهاجرين").ndoc == 1  # without its diacritics
+    assert SearchWord.objects.get(language="ar", word="المهاجرين").ndoc == 1  # without diacritics nor "and"
     assert not SearchWord.objects.filter(language="en", word="saisonniers").exists()
     assert search_page(client, "المهاجرن", reader="ar").context["suggestion"] == "المهاجرين"
+    assert search_page(client, "والمهاجرين", reader="ar").context["suggestion"] is None
     services.unpublish_initiative(initiative=french)
     services.unpublish_initiative(initiative=arabic)
     assert not SearchWord.objects.filter(language__in=["fr", "ar"]).exists()
