@@ -3,7 +3,8 @@
 On PostgreSQL each initiative has one weighted tsvector per content language (``search_en`` … ``search_ar``: title
 and acronym A, summary B, description C), built by a trigger from that language's columns (``title_fr`` …) with
 that language's text search configuration (``portal_en``, ``portal_fr``, ``portal_es``: the Snowball stemmer over
-``unaccent``, so "europeen" finds "Européen" and "travailleurs migrants" finds "travailleur migrant";
+``unaccent``, so "europeen" finds "Européen" and "travailleurs migrants" finds "travailleur migrant"; French and
+Spanish also stemmed with their accents, then unaccented, so that "réfugiés" finds "réfugiées";
 ``portal_ar``: the Arabic stemmer, which drops diacritics and tatweel, after ``portal_ar_normalize`` detaches the
 conjunctions و/ف from an article, applied to the text and the query alike). For the initiative's original
 language the plain column (which holds the original text) stands in when the translated column is empty.
@@ -33,7 +34,14 @@ import unicodedata
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchConfig,
+    SearchHeadline,
+    SearchQuery,
+    SearchQueryCombinable,
+    SearchQueryField,
+    SearchRank,
+)
 from django.db import connection
 from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Greatest
@@ -108,9 +116,25 @@ def _joined(tokens: list[str]) -> str:
 
 
 def _search_query(query: str, code: str) -> SearchQuery:
-    """``query`` as a tsquery in language ``code`` (Arabic text is normalised as the trigger normalises it)."""
+    """``query`` as a tsquery in language ``code``, normalised as the trigger normalises that language's text."""
     value = Func(Value(query), function="portal_ar_normalize", output_field=TextField()) if code == "ar" else query
-    return SearchQuery(value, search_type="websearch", config=SEARCH_CONFIGS[code])
+    search_query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIGS[code])
+    if code in _STEMMED_WITH_ACCENTS:
+        return search_query | _AccentedStems(SearchConfig(_STEMMED_WITH_ACCENTS[code]), Value(query))
+    return search_query
+
+
+# French and Spanish text is stemmed twice (migration 0010): unaccented then stemmed, as the configuration does, and
+# stemmed with its accents then unaccented, because these stemmers read accented suffixes ("réfugiées" and
+# "réfugiés" stem alike only with their accents). A query matches in either form.
+_STEMMED_WITH_ACCENTS = {"fr": "french", "es": "spanish"}
+
+
+class _AccentedStems(SearchQueryCombinable, Func):
+    """A web-search query stemmed by a language's own configuration, accents kept, then unaccented."""
+
+    template = "unaccent(websearch_to_tsquery(%(expressions)s)::text)::tsquery"
+    output_field = SearchQueryField()
 
 
 def _matches(code: str, search_query: SearchQuery) -> Q:

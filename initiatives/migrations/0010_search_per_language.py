@@ -3,7 +3,8 @@
 - Text search configurations ``portal_en`` (the former ``portal_search``: English stemming over ``unaccent``),
   ``portal_fr``, ``portal_es`` (French and Spanish stemming over ``unaccent``) and ``portal_ar`` (Arabic
   stemming, whose Snowball stemmer already drops diacritics and tatweel; ``unaccent`` for Latin words in Arabic
-  text). ``portal_ar_normalize`` detaches the conjunctions و and ف from a following article (والمهاجرين →
+  text). French and Spanish text is also stemmed with its accents, then unaccented (see ``_lexemes``).
+  ``portal_ar_normalize`` detaches the conjunctions و and ف from a following article (والمهاجرين →
   المهاجرين), which the stemmer leaves in place; the search applies it to the text and to the query alike.
 - One weighted tsvector per language (``search_en`` … ``search_ar``: title and acronym A, summary B,
   description C) from that language's columns (``title_fr`` …); for the initiative's original language the
@@ -21,6 +22,7 @@ LANGUAGES = ("en", "fr", "es", "ar")
 STEMMERS = {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic"}
 TRANSLATED = ("title", "acronym", "summary", "description")
 WEIGHTS = {"title": "A", "acronym": "A", "summary": "B", "description": "C"}
+ACCENTED_SUFFIXES = ("fr", "es")
 
 # Arabic letters are U+0621-U+064A; diacritics (harakat, U+064B-U+065F, U+0670) and tatweel (U+0640) go first
 # so that a vocalised "وَالمُهاجِرين" is detached too. "{3,}": words such as والد (father) and والي keep their و.
@@ -44,9 +46,17 @@ def _text(field: str, code: str) -> str:
 
 
 def _vector(code: str) -> str:
-    return " || ".join(
-        f"setweight(to_tsvector('portal_{code}', {_text(field, code)}), '{WEIGHTS[field]}')" for field in TRANSLATED
-    )
+    return " || ".join(f"setweight({_lexemes(code, _text(field, code))}, '{WEIGHTS[field]}')" for field in TRANSLATED)
+
+
+def _lexemes(code: str, text: str) -> str:
+    """French and Spanish words are stemmed twice: without accents (so that a query typed without them matches)
+    and with them, the accents dropped from the stems (the stemmers know "-ées": réfugiés and réfugiées both give
+    "refugi", while unaccented they give "refug" and "refugie"). The search ORs the two forms of a query."""
+    lexemes = f"to_tsvector('portal_{code}', {text})"
+    if code in ACCENTED_SUFFIXES:
+        lexemes += f" || unaccent(to_tsvector('{STEMMERS[code]}', {text})::text)::tsvector"
+    return lexemes
 
 
 TRIGGER_COLUMNS = ", ".join(["language", *TRANSLATED, *(f"{f}_{code}" for f in TRANSLATED for code in LANGUAGES)])

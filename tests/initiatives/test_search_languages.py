@@ -85,6 +85,7 @@ def test_accents_are_ignored_in_french(client, pg):
     written_in("fr", slug="reseau", title="Réseau d'hébergement", summary="Un accueil solidaire des réfugiées.")
     assert found(client, "hebergement") == ["reseau"]
     assert found(client, "RÉFUGIÉES", reader="fr") == ["reseau"]
+    assert found(client, "réfugiés", reader="fr") == ["reseau"]  # stemmed alike with their accents only
 
 
 @pytest.mark.postgresql
