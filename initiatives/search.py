@@ -24,6 +24,12 @@ On SQLite: every word must appear in some language's title, acronym, summary or 
 substring), quoted phrases are kept together and ``-word`` excludes; results are ranked by where the words occur,
 matches in the reader's language above any others. No "did you mean" there.
 
+Known limits: a snippet highlights the words as the stemmer sees the displayed text, so an Arabic word with an
+attached conjunction (والمهاجرين) is found but not highlighted; detaching و/ف merges a few words with another
+(والدين, parents, with الدين); a French query typed without accents still stems "-ees" apart from "-es"
+("refugies" misses "réfugiées"); Arabic words in the vocabulary ([[:alpha:]]) and their trigrams need a database
+whose LC_CTYPE knows Arabic letters (C.UTF-8 or a real locale, not "C").
+
 The content languages with a search column are fixed by migration 0010 (``SEARCH_LANGUAGES``): adding a language
 means a migration adding its configuration, column, index and trigger expression.
 """
