@@ -15,8 +15,8 @@ tags is created once, then reused by every seed.
 
 Writing is done in bulk, one transaction per batch: the initiatives, their many-to-many rows
 (themes, principles, regions, countries and the derived ``covered_regions``), the involvements and
-the tagged items. The PostgreSQL ``search_vector`` is filled by its trigger; the "did you mean"
-vocabulary is rebuilt once at the end.
+the tagged items. The PostgreSQL search vectors (one per language) are filled by their trigger; the
+"did you mean" vocabulary is rebuilt once at the end.
 """
 
 import calendar

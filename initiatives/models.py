@@ -363,7 +363,7 @@ INITIATIVE_HISTORY = HistoricalRecords(
     # Derived columns: a version keeps the Markdown, a revert renders it again.
     # (description_html_en, _fr, … are its translations: translation.py adds them to the model.)
     excluded_fields=[
-        "search_vector",
+        *(f"search_{code}" for code in ("en", "fr", "es", "ar")),
         "description_html",
         *(f"description_html_{code}" for code in settings.MODELTRANSLATION_LANGUAGES),
         "created_at",
@@ -471,8 +471,11 @@ class Initiative(RemembersSlug):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    # PostgreSQL only: kept up to date by a trigger (see migration 0002), weighted A-D.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: one weighted tsvector per content language, kept by a trigger (migration 0010, search.py).
+    search_en = SearchVectorField(null=True, editable=False)
+    search_fr = SearchVectorField(null=True, editable=False)
+    search_es = SearchVectorField(null=True, editable=False)
+    search_ar = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
     # One version per change, written by services.record_history once all relations are saved
@@ -629,14 +632,16 @@ class Link(models.Model):
 
 
 class SearchWord(models.Model):
-    """The vocabulary of published initiatives, for "did you mean" (filled on PostgreSQL only)."""
+    """The vocabulary of published initiatives in each content language, for "did you mean" (PostgreSQL only)."""
 
-    word = models.CharField(max_length=100, unique=True)
+    language = models.CharField(max_length=7, default="en")
+    word = models.CharField(max_length=100)
     ndoc = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("search word")
         verbose_name_plural = _("search words")
+        constraints = [models.UniqueConstraint(fields=["language", "word"], name="searchword_unique_per_language")]
 
     def __str__(self):
         return self.word

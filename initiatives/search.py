@@ -1,26 +1,63 @@
-"""Full-text search behind one interface.
+"""Full-text search behind one interface, in every content language (en, fr, es, ar).
 
-On PostgreSQL: a weighted tsvector (title and acronym A, summary B, description C) kept by a trigger
-and indexed with GIN, the ``portal_search`` text search configuration (English stemming over
-``unaccent``, so "Saade" finds "Saadé"), ``websearch_to_tsquery`` (quotes, OR, -exclusion), ranking
-with ``ts_rank_cd`` and snippets with ``ts_headline``. "Did you mean" compares the query's words with
-the vocabulary of published initiatives by trigram similarity (pg_trgm).
+On PostgreSQL each initiative has one weighted tsvector per content language (``search_en`` … ``search_ar``: title
+and acronym A, summary B, description C), built by a trigger from that language's columns (``title_fr`` …) with
+that language's text search configuration (``portal_en``, ``portal_fr``, ``portal_es``: the Snowball stemmer over
+``unaccent``, so "europeen" finds "Européen" and "travailleurs migrants" finds "travailleur migrant"; French and
+Spanish also stemmed with their accents, then unaccented, so that "réfugiés" finds "réfugiées";
+``portal_ar``: the Arabic stemmer, which drops diacritics and tatweel, after ``portal_ar_normalize`` detaches the
+conjunctions و/ف from an article, applied to the text and the query alike). For the initiative's original
+language the plain column (which holds the original text) stands in when the translated column is empty.
 
-On SQLite: every word must appear in the title, acronym, summary or description (case-insensitive),
-quoted phrases are kept together and ``-word`` excludes; results are ranked by where the words occur.
+A query is parsed once per language (``websearch_to_tsquery``: quotes, OR, -exclusion) and matches when it matches
+in ANY language: four GIN index scans OR'ed (a BitmapOr). The rank puts the reader's language
+(``translation.get_language()``) first: a match there ranks 1 + its ``ts_rank_cd`` (normalised into [0, 1)), a
+match only in other languages ranks its best ``ts_rank_cd`` there, below 1. So a French reader sees the
+initiatives that match in French first, then those that match in another language. An exclusion applies within
+each language's text: "diaspora -Moldova" still finds an initiative whose French text says "diaspora" and not
+"Moldova" (a translation says "Moldavie" anyway). Snippets (``ts_headline``) come from the summary in the
+language that matched, the reader's first, then the original; a snippet in another language than the reader's is
+marked with its ``lang``. "Did you mean" compares the query's words with the vocabulary of published initiatives
+in each language by trigram similarity (pg_trgm), the reader's language first.
+
+On SQLite: every word must appear in some language's title, acronym, summary or description (case-insensitive
+substring), quoted phrases are kept together and ``-word`` excludes; results are ranked by where the words occur,
+matches in the reader's language above any others. No "did you mean" there.
+
+Known limits: a snippet highlights the words as the stemmer sees the displayed text, so an Arabic word with an
+attached conjunction (والمهاجرين) is found but not highlighted; detaching و/ف merges a few words with another
+(والدين, parents, with الدين); a French query typed without accents still stems "-ees" apart from "-es"
+("refugies" misses "réfugiées"); Arabic words in the vocabulary ([[:alpha:]]) and their trigrams need a database
+whose LC_CTYPE knows Arabic letters (C.UTF-8 or a real locale, not "C").
+
+The content languages with a search column are fixed by migration 0010 (``SEARCH_LANGUAGES``): adding a language
+means a migration adding its configuration, column, index and trigger expression.
 """
 
 import re
 import shlex
+import unicodedata
+from functools import reduce
+from operator import or_
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchConfig,
+    SearchHeadline,
+    SearchQuery,
+    SearchQueryCombinable,
+    SearchQueryField,
+    SearchRank,
+)
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Greatest
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from modeltranslation.utils import get_translation_fields as in_every_language
+from django.utils.safestring import SafeString
+from modeltranslation.utils import get_language as reader_language
 
-SEARCH_CONFIG = "portal_search"
+SEARCH_LANGUAGES = ("en", "fr", "es", "ar")
+SEARCH_CONFIGS = {code: f"portal_{code}" for code in SEARCH_LANGUAGES}
+TRANSLATED_FIELDS = ("title", "acronym", "summary", "description")
 MAX_QUERY_LENGTH = 200
 # Private-use characters mark highlighted words inside ts_headline's output; the text is escaped
 # first and the markers become <mark> afterwards, so no stored HTML ever reaches the page. Stored text
@@ -84,8 +121,34 @@ def _joined(tokens: list[str]) -> str:
     return " ".join(tokens)
 
 
-def _search_query(query: str) -> SearchQuery:
-    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+def _search_query(query: str, code: str) -> SearchQuery:
+    """``query`` as a tsquery in language ``code``, normalised as the trigger normalises that language's text."""
+    value = Func(Value(query), function="portal_ar_normalize", output_field=TextField()) if code == "ar" else query
+    search_query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIGS[code])
+    if code in _STEMMED_WITH_ACCENTS:
+        return search_query | _AccentedStems(SearchConfig(_STEMMED_WITH_ACCENTS[code]), Value(query))
+    return search_query
+
+
+# French and Spanish text is stemmed twice (migration 0010): unaccented then stemmed, as the configuration does, and
+# stemmed with its accents then unaccented, because these stemmers read accented suffixes ("réfugiées" and
+# "réfugiés" stem alike only with their accents). A query matches in either form.
+_STEMMED_WITH_ACCENTS = {"fr": "french", "es": "spanish"}
+
+
+class _AccentedStems(SearchQueryCombinable, Func):
+    """A web-search query stemmed by a language's own configuration, accents kept, then unaccented."""
+
+    template = "unaccent(websearch_to_tsquery(%(expressions)s)::text)::tsquery"
+    output_field = SearchQueryField()
+
+
+def _matches(code: str, search_query: SearchQuery) -> Q:
+    return Q(**{f"search_{code}": search_query})
+
+
+def _others(reader: str) -> list[str]:
+    return [code for code in SEARCH_LANGUAGES if code != reader]
 
 
 def _parse_terms(query: str) -> tuple[list[str], list[str]]:
@@ -106,72 +169,143 @@ def _parse_terms(query: str) -> tuple[list[str], list[str]]:
 
 
 def apply(queryset: QuerySet, query: str) -> QuerySet:
-    """Filter ``queryset`` to the initiatives matching ``query`` and annotate their ``rank``."""
+    """Filter ``queryset`` to the initiatives matching ``query`` in any language and annotate their ``rank``
+    (the reader's language first)."""
     query = clean_query(query)
     if not query:
         return queryset
+    reader = reader_language()
     if is_postgresql():
-        search_query = _search_query(query)
-        return queryset.filter(search_vector=search_query).annotate(
-            rank=SearchRank(F("search_vector"), search_query, cover_density=True)
+        queries = {code: _search_query(query, code) for code in SEARCH_LANGUAGES}
+        # normalization 32 = rank / (rank + 1): below 1, so that a match in the reader's language (1 + its rank)
+        # always ranks above a match in the others alone; within one language the order is ts_rank_cd's.
+        ranks = {
+            code: SearchRank(F(f"search_{code}"), queries[code], cover_density=True, normalization=32)
+            for code in SEARCH_LANGUAGES
+        }
+        rank = Case(
+            When(_matches(reader, queries[reader]), then=Value(1.0) + ranks[reader]),
+            default=Greatest(*(ranks[code] for code in _others(reader))),
+            output_field=FloatField(),
         )
+        any_language = reduce(or_, (_matches(code, queries[code]) for code in SEARCH_LANGUAGES))
+        return queryset.filter(any_language).annotate(rank=rank)
     include, exclude = _parse_terms(query)
     if not include and not exclude:
         return queryset.none()
-    # Every language's column, named explicitly (a plain "title" would mean the active language's only).
-    fields = [column for name in ("title", "acronym", "summary", "description") for column in in_every_language(name)]
     for term in include:
-        queryset = queryset.filter(_any_field(fields, term))
+        queryset = queryset.filter(_contains(term, SEARCH_LANGUAGES))
     for term in exclude:
-        queryset = queryset.exclude(_any_field(fields, term))
-    weights = [
-        (column, weight)
-        for name, weight in (("title", 8), ("acronym", 8), ("summary", 4), ("description", 1))
-        for column in in_every_language(name)
-    ]
+        queryset = queryset.exclude(_contains(term, SEARCH_LANGUAGES))
+    # A word in the reader's language weighs more than every word in the others together (at most MAX_WORDS × 8).
     rank = Value(0)
     for term in include:
-        rank = rank + Case(
-            *[When(**{f"{field}__icontains": term}, then=Value(weight)) for field, weight in weights],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+        rank = rank + 1000 * _weight(term, [reader]) + _weight(term, _others(reader))
     return queryset.annotate(rank=rank)
 
 
-def _any_field(fields, term) -> Q:
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": term})
-    return condition
+def _contains(term: str, languages, fields=TRANSLATED_FIELDS) -> Q:
+    """``term`` in one of ``fields`` in one of ``languages`` (SQLite)."""
+    return reduce(or_, (Q(**{f"{field}_{code}__icontains": term}) for field in fields for code in languages))
 
 
-def snippets(initiatives: list, query: str) -> dict[int, SafeString]:
-    """Highlighted excerpts (safe HTML with <mark>) for the initiatives of one page, by pk."""
+def _weight(term: str, languages) -> Case:
+    """Where ``term`` occurs at best in these languages' text: title or acronym 8, summary 4, description 1."""
+    return Case(
+        When(_contains(term, languages, ("title", "acronym")), then=Value(8)),
+        When(_contains(term, languages, ("summary",)), then=Value(4)),
+        When(_contains(term, languages, ("description",)), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+class Snippet(SafeString):
+    """A highlighted excerpt (safe HTML with <mark>) and the language of its text (``lang``).
+
+    When that is not the reader's language, the HTML is wrapped in ``<span lang=… dir="auto">`` already, so a card
+    shows it correctly whatever its own ``lang`` says."""
+
+    lang: str
+
+
+def snippets(initiatives: list, query: str) -> dict[int, Snippet]:
+    """Highlighted excerpts for the initiatives of one page, by pk: from the summary in the reader's language when
+    the initiative matches there, else in the original language or another one that matches, else from the summary
+    the card would show."""
     query = clean_query(query)
     if not query or not initiatives:
         return {}
+    reader = reader_language()
     if is_postgresql():
         from .models import Initiative
 
+        queries = {code: _search_query(query, code) for code in SEARCH_LANGUAGES}
+        choices = list(_snippet_choices(lambda code: _matches(code, queries[code]), reader))
         rows = Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).annotate(
-            snippet=SearchHeadline(
-                Func(F("summary"), Value(_START + _STOP), Value(""), function="translate"),
-                _search_query(query),
-                config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=SNIPPET_WORDS,
-                min_words=15,
-                highlight_all=False,
-            )
+            snippet=Case(*(When(condition, then=_headline(code, queries[code])) for condition, code in choices)),
+            snippet_language=Case(*(When(condition, then=Value(code)) for condition, code in choices)),
         )
-        return {pk: _render(text) for pk, text in rows.values_list("pk", "snippet")}
+        return {
+            pk: _render(text, language, reader)
+            for pk, text, language in rows.values_list("pk", "snippet", "snippet_language")
+            if language
+        }
     include, _exclude = _parse_terms(query)
-    return {
-        initiative.pk: _render(_plain_excerpt(initiative.summary.translate(_WITHOUT_MARKERS), include))
-        for initiative in initiatives
-    }
+    found = {}
+    for initiative in initiatives:
+        code = _plain_choice(initiative, include, reader)
+        if code:
+            text = getattr(initiative, f"summary_{code}").translate(_WITHOUT_MARKERS)
+            found[initiative.pk] = _render(_plain_excerpt(text, include), code, reader)
+    return found
+
+
+def _snippet_choices(matches, reader: str):
+    """(condition, language) pairs in order of preference, for the summary a snippet comes from."""
+    written = {code: Q(**{f"summary_{code}__gt": ""}) for code in SEARCH_LANGUAGES}  # neither NULL nor empty
+    yield matches(reader) & written[reader], reader
+    for code in _others(reader):
+        yield Q(language=code) & matches(code) & written[code], code
+    for code in _others(reader):
+        yield matches(code) & written[code], code
+    # None of the summaries matched (the words are in a title or a description): the summary the card shows.
+    yield written[reader], reader
+    for code in _others(reader):
+        yield Q(language=code) & written[code], code
+
+
+def _plain_choice(initiative, terms: list[str], reader: str) -> str | None:
+    """SQLite's counterpart of ``_snippet_choices`` (a language "matches" when its summary holds a term)."""
+    needles = [term.lower() for term in terms if term]
+
+    def written(code):
+        return bool(getattr(initiative, f"summary_{code}"))
+
+    def matches(code):
+        return written(code) and any(n in getattr(initiative, f"summary_{code}").lower() for n in needles)
+
+    others = _others(reader)
+    for code in [reader, *(c for c in others if c == initiative.language), *others]:
+        if matches(code):
+            return code
+    for code in [reader, *(c for c in others if c == initiative.language)]:
+        if written(code):
+            return code
+    return None
+
+
+def _headline(code: str, search_query: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(
+        Func(F(f"summary_{code}"), Value(_START + _STOP), Value(""), function="translate"),
+        search_query,
+        config=SEARCH_CONFIGS[code],
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=SNIPPET_WORDS,
+        min_words=15,
+        highlight_all=False,
+    )
 
 
 def _plain_excerpt(text: str, terms: list[str]) -> str:
@@ -193,40 +327,60 @@ def _plain_excerpt(text: str, terms: list[str]) -> str:
     return f"{prefix}{excerpt}{suffix}"
 
 
-def _render(text: str) -> SafeString:
-    escaped = escape(text or "")
-    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+def _render(text: str, language: str, reader: str) -> Snippet:
+    html = escape(text or "").replace(_START, "<mark>").replace(_STOP, "</mark>")
+    if language != reader:
+        html = f'<span lang="{language}" dir="auto">{html}</span>'
+    snippet = Snippet(html)
+    snippet.lang = language
+    return snippet
 
 
 # --- "Did you mean" (PostgreSQL) -------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+# Arabic diacritics (harakat, superscript alef) and tatweel: dropped from the vocabulary and from the words typed,
+# as the Arabic stemmer drops them; و/ف attached to an article are detached (as portal_ar_normalize does).
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_ARABIC_CONJUNCTION = re.compile("(^|[^\u0621-\u064a])[\u0648\u0641](\u0627\u0644[\u0621-\u064a]{3,})")
+
+
+def _fold(word: str) -> str:
+    """A typed word as the vocabulary holds it: lower-case, without Latin accents (roughly ``unaccent``)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not "\u0300" <= ch <= "\u036f"))
 
 
 def suggest(query: str) -> str | None:
-    """A corrected query when some of its words are unknown to the collection, else None."""
+    """A corrected query when some of its words are unknown to the collection in every language, else None; a
+    correction is looked for in the reader's language first, then in the others."""
     query = clean_query(query)
     if not query or not is_postgresql():
         return None
     from .models import SearchWord
 
-    words = _WORD.findall(query.lower())
-    if not words:
+    query = _ARABIC_CONJUNCTION.sub(r"\1\2", _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", query)))
+    typed = {_fold(word): word for word in _WORD.findall(query)}
+    if not typed:
         return None
-    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    known = set(SearchWord.objects.filter(word__in=typed).values_list("word", flat=True).distinct())
+    reader = reader_language()
     corrected, changed = query, False
-    for word in words:
+    for word, as_typed in typed.items():
         if word in known:
             continue
         match = (
             SearchWord.objects.filter(word__trigram_similar=word)
-            .annotate(similarity=_similarity(word))
-            .order_by("-similarity", "-ndoc")
+            .annotate(
+                similarity=_similarity(word),
+                elsewhere=Case(When(language=reader, then=Value(0)), default=Value(1)),
+            )
+            .order_by("elsewhere", "-similarity", "-ndoc")
             .values_list("word", flat=True)
             .first()
         )
         if match and match != word:
-            corrected = re.sub(rf"(?i)\b{re.escape(word)}\b", match, corrected, count=1)
+            corrected = re.sub(rf"(?i)\b{re.escape(as_typed)}\b", match, corrected, count=1)
             changed = True
     return corrected if changed else None
 
@@ -237,80 +391,102 @@ def _similarity(word):
     return TrigramSimilarity("word", word)
 
 
-# The vocabulary is a function of the published collection: ``ndoc`` is the number of published initiatives
-# whose title, acronym or summary hold the word, and a word none holds has no row. Every service that changes
-# what a published initiative says, or whether it is published, takes its words out before the change
-# (withdraw_from_vocabulary) and puts the words of what is published after it back (add_to_vocabulary), in
-# its own transaction: a word of a withdrawn, archived, deleted or edited text stops being suggested at once.
-# The cost follows the initiatives changed, not the collection; rebuild_vocabulary is the repair.
+# The vocabulary is a function of the published collection: for each content language, ``ndoc`` is the number of
+# published initiatives whose title, acronym or summary in that language hold the word, and a word none holds has
+# no row. Every service that changes what a published initiative says, or whether it is published, takes its words
+# out before the change (withdraw_from_vocabulary) and puts the words of what is published after it back
+# (add_to_vocabulary), in its own transaction: a word of a withdrawn, archived, deleted or edited text stops being
+# suggested at once. The cost follows the initiatives changed, not the collection; rebuild_vocabulary is the repair.
 
+# The words of each language, as one relation (language, word, ndoc): one ts_stat per language.
+_STATS = " UNION ALL ".join(f"SELECT '{code}' AS language, word, ndoc FROM ts_stat(%s)" for code in SEARCH_LANGUAGES)
 # Words of 3 to 100 letters: SearchWord.word holds 100 characters (a longer "word" would fail the whole INSERT,
 # and with it the publication), and no one mistypes a word that long. In word order, as withdrawals lock
 # them, so two transactions changing the same words wait for each other instead of deadlocking.
-_VOCABULARY_SQL = """
-    INSERT INTO initiatives_searchword (word, ndoc)
-    SELECT word, ndoc FROM ts_stat(%s)
+_VOCABULARY_SQL = f"""
+    INSERT INTO initiatives_searchword (language, word, ndoc)
+    SELECT language, word, ndoc FROM ({_STATS}) AS s
     WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'
-    ORDER BY word
-    ON CONFLICT (word) DO UPDATE SET ndoc = initiatives_searchword.ndoc + EXCLUDED.ndoc
+    ORDER BY language, word
+    ON CONFLICT (language, word) DO UPDATE SET ndoc = initiatives_searchword.ndoc + EXCLUDED.ndoc
 """
 _WITHDRAW_SQL = (
-    "SELECT 1 FROM initiatives_searchword WHERE word IN (SELECT word FROM ts_stat(%s)) ORDER BY word FOR UPDATE",
+    "SELECT 1 FROM initiatives_searchword WHERE (language, word) IN (SELECT language, word FROM "
+    f"({_STATS}) AS s) ORDER BY language, word FOR UPDATE",
     # Words that no other published initiative holds leave; the others count one initiative fewer.
-    "DELETE FROM initiatives_searchword AS v USING ts_stat(%s) AS s WHERE v.word = s.word AND v.ndoc <= s.ndoc",
-    "UPDATE initiatives_searchword AS v SET ndoc = v.ndoc - s.ndoc FROM ts_stat(%s) AS s WHERE v.word = s.word",
+    f"DELETE FROM initiatives_searchword AS v USING ({_STATS}) AS s "
+    "WHERE v.language = s.language AND v.word = s.word AND v.ndoc <= s.ndoc",
+    f"UPDATE initiatives_searchword AS v SET ndoc = v.ndoc - s.ndoc FROM ({_STATS}) AS s "
+    "WHERE v.language = s.language AND v.word = s.word",
 )
+# The 'simple' (unstemmed, lower-cased) words, without accents, Arabic diacritics or tatweel (Arabic text is
+# normalised first, so the vocabulary holds المهاجرين for والمهاجرين).
+_FOLD_SQL = r"regexp_replace(unaccent({}), '[\u064B-\u065F\u0670\u0640]', '', 'g')"
 
 
-def _vocabulary_source(queryset: QuerySet) -> str:
-    """SQL for ts_stat: the 'simple' (unstemmed, lower-cased) words of titles, acronyms and summaries."""
+def _language_text(field: str, code: str) -> str:
+    """SQL for ``field`` in language ``code``; the plain column (the original's text) stands in for an empty
+    translated column of the original language (as in migration 0010's trigger)."""
+    return (
+        f"CASE WHEN language = '{code}' THEN coalesce(nullif({field}_{code}, ''), {field}, '') "
+        f"ELSE coalesce({field}_{code}, '') END"
+    )
+
+
+def _vocabulary_sources(queryset: QuerySet) -> list[str]:
+    """SQL for ts_stat, one per content language: the words of the titles, acronyms and summaries in it."""
     ids_sql, params = queryset.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         ids_sql = cursor.mogrify(ids_sql, params)
         if isinstance(ids_sql, bytes):
             ids_sql = ids_sql.decode()
-    return (
-        "SELECT to_tsvector('simple', unaccent(coalesce(title, '') || ' ' || coalesce(acronym, '') "
-        "|| ' ' || coalesce(summary, ''))) FROM initiatives_initiative "
-        f"WHERE id IN ({ids_sql})"
-    )
+    sources = []
+    for code in SEARCH_LANGUAGES:
+        text = " || ' ' || ".join(_language_text(field, code) for field in ("title", "acronym", "summary"))
+        if code == "ar":
+            text = f"portal_ar_normalize({text})"
+        sources.append(
+            f"SELECT to_tsvector('simple', {_FOLD_SQL.format(text)}) FROM initiatives_initiative "
+            f"WHERE id IN ({ids_sql})"
+        )
+    return sources
 
 
-def _published_source(initiative_ids: list[int]) -> str | None:
-    """ts_stat's source for those of these initiatives that are published now, or None (nothing to do)."""
+def _published_sources(initiative_ids: list[int]) -> list[str] | None:
+    """ts_stat's sources for those of these initiatives that are published now, or None (nothing to do)."""
     if not is_postgresql() or not initiative_ids:
         return None
     from .models import Initiative
 
     published = Initiative.objects.published().filter(pk__in=initiative_ids)
-    return _vocabulary_source(published) if published.exists() else None
+    return _vocabulary_sources(published) if published.exists() else None
 
 
 def add_to_vocabulary(*, initiative_ids: list[int]) -> None:
     """Count the words of these initiatives, those published now, in the "did you mean" vocabulary."""
-    source = _published_source(initiative_ids)
-    if source is not None:
+    sources = _published_sources(initiative_ids)
+    if sources is not None:
         with connection.cursor() as cursor:
-            cursor.execute(_VOCABULARY_SQL, [source])
+            cursor.execute(_VOCABULARY_SQL, sources)
 
 
 def withdraw_from_vocabulary(*, initiative_ids: list[int]) -> None:
     """Stop counting the words of these initiatives, those published now (call it before changing them)."""
-    source = _published_source(initiative_ids)
-    if source is not None:
+    sources = _published_sources(initiative_ids)
+    if sources is not None:
         with connection.cursor() as cursor:
             for sql in _WITHDRAW_SQL:
-                cursor.execute(sql, [source])
+                cursor.execute(sql, sources)
 
 
 def rebuild_vocabulary() -> int:
-    """Rebuild the vocabulary from every published initiative; returns the number of words."""
+    """Rebuild the vocabulary from every published initiative; returns the number of words (all languages)."""
     if not is_postgresql():
         return 0
     from .models import Initiative, SearchWord
 
-    source = _vocabulary_source(Initiative.objects.published())
+    sources = _vocabulary_sources(Initiative.objects.published())
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM initiatives_searchword")
-        cursor.execute(_VOCABULARY_SQL, [source])
+        cursor.execute(_VOCABULARY_SQL, sources)
     return SearchWord.objects.count()

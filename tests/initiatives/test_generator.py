@@ -175,9 +175,9 @@ def test_generated_initiatives_can_be_searched():
     assert search.apply(Initiative.objects.published(), word).filter(pk=initiative.pk).exists()
 
 
-def test_postgresql_fills_the_search_vector_and_the_vocabulary(on_postgresql):
+def test_postgresql_fills_the_search_vectors_and_the_vocabulary(on_postgresql):
     generator.generate(count=20, seed=15)
-    assert not synthetic(15).filter(search_vector__isnull=True).exists()
+    assert not synthetic(15).filter(search_en__isnull=True).exists()
     assert SearchWord.objects.exists()
 
 

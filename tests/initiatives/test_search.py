@@ -170,11 +170,12 @@ def test_a_word_too_long_for_the_vocabulary_is_left_out(client, pg):
     assert not any(word.startswith("aaa") for word in words)
 
 
-def test_search_uses_the_gin_index(pg):
+@pytest.mark.parametrize("language", search.SEARCH_LANGUAGES)
+def test_search_uses_a_gin_index_per_language(pg, language):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'initiative_search_gin'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"initiative_search_{language}"])
         (definition,) = cursor.fetchone()
-    assert "USING gin (search_vector)" in definition
+    assert f"USING gin (search_{language})" in definition
 
 
 def test_highlight_markers_typed_into_stored_text_do_not_become_mark_elements(client):
