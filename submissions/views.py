@@ -16,11 +16,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from initiatives import presentation
 from initiatives.models import Category, Initiative, Involvement, Link
 from initiatives.views import detail_context
 
@@ -35,6 +37,18 @@ from .forms import (
     content_from_data,
     initial_from_data,
     initial_from_initiative,
+)
+from .languages import (
+    TEXT_FIELDS,
+    TranslationDetailsForm,
+    TranslationForm,
+    data_language,
+    direction,
+    initiative_texts,
+    language_codes,
+    language_name,
+    texts_by_language,
+    translation_targets,
 )
 from .models import Submission
 
@@ -82,12 +96,130 @@ def suggest_update(request, slug):
 
 
 @login_required
+def suggest_translation(request, slug):
+    """Propose a translation of a published initiative into one language (or a correction of the one it has).
+
+    First the language (``?language=fr``, a plain link or a GET form), then the four texts, prefilled with the
+    translation the initiative has in it, beside the original for reference.
+    """
+    initiative = get_object_or_404(Initiative.objects.published(), slug=slug)
+    targets = dict(translation_targets(initiative))
+    language = request.GET.get("language", "")
+    if request.method != "POST" and language not in targets:
+        return render(
+            request,
+            "submissions/translation_language.html",
+            {
+                "initiative": initiative,
+                "targets": [
+                    {"lang": code, "name": name, "translated": bool(getattr(initiative, f"title_{code}"))}
+                    for code, name in targets.items()
+                ],
+                "invalid": bool(language),
+                "title_html": _title_html(initiative),
+                "original_name": language_name(initiative.language),
+            },
+        )
+    initial = {"language": language, **initiative_texts(initiative, language)} if language in targets else {}
+    return _edit_translation(request, submission=None, initiative=initiative, initial=initial)
+
+
+@login_required
 def edit(request, pk):
     submission = get_object_or_404(Submission, pk=pk, author=request.user)
     if not submission.is_editable:
         messages.error(request, _("This submission can no longer be edited."))
         return redirect(submission)
+    if submission.kind == Submission.Kind.TRANSLATION:
+        return _edit_translation(
+            request, submission=submission, initiative=submission.initiative, initial=dict(submission.data)
+        )
     return _edit(request, submission=submission, initial=initial_from_data(submission.data))
+
+
+def _edit_translation(request, *, submission, initiative, initial):
+    """The translation form: save a draft, preview or submit, as for a proposal."""
+    action = request.POST.get("action", "save")
+    if request.method == "POST":
+        form = TranslationForm(request.POST, initiative=initiative, complete=action in ("preview", "submit"))
+        details = TranslationDetailsForm(request.POST)
+        if form.is_valid() and details.is_valid():
+            fields = {name: details.cleaned_data[name] for name in ("note_to_moderators", "consent")}
+            if action == "submit" and not fields["consent"]:
+                details.add_error("consent", _("Please agree to the publication of your translation to submit."))
+            else:
+                response = _save_and_go_on(
+                    request,
+                    submission,
+                    form.to_data(),
+                    fields,
+                    initiative=initiative,
+                    kind=Submission.Kind.TRANSLATION,
+                    action=action,
+                )
+                if response:
+                    return response
+    else:
+        form = TranslationForm(initial=initial, initiative=initiative)
+        details = TranslationDetailsForm(
+            initial={name: getattr(submission, name, "") for name in ("note_to_moderators", "consent")}
+        )
+    language = form.target_language()
+    return render(
+        request,
+        "submissions/translation_form.html",
+        {
+            "form": form,
+            "details": details,
+            "submission": submission,
+            "initiative": initiative,
+            "language": language,
+            "language_name": language_name(language) if language else "",
+            "original": _original_text(initiative),
+            "title_html": _title_html(initiative),
+            "errors": form.errors or details.errors,
+        },
+    )
+
+
+def _title_html(initiative) -> str:
+    """The initiative's title as the reader sees it, isolated and marked with its language if it is another's."""
+    title = initiative.text("title")
+    return format_html("<bdi{}>{}</bdi>", title.lang_attribute, title)
+
+
+def _original_text(initiative) -> dict:
+    """The initiative's text in its original language, shown beside a translation for reference."""
+    code = initiative.language
+    texts = initiative_texts(initiative, code)
+    return {
+        "lang": code,
+        "dir": direction(code),
+        "name": language_name(code),
+        "title": texts["title"],
+        "acronym": texts["acronym"],
+        "summary": texts["summary"],
+        "description": texts["description"],
+    }
+
+
+def _save_and_go_on(request, submission, data, fields, *, initiative, kind, action):
+    """Save what was typed (and submit it, if asked); the response to send, or None to show the form again."""
+    try:
+        submission = _save(request, submission, data, fields, initiative, kind)
+        if action == "submit":
+            services.submit(submission=submission, author=request.user)
+            messages.success(request, _("Thank you: your submission was sent to the moderators."))
+            return redirect(submission)
+    except services.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        if submission is not None and submission.pk:
+            return redirect(submission)
+        return None
+    if action == "preview":
+        return redirect("submissions:preview", pk=submission.pk)
+    messages.success(request, _("Your draft was saved."))
+    return redirect("submissions:edit", pk=submission.pk)
 
 
 def _edit(request, *, submission, initial, initiative=None):
@@ -113,21 +245,12 @@ def _edit(request, *, submission, initial, initiative=None):
             elif duplicates and request.POST.get("confirm_not_duplicate") != "yes":
                 pass  # show the look-alikes and ask, keeping everything typed
             else:
-                try:
-                    submission = _save(request, submission, data, fields, initiative)
-                    if action == "submit":
-                        services.submit(submission=submission, author=request.user)
-                        messages.success(request, _("Thank you: your submission was sent to the moderators."))
-                        return redirect(submission)
-                except services.TransitionRefused as refusal:
-                    messages.error(request, str(refusal))
-                    if submission is not None and submission.pk:
-                        return redirect(submission)
-                else:
-                    if action == "preview":
-                        return redirect("submissions:preview", pk=submission.pk)
-                    messages.success(request, _("Your draft was saved."))
-                    return redirect("submissions:edit", pk=submission.pk)
+                kind = Submission.Kind.UPDATE if initiative else Submission.Kind.NEW
+                response = _save_and_go_on(
+                    request, submission, data, fields, initiative=initiative, kind=kind, action=action
+                )
+                if response:
+                    return response
     else:
         form = ProposalForm(initial=initial)
         details = SubmissionDetailsForm(
@@ -151,9 +274,8 @@ def _edit(request, *, submission, initial, initiative=None):
     )
 
 
-def _save(request, submission, data, fields, initiative):
+def _save(request, submission, data, fields, initiative, kind):
     if submission is None:
-        kind = Submission.Kind.UPDATE if initiative else Submission.Kind.NEW
         return services.create_submission(author=request.user, data=data, kind=kind, initiative=initiative, **fields)
     return services.save_draft(submission=submission, author=request.user, data=data, **fields)
 
@@ -212,12 +334,20 @@ def mine(request):
 
 def _preview_context(submission, *, viewer) -> dict:
     """The detail page as it will look once published, built from the proposed data."""
-    content = content_from_data(submission.data)
+    if submission.kind == Submission.Kind.TRANSLATION:
+        return _translation_preview_context(submission, viewer=viewer)
+    original = submission.initiative if submission.kind == Submission.Kind.UPDATE else None
+    content = content_from_data(submission.data, language=original.language if original else None)
     fields = dict(content.fields)
+    fields.pop("title", None)  # the text is in its language's columns (title_fr…)
     if fields.get("category") is None:
         fields["category"] = Category(name=_("(no category chosen)"), slug="none")
-    if submission.kind == Submission.Kind.UPDATE and submission.initiative:
-        original = submission.initiative
+    if original:
+        # The update changes the languages it gives; the others, and the original language, stay as they are.
+        for code in language_codes():
+            for name, text in initiative_texts(original, code).items():
+                fields.setdefault(f"{name}_{code}", text)
+        fields["language"] = original.language
         for name in ("submitter_honorific", "submitter_name", "submitter_organisation"):
             fields[name] = getattr(original, name)
         fields["submitted_on"] = original.submitted_on
@@ -240,8 +370,59 @@ def _preview_context(submission, *, viewer) -> dict:
         links=[Link(title=title, url=url) for title, url in content.links],
         involvements=[Involvement(organisation=org, role=role) for org, role in content.involvements],
     )
-    context.update(submission=submission, preview=True, related=[], viewer_is_author=submission.author_id == viewer.pk)
+    context.update(
+        submission=submission,
+        preview=True,
+        related=[],
+        viewer_is_author=submission.author_id == viewer.pk,
+        original_language=presentation.original_language_note(initiative),
+        proposed_texts=_proposed_texts(submission),
+    )
     return context
+
+
+def _translation_preview_context(submission, *, viewer) -> dict:
+    """The initiative's page with the suggested translation in place (its other text and relations are live)."""
+    initiative = (
+        Initiative.objects.select_related("category")
+        .prefetch_related("themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation")
+        .get(pk=submission.initiative_id)
+    )
+    code = data_language(submission.data)
+    if code != initiative.language:
+        for name in TEXT_FIELDS:
+            setattr(initiative, f"{name}_{code}", submission.data.get(name) or "")
+        initiative.render_description()
+    context = detail_context(
+        initiative,
+        themes=initiative.themes.all(),
+        principles=initiative.principles.all(),
+        regions=initiative.regions.all(),
+        countries=initiative.countries.all(),
+        tags=initiative.tags.all(),
+        links=initiative.links.all(),
+        involvements=initiative.involvements.all(),
+    )
+    context.update(
+        submission=submission,
+        preview=True,
+        related=[],
+        viewer_is_author=submission.author_id == viewer.pk,
+        original_language=presentation.original_language_note(initiative),
+        proposed_texts=_proposed_texts(submission),
+    )
+    return context
+
+
+def _proposed_texts(submission) -> list[dict]:
+    """The proposed text language by language, for the preview and moderation pages: the text's own language
+    first (``is_text``), then each translation, each with its language's code, direction and name."""
+    default = submission.initiative.language if submission.kind == Submission.Kind.UPDATE else None
+    original = data_language(submission.data, default)
+    return [
+        {"lang": code, "dir": direction(code), "name": language_name(code), "is_text": code == original, **texts}
+        for code, texts in texts_by_language(submission.data, default).items()
+    ]
 
 
 # --- moderating ----------------------------------------------------------------------------------
@@ -420,19 +601,33 @@ def _report_form_errors(request, form) -> None:
 
 
 def _changes(submission) -> list[dict]:
-    """For an update: each field whose proposed value differs from the live initiative's."""
-    if submission.kind != Submission.Kind.UPDATE or not submission.initiative:
+    """For an update or a translation: each field whose proposed value differs from the live initiative's, the text
+    language by language (a text row has its language: ``lang``, ``dir``, ``language``)."""
+    initiative = submission.initiative
+    if submission.kind == Submission.Kind.NEW or not initiative:
         return []
-    current = initial_from_data(initial_from_initiative(submission.initiative))
-    proposed = initial_from_data(submission.data)
-    form = ProposalForm()
+    if submission.kind == Submission.Kind.TRANSLATION:
+        code = data_language(submission.data)
+        texts = {code: {name: submission.data.get(name) or "" for name in TEXT_FIELDS}}
+    else:
+        texts = texts_by_language(submission.data, default=initiative.language)
     rows = []
-    for name, form_field in form.fields.items():
-        if name.startswith("submitter_"):
-            continue
-        before, after = _display(current.get(name)), _display(proposed.get(name))
-        if before != after:
-            rows.append({"label": form_field.label, "before": before, "after": after})
+    for code, given in texts.items():
+        now = initiative_texts(initiative, code)
+        for name in TEXT_FIELDS:
+            if now[name] != given[name]:
+                language = {"lang": code, "dir": direction(code), "language": language_name(code)}
+                label = ProposalForm.base_fields[name].label
+                rows.append({"label": label, **language, "before": now[name], "after": given[name]})
+    if submission.kind == Submission.Kind.UPDATE:
+        current = initial_from_data(initial_from_initiative(initiative))
+        proposed = initial_from_data(submission.data)
+        for name, form_field in ProposalForm.base_fields.items():
+            if name.startswith("submitter_") or name in TEXT_FIELDS or name == "language":
+                continue
+            before, after = _display(current.get(name)), _display(proposed.get(name))
+            if before != after:
+                rows.append({"label": form_field.label, "before": before, "after": after})
     return rows
 
 
