@@ -469,3 +469,13 @@ def test_the_author_sees_what_language_their_submission_is_in(author_client, eng
     assert "Translation into Spanish." in page
     preview = text(get(author_client, url("submissions:preview", pk=suggestion.pk)))
     assert '<dd lang="es" dir="ltr">Asociación de movilidad laboral</dd>' in preview
+
+
+def test_a_submission_from_before_the_language_choice_is_english(author, moderator, proposal_data):
+    """Drafts saved before there was a choice have no language in their data: they were written in English."""
+    legacy = {name: value for name, value in proposal_data.items() if name not in ("language", "translations")}
+    submission = services.create_submission(author=author, data=legacy, consent=True)
+    services.submit(submission=submission, author=author)
+    initiative = services.approve(submission=submission, moderator=moderator)
+    assert (initiative.language, initiative.title_en) == ("en", PROPOSAL["title"])
+    assert not initiative.title_fr
