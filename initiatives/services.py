@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -216,6 +217,32 @@ def save_initiative(
     search.add_to_vocabulary(initiative_ids=[initiative.pk])  # the words it has, if published
     reason = reason or (_("Created") if creating else _("Changed"))
     record_history(initiative=initiative, user=user, reason=reason, created=creating)
+    return initiative
+
+
+TRANSLATED_TEXT = ("title", "acronym", "summary", "description")
+
+
+@transaction.atomic
+def save_translation(*, initiative: Initiative, language: str, texts: dict, user=None, reason: str = "") -> Initiative:
+    """Write an initiative's title, acronym, summary and description in one language other than its original.
+
+    Only that language's columns change (and its rendered description): the original, the other translations and
+    everything else stay as they are. One version in the history, so the change can be reverted.
+    """
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if language not in settings.MODELTRANSLATION_LANGUAGES or language == initiative.language:
+        raise CurationError(_("A translation is into a content language other than the initiative's original."))
+    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
+    for name in TRANSLATED_TEXT:
+        setattr(initiative, f"{name}_{language}", texts.get(name) or "")
+    initiative.render_description()
+    initiative.full_clean()
+    columns = [f"{name}_{language}" for name in (*TRANSLATED_TEXT, "description_html")]
+    initiative.save(update_fields=[*columns, "updated_at"])
+    search.add_to_vocabulary(initiative_ids=[initiative.pk])
+    record_history(initiative=initiative, user=user, reason=reason or _("Translated"))
+    collection_changed()
     return initiative
 
 

@@ -16,9 +16,25 @@ from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
 from initiatives import redirects
-from initiatives.models import Category, Initiative, Involvement, Organisation
+from initiatives.models import (
+    Category,
+    Initiative,
+    Involvement,
+    Organisation,
+    content_languages,
+)
 from initiatives.services import InitiativeContent
 from initiatives.taxonomies import BY_NAME, TAXONOMIES, Taxonomy
+
+from .languages import (
+    TranslatedTextMixin,
+    data_language,
+    default_language,
+    initiative_texts,
+    texts_by_language,
+    translation_initial,
+    translations_of,
+)
 
 MAX_TAGS = 15
 MAX_LINKS = 10
@@ -83,9 +99,20 @@ def taxonomy_picker(taxonomy: Taxonomy) -> forms.ModelMultipleChoiceField:
     return picker(taxonomy.picker_label, taxonomy.model.objects.all(), to_field_name=taxonomy.lookup)
 
 
-class ProposalForm(forms.Form):
-    """What a submitter proposes. With ``complete=False`` (saving a draft) nothing is required."""
+class ProposalForm(TranslatedTextMixin, forms.Form):
+    """What a submitter proposes. With ``complete=False`` (saving a draft) nothing is required.
 
+    The text is in the language chosen (``language``); ``title_fr``, ``summary_es``… are optional translations
+    of it (``TranslatedTextMixin``).
+    """
+
+    # Not required: a request without it (an old page, a script) means the language the form was shown in.
+    language = forms.ChoiceField(
+        label=_("Language of the text"),
+        choices=content_languages,
+        required=False,
+        help_text=_("The language you write the title, acronym, summary and description in."),
+    )
     title = forms.CharField(label=_("Title"), max_length=300)
     acronym = forms.CharField(label=_("Acronym"), max_length=50, required=False)
     summary = forms.CharField(
@@ -149,9 +176,14 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, complete: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.complete = complete
+        self.fields["language"].initial = default_language()
         if not complete:
             for form_field in self.fields.values():
                 form_field.required = False
+        self.add_translation_fields(complete=complete)
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.original_language()
 
     def clean_start(self):
         return parse_partial_date(self.cleaned_data["start"])
@@ -227,6 +259,7 @@ class ProposalForm(forms.Form):
             self.add_error("end", _("The end cannot come before the start."))
         if cleaned.get("ongoing") and end and end[0] and end[0] < datetime.date.today():
             self.add_error("ongoing", _("An initiative that ended in the past is not ongoing."))
+        self.clean_translations(cleaned)
         return cleaned
 
     def to_data(self) -> dict:
@@ -263,6 +296,8 @@ class ProposalForm(forms.Form):
         )
         for name, _role in ROLE_FIELDS:
             data[name] = [o.slug for o in c.get(name) or []]
+        data["language"] = c["language"]
+        data["translations"] = self.translations_data()
         return data
 
 
@@ -274,6 +309,8 @@ def initial_from_data(data: dict) -> dict:
     initial["links"] = "\n".join(f"{url} {title}" for title, url in data.get("links", []))
     initial["tags"] = ", ".join(data.get("tags", []))
     initial["other_organisations"] = "\n".join(data.get("other_organisations", []))
+    initial["language"] = data_language(data)
+    initial.update(translation_initial(data))
     return initial
 
 
@@ -289,10 +326,9 @@ def initial_from_initiative(initiative: Initiative) -> dict:
     for involvement in initiative.involvements.select_related("organisation"):
         by_role.setdefault(involvement.role, []).append(involvement.organisation.slug)
     data = {
-        "title": initiative.title,
-        "acronym": initiative.acronym,
-        "summary": initiative.summary,
-        "description": initiative.description,
+        "language": initiative.language,
+        **initiative_texts(initiative, initiative.language),  # the original (plain attributes follow the reader)
+        "translations": translations_of(initiative),
         "category": initiative.category.slug,
         **{t.field: [getattr(term, t.lookup) for term in getattr(initiative, t.field).all()] for t in PICKED},
         "scope": initiative.scope,
@@ -315,17 +351,22 @@ def initial_from_initiative(initiative: Initiative) -> dict:
     return data
 
 
-def content_from_data(data: dict) -> InitiativeContent:
-    """Resolve stored data into what the initiatives services take (unknown terms are dropped)."""
+def content_from_data(data: dict, *, language: str | None = None) -> InitiativeContent:
+    """Resolve stored data into what the initiatives services take (unknown terms are dropped).
+
+    The text goes to the columns of its language (``title_fr``…), each translation to its own; ``language`` (the
+    original language of a new initiative) is the text's language. ``language`` given (an update: the language of
+    the initiative it changes) is the default for data from before there was a choice, and the original language
+    is then left as it is.
+    """
 
     def terms(model, lookup, values):
         return redirects.resolve_terms(model, lookup, values)  # a term merged or renamed since is followed
 
-    fields = {
-        "title": data.get("title", ""),
-        "acronym": data.get("acronym", ""),
-        "summary": data.get("summary", ""),
-        "description": data.get("description", ""),
+    texts = texts_by_language(data, default=language)
+    fields = {} if language else {"language": data_language(data), "title": data.get("title", "")}  # title: the slug
+    fields.update({f"{name}_{code}": text for code, given in texts.items() for name, text in given.items()})
+    fields |= {
         "category": next(iter(terms(Category, "slug", [data.get("category")])), None),
         "scope": data.get("scope", ""),
         "start_date": datetime.date.fromisoformat(data["start"]) if data.get("start") else None,

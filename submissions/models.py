@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
@@ -15,6 +16,7 @@ class Submission(models.Model):
     class Kind(models.TextChoices):
         NEW = "new", _("New initiative")
         UPDATE = "update", _("Update to an initiative")
+        TRANSLATION = "translation", _("Translation of an initiative")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -25,12 +27,12 @@ class Submission(models.Model):
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    kind = models.CharField(_("kind"), max_length=6, choices=Kind, default=Kind.NEW)
+    kind = models.CharField(_("kind"), max_length=11, choices=Kind, default=Kind.NEW)
     state = models.CharField(_("state"), max_length=17, choices=State, default=State.DRAFT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="submissions"
     )
-    # For an update: the initiative it changes. For a new initiative: the one its approval created.
+    # For an update or a translation: the initiative it changes. For a new initiative: the one its approval created.
     initiative = models.ForeignKey(
         Initiative,
         verbose_name=_("initiative"),
@@ -39,7 +41,9 @@ class Submission(models.Model):
         blank=True,
         related_name="+",
     )
-    # The proposed content, as the proposal form cleans it (slugs and codes for taxonomy terms).
+    # The proposed content, as the proposal form cleans it (slugs and codes for taxonomy terms), with the language
+    # its text is written in ("language") and, for a new initiative or an update, translations of that text
+    # ("translations": {"fr": {"title": …}}). A translation holds the four texts in its own language only.
     data = models.JSONField(_("proposed content"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=300, blank=True)  # copied from data, for lists and search
     note_to_moderators = models.TextField(_("note to the moderators"), max_length=5000, blank=True)
@@ -78,9 +82,15 @@ class Submission(models.Model):
                 ),
                 name="submission_state_valid",
             ),
-            models.CheckConstraint(condition=Q(kind__in=["new", "update"]), name="submission_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["new", "update", "translation"]), name="submission_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="update") | Q(initiative__isnull=False), name="submission_update_has_initiative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="translation") | Q(initiative__isnull=False),
+                name="submission_translation_has_initiative",
             ),
             models.CheckConstraint(
                 condition=~Q(state="approved") | Q(initiative__isnull=False), name="submission_approved_has_initiative"
@@ -109,6 +119,16 @@ class Submission(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.CHANGES_REQUESTED)
+
+    @property
+    def language(self) -> str:
+        """The language the proposed text is written in ("" for a submission from before there was a choice)."""
+        return self.data.get("language", "") if isinstance(self.data, dict) else ""
+
+    @property
+    def language_name(self) -> str:
+        """That language's name in the reader's language ("French", "francés"…)."""
+        return get_language_info(self.language)["name_translated"] if self.language else ""
 
 
 class Transition(models.Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -299,15 +300,19 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         raise TransitionRefused(
             _("Someone else changed this submission a moment ago, so nothing was done. Please look at it again.")
         )
-    content = content_from_data(current.data)
-    if current.kind == Submission.Kind.UPDATE:
-        # An update changes what the initiative says, not who first shared it nor when.
+    if current.kind == Submission.Kind.TRANSLATION:
+        initiative = _approve_translation(current, moderator)
+    elif current.kind == Submission.Kind.UPDATE:
+        # An update changes what the initiative says in the languages it gives (its original language stays),
+        # not who first shared it nor when.
+        content = content_from_data(current.data, language=current.initiative.language)
         for name in ("submitter_honorific", "submitter_name", "submitter_organisation", "submitter_email"):
             content.fields.pop(name, None)
         initiative = initiative_services.save_initiative(
             content=content, initiative=current.initiative, user=moderator, reason=_approved_reason(current)
         )
     else:
+        content = content_from_data(current.data)
         content.fields["submitted_on"] = timezone.localdate(current.submitted_at or timezone.now())
         initiative = initiative_services.save_initiative(
             content=content, user=moderator, reason=_approved_reason(current)
@@ -320,11 +325,37 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         decided_at=timezone.now(),
         initiative=initiative,
     )
-    if current.kind == Submission.Kind.NEW or initiative.is_published():
+    if current.kind == Submission.Kind.NEW or (current.kind == Submission.Kind.UPDATE and initiative.is_published()):
         initiative_services.publish_initiative(initiative=initiative, user=moderator)
     # An update approved after its initiative was unpublished or archived changes its content only.
     _notify("approved", submission, message)
     return initiative
+
+
+def _approve_translation(submission: Submission, moderator) -> Initiative:
+    """Write a suggested translation into its language's columns of its initiative, and nothing else."""
+    from .languages import TEXT_FIELDS, data_language
+
+    initiative = submission.initiative
+    language = data_language(submission.data)
+    if language == initiative.language:  # the original language was changed since the suggestion was made
+        raise TransitionRefused(
+            _(
+                "This initiative is now written in %(language)s originally: a translation into that language would "
+                "replace its original text. Ask for an update instead."
+            )
+            % {"language": submission.language_name}
+        )
+    try:
+        return initiative_services.save_translation(
+            initiative=initiative,
+            language=language,
+            texts={name: submission.data.get(name) or "" for name in TEXT_FIELDS},
+            user=moderator,
+            reason=_approved_reason(submission),
+        )
+    except ValidationError as error:
+        raise TransitionRefused(" ".join(error.messages)) from error
 
 
 def _approved_reason(submission: Submission) -> str:

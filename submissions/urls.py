@@ -7,6 +7,7 @@ app_name = "submissions"
 urlpatterns = [
     path("submit/", views.create, name="create"),
     path("initiatives/<slug:slug>/suggest-update/", views.suggest_update, name="suggest-update"),
+    path("initiatives/<slug:slug>/suggest-translation/", views.suggest_translation, name="suggest-translation"),
     path("submissions/", views.mine, name="mine"),
     path("submissions/<int:pk>/", views.detail, name="detail"),
     path("submissions/<int:pk>/edit/", views.edit, name="edit"),

@@ -5,7 +5,6 @@ Every lookup is scoped in the query: a submitter only ever finds their own submi
 """
 
 from functools import wraps
-from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +15,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from initiatives.models import Category, Initiative, Involvement, Link
-from initiatives.views import detail_context
+from initiatives.models import Category, Initiative
 
 from . import services
 from .duplicates import similar_initiatives
@@ -32,11 +29,18 @@ from .forms import (
     ProposalForm,
     SubmissionDetailsForm,
     WithdrawForm,
-    content_from_data,
     initial_from_data,
     initial_from_initiative,
 )
+from .languages import (
+    TranslationDetailsForm,
+    TranslationForm,
+    initiative_texts,
+    language_name,
+    translation_targets,
+)
 from .models import Submission
+from .presentation import original_text, preview_context, proposed_changes, title_html
 
 State = Submission.State
 
@@ -82,12 +86,109 @@ def suggest_update(request, slug):
 
 
 @login_required
+def suggest_translation(request, slug):
+    """Propose a translation of a published initiative into one language (or a correction of the one it has).
+
+    First the language (``?language=fr``, a plain link or a GET form), then the four texts, prefilled with the
+    translation the initiative has in it, beside the original for reference.
+    """
+    initiative = get_object_or_404(Initiative.objects.published(), slug=slug)
+    targets = dict(translation_targets(initiative))
+    language = request.GET.get("language", "")
+    if request.method != "POST" and language not in targets:
+        return render(
+            request,
+            "submissions/translation_language.html",
+            {
+                "initiative": initiative,
+                "targets": [
+                    {"lang": code, "name": name, "translated": bool(getattr(initiative, f"title_{code}"))}
+                    for code, name in targets.items()
+                ],
+                "invalid": bool(language),
+                "title_html": title_html(initiative),
+                "original_name": language_name(initiative.language),
+            },
+        )
+    initial = {"language": language, **initiative_texts(initiative, language)} if language in targets else {}
+    return _edit_translation(request, submission=None, initiative=initiative, initial=initial)
+
+
+@login_required
 def edit(request, pk):
     submission = get_object_or_404(Submission, pk=pk, author=request.user)
     if not submission.is_editable:
         messages.error(request, _("This submission can no longer be edited."))
         return redirect(submission)
+    if submission.kind == Submission.Kind.TRANSLATION:
+        return _edit_translation(
+            request, submission=submission, initiative=submission.initiative, initial=dict(submission.data)
+        )
     return _edit(request, submission=submission, initial=initial_from_data(submission.data))
+
+
+def _edit_translation(request, *, submission, initiative, initial):
+    """The translation form: save a draft, preview or submit, as for a proposal."""
+    action = request.POST.get("action", "save")
+    if request.method == "POST":
+        form = TranslationForm(request.POST, initiative=initiative, complete=action in ("preview", "submit"))
+        details = TranslationDetailsForm(request.POST)
+        if form.is_valid() and details.is_valid():
+            fields = {name: details.cleaned_data[name] for name in ("note_to_moderators", "consent")}
+            if action == "submit" and not fields["consent"]:
+                details.add_error("consent", _("Please agree to the publication of your translation to submit."))
+            else:
+                response = _save_and_go_on(
+                    request,
+                    submission,
+                    form.to_data(),
+                    fields,
+                    initiative=initiative,
+                    kind=Submission.Kind.TRANSLATION,
+                    action=action,
+                )
+                if response:
+                    return response
+    else:
+        form = TranslationForm(initial=initial, initiative=initiative)
+        details = TranslationDetailsForm(
+            initial={name: getattr(submission, name, "") for name in ("note_to_moderators", "consent")}
+        )
+    language = form.target_language()
+    return render(
+        request,
+        "submissions/translation_form.html",
+        {
+            "form": form,
+            "details": details,
+            "submission": submission,
+            "initiative": initiative,
+            "language": language,
+            "language_name": language_name(language) if language else "",
+            "original": original_text(initiative),
+            "title_html": title_html(initiative),
+            "errors": form.errors or details.errors,
+        },
+    )
+
+
+def _save_and_go_on(request, submission, data, fields, *, initiative, kind, action):
+    """Save what was typed (and submit it, if asked); the response to send, or None to show the form again."""
+    try:
+        submission = _save(request, submission, data, fields, initiative, kind)
+        if action == "submit":
+            services.submit(submission=submission, author=request.user)
+            messages.success(request, _("Thank you: your submission was sent to the moderators."))
+            return redirect(submission)
+    except services.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        if submission is not None and submission.pk:
+            return redirect(submission)
+        return None
+    if action == "preview":
+        return redirect("submissions:preview", pk=submission.pk)
+    messages.success(request, _("Your draft was saved."))
+    return redirect("submissions:edit", pk=submission.pk)
 
 
 def _edit(request, *, submission, initial, initiative=None):
@@ -113,21 +214,12 @@ def _edit(request, *, submission, initial, initiative=None):
             elif duplicates and request.POST.get("confirm_not_duplicate") != "yes":
                 pass  # show the look-alikes and ask, keeping everything typed
             else:
-                try:
-                    submission = _save(request, submission, data, fields, initiative)
-                    if action == "submit":
-                        services.submit(submission=submission, author=request.user)
-                        messages.success(request, _("Thank you: your submission was sent to the moderators."))
-                        return redirect(submission)
-                except services.TransitionRefused as refusal:
-                    messages.error(request, str(refusal))
-                    if submission is not None and submission.pk:
-                        return redirect(submission)
-                else:
-                    if action == "preview":
-                        return redirect("submissions:preview", pk=submission.pk)
-                    messages.success(request, _("Your draft was saved."))
-                    return redirect("submissions:edit", pk=submission.pk)
+                kind = Submission.Kind.UPDATE if initiative else Submission.Kind.NEW
+                response = _save_and_go_on(
+                    request, submission, data, fields, initiative=initiative, kind=kind, action=action
+                )
+                if response:
+                    return response
     else:
         form = ProposalForm(initial=initial)
         details = SubmissionDetailsForm(
@@ -151,9 +243,8 @@ def _edit(request, *, submission, initial, initiative=None):
     )
 
 
-def _save(request, submission, data, fields, initiative):
+def _save(request, submission, data, fields, initiative, kind):
     if submission is None:
-        kind = Submission.Kind.UPDATE if initiative else Submission.Kind.NEW
         return services.create_submission(author=request.user, data=data, kind=kind, initiative=initiative, **fields)
     return services.save_draft(submission=submission, author=request.user, data=data, **fields)
 
@@ -178,7 +269,7 @@ def detail(request, pk):
 @login_required
 def preview(request, pk):
     submission = get_object_or_404(Submission, pk=pk, author=request.user)
-    return render(request, "submissions/preview.html", _preview_context(submission, viewer=request.user))
+    return render(request, "submissions/preview.html", preview_context(submission, viewer=request.user))
 
 
 @login_required
@@ -208,40 +299,6 @@ def author_action(request, pk, action):
 def mine(request):
     submissions = Submission.objects.filter(author=request.user).select_related("initiative").order_by("-updated_at")
     return render(request, "submissions/mine.html", {"submissions": submissions})
-
-
-def _preview_context(submission, *, viewer) -> dict:
-    """The detail page as it will look once published, built from the proposed data."""
-    content = content_from_data(submission.data)
-    fields = dict(content.fields)
-    if fields.get("category") is None:
-        fields["category"] = Category(name=_("(no category chosen)"), slug="none")
-    if submission.kind == Submission.Kind.UPDATE and submission.initiative:
-        original = submission.initiative
-        for name in ("submitter_honorific", "submitter_name", "submitter_organisation"):
-            fields[name] = getattr(original, name)
-        fields["submitted_on"] = original.submitted_on
-        published_at = original.published_at
-        slug = original.slug
-    else:
-        fields["submitted_on"] = timezone.localdate(submission.submitted_at or timezone.now())
-        published_at = None
-        slug = "preview"
-    initiative = Initiative(slug=slug, published_at=published_at, updated_at=timezone.now(), **fields)
-    # Rendered on request: only its author and moderators see it, and the parser's time is linear (markup.py).
-    initiative.render_description()
-    context = detail_context(
-        initiative,
-        themes=content.themes,
-        principles=content.principles,
-        regions=content.regions,
-        countries=content.countries,
-        tags=[SimpleNamespace(name=name, slug=slugify(name) or "tag") for name in content.tags],
-        links=[Link(title=title, url=url) for title, url in content.links],
-        involvements=[Involvement(organisation=org, role=role) for org, role in content.involvements],
-    )
-    context.update(submission=submission, preview=True, related=[], viewer_is_author=submission.author_id == viewer.pk)
-    return context
 
 
 # --- moderating ----------------------------------------------------------------------------------
@@ -343,7 +400,7 @@ def bulk(request):
 def moderate(request, pk):
     """One submission as moderators see it: preview, changes, look-alikes, history, notes, actions."""
     submission = get_object_or_404(Submission.objects.select_related("author", "claimed_by", "initiative"), pk=pk)
-    context = _preview_context(submission, viewer=request.user)
+    context = preview_context(submission, viewer=request.user)
     actions = [a for a in services.allowed_actions(submission, request.user) if a.by_moderator]
     context.update(
         transitions=submission.transitions.select_related("actor"),
@@ -354,7 +411,7 @@ def moderate(request, pk):
         ),
         decision_form=DecisionForm(),
         note_form=NoteForm(),
-        changes=_changes(submission),
+        changes=proposed_changes(submission),
         duplicates=(
             similar_initiatives(
                 title=submission.data.get("title", ""),
@@ -417,28 +474,3 @@ def _report_form_errors(request, form) -> None:
     for name, errors in form.errors.items():
         for error in errors:
             messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
-
-
-def _changes(submission) -> list[dict]:
-    """For an update: each field whose proposed value differs from the live initiative's."""
-    if submission.kind != Submission.Kind.UPDATE or not submission.initiative:
-        return []
-    current = initial_from_data(initial_from_initiative(submission.initiative))
-    proposed = initial_from_data(submission.data)
-    form = ProposalForm()
-    rows = []
-    for name, form_field in form.fields.items():
-        if name.startswith("submitter_"):
-            continue
-        before, after = _display(current.get(name)), _display(proposed.get(name))
-        if before != after:
-            rows.append({"label": form_field.label, "before": before, "after": after})
-    return rows
-
-
-def _display(value) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if value is None:
-        return ""
-    return str(value)

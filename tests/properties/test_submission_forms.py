@@ -89,6 +89,9 @@ PROPOSAL_FIELDS = {
     "submitter_name": field(people),
     "submitter_organisation": field(people),
     "submitter_email": field(emails),
+    "language": field(st.one_of(st.sampled_from(["en", "fr", "es", "ar", "", "xx", "en-us"]), hostile_value)),
+    "title_ar": field(st.one_of(st.just(""), titles)),
+    "summary_es": field(st.one_of(st.just(""), prose)),
 }
 DETAILS_FIELDS = {
     "note_to_moderators": field(prose),
@@ -124,7 +127,21 @@ proposals = st.one_of(
     ),
     form(ALL_FIELDS),
 )
+TRANSLATION_FIELDS = {
+    "language": field(st.one_of(st.sampled_from(["fr", "es", "ar", "en", "", "xx"]), hostile_value)),
+    "title": field(titles),
+    "acronym": field(st.sampled_from(["SWMP", "THAMM", ""])),
+    "summary": field(prose),
+    "description": field(prose),
+    "note_to_moderators": field(prose),
+    "consent": field(checkbox),
+    "homepage": st.one_of(st.none(), st.none(), st.just(""), hostile_value),
+    "action": field(actions),
+}
+translations = form(TRANSLATION_FIELDS)
 TEXT_FIELDS = (
+    "title_ar",
+    "summary_es",
     "title",
     "acronym",
     "summary",
@@ -158,6 +175,7 @@ URL_NAMES = {
     "submissions:create",
     "submissions:edit",
     "submissions:suggest-update",
+    "submissions:suggest-translation",
     "submissions:preview",
     "submissions:author-action",
     "submissions:moderate",
@@ -228,6 +246,11 @@ class SubmissionFormTests(PropertyTestCase):
     @given(pairs=proposals)
     def test_suggest_update(self, pairs):
         self.check_proposal(reverse("submissions:suggest-update", args=[self.published.slug]), pairs)
+
+    @examples(0.3)
+    @given(pairs=translations)
+    def test_suggest_translation(self, pairs):
+        self.check_proposal(reverse("submissions:suggest-translation", args=[self.published.slug]), pairs)
 
     @examples(0.5)
     @given(pairs=form({"message": field(messages)}), action=author_actions, which=st.sampled_from(["draft", "waiting"]))

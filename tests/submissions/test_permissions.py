@@ -32,6 +32,7 @@ REFUSED = "refused"  # 302 back with an error message, nothing changed
 # 200, 403, 404, 405: that status, nothing changed
 
 PROPOSAL_POST = {**PROPOSAL, "consent": "on", "action": "save", "title": "Posted by this visitor"}
+TRANSLATION_POST = {"language": "fr", "title": "Traduit par ce visiteur", "summary": "Un résumé.", "action": "save"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ MATRIX = [
     Row("suggest-update",         "POST", "/en/initiatives/thamm/suggest-update/",   None, PROPOSAL_POST,
         (LOGIN, DONE,     DONE,  DONE,     DONE)),
     Row("suggest-update-unknown", "GET",  "/en/initiatives/no-such/suggest-update/", None, None,
+        (LOGIN, 404,      404,   404,      404)),
+    Row("suggest-translation-form", "GET", "/en/initiatives/thamm/suggest-translation/", None, None,
+        (LOGIN, 200,      200,   200,      200)),
+    Row("suggest-translation",    "POST", "/en/initiatives/thamm/suggest-translation/", None, TRANSLATION_POST,
+        (LOGIN, DONE,     DONE,  DONE,     DONE)),
+    Row("suggest-translation-unknown", "GET", "/en/initiatives/no-such/suggest-translation/", None, None,
         (LOGIN, 404,      404,   404,      404)),
     Row("mine",                   "GET",  "/en/submissions/",                        SUB,  None,
         (LOGIN, 200,      200,   200,      200)),
