@@ -143,7 +143,7 @@ def test_merge_a_duplicate_organisation_into_the_one_kept(page, seeded_live_serv
 
     # A curator (or an import) added the same organisation again, under another spelling.
     page.goto(base + "/admin/initiatives/organisation/add/")
-    page.get_by_label("Name:").press_sequentially("International Labour Organisation")  # typed: the slug follows
+    page.get_by_label("Name [en]:").press_sequentially("International Labour Organisation")  # typed: the slug follows
     expect(page.get_by_label("Slug:")).to_have_value("international-labour-organisation")  # prepopulated
     page.get_by_role("button", name="Save", exact=True).click()
     expect(messages(page)).to_contain_text(["was added successfully"])
@@ -196,7 +196,7 @@ def test_edit_an_initiative_then_revert_it_from_its_history(page, seeded_live_se
     page.goto(base + "/admin/initiatives/initiative/")
     page.get_by_role("link", name=old_title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change initiative")
-    page.get_by_label("Title:", exact=True).fill(new_title)
+    page.get_by_label("Title [en]:", exact=True).fill(new_title)
     tags = page.get_by_label("Tags:", exact=True)
     tags.fill(tags.input_value() + ", intercultural cities")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -231,7 +231,7 @@ def test_edit_an_initiative_then_revert_it_from_its_history(page, seeded_live_se
     def row(field):
         return table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=field, exact=True))
 
-    expect(row("Title").get_by_role("cell")).to_have_text([new_title, old_title])  # now, after the revert
+    expect(row("Title [en]").get_by_role("cell")).to_have_text([new_title, old_title])  # now, after the revert
     expect(row("Tags").get_by_role("cell").first).to_contain_text("intercultural cities")
     expect(row("Tags").get_by_role("cell").last).not_to_contain_text("intercultural cities")
     assert_accessible(page, "revert page")

@@ -71,7 +71,7 @@ def test_follow_a_region_by_e_mail(page, seeded_live_server, mailoutbox):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your e-mail alert")
     assert_accessible(page, documents, "manage")
     page.get_by_label("As soon as something is published").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("region", name="Change how often").get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Saved: As soon as something is published.")
     page.get_by_role("button", name="Pause this alert").click()
     expect(page.get_by_role("button", name="Resume this alert")).to_be_visible()
