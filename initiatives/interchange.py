@@ -769,9 +769,12 @@ def clean_record(record: dict) -> tuple[dict, list[str]]:
                 errors.append(_("%(column)s: “%(value)s” is not a whole number") % {"column": name, "value": value})
                 value = 0
             values[name] = value
-        if name == "language" and name in values and not values[name]:
-            del values[name]  # an empty cell: the language stays as it is (English for a new initiative)
-            continue
+        if name == "language" and name in values:
+            if not values[name]:
+                del values[name]  # an empty cell: the language stays as it is (English for a new initiative)
+                continue
+            if values[name].lower() in CONTENT_LANGUAGES:
+                values[name] = values[name].lower()  # "FR", as a spreadsheet may have capitalised it
         if name == "language" and values[name] not in CONTENT_LANGUAGES:
             errors.append(
                 _("%(column)s: “%(value)s” is not one of %(choices)s")
