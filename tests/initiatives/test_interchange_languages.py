@@ -2,10 +2,12 @@
 columns, each translation in its own (``title_fr``, ``summary_es``…); old files without them still import."""
 
 import csv
+import datetime
 import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
@@ -337,3 +339,29 @@ def test_the_import_under_another_active_language_writes_the_same(tmp_path, mult
     with translation.override("ar"):
         run(path)
     assert snapshot() == before
+
+
+# --- the whole collection's built files --------------------------------------------------------------------------
+
+
+def test_a_file_built_with_the_former_columns_is_not_served_and_goes_at_the_next_build(multilingual):
+    from initiatives import export_files
+
+    def build():
+        call_command("build_exports", stdout=io.StringIO())
+
+    build()
+    files = export_files.storage()
+    current = export_files.latest("csv")
+    assert current.name.endswith(f"-{export_files.LAYOUT}.csv")
+    # A file of the layout before issue 12 (no layout in its name), newer than the current one.
+    stamp = (current.built_at + datetime.timedelta(minutes=1)).strftime(export_files.STAMP_FORMAT)
+    old = f"initiatives-{stamp}-abc123.csv"
+    files.save(old, io.BytesIO(b"external_id,slug,title\r\n"))
+    assert export_files.latest("csv").name == current.name
+
+    response = Client().get("/fr/initiatives/export.csv")
+    rows = {row["slug"]: row for row in records(b"".join(response.streaming_content).decode("utf-8"), "csv")}
+    assert rows["labour-mobility"]["title_ar"] == "شراكة تنقل العمالة"
+    build()
+    assert not files.exists(old)
