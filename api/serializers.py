@@ -5,6 +5,7 @@ answers cannot drift apart (the schemathesis test holds every answer to it). An 
 collection does not know is ``null``, never ``""``. ``submitter_email`` is never read here.
 """
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -44,6 +45,19 @@ class OptionalChoiceField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return value or None
+
+
+class ShownTextField(serializers.CharField):
+    """An initiative's text (its field of the same name) in the answer's language when it has been written in it,
+    else in the initiative's original language (``Initiative.text``); ``optional``: ``null`` when there is none."""
+
+    def __init__(self, *, optional: bool = False, **kwargs):
+        self.optional = optional
+        super().__init__(source="*", read_only=True, allow_null=optional, **kwargs)
+
+    def to_representation(self, initiative):
+        value = initiative.text(self.field_name)
+        return str(value) if value or not self.optional else None
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -163,16 +177,42 @@ class SubmitterSerializer(serializers.Serializer):
 # --- initiatives -----------------------------------------------------------------------------
 
 ROLE_ORDER = list(Involvement.Role.values)
+CONTENT_LANGUAGES = list(settings.MODELTRANSLATION_LANGUAGES)
+TEXT_FIELDS = ("title", "acronym", "summary", "description")  # translation.INITIATIVE_TEXT
+
+
+class TextVersionSerializer(serializers.Serializer):
+    """An initiative's text in one language, as written in it (no fallback: an unwritten field is empty)."""
+
+    title = serializers.CharField()
+    acronym = OptionalCharField()
+    summary = serializers.CharField(help_text="Plain text.")
+    description = serializers.CharField(help_text="Markdown source (may be empty).")
+
+
+def text_versions(initiative) -> dict[str, dict]:
+    """Each language the initiative's text is written in (any of its fields), the original first."""
+    versions = {}
+    for code in sorted(CONTENT_LANGUAGES, key=lambda code: code != initiative.language):
+        fields = {name: getattr(initiative, f"{name}_{code}") or "" for name in TEXT_FIELDS}
+        if any(fields.values()):
+            versions[code] = {**fields, "acronym": fields["acronym"] or None}
+    return versions
 
 
 class InitiativeSerializer(serializers.Serializer):
     slug = serializers.CharField()
     url = InitiativeURLField("initiatives:detail", help_text="The initiative's page on the site.")
     api_url = InitiativeURLField("api:initiative-detail")
-    title = serializers.CharField()
-    acronym = OptionalCharField()
-    summary = serializers.CharField(help_text="Plain text.")
-    description = serializers.CharField(help_text="Markdown source (may be empty).")
+    title = ShownTextField(
+        help_text="In the answer's language (lang, Accept-Language) when written in it, else in the original "
+        "language; so are acronym, summary and description, each on its own. Every version: translations."
+    )
+    acronym = ShownTextField(optional=True)
+    summary = ShownTextField(help_text="Plain text.")
+    description = ShownTextField(help_text="Markdown source (may be empty).")
+    language = serializers.ChoiceField(CONTENT_LANGUAGES, help_text="The language the initiative was written in.")
+    translations = serializers.SerializerMethodField()
     category = CategoryRefSerializer()
     themes = ThemeRefSerializer(many=True)
     principles = PrincipleRefSerializer(many=True)
@@ -193,6 +233,16 @@ class InitiativeSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     featured = serializers.BooleanField()
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=TextVersionSerializer(),
+            help_text="The text in every language it is written in, by language code (en, fr, es, ar), the "
+            "original language included and first; a language without any text is left out.",
+        )
+    )
+    def get_translations(self, initiative):
+        return text_versions(initiative)
 
     @extend_schema_field(InvolvementSerializer(many=True))
     def get_organisations(self, initiative):

@@ -13,9 +13,14 @@ skips when a file started after its request already exists (that file holds the 
 A file is written under a temporary name and renamed when complete (atomic on one file system): a download never
 reads a half-written file, and the previous file is served while the next one is built. The newest ``KEEP`` builds
 are kept (a download of the one before may still be under way), older ones deleted.
+
+A file's name also carries its column layout (``LAYOUT``, from ``interchange.COLUMNS``): when the format gains columns
+(issue 12 added ``language`` and the per-language text), a file built before is no longer served, only deleted, and
+the download is streamed until the next build (``manage.py build_exports`` right after a deploy makes it at once).
 """
 
 import datetime
+import hashlib
 import itertools
 import logging
 import os
@@ -39,16 +44,21 @@ FORMATS = ("csv", "json")
 KEEP = 2
 SCHEDULED_KEY = "initiatives:exports:build-scheduled"
 STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
-_NAME = re.compile(r"^initiatives-(?P<stamp>\d{8}T\d{12}Z)-(?P<version>[A-Za-z0-9]+)\.(?P<fmt>csv|json)$")
+_NAME = re.compile(
+    r"^initiatives-(?P<stamp>\d{8}T\d{12}Z)-(?P<version>[A-Za-z0-9]+)(?:-(?P<layout>[0-9a-f]{8}))?\.(?P<fmt>csv|json)$"
+)
+# The columns the files are written with: a file of another layout is not served.
+LAYOUT = hashlib.sha256(" ".join(column.name for column in interchange.COLUMNS).encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
 class ExportFile:
-    """One built file: ``initiatives-<when the build started>-<collection version>.<format>``."""
+    """One built file: ``initiatives-<when the build started>-<collection version>-<layout>.<format>``."""
 
     name: str
     fmt: str
     built_at: datetime.datetime
+    layout: str = LAYOUT
 
     @property
     def etag(self) -> str:
@@ -68,16 +78,20 @@ def _parse(name: str) -> ExportFile | None:
     if match is None:
         return None
     built_at = datetime.datetime.strptime(match["stamp"], STAMP_FORMAT).replace(tzinfo=datetime.UTC)
-    return ExportFile(name=name, fmt=match["fmt"], built_at=built_at)
+    return ExportFile(name=name, fmt=match["fmt"], built_at=built_at, layout=match["layout"] or "")
 
 
-def built(fmt: str) -> list[ExportFile]:
-    """The complete files of ``fmt``, newest first."""
+def built(fmt: str, *, any_layout: bool = False) -> list[ExportFile]:
+    """The complete files of ``fmt`` (in the current column layout unless ``any_layout``), newest first."""
     files = storage()
     if not files.exists(""):
         return []
     found = [_parse(name) for name in files.listdir("")[1]]
-    return sorted((f for f in found if f is not None and f.fmt == fmt), key=lambda f: f.built_at, reverse=True)
+    return sorted(
+        (f for f in found if f is not None and f.fmt == fmt and (any_layout or f.layout == LAYOUT)),
+        key=lambda f: f.built_at,
+        reverse=True,
+    )
 
 
 def latest(fmt: str) -> ExportFile | None:
@@ -112,7 +126,7 @@ def build(*, requested_at: datetime.datetime | None = None) -> tuple[list[Export
         if all(f is not None and f.built_at >= requested_at for f in newest):
             return [], 0
     started = timezone.now()
-    stem = f"initiatives-{started.strftime(STAMP_FORMAT)}-{counts.collection_version()}"
+    stem = f"initiatives-{started.strftime(STAMP_FORMAT)}-{counts.collection_version()}-{LAYOUT}"
     files = storage()
     os.makedirs(files.location, exist_ok=True)
     targets = {fmt: files.path(f"{stem}.{fmt}") for fmt in FORMATS}
@@ -126,7 +140,8 @@ def build(*, requested_at: datetime.datetime | None = None) -> tuple[list[Export
             if os.path.exists(path):
                 os.remove(path)
     for fmt in FORMATS:
-        for old in built(fmt)[KEEP:]:
+        current = built(fmt)
+        for old in current[KEEP:] + [f for f in built(fmt, any_layout=True) if f.layout != LAYOUT]:
             files.delete(old.name)
     return [_parse(f"{stem}.{fmt}") for fmt in FORMATS], rows
 

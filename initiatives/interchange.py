@@ -30,11 +30,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import services
@@ -61,6 +62,20 @@ class Column:
     code: bool = False  # an identifier or a choice: surrounding spaces are not part of it
 
 
+# The initiative's text that has a version per content language (translation.INITIATIVE_TEXT). The plain columns
+# (title, summary…) hold the original's text, in the language the ``language`` column names; ``title_fr``,
+# ``summary_es``… hold the translations. The original language's own columns are left empty on export (its text is
+# in the plain ones); on import they may repeat the plain column's text, not contradict it.
+TRANSLATED = ("title", "acronym", "summary", "description")
+CONTENT_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
+
+
+def translated_column(name: str, code: str) -> str:
+    return f"{name}_{code}"
+
+
+TRANSLATION_COLUMNS = tuple(translated_column(name, code) for code in CONTENT_LANGUAGES for name in TRANSLATED)
+
 COLUMNS: tuple[Column, ...] = (
     Column("external_id", code=True),
     Column("slug", code=True),
@@ -68,6 +83,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("acronym"),
     Column("summary"),
     Column("description"),
+    Column("language", code=True),
+    *(Column(name) for name in TRANSLATION_COLUMNS),
     Column("category", code=True),
     Column("themes", LIST),
     Column("principles", LIST),
@@ -102,6 +119,7 @@ IDENTIFIER_COLUMNS = ("slug", "external_id")  # a file needs at least one of the
 SCALAR_FIELDS = (
     "external_id",
     "slug",
+    "language",
     "title",
     "acronym",
     "summary",
@@ -138,6 +156,8 @@ DEFAULTS = {
     "acronym": "",
     "summary": "",
     "description": "",
+    "language": Initiative._meta.get_field("language").default,
+    **dict.fromkeys(TRANSLATION_COLUMNS, ""),
     "category": "",
     "themes": (),
     "principles": (),
@@ -201,15 +221,28 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _text_columns(initiative: Initiative) -> dict:
+    """The translated fields: the original's text in the plain columns, each translation in its own column (the
+    original language's own columns stay empty), whatever language is active."""
+    with translation.override(initiative.language):
+        original = {name: initiative.text(name) for name in TRANSLATED}
+    translations = {
+        translated_column(name, code): ("" if code == initiative.language else getattr(initiative, f"{name}_{code}"))
+        for code in CONTENT_LANGUAGES
+        for name in TRANSLATED
+    }
+    return {**{name: str(value) for name, value in original.items()}, **translations}
+
+
 def record_of(initiative: Initiative, *, include_private: bool) -> dict:
     """One initiative as a record (its relations should be prefetched)."""
+    texts = _text_columns(initiative)
     record = {
         "external_id": initiative.external_id,
         "slug": initiative.slug,
-        "title": initiative.title,
-        "acronym": initiative.acronym,
-        "summary": initiative.summary,
-        "description": initiative.description,
+        **{name: texts[name] for name in TRANSLATED},
+        "language": initiative.language,
+        **{name: texts[name] or "" for name in TRANSLATION_COLUMNS},
         "category": initiative.category.slug,
         "themes": [theme.slug for theme in initiative.themes.all()],
         "principles": [principle.slug for principle in initiative.principles.all()],
@@ -736,6 +769,17 @@ def clean_record(record: dict) -> tuple[dict, list[str]]:
                 errors.append(_("%(column)s: “%(value)s” is not a whole number") % {"column": name, "value": value})
                 value = 0
             values[name] = value
+        if name == "language" and name in values:
+            if not values[name]:
+                del values[name]  # an empty cell: the language stays as it is (English for a new initiative)
+                continue
+            if values[name].lower() in CONTENT_LANGUAGES:
+                values[name] = values[name].lower()  # "FR", as a spreadsheet may have capitalised it
+        if name == "language" and values[name] not in CONTENT_LANGUAGES:
+            errors.append(
+                _("%(column)s: “%(value)s” is not one of %(choices)s")
+                % {"column": name, "value": values[name][:50], "choices": _names(CONTENT_LANGUAGES)}
+            )
         if name == "status" and values[name] not in Initiative.Status.values:
             errors.append(
                 _("status: “%(value)s” is not one of %(choices)s")
@@ -853,6 +897,13 @@ class _Terms:
             return [self.found[name][value] for value in values if value in self.found[name]]
 
         fields = {name: desired[name] for name in SCALAR_FIELDS}
+        # The original's text goes in through the plain names (save_initiative writes them in ``language``).
+        fields.update(
+            (translated_column(name, code), desired[translated_column(name, code)])
+            for code in CONTENT_LANGUAGES
+            if code != desired["language"]
+            for name in TRANSLATED
+        )
         fields["category"] = self.found["category"].get(desired["category"])
         if not fields["slug"]:
             del fields["slug"]  # a new initiative without one: save_initiative makes one from the title
@@ -926,8 +977,9 @@ def _messages(error: ValidationError) -> list[str]:
 def _model_errors(desired: dict, existing: Initiative | None, content: services.InitiativeContent) -> list[str]:
     """The model's own rules (``full_clean``: lengths, choices, formats, uniqueness, constraints) for a row."""
     candidate = copy.copy(existing) if existing is not None else Initiative()
-    for name, value in content.fields.items():
-        setattr(candidate, name, value)
+    with translation.override(content.fields.get("language") or candidate.language):  # as save_initiative
+        for name, value in content.fields.items():
+            setattr(candidate, name, value)
     if not candidate.slug:
         candidate.slug = services.unique_slug(desired["title"] or "initiative")
     candidate.status = desired["status"]
@@ -997,6 +1049,7 @@ def _plan_row(result: RowResult, values: dict, by_external_id, by_slug, existing
         desired["slug"] = current["slug"]  # no slug in the file: keep the initiative's (or make one)
     if desired["status"] == Initiative.Status.PUBLISHED and values.get("published_at") is None:
         desired["published_at"] = current["published_at"]  # kept, or the moment it is published
+    result.errors.extend(_original_text(values, current, desired))
     if not desired["category"]:
         result.errors.append(_("category: required"))
     result.desired = desired
@@ -1014,6 +1067,29 @@ def _plan_row(result: RowResult, values: dict, by_external_id, by_slug, existing
         result.errors.extend(_model_errors(desired, instance, result.content))
     if result.errors:
         result.action = "invalid"
+
+
+def _original_text(values: dict, current: dict, desired: dict) -> list[str]:
+    """Settle the original's text in ``desired``: its own language's columns (``title_fr`` for a French original)
+    may repeat the plain column, not contradict it, and are then emptied, as the export writes them; when the
+    original language changes, the former original's text stays, as a translation, unless the row gives it."""
+    errors = []
+    language, before = desired["language"], current["language"]
+    for name in TRANSLATED:
+        own = translated_column(name, language)
+        given = values.get(own, "")
+        if given and name not in values:
+            desired[name] = given  # a JSON item may give the original's text only in its own language's key
+        elif given and given != desired[name]:
+            errors.append(
+                _("%(column)s: %(language)s is the original language (column language): its text goes in %(plain)s")
+                % {"column": own, "language": language, "plain": name}
+            )
+        desired[own] = ""
+        previous = translated_column(name, before)
+        if language != before and previous not in values:
+            desired[previous] = current[name]
+    return errors
 
 
 # --- writing -------------------------------------------------------------------------------------

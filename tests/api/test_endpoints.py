@@ -18,6 +18,8 @@ INITIATIVE_FIELDS = {
     "acronym",
     "summary",
     "description",
+    "language",
+    "translations",
     "category",
     "themes",
     "principles",
