@@ -557,8 +557,10 @@ class Initiative(RemembersSlug):
 
     @property
     def submitter_display(self) -> str:
-        """The public credit: "Ms. Angelica Pinzon" (never the e-mail address)."""
-        return " ".join(part for part in (self.submitter_honorific, self.submitter_name) if part)
+        """The public credit: "Ms. Angelica Pinzon" (never the e-mail address), the honorific in the reader's
+        language ("Mme Angelica Pinzon" in French)."""
+        honorific = self.get_submitter_honorific_display() if self.submitter_honorific else ""
+        return " ".join(part for part in (str(honorific), self.submitter_name) if part)
 
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:

@@ -367,3 +367,14 @@ def test_admin_search_and_autocomplete_look_in_every_language(curator, french_or
         headers={"accept-language": "fr"},
     )
     assert response.status_code == 200 and str(category.pk) in response.content.decode()
+
+
+def test_the_credit_names_the_honorific_in_the_readers_language(client):
+    thamm = Initiative.objects.get(slug="thamm")
+    assert thamm.submitter_honorific == "Ms."
+    with translation.override("fr"):
+        french = translation.gettext("Ms.")
+    assert french != "Ms."
+    assert f"{french} Charlotte" in page(client, thamm.get_absolute_url(), "fr")
+    english = page(client, thamm.get_absolute_url(), "en")  # the neighbour: the English page keeps "Ms."
+    assert "Ms. Charlotte" in english and f"{french} Charlotte" not in english
