@@ -272,22 +272,27 @@ class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
     def get_context_data(self, **kwargs):
         initiative = self.object
         return super().get_context_data(
-            **detail_context(
-                initiative,
-                themes=initiative.themes.all(),
-                principles=initiative.principles.all(),
-                regions=initiative.regions.all(),
-                countries=initiative.countries.all(),
-                tags=initiative.tags.all(),
-                links=initiative.links.all(),
-                involvements=initiative.involvements.all(),
-            ),
+            **stored_detail_context(initiative),
             related=related_initiatives(initiative),
             json_ld=initiative_json_ld(initiative, self.request),
             original_language=presentation.original_language_note(initiative),
             versions=presentation.other_versions(initiative),
             **kwargs,
         )
+
+
+def stored_detail_context(initiative) -> dict:
+    """``detail_context`` of a saved initiative, its terms, tags, links and organisations read from the database."""
+    return detail_context(
+        initiative,
+        themes=initiative.themes.all(),
+        principles=initiative.principles.all(),
+        regions=initiative.regions.all(),
+        countries=initiative.countries.all(),
+        tags=initiative.tags.all(),
+        links=initiative.links.all(),
+        involvements=initiative.involvements.all(),
+    )
 
 
 def detail_context(initiative, *, themes, principles, regions, countries, tags, links, involvements) -> dict:

@@ -27,6 +27,7 @@ from initiatives.services import InitiativeContent
 from initiatives.taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 from .languages import (
+    InitiativeTexts,
     TranslatedTextMixin,
     data_language,
     default_language,
@@ -99,34 +100,20 @@ def taxonomy_picker(taxonomy: Taxonomy) -> forms.ModelMultipleChoiceField:
     return picker(taxonomy.picker_label, taxonomy.model.objects.all(), to_field_name=taxonomy.lookup)
 
 
-class ProposalForm(TranslatedTextMixin, forms.Form):
+class ProposalForm(TranslatedTextMixin, InitiativeTexts):
     """What a submitter proposes. With ``complete=False`` (saving a draft) nothing is required.
 
     The text is in the language chosen (``language``); ``title_fr``, ``summary_es``… are optional translations
     of it (``TranslatedTextMixin``).
     """
 
+    field_order = ["language", "title", "acronym", "summary", "description"]
     # Not required: a request without it (an old page, a script) means the language the form was shown in.
     language = forms.ChoiceField(
         label=_("Language of the text"),
         choices=content_languages,
         required=False,
         help_text=_("The language you write the title, acronym, summary and description in."),
-    )
-    title = forms.CharField(label=_("Title"), max_length=300)
-    acronym = forms.CharField(label=_("Acronym"), max_length=50, required=False)
-    summary = forms.CharField(
-        label=_("Summary"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Plain text, up to 2,000 characters, shown in listings."),
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        max_length=20000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_("Optional. Markdown: **bold**, *italic*, lists, [links](https://example.org). HTML is removed."),
     )
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), to_field_name="slug", empty_label=_("Choose a category")

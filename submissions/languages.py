@@ -192,10 +192,9 @@ def translation_targets(initiative: Initiative) -> list[tuple[str, str]]:
     return [(code, name) for code, name in content_languages() if code != initiative.language]
 
 
-class TranslationForm(forms.Form):
-    """The four texts of an initiative in one language other than its original."""
+class InitiativeTexts(forms.Form):
+    """The four texts of an initiative in one language, as a proposal and a translation ask for them."""
 
-    language = forms.ChoiceField(label=_("Language of the translation"), widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=300)
     acronym = forms.CharField(label=_("Acronym"), max_length=50, required=False)
     summary = forms.CharField(
@@ -211,6 +210,13 @@ class TranslationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Optional. Markdown: **bold**, *italic*, lists, [links](https://example.org). HTML is removed."),
     )
+
+
+class TranslationForm(InitiativeTexts):
+    """The four texts of an initiative in one language other than its original."""
+
+    field_order = ["language"]
+    language = forms.ChoiceField(label=_("Language of the translation"), widget=forms.HiddenInput)
 
     def __init__(self, *args, initiative: Initiative, complete: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

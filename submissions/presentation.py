@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from initiatives import presentation
 from initiatives.models import Category, Initiative, Involvement, Link
-from initiatives.views import detail_context
+from initiatives.views import detail_context, stored_detail_context
 
 from .forms import ProposalForm, content_from_data, initial_from_data, initial_from_initiative
 from .languages import (
@@ -107,16 +107,7 @@ def _translation_preview_context(submission, *, viewer) -> dict:
         for name in TEXT_FIELDS:
             setattr(initiative, f"{name}_{code}", submission.data.get(name) or "")
         initiative.render_description()
-    context = detail_context(
-        initiative,
-        themes=initiative.themes.all(),
-        principles=initiative.principles.all(),
-        regions=initiative.regions.all(),
-        countries=initiative.countries.all(),
-        tags=initiative.tags.all(),
-        links=initiative.links.all(),
-        involvements=initiative.involvements.all(),
-    )
+    context = stored_detail_context(initiative)
     context.update(
         submission=submission,
         preview=True,
