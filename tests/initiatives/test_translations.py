@@ -378,3 +378,18 @@ def test_the_credit_names_the_honorific_in_the_readers_language(client):
     assert f"{french} Charlotte" in page(client, thamm.get_absolute_url(), "fr")
     english = page(client, thamm.get_absolute_url(), "en")  # the neighbour: the English page keeps "Ms."
     assert "Ms. Charlotte" in english and f"{french} Charlotte" not in english
+
+
+def test_a_missing_translation_falls_back_to_the_original_not_to_the_first_language_written(client):
+    """A Spanish original with a French translation, read in Arabic: the Spanish original, not the French."""
+    with translation.override("es"):
+        spanish = make_initiative(title="Ventanilla única", summary="Una ventanilla para los migrantes.", language="es")
+    spanish.title_fr = "Guichet unique"
+    spanish.summary_fr = "Un guichet pour les migrants."
+    spanish.save()
+    with translation.override("ar"):
+        title = spanish.text("title")
+    assert (str(title), title.lang) == ("Ventanilla única", "es")
+    html = page(client, spanish.get_absolute_url(), "ar")
+    assert '<h1 dir="auto" lang="es">Ventanilla única</h1>' in html
+    assert "Guichet unique</h1>" not in html
