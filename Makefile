@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make test runs the suite in this many processes (pytest-xdist; each has its own test database): one per core by
+# default, TEST_WORKERS=0 for a single process (e.g. with pdb).
+TEST_WORKERS ?= auto
 
 .PHONY: run worker setup test test-browser lint lint-css format ci clean bench messages compilemessages
 
@@ -55,7 +58,7 @@ test: $(VENV)/.installed compilemessages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Playwright driving the system Chromium (see scripts/install-browser-deps).
 test-browser: $(VENV)/.installed compilemessages
