@@ -28,6 +28,7 @@ from initiatives.taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 from .languages import (
     InitiativeTexts,
+    ModeratorsNoteForm,
     TranslatedTextMixin,
     data_language,
     default_language,
@@ -389,16 +390,9 @@ def _organisation_named(name: str) -> Organisation:
     return Organisation(name=name, slug=slugify(name)[:255] or "organisation")
 
 
-class SubmissionDetailsForm(forms.Form):
+class SubmissionDetailsForm(ModeratorsNoteForm):
     """What goes with a proposal but is not part of the initiative."""
 
-    note_to_moderators = forms.CharField(
-        label=_("Note to the moderators"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Anything the moderators should know. Not published."),
-    )
     duplicate_explanation = forms.CharField(
         label=_("If it looks like an existing initiative, say why yours is different"),
         required=False,

@@ -240,8 +240,8 @@ class TranslationForm(InitiativeTexts):
         return {"language": self.cleaned_data["language"], **{name: self.cleaned_data[name] for name in TEXT_FIELDS}}
 
 
-class TranslationDetailsForm(forms.Form):
-    """What goes with a suggested translation: a note, the consent to publish it, the robots' honeypot."""
+class ModeratorsNoteForm(forms.Form):
+    """The note every kind of submission may carry to the moderators."""
 
     note_to_moderators = forms.CharField(
         label=_("Note to the moderators"),
@@ -250,6 +250,11 @@ class TranslationDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Anything the moderators should know. Not published."),
     )
+
+
+class TranslationDetailsForm(ModeratorsNoteForm):
+    """What goes with a suggested translation: a note, the consent to publish it, the robots' honeypot."""
+
     consent = forms.BooleanField(label=_("I agree that my translation is published on the portal."), required=False)
     homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 

@@ -84,12 +84,17 @@ def preview_context(submission, *, viewer) -> dict:
         links=[Link(title=title, url=url) for title, url in content.links],
         involvements=[Involvement(organisation=org, role=role) for org, role in content.involvements],
     )
+    return _as_preview(context, submission, viewer=viewer)
+
+
+def _as_preview(context: dict, submission, *, viewer) -> dict:
+    """The detail page's context made the preview of ``submission`` (for its author or a moderator)."""
     context.update(
         submission=submission,
         preview=True,
         related=[],
         viewer_is_author=submission.author_id == viewer.pk,
-        original_language=presentation.original_language_note(initiative),
+        original_language=presentation.original_language_note(context["initiative"]),
         proposed_texts=proposed_texts(submission),
     )
     return context
@@ -108,15 +113,7 @@ def _translation_preview_context(submission, *, viewer) -> dict:
             setattr(initiative, f"{name}_{code}", submission.data.get(name) or "")
         initiative.render_description()
     context = stored_detail_context(initiative)
-    context.update(
-        submission=submission,
-        preview=True,
-        related=[],
-        viewer_is_author=submission.author_id == viewer.pk,
-        original_language=presentation.original_language_note(initiative),
-        proposed_texts=proposed_texts(submission),
-    )
-    return context
+    return _as_preview(context, submission, viewer=viewer)
 
 
 def proposed_texts(submission) -> list[dict]:
