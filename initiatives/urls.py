@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, feeds, views
+from . import citation, exports, feeds, views
 from .taxonomies import TAXONOMIES
 
 app_name = "initiatives"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("initiatives/export.csv", exports.export_csv, name="export-csv"),
     path("initiatives/export.json", exports.export_json, name="export-json"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
+    # "Cite this" (issue 13): the initiative's citation for reference managers.
+    path("initiatives/<slug:slug>/cite.ris", citation.download, {"fmt": "ris"}, name="cite-ris"),
+    path("initiatives/<slug:slug>/cite.bib", citation.download, {"fmt": "bib"}, name="cite-bib"),
 ]
 
 for taxonomy in TAXONOMIES:

@@ -44,3 +44,32 @@
     Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
   });
 })();
+
+// "Copy link" on an initiative's page (issue 13): the button copies the permalink field's address. Without this
+// script the button stays hidden and the read-only field can be selected and copied by hand.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy-target]"), function (button) {
+    var field = document.getElementById(button.dataset.copyTarget);
+    if (!field) { return; }
+    var status = button.closest(".copy-link") && button.closest(".copy-link").querySelector(".copy-status");
+    var say = function (text) { if (status) { status.textContent = text; } };
+    field.addEventListener("focus", function () { field.select(); });
+    button.addEventListener("click", function () {
+      field.focus();
+      field.select();
+      var copied = function () { say(button.dataset.copied); };
+      var fallback = function () {
+        var done = false;
+        try { done = document.execCommand("copy"); } catch (error) { done = false; }
+        say(done ? button.dataset.copied : button.dataset.failed);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(copied, fallback);
+      } else {
+        fallback();
+      }
+    });
+    button.hidden = false;
+  });
+})();
