@@ -26,8 +26,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from modeltranslation.utils import get_language as reader_language
 from django.views.decorators.http import require_safe
+from modeltranslation.utils import get_language as reader_language
 
 from . import counts, throttle
 from .models import Initiative, Involvement
@@ -80,7 +80,7 @@ class Citation:
     def reference_html(self) -> SafeString:
         """The reference for the page: the title in <cite> (with its language when it is not the page's), the
         address a link."""
-        lang = format_html(' lang="{}"', self.title_lang) if self.title_lang != get_language() else ""
+        lang = format_html(' lang="{}"', self.title_lang) if self.title_lang != reader_language() else ""
         parts = self._parts(conditional_escape)
         parts["title"] = format_html('<cite dir="auto"{}>{}</cite>', lang, self.title)
         parts["url"] = format_html('<a href="{}">{}</a>', self.url, self.url)
