@@ -17,6 +17,7 @@ import re
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -231,7 +232,8 @@ FORMATS = {
 
 
 def citation_queryset():
-    return Initiative.objects.published().prefetch_related("tags", "involvements__organisation")
+    involvements = Involvement.objects.select_related("organisation")
+    return Initiative.objects.published().prefetch_related("tags", Prefetch("involvements", queryset=involvements))
 
 
 @require_safe
