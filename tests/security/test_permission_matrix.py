@@ -83,6 +83,11 @@ PUBLIC = [
     Row("detail",               "GET", "/en/initiatives/{initiative}/",          everyone(200)),
     Row("detail-unpublished",   "GET", "/en/initiatives/{draft}/",               everyone(404)),
     Row("detail-unknown",       "GET", "/en/initiatives/no-such-initiative/",    everyone(404)),
+    # "Cite this" (issue 13): the citation of a published initiative, none of a draft.
+    Row("cite-ris",             "GET", "/en/initiatives/{initiative}/cite.ris",  everyone(200)),
+    Row("cite-bib",             "GET", "/en/initiatives/{initiative}/cite.bib",  everyone(200)),
+    Row("cite-ris-unpublished", "GET", "/en/initiatives/{draft}/cite.ris",       everyone(404)),
+    Row("cite-bib-unpublished", "GET", "/en/initiatives/{draft}/cite.bib",       everyone(404)),
     Row("sitemap",              "GET", "/sitemap.xml",                        everyone(200)),
     Row("sitemap-section",      "GET", "/sitemap-initiatives.xml",            everyone(200)),
     Row("robots",               "GET", "/robots.txt",                         everyone(200)),
