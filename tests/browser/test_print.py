@@ -160,3 +160,17 @@ def test_the_cite_and_share_markup_is_accessible_and_valid(page, printable):
         violations = axe_violations(page)
         assert violations == [], f"{media}:\n{format_violations(violations)}"
     assert vnu_errors(served) == []
+
+
+def test_arabic_pages_print_link_addresses_left_to_right(page, printable):
+    page.goto(printable.replace("/en/", "/ar/"))
+    page.emulate_media(media="print")
+    assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    link = page.locator(f'.detail-body a[href="{WEBSITE}"]').first
+    assert after_content(page, f'.detail-body a[href="{WEBSITE}"]') == f'" ({WEBSITE})"'
+    assert link.evaluate("(el) => getComputedStyle(el, '::after').direction") == "ltr"
+    assert page.locator(".site-header").is_hidden() and page.locator(".share").is_hidden()
+    expect(page.locator(".printed-record .permalink")).to_have_text(
+        f"{settings.SITE_URL}/ar/initiatives/printable-practice/"
+    )
+    assert page.pdf().startswith(b"%PDF")
