@@ -325,9 +325,10 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         decided_at=timezone.now(),
         initiative=initiative,
     )
-    if current.kind == Submission.Kind.NEW or (current.kind == Submission.Kind.UPDATE and initiative.is_published()):
+    if current.kind == Submission.Kind.NEW:
         initiative_services.publish_initiative(initiative=initiative, user=moderator)
-    # An update approved after its initiative was unpublished or archived changes its content only.
+    # An update changes the content only (save_initiative is one write, one version in the history, and refreshes
+    # what is derived): a published initiative stays published, an unpublished or archived one stays so.
     _notify("approved", submission, message)
     return initiative
 
