@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
-from . import exports, history, redirects, search, services
+from . import exports, history, redirects, services
 from .models import (
     Category,
     Country,
@@ -353,15 +353,15 @@ class InitiativeAdmin(TranslatedAdmin, HistoryAdmin):
             obj.status = Initiative.Status.DRAFT
         obj.render_description()
         if change:
-            search.withdraw_from_vocabulary(initiative_ids=[obj.pk])  # the words it had, if it was published
+            services.initiative_writing(initiative_ids=[obj.pk])  # the start of the one write path (services.py)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        # The form saves every many-to-many field and every inline it has (so relations added to the model and
+        # the form later are saved too); then the one end of every write refreshes what is derived.
         super().save_related(request, form, formsets, change)
-        services.refresh_coverage(initiative=form.instance)
-        search.add_to_vocabulary(initiative_ids=[form.instance.pk])  # the words it has, if published
         reason = _("Changed in the admin") if change else _("Created")
-        services.record_history(initiative=form.instance, user=request.user, reason=reason, created=not change)
+        services.initiative_written(initiative=form.instance, user=request.user, reason=reason, created=not change)
         if getattr(form, "publish_requested", False):
             services.publish_initiative(initiative=form.instance, user=request.user)
 

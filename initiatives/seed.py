@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from . import markup, search, services
+from . import markup, services
 from .models import Category, Country, Initiative, Involvement, Organisation, Region, Theme
 from .taxonomy import upsert
 
@@ -75,27 +76,61 @@ def load_seed(path: Path = SEED_FILE) -> SeedReport:
             "submitter_organisation": submitter.get("organisation", ""),
             "submitted_on": _date(entry.get("submitted_on")),
         }
-        # An entry may change a published initiative's words: they leave the vocabulary and come back as they are.
-        search.withdraw_from_vocabulary(
-            initiative_ids=list(Initiative.objects.filter(slug=entry["slug"]).values_list("pk", flat=True))
-        )
+        relations = {
+            "themes": list(Theme.objects.filter(number__in=entry.get("themes", []))),
+            "regions": list(Region.objects.filter(m49_code__in=entry.get("regions", []))),
+            "countries": list(Country.objects.filter(code__in=entry.get("countries", []))),
+            "tags": list(entry.get("tags", [])),
+            "involvements": [
+                (organisation(name, acronym), role, note)
+                for name, acronym, role, note in entry.get("organisations", [])
+            ],
+        }
+        existing = Initiative.objects.filter(slug=entry["slug"]).first()
+        if existing is not None and not _differs(existing, values, relations):
+            report.unchanged.append(existing.slug)
+            continue
+        # The one write path (services.initiative_writing … initiative_written): an entry that changes an
+        # initiative takes its words out of the vocabulary first and ends with one version in its history.
+        services.initiative_writing(initiative_ids=[existing.pk] if existing else [])
         with translation.override(values["language"]):  # an entry's text is in its original language
-            initiative, created, changed = upsert(Initiative, {"slug": entry["slug"]}, values)
-        search.add_to_vocabulary(initiative_ids=[initiative.pk])
-        (report.created if created else report.updated if changed else report.unchanged).append(initiative.slug)
-        initiative.themes.set(Theme.objects.filter(number__in=entry.get("themes", [])))
-        initiative.regions.set(Region.objects.filter(m49_code__in=entry.get("regions", [])))
-        initiative.countries.set(Country.objects.filter(code__in=entry.get("countries", [])))
-        initiative.tags.set(entry.get("tags", []))
+            initiative, created, _changed = upsert(Initiative, {"slug": entry["slug"]}, values)
+        (report.created if created else report.updated).append(initiative.slug)
+        initiative.themes.set(relations["themes"])
+        initiative.regions.set(relations["regions"])
+        initiative.countries.set(relations["countries"])
+        initiative.tags.set(relations["tags"])
         wanted = set()
-        for name, acronym, role, note in entry.get("organisations", []):
-            involvement, _ = Involvement.objects.update_or_create(
-                initiative=initiative, organisation=organisation(name, acronym), role=role, defaults={"note": note}
+        for org, role, note in relations["involvements"]:
+            involvement, _created = Involvement.objects.update_or_create(
+                initiative=initiative, organisation=org, role=role, defaults={"note": note}
             )
             wanted.add(involvement.pk)
         initiative.involvements.exclude(pk__in=wanted).delete()
-        if initiative.published_at is None:
+        if initiative.published_at is None:  # publishing ends the write (with its own version in the history)
             services.publish_initiative(initiative=initiative, when=now - datetime.timedelta(minutes=position))
         else:
-            services.refresh_coverage(initiative=initiative)
+            services.initiative_written(initiative=initiative, reason=_("Loaded from the seed"))
     return report
+
+
+def _differs(initiative: Initiative, values: dict, relations: dict) -> bool:
+    """Whether loading an entry would change this initiative (its fields as the entry gives them, or its terms,
+    tags or organisations): an unchanged entry writes nothing, so loading the seed again adds no history."""
+    with translation.override(values["language"]):
+        if any(getattr(initiative, name) != value for name, value in values.items()):
+            return True
+    if initiative.published_at is None:
+        return True
+
+    def pks(objects):
+        return sorted(obj.pk for obj in objects)
+
+    return (
+        sorted(initiative.themes.values_list("pk", flat=True)) != pks(relations["themes"])
+        or sorted(initiative.regions.values_list("pk", flat=True)) != pks(relations["regions"])
+        or sorted(initiative.countries.values_list("pk", flat=True)) != pks(relations["countries"])
+        or sorted(initiative.tags.values_list("name", flat=True)) != sorted(set(relations["tags"]))
+        or sorted(initiative.involvements.values_list("organisation_id", "role", "note"))
+        != sorted({(org.pk, role, note) for org, role, note in relations["involvements"]})
+    )

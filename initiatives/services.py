@@ -65,6 +65,38 @@ def record_history(
     INITIATIVE_HISTORY.create_historical_record(initiative, "-" if deleted else "+" if created else "~")
 
 
+# --- the one write path ------------------------------------------------------------------------------------
+# Every write of an initiative (services below, the admin's forms, the importer, the seed, approval, revert) starts
+# with initiative_writing() and ends in initiative_written(): what is derived from an initiative (its covered
+# regions, the "did you mean" vocabulary, its history, the collection's version and cached counts) is refreshed in
+# one place, so a new field or relation, or a new way of writing, cannot leave it stale. Nothing else calls
+# refresh_coverage, record_history or the vocabulary functions (tests/initiatives/test_write_path.py checks it).
+
+
+def initiative_writing(*, initiative_ids: Iterable[int]) -> None:
+    """The start of a write: take the words of these initiatives (those published now) out of the vocabulary, as
+    they are before the change; ``initiative_written`` puts them back as they are after it."""
+    ids = [pk for pk in initiative_ids if pk is not None]
+    if ids:
+        search.withdraw_from_vocabulary(initiative_ids=ids)
+
+
+def initiative_written(
+    *, initiative: Initiative, user=None, reason: str = "", created: bool = False, deleted: bool = False
+) -> None:
+    """The end of every write of an initiative, once its row and all its relations are saved: refresh its covered
+    regions (and whatever else ``refresh_coverage`` derives), count its words in the vocabulary if it is published,
+    write one version to its history and mark the collection changed.
+
+    A deletion calls it with ``deleted=True`` just before the row goes: only its last version is written.
+    """
+    if not deleted:
+        refresh_coverage(initiative=initiative)
+        search.add_to_vocabulary(initiative_ids=[initiative.pk])  # the words it has, if published
+    record_history(initiative=initiative, user=user, reason=reason, created=created, deleted=deleted)
+    collection_changed()
+
+
 def collection_changed() -> None:
     """Drop cached counts now and again once the transaction commits (so no reader caches the old state), and
     ask for new download files of the whole collection once it has."""
@@ -77,16 +109,14 @@ def collection_changed() -> None:
 def publish_initiative(*, initiative: Initiative, when=None, user=None) -> Initiative:
     """Publish an initiative and announce it once the transaction has committed."""
     first_time = initiative.published_at is None
-    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])  # if published already: its words as they were
+    initiative_writing(initiative_ids=[initiative.pk])  # if published already: its words as they were
     initiative.status = Initiative.Status.PUBLISHED
     if first_time:
         initiative.published_at = when or timezone.now()
     initiative.render_description()  # what is approved is what is shown, whichever path wrote the text
     initiative.full_clean()
     initiative.save()
-    refresh_coverage(initiative=initiative)
-    search.add_to_vocabulary(initiative_ids=[initiative.pk])
-    record_history(initiative=initiative, user=user, reason=_("Published"))
+    initiative_written(initiative=initiative, user=user, reason=_("Published"))
     transaction.on_commit(
         lambda: initiative_published.send(sender=Initiative, initiative=initiative, first_time=first_time)
     )
@@ -96,30 +126,27 @@ def publish_initiative(*, initiative: Initiative, when=None, user=None) -> Initi
 @transaction.atomic
 def unpublish_initiative(*, initiative: Initiative, user=None) -> Initiative:
     """Take an initiative back to draft; its URL answers 404 until it is published again."""
-    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
+    initiative_writing(initiative_ids=[initiative.pk])
     initiative.status = Initiative.Status.DRAFT
     initiative.save(update_fields=["status", "updated_at"])
-    record_history(initiative=initiative, user=user, reason=_("Unpublished"))
-    collection_changed()
+    initiative_written(initiative=initiative, user=user, reason=_("Unpublished"))
     return initiative
 
 
 @transaction.atomic
 def archive_initiative(*, initiative: Initiative, user=None) -> Initiative:
-    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
+    initiative_writing(initiative_ids=[initiative.pk])
     initiative.status = Initiative.Status.ARCHIVED
     initiative.save(update_fields=["status", "updated_at"])
-    record_history(initiative=initiative, user=user, reason=_("Archived"))
-    collection_changed()
+    initiative_written(initiative=initiative, user=user, reason=_("Archived"))
     return initiative
 
 
 @transaction.atomic
 def delete_initiative(*, initiative: Initiative, user=None) -> None:
-    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
-    record_history(initiative=initiative, user=user, reason=_("Deleted"), deleted=True)
+    initiative_writing(initiative_ids=[initiative.pk])
+    initiative_written(initiative=initiative, user=user, reason=_("Deleted"), deleted=True)
     initiative.delete()
-    collection_changed()
 
 
 @dataclass
@@ -182,7 +209,7 @@ def save_initiative(
     if creating:
         initiative = Initiative(slug=unique_slug(content.fields["title"]))
     else:
-        search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])  # the words it had, if published
+        initiative_writing(initiative_ids=[initiative.pk])  # the words it had, if published
     # Plain names (title, summary…) are the original language's text; per-language names (title_fr) are explicit.
     with translation.override(content.fields.get("language") or initiative.language):
         for name, value in content.fields.items():
@@ -213,10 +240,8 @@ def save_initiative(
     Link.objects.bulk_create(
         [Link(initiative=initiative, title=title, url=url, kind=kind) for url, (title, kind) in links.items()]
     )
-    refresh_coverage(initiative=initiative)
-    search.add_to_vocabulary(initiative_ids=[initiative.pk])  # the words it has, if published
     reason = reason or (_("Created") if creating else _("Changed"))
-    record_history(initiative=initiative, user=user, reason=reason, created=creating)
+    initiative_written(initiative=initiative, user=user, reason=reason, created=creating)
     return initiative
 
 
@@ -233,16 +258,14 @@ def save_translation(*, initiative: Initiative, language: str, texts: dict, user
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if language not in settings.MODELTRANSLATION_LANGUAGES or language == initiative.language:
         raise CurationError(_("A translation is into a content language other than the initiative's original."))
-    search.withdraw_from_vocabulary(initiative_ids=[initiative.pk])
+    initiative_writing(initiative_ids=[initiative.pk])
     for name in TRANSLATED_TEXT:
         setattr(initiative, f"{name}_{language}", texts.get(name) or "")
     initiative.render_description()
     initiative.full_clean()
     columns = [f"{name}_{language}" for name in (*TRANSLATED_TEXT, "description_html")]
     initiative.save(update_fields=[*columns, "updated_at"])
-    search.add_to_vocabulary(initiative_ids=[initiative.pk])
-    record_history(initiative=initiative, user=user, reason=reason or _("Translated"))
-    collection_changed()
+    initiative_written(initiative=initiative, user=user, reason=reason or _("Translated"))
     return initiative
 
 
@@ -264,11 +287,11 @@ def set_featured(*, initiatives: Iterable[Initiative], featured: bool, user=None
         initiative.featured = featured
         if featured:
             initiative.featured_order, next_order = next_order, next_order + 1
+        initiative_writing(initiative_ids=[initiative.pk])
         initiative.save(update_fields=["featured", "featured_order", "updated_at"])
-        record_history(initiative=initiative, user=user, reason=_("Featured") if featured else _("No longer featured"))
+        reason = _("Featured") if featured else _("No longer featured")
+        initiative_written(initiative=initiative, user=user, reason=reason)
         changed += 1
-    if changed:
-        collection_changed()
     return changed
 
 
@@ -290,13 +313,10 @@ def change_classification(*, initiatives: Iterable[Initiative], facet: str, term
         has_it = manager.filter(pk=term.pk).exists()
         if has_it == add:
             continue
+        initiative_writing(initiative_ids=[initiative.pk])
         (manager.add if add else manager.remove)(term)
-        if facet == "region":
-            refresh_coverage(initiative=initiative)
-        record_history(initiative=initiative, user=user, reason=reason)
+        initiative_written(initiative=initiative, user=user, reason=reason)
         changed += 1
-    if changed:
-        collection_changed()
     return changed
 
 
@@ -339,9 +359,11 @@ def merge_terms(*, source, target, user=None) -> int:
         "source": source,
         "target": target,
     }
+    # A term is not among the words of the vocabulary: taking them out after the move is as taking them out before.
+    initiative_writing(initiative_ids=moved_ids)
     for initiative in Initiative.objects.filter(pk__in=moved_ids):
-        record_history(initiative=initiative, user=user, reason=reason)
-    collection_changed()
+        initiative_written(initiative=initiative, user=user, reason=reason)
+    collection_changed()  # the term's pages and counts change even when no initiative had it
     return len(moved_ids)
 
 

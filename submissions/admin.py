@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ModeratorNote, Submission, Transition
+from .models import Correction, ModeratorNote, Submission, Transition
 
 
 class TransitionInline(admin.TabularInline):
@@ -19,6 +19,18 @@ class NoteInline(admin.TabularInline):
     readonly_fields = ["created_at", "author"]
 
 
+class CorrectionInline(admin.TabularInline):
+    """The moderators' corrections (issue 13), as recorded: read only."""
+
+    model = Correction
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "moderator", "note", "before", "after"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "state", "author", "claimed_by", "submitted_at", "updated_at"]
@@ -27,5 +39,5 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ["title", "author__email", "author__first_name", "author__last_name"]
     readonly_fields = ["state", "claimed_by", "created_at", "updated_at", "submitted_at", "decided_at", "initiative"]
     autocomplete_fields = ["author"]
-    inlines = [TransitionInline, NoteInline]
+    inlines = [TransitionInline, NoteInline, CorrectionInline]
     date_hierarchy = "submitted_at"

@@ -89,6 +89,8 @@ def notification(*, kind: str, submission_id: int, message: str = "") -> mail.Em
         "moderation_url": _absolute(reverse("submissions:moderate", kwargs={"pk": submission.pk})),
         "queue_url": _absolute(reverse("submissions:queue")),
         "initiative_url": _absolute(submission.initiative.get_absolute_url()) if submission.initiative else "",
+        # Issue 13: an approval tells the submitter whether the moderators corrected the submission first.
+        "corrected": kind == "approved" and submission.corrections.exists(),
     }
     return mail.build(
         prefix=f"submissions/email/{kind}", to=to, bcc=bcc, reply_to=[team] if team else [], context=context

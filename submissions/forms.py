@@ -430,3 +430,18 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Internal note (moderators only)"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# --- corrections by the moderators (issue 13) --------------------------------------------------------------------
+
+
+class CorrectionNoteForm(forms.Form):
+    """What goes with a moderator's correction: an optional word to the submitter, shown beside the changes."""
+
+    correction_note = forms.CharField(
+        label=_("Note to the submitter about this correction"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. The submitter sees it with the list of what you changed."),
+    )

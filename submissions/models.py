@@ -167,3 +167,28 @@ class ModeratorNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# --- corrections made by the moderators (issue 13) ------------------------------------------------------------
+
+
+class Correction(models.Model):
+    """A moderator's correction of a submission under review: its data before and after, who, when, and a note to
+    the submitter. Approval publishes the data as corrected; the submitter sees the difference field by field."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="corrections")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    before = models.JSONField(_("data before"), default=dict)
+    after = models.JSONField(_("data after"), default=dict)
+    note = models.TextField(_("note to the submitter"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return _("Correction of %(submission)s") % {"submission": self.submission}

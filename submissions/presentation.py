@@ -138,24 +138,74 @@ def proposed_changes(submission) -> list[dict]:
         texts = {code: {name: submission.data.get(name) or "" for name in TEXT_FIELDS}}
     else:
         texts = texts_by_language(submission.data, default=initiative.language)
-    rows = []
-    for code, given in texts.items():
-        now = initiative_texts(initiative, code)
-        for name in TEXT_FIELDS:
-            if now[name] != given[name]:
-                language = {"lang": code, "dir": direction(code), "language": language_name(code)}
-                label = ProposalForm.base_fields[name].label
-                rows.append({"label": label, **language, "before": now[name], "after": given[name]})
+    rows = _text_rows({code: initiative_texts(initiative, code) for code in texts}, texts)
     if submission.kind == Submission.Kind.UPDATE:
         current = initial_from_data(initial_from_initiative(initiative))
         proposed = initial_from_data(submission.data)
-        for name, form_field in ProposalForm.base_fields.items():
-            if name.startswith("submitter_") or name in TEXT_FIELDS or name == "language":
-                continue
-            before, after = _display(current.get(name)), _display(proposed.get(name))
-            if before != after:
-                rows.append({"label": form_field.label, "before": before, "after": after})
+        rows += _field_rows(
+            current,
+            proposed,
+            skip=lambda name: name.startswith("submitter_") or name in TEXT_FIELDS or name == "language",
+        )
     return rows
+
+
+def _text_rows(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
+    """The rows of the texts that differ, language by language (``{code: {field: text}}``; a language one side does
+    not have counts as empty there)."""
+    rows = []
+    empty = dict.fromkeys(TEXT_FIELDS, "")
+    for code in dict.fromkeys([*before, *after]):
+        old, new = before.get(code, empty), after.get(code, empty)
+        for name in TEXT_FIELDS:
+            if old[name] != new[name]:
+                language = {"lang": code, "dir": direction(code), "language": language_name(code)}
+                label = ProposalForm.base_fields[name].label
+                rows.append({"label": label, **language, "before": old[name], "after": new[name]})
+    return rows
+
+
+def _field_rows(before: dict, after: dict, *, skip) -> list[dict]:
+    """The rows of the proposal form's other fields whose values (form initial values) differ."""
+    rows = []
+    for name, form_field in ProposalForm.base_fields.items():
+        if skip(name):
+            continue
+        old, new = _display(before.get(name)), _display(after.get(name))
+        if old != new:
+            rows.append({"label": form_field.label, "before": old, "after": new})
+    return rows
+
+
+# --- corrections by the moderators (issue 13) --------------------------------------------------------------------
+
+
+def correction_changes(correction) -> list[dict]:
+    """What one correction changed, field by field, as ``proposed_changes`` shows an update: the text language by
+    language, then every other field of the proposal form (the credit and the language included)."""
+    submission = correction.submission
+    before, after = correction.before or {}, correction.after or {}
+    if submission.kind == Submission.Kind.TRANSLATION:
+
+        def texts(data):
+            return {data_language(data): {name: data.get(name) or "" for name in TEXT_FIELDS}}
+
+        return _text_rows(texts(before), texts(after))
+    default = (
+        submission.initiative.language if submission.kind == Submission.Kind.UPDATE and submission.initiative else None
+    )
+    rows = _text_rows(texts_by_language(before, default), texts_by_language(after, default))
+    return rows + _field_rows(
+        initial_from_data(before), initial_from_data(after), skip=lambda name: name in TEXT_FIELDS
+    )
+
+
+def corrections(submission) -> list[dict]:
+    """The submission's corrections, oldest first, each with its rows (``changes``): what the submitter is shown."""
+    return [
+        {"correction": correction, "changes": correction_changes(correction)}
+        for correction in submission.corrections.select_related("moderator", "submission__initiative")
+    ]
 
 
 def _display(value) -> str:

@@ -24,7 +24,7 @@ from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from portal import mail
 
-from .models import ModeratorNote, Submission, Transition
+from .models import Correction, ModeratorNote, Submission, Transition
 
 State = Submission.State
 MODERATORS_GROUP = "Moderators"
@@ -325,9 +325,10 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         decided_at=timezone.now(),
         initiative=initiative,
     )
-    if current.kind == Submission.Kind.NEW or (current.kind == Submission.Kind.UPDATE and initiative.is_published()):
+    if current.kind == Submission.Kind.NEW:
         initiative_services.publish_initiative(initiative=initiative, user=moderator)
-    # An update approved after its initiative was unpublished or archived changes its content only.
+    # An update changes the content only (save_initiative is one write, one version in the history, and refreshes
+    # what is derived): a published initiative stays published, an unpublished or archived one stays so.
     _notify("approved", submission, message)
     return initiative
 
@@ -371,3 +372,47 @@ def add_note(*, submission: Submission, moderator, text: str) -> ModeratorNote:
     if not text:
         raise TransitionRefused(_("The note is empty."))
     return ModeratorNote.objects.create(submission=submission, author=moderator, text=text)
+
+
+# --- corrections by the moderators (issue 13) --------------------------------------------------------------------
+
+
+def may_correct(submission: Submission, user) -> bool:
+    """Whether ``user`` may correct ``submission`` now: a moderator who has claimed it (it is in review)."""
+    return (
+        submission.state == State.IN_REVIEW
+        and submission.claimed_by_id is not None
+        and submission.claimed_by_id == user.pk
+        and is_moderator(user)
+    )
+
+
+@transaction.atomic
+def correct(*, submission: Submission, moderator, data: dict, note: str = "") -> Correction:
+    """Correct a submission before approving it: its data becomes ``data`` (what the proposal or translation form
+    cleaned), and the correction is recorded with the data before and after, so the submitter sees exactly what was
+    changed. Approval then publishes the corrected data.
+
+    Only the moderator reviewing it (who claimed it) may; the row is locked so a correction and a decision, or two
+    corrections, cannot cross. Keys of the data the form does not know are kept as they were.
+    """
+    if not is_moderator(moderator):
+        raise TransitionRefused(_("Only moderators can do this."))
+    current = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not may_correct(current, moderator):
+        raise TransitionRefused(
+            _("Only the moderator reviewing a submission can correct it: claim it first.")
+            if current.state in (State.SUBMITTED, State.IN_REVIEW)
+            else _("A submission that is “%(state)s” cannot be corrected.") % {"state": current.get_state_display()}
+        )
+    before = current.data if isinstance(current.data, dict) else {}
+    after = {**before, **data}
+    if after == before:
+        raise TransitionRefused(_("Nothing was changed, so no correction was recorded."))
+    now = timezone.now()
+    Submission.objects.filter(pk=current.pk).update(data=after, title=after.get("title", "")[:300], updated_at=now)
+    correction = Correction.objects.create(
+        submission=current, moderator=moderator, before=before, after=after, note=(note or "").strip()
+    )
+    submission.refresh_from_db()
+    return correction

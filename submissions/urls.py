@@ -16,5 +16,6 @@ urlpatterns = [
     path("moderation/", views.queue, name="queue"),
     path("moderation/bulk/", views.bulk, name="bulk"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),
+    path("moderation/<int:pk>/correct/", views.correct, name="correct"),  # before moderator-action's <slug>
     path("moderation/<int:pk>/<slug:action>/", views.moderator_action, name="moderator-action"),
 ]

@@ -24,6 +24,7 @@ from initiatives.models import Category, Initiative
 from . import services
 from .duplicates import similar_initiatives
 from .forms import (
+    CorrectionNoteForm,
     DecisionForm,
     NoteForm,
     ProposalForm,
@@ -40,7 +41,7 @@ from .languages import (
     translation_targets,
 )
 from .models import Submission
-from .presentation import original_text, preview_context, proposed_changes, title_html
+from .presentation import corrections, original_text, preview_context, proposed_changes, title_html
 
 State = Submission.State
 
@@ -262,6 +263,7 @@ def detail(request, pk):
             "submission": submission,
             "transitions": submission.transitions.select_related("actor"),
             "actions": [a for a in services.allowed_actions(submission, request.user) if not a.by_moderator],
+            "corrections": corrections(submission),
         },
     )
 
@@ -412,6 +414,8 @@ def moderate(request, pk):
         decision_form=DecisionForm(),
         note_form=NoteForm(),
         changes=proposed_changes(submission),
+        corrections=corrections(submission),
+        may_correct=services.may_correct(submission, request.user),
         duplicates=(
             similar_initiatives(
                 title=submission.data.get("title", ""),
@@ -474,3 +478,60 @@ def _report_form_errors(request, form) -> None:
     for name, errors in form.errors.items():
         for error in errors:
             messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
+
+
+# --- corrections by the moderators (issue 13) --------------------------------------------------------------------
+
+
+@moderator_required
+def correct(request, pk):
+    """Correct before approving: the proposal (or translation) form, prefilled with the submission's data, for the
+    moderator who claimed it. Saved, the correction is recorded and the submitter sees what changed."""
+    submission = get_object_or_404(Submission.objects.select_related("author", "claimed_by", "initiative"), pk=pk)
+    if not services.may_correct(submission, request.user):
+        messages.error(request, _("Only the moderator reviewing a submission can correct it: claim it first."))
+        return redirect("submissions:moderate", pk=submission.pk)
+    translation = submission.kind == Submission.Kind.TRANSLATION
+    if request.method == "POST":
+        if translation:
+            form = TranslationForm(request.POST, initiative=submission.initiative)
+        else:
+            form = ProposalForm(request.POST)
+        note = CorrectionNoteForm(request.POST)
+        if form.is_valid() and note.is_valid():
+            try:
+                services.correct(
+                    submission=submission,
+                    moderator=request.user,
+                    data=form.to_data(),
+                    note=note.cleaned_data["correction_note"],
+                )
+            except services.TransitionRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, _("Your corrections were saved; the submitter will see what you changed."))
+                return redirect("submissions:moderate", pk=submission.pk)
+    else:
+        if translation:
+            form = TranslationForm(initial=dict(submission.data), initiative=submission.initiative)
+        else:
+            form = ProposalForm(initial=initial_from_data(submission.data))
+        note = CorrectionNoteForm()
+    context = {
+        "form": form,
+        "details": note,
+        "submission": submission,
+        "initiative": submission.initiative if submission.kind != Submission.Kind.NEW else None,
+        "correcting": True,
+        "errors": form.errors or note.errors,
+    }
+    if translation:
+        language = form.target_language()
+        context.update(
+            language=language,
+            language_name=language_name(language) if language else "",
+            original=original_text(submission.initiative),
+            title_html=title_html(submission.initiative),
+        )
+        return render(request, "submissions/translation_form.html", context)
+    return render(request, "submissions/form.html", context)

@@ -47,6 +47,7 @@ MODERATION_REQUESTS = [
     ("moderator-action:note", True, "POST", {"text": "Known partner."}, State.SUBMITTED, State.SUBMITTED),
     ("bulk:approve", False, "POST", {"action": "approve"}, State.SUBMITTED, State.APPROVED),
     ("bulk:reject", False, "POST", {"action": "reject", **MESSAGE}, State.SUBMITTED, State.REJECTED),
+    ("correct", True, "GET", None, State.IN_REVIEW, State.IN_REVIEW),  # the form of the moderator who claimed it
 ]
 
 
