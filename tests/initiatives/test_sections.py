@@ -265,11 +265,11 @@ def test_a_word_in_a_translated_section_is_found_in_that_language(client, with_e
 
 
 def test_ranking_follows_the_weights_title_summary_c_sections_d_sections(client):
-    # Created in the reverse of the expected order, so that the newest-first tie-break cannot pass the test.
-    make_initiative(slug="in-budget", budget="The zanzibarian fund paid for it.")  # D
-    make_initiative(slug="in-results", results="The zanzibarian model was copied.")  # C
-    make_initiative(slug="in-summary", summary="A zanzibarian pilot.")  # B
+    # Created in the expected order (the last is the newest), so that a tie, broken newest first, fails the test.
     make_initiative(slug="in-title", title="The zanzibarian initiative")  # A
+    make_initiative(slug="in-summary", summary="A zanzibarian pilot.")  # B
+    make_initiative(slug="in-results", results="The zanzibarian model was copied.")  # C
+    make_initiative(slug="in-budget", budget="The zanzibarian fund paid for it.")  # D
     found = slugs(client.get("/en/initiatives/?q=zanzibarian&sort=relevance"))
     assert found == ["in-title", "in-summary", "in-results", "in-budget"]
 
