@@ -24,8 +24,8 @@ MAX_ECHOED_LENGTH = 200  # of a rejected value, in the error
 FORMAT = "format"
 LANG = "lang"  # the answer's language, on any /api/ address: checked by api/language.py
 PAGING = ("page", "page_size")
-SINGLE_FILTERS = ("q", "year_from", "year_to", "status", "sort")
-CHOICES = {"status": InitiativeFilter.STATUSES, "sort": InitiativeFilter.SORTS}
+SINGLE_FILTERS = ("q", "year_from", "year_to", "status", "sort", "evidence")  # evidence: issue 13
+CHOICES = {"status": InitiativeFilter.STATUSES, "sort": InitiativeFilter.SORTS, "evidence": InitiativeFilter.EVIDENCE}
 
 
 class InvalidParameters(exceptions.APIException):

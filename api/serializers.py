@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from initiatives import sections as record_sections
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative, Involvement, Link, Region
 from initiatives.taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -181,6 +182,25 @@ CONTENT_LANGUAGES = list(settings.MODELTRANSLATION_LANGUAGES)
 TEXT_FIELDS = ("title", "acronym", "summary", "description")  # translation.INITIATIVE_TEXT
 
 
+# --- issue 13: the structured sections of the record (initiatives/sections.py) ---
+
+# The sections as written in one language (``null`` where empty), in their order.
+SectionsSerializer = type(
+    "SectionsSerializer",
+    (serializers.Serializer,),
+    {section.field: OptionalCharField(help_text=str(section.heading)) for section in record_sections.SECTIONS},
+)
+# Each section in the answer's language when written in it, else in the original language (as ``title``).
+ShownSectionsSerializer = type(
+    "ShownSectionsSerializer",
+    (serializers.Serializer,),
+    {
+        section.field: ShownTextField(optional=True, help_text=str(section.heading))
+        for section in record_sections.SECTIONS
+    },
+)
+
+
 class TextVersionSerializer(serializers.Serializer):
     """An initiative's text in one language, as written in it (no fallback: an unwritten field is empty)."""
 
@@ -188,15 +208,22 @@ class TextVersionSerializer(serializers.Serializer):
     acronym = OptionalCharField()
     summary = serializers.CharField(help_text="Plain text.")
     description = serializers.CharField(help_text="Markdown source (may be empty).")
+    sections = SectionsSerializer(help_text="The sections of the record as written in this language (issue 13).")
+
+
+def section_versions(initiative, code: str) -> dict[str, str | None]:
+    """The sections as written in language ``code`` (no fallback), ``null`` where empty."""
+    return {name: getattr(initiative, f"{name}_{code}") or None for name in record_sections.FIELDS}
 
 
 def text_versions(initiative) -> dict[str, dict]:
-    """Each language the initiative's text is written in (any of its fields), the original first."""
+    """Each language the initiative's text is written in (any of its fields or sections), the original first."""
     versions = {}
     for code in sorted(CONTENT_LANGUAGES, key=lambda code: code != initiative.language):
         fields = {name: getattr(initiative, f"{name}_{code}") or "" for name in TEXT_FIELDS}
-        if any(fields.values()):
-            versions[code] = {**fields, "acronym": fields["acronym"] or None}
+        written_sections = section_versions(initiative, code)
+        if any(fields.values()) or any(written_sections.values()):
+            versions[code] = {**fields, "acronym": fields["acronym"] or None, "sections": written_sections}
     return versions
 
 
@@ -211,6 +238,11 @@ class InitiativeSerializer(serializers.Serializer):
     acronym = ShownTextField(optional=True)
     summary = ShownTextField(help_text="Plain text.")
     description = ShownTextField(help_text="Markdown source (may be empty).")
+    sections = ShownSectionsSerializer(
+        source="*",
+        help_text="The sections of the record (plain text), each in the answer's language when written in it, "
+        "else in the original language; null where the initiative has none.",
+    )
     language = serializers.ChoiceField(CONTENT_LANGUAGES, help_text="The language the initiative was written in.")
     translations = serializers.SerializerMethodField()
     category = CategoryRefSerializer()

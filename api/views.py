@@ -123,6 +123,12 @@ INITIATIVE_PARAMETERS = [
     ),
     OpenApiParameter("status", str, enum=list(InitiativeFilter.STATUSES), description=_("Ongoing or completed.")),
     OpenApiParameter(
+        "evidence",
+        str,
+        enum=list(InitiativeFilter.EVIDENCE),
+        description=_("1: only initiatives whose record has an evidence of results section."),
+    ),
+    OpenApiParameter(
         "sort",
         str,
         enum=list(InitiativeFilter.SORTS),

@@ -19,6 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
 from . import exports, history, redirects, services
+from . import sections as record_sections
 from .models import (
     Category,
     Country,
@@ -286,6 +287,15 @@ class InitiativeAdmin(TranslatedAdmin, HistoryAdmin):
                     "Title and summary are required in the original language. Leave a language empty where there "
                     "is no translation: readers of that language see the original."
                 ),
+            },
+        ),
+        # Issue 13: the structured sections of the record (sections.py), each in every language.
+        (
+            _("Sections of the record"),
+            {
+                "fields": [side_by_side(name) for name in record_sections.FIELDS],
+                "classes": ["collapse"],
+                "description": _("Optional, plain text. Leave a language empty where there is no translation."),
             },
         ),
         (_("Classification"), {"fields": ["themes", "principles", "scope", "regions", "countries"]}),

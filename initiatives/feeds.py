@@ -37,12 +37,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, format_html, linebreaks
 from django.utils.http import http_date, urlencode
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
-from . import counts, selectors, throttle
+from . import counts, sections, selectors, throttle
 from .filters import InitiativeFilter
 from .models import Initiative, Region, Theme
 
@@ -60,6 +61,7 @@ ITEM_FIELDS = (
     "updated_at",
     "submitter_honorific",
     "submitter_name",
+    *sections.FIELDS,  # the record's sections, in the item's content (issue 13)
 )
 
 # Characters XML 1.0 cannot carry (the feed generator refuses them): never let one stored by accident break a feed.
@@ -68,6 +70,20 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def xml_text(value) -> str:
     return _NOT_XML.sub("", str(value))
+
+
+def sections_html(item) -> str:
+    """The sections of the record an item has, each under its heading, cut to ``sections.FEED_LENGTH`` characters
+    (the item links to the whole record), for its description (issue 13)."""
+    return "".join(
+        format_html(
+            "<h3>{}</h3><div{}>{}</div>",
+            section.heading,
+            text.lang_attribute,
+            linebreaks(escape(Truncator(text).chars(sections.FEED_LENGTH))),
+        )
+        for section, text in sections.written(item)
+    )
 
 
 class _LatestPostDateMixin:
@@ -230,8 +246,8 @@ class InitiativeFeed(Feed):
         return xml_text(item.text("title"))
 
     def item_description(self, item):
-        # Feed readers read the description as HTML: the plain-text summary is escaped first.
-        return xml_text(linebreaks(escape(item.text("summary"))))
+        # Feed readers read the description as HTML: the plain-text summary (and sections) are escaped first.
+        return xml_text(linebreaks(escape(item.text("summary"))) + sections_html(item))
 
     def item_guid(self, item):
         # Stable whatever is edited later: the primary key never changes.

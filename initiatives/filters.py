@@ -11,7 +11,8 @@ whose values are all unknown is ignored.
 import datetime
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, reduce
+from operator import or_
 
 import django_filters
 from django import forms
@@ -20,8 +21,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_translation_fields
 
-from . import presentation, redirects, search
+from . import presentation, redirects, search, sections
 from .counts import cached_many, queryset_key
 from .models import Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -131,6 +133,9 @@ class InitiativeFilter(_taxonomy_filters()):
     year_to = YearFilter(method="filter_year_to")
     status = django_filters.ChoiceFilter(method="filter_status", choices=list(STATUSES.items()))
     sort = django_filters.ChoiceFilter(method="filter_sort", choices=list(SORTS.items()))
+    # Issue 13: only initiatives whose record has an "evidence of results" section (sections.py), ?evidence=1.
+    EVIDENCE = {"1": _("Has evidence of results")}
+    evidence = django_filters.ChoiceFilter(method="filter_evidence", choices=list(EVIDENCE.items()))
 
     FACETS = tuple(BY_NAME)
 
@@ -254,6 +259,11 @@ class InitiativeFilter(_taxonomy_filters()):
             return qs.filter(~completed & (Q(ongoing=True) | Q(start_date__isnull=False)))
         return qs.filter(completed)
 
+    def filter_evidence(self, qs, name, value):
+        """Initiatives with an evidence section in some language (the plain column holds the original's)."""
+        columns = [sections.EVIDENCE, *get_translation_fields(sections.EVIDENCE)]
+        return qs.filter(reduce(or_, (Q(**{f"{column}__gt": ""}) for column in columns)))
+
     def filter_sort(self, qs, name, value):
         return qs  # applied last, in filter_queryset, because relevance depends on the query
 
@@ -332,6 +342,9 @@ class InitiativeFilter(_taxonomy_filters()):
         status = self.cleaned("status")
         if status:
             chips.append(Chip(_("Status"), self.STATUSES[status], "status", status))
+        evidence = self.cleaned("evidence")
+        if evidence:
+            chips.append(Chip(_("Evidence"), self.EVIDENCE[evidence], "evidence", evidence))
         return chips
 
 

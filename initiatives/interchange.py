@@ -38,7 +38,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import services
+from . import sections, services
 from .models import Initiative, Involvement, Link
 from .taxonomies import TAXONOMIES, ByForeignKey
 
@@ -66,7 +66,7 @@ class Column:
 # (title, summary…) hold the original's text, in the language the ``language`` column names; ``title_fr``,
 # ``summary_es``… hold the translations. The original language's own columns are left empty on export (its text is
 # in the plain ones); on import they may repeat the plain column's text, not contradict it.
-TRANSLATED = ("title", "acronym", "summary", "description")
+TRANSLATED = ("title", "acronym", "summary", "description", *sections.FIELDS)  # the sections too (issue 13)
 CONTENT_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 
 
@@ -83,6 +83,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("acronym"),
     Column("summary"),
     Column("description"),
+    *(Column(name) for name in sections.FIELDS),  # the sections of the record (issue 13)
     Column("language", code=True),
     *(Column(name) for name in TRANSLATION_COLUMNS),
     Column("category", code=True),
@@ -124,6 +125,7 @@ SCALAR_FIELDS = (
     "acronym",
     "summary",
     "description",
+    *sections.FIELDS,
     "category",
     "scope",
     "start_date",
@@ -156,6 +158,7 @@ DEFAULTS = {
     "acronym": "",
     "summary": "",
     "description": "",
+    **dict.fromkeys(sections.FIELDS, ""),
     "language": Initiative._meta.get_field("language").default,
     **dict.fromkeys(TRANSLATION_COLUMNS, ""),
     "category": "",

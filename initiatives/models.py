@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from . import markup
+from . import sections as record_sections
 
 
 def content_languages() -> list[tuple[str, str]]:
@@ -373,6 +375,17 @@ INITIATIVE_HISTORY = HistoricalRecords(
 )
 
 
+def section_field(name: str) -> models.TextField:
+    """An optional structured section of the record (``sections.py``), capped at ``sections.MAX_LENGTH``."""
+    section = record_sections.BY_FIELD[name]
+    return models.TextField(
+        section.heading,
+        blank=True,
+        help_text=section.guidance,
+        validators=[MaxLengthValidator(record_sections.MAX_LENGTH)],
+    )
+
+
 class Initiative(RemembersSlug):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -476,6 +489,19 @@ class Initiative(RemembersSlug):
     search_fr = SearchVectorField(null=True, editable=False)
     search_es = SearchVectorField(null=True, editable=False)
     search_ar = SearchVectorField(null=True, editable=False)
+
+    # --- issue 13: the structured sections of the record, in the order of sections.SECTIONS (plain text,
+    # translated like the summary: translation.py; searched at the weights sections.py gives). ---
+    context = section_field("context")
+    activities = section_field("activities")
+    results = section_field("results")
+    evidence = section_field("evidence")
+    good_practice = section_field("good_practice")
+    lessons = section_field("lessons")
+    recommendations = section_field("recommendations")
+    beneficiaries = section_field("beneficiaries")
+    budget = section_field("budget")
+    source = section_field("source")
 
     objects = InitiativeQuerySet.as_manager()
     # One version per change, written by services.record_history once all relations are saved

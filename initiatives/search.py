@@ -1,10 +1,11 @@
 """Full-text search behind one interface, in every content language (en, fr, es, ar).
 
 On PostgreSQL each initiative has one weighted tsvector per content language (``search_en`` … ``search_ar``: title
-and acronym A, summary B, description C), built by a trigger from that language's columns (``title_fr`` …) with
-that language's text search configuration (``portal_en``, ``portal_fr``, ``portal_es``: the Snowball stemmer over
-``unaccent``, so "europeen" finds "Européen" and "travailleurs migrants" finds "travailleur migrant"; French and
-Spanish also stemmed with their accents, then unaccented, so that "réfugiés" finds "réfugiées";
+and acronym A, summary B, description C, the record's sections C or D as ``sections.py`` says: results, evidence,
+good practice and lessons C, the others D; migration 0011), built by a trigger from that language's columns
+(``title_fr`` …) with that language's text search configuration (``portal_en``, ``portal_fr``, ``portal_es``: the
+Snowball stemmer over ``unaccent``, so "europeen" finds "Européen" and "travailleurs migrants" finds "travailleur
+migrant"; French and Spanish also stemmed with their accents, then unaccented, so that "réfugiés" finds "réfugiées";
 ``portal_ar``: the Arabic stemmer, which drops diacritics and tatweel, after ``portal_ar_normalize`` detaches the
 conjunctions و/ف from an article, applied to the text and the query alike). For the initiative's original
 language the plain column (which holds the original text) stands in when the translated column is empty.
@@ -20,7 +21,7 @@ language that matched, the reader's first, then the original; a snippet in anoth
 marked with its ``lang``. "Did you mean" compares the query's words with the vocabulary of published initiatives
 in each language by trigram similarity (pg_trgm), the reader's language first.
 
-On SQLite: every word must appear in some language's title, acronym, summary or description (case-insensitive
+On SQLite: every word must appear in some language's title, acronym, summary, description or section (case-insensitive
 substring), quoted phrases are kept together and ``-word`` excludes; results are ranked by where the words occur,
 matches in the reader's language above any others. No "did you mean" there.
 
@@ -55,9 +56,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from modeltranslation.utils import get_language as reader_language
 
+from . import sections
+
 SEARCH_LANGUAGES = ("en", "fr", "es", "ar")
 SEARCH_CONFIGS = {code: f"portal_{code}" for code in SEARCH_LANGUAGES}
-TRANSLATED_FIELDS = ("title", "acronym", "summary", "description")
+TRANSLATED_FIELDS = ("title", "acronym", "summary", "description", *sections.FIELDS)
+# The sections by search weight (sections.py, migration 0011): C like the description, or D below it.
+WEIGHTED_C = tuple(section.field for section in sections.SECTIONS if section.weight == "C")
+WEIGHTED_D = tuple(section.field for section in sections.SECTIONS if section.weight == "D")
 MAX_QUERY_LENGTH = 200
 # Private-use characters mark highlighted words inside ts_headline's output; the text is escaped
 # first and the markers become <mark> afterwards, so no stored HTML ever reaches the page. Stored text
@@ -197,7 +203,7 @@ def apply(queryset: QuerySet, query: str) -> QuerySet:
         queryset = queryset.filter(_contains(term, SEARCH_LANGUAGES))
     for term in exclude:
         queryset = queryset.exclude(_contains(term, SEARCH_LANGUAGES))
-    # A word in the reader's language weighs more than every word in the others together (at most MAX_WORDS × 8).
+    # A word in the reader's language weighs more than every word in the others together (at most MAX_WORDS × 16).
     rank = Value(0)
     for term in include:
         rank = rank + 1000 * _weight(term, [reader]) + _weight(term, _others(reader))
@@ -210,11 +216,13 @@ def _contains(term: str, languages, fields=TRANSLATED_FIELDS) -> Q:
 
 
 def _weight(term: str, languages) -> Case:
-    """Where ``term`` occurs at best in these languages' text: title or acronym 8, summary 4, description 1."""
+    """Where ``term`` occurs at best in these languages' text, as PostgreSQL weighs it: title or acronym (A) 16,
+    summary (B) 8, description and the C sections 2, the D sections 1."""
     return Case(
-        When(_contains(term, languages, ("title", "acronym")), then=Value(8)),
-        When(_contains(term, languages, ("summary",)), then=Value(4)),
-        When(_contains(term, languages, ("description",)), then=Value(1)),
+        When(_contains(term, languages, ("title", "acronym")), then=Value(16)),
+        When(_contains(term, languages, ("summary",)), then=Value(8)),
+        When(_contains(term, languages, ("description", *WEIGHTED_C)), then=Value(2)),
+        When(_contains(term, languages, WEIGHTED_D), then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )

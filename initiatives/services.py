@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from . import counts, export_files, redirects, search
+from . import counts, export_files, redirects, search, sections
 from .history import NOT_REVERTED, per_language
 from .models import (
     INITIATIVE_HISTORY,
@@ -245,12 +245,13 @@ def save_initiative(
     return initiative
 
 
-TRANSLATED_TEXT = ("title", "acronym", "summary", "description")
+TRANSLATED_TEXT = ("title", "acronym", "summary", "description", *sections.FIELDS)  # and the sections (issue 13)
 
 
 @transaction.atomic
 def save_translation(*, initiative: Initiative, language: str, texts: dict, user=None, reason: str = "") -> Initiative:
-    """Write an initiative's title, acronym, summary and description in one language other than its original.
+    """Write an initiative's title, acronym, summary, description and sections in one language other than its
+    original.
 
     Only that language's columns change (and its rendered description): the original, the other translations and
     everything else stay as they are. One version in the history, so the change can be reverted.

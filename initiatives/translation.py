@@ -15,17 +15,20 @@ as they were typed (a tag is a keyword, not a label of the portal).
 from modeltranslation.translator import TranslationOptions, translator
 
 from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme
+from .sections import FIELDS as SECTION_FIELDS
 
 INITIATIVE_TEXT = ("title", "acronym", "summary", "description")
+# Issue 13: the structured sections of the record (sections.py), translated like the summary.
+INITIATIVE_SECTIONS = SECTION_FIELDS
 
 
 class InitiativeTranslation(TranslationOptions):
     # description_html is rendered from each language's description (Initiative.render_description).
-    fields = (*INITIATIVE_TEXT, "description_html")
+    fields = (*INITIATIVE_TEXT, "description_html", *INITIATIVE_SECTIONS)
 
 
 class InitiativeHistoryTranslation(TranslationOptions):
-    fields = INITIATIVE_TEXT  # the history keeps the Markdown only; a revert renders it again
+    fields = (*INITIATIVE_TEXT, *INITIATIVE_SECTIONS)  # the history keeps the Markdown only; a revert renders it again
 
 
 class TermTranslation(TranslationOptions):

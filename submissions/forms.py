@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
-from initiatives import redirects
+from initiatives import redirects, sections
 from initiatives.models import (
     Category,
     Initiative,
@@ -268,6 +268,7 @@ class ProposalForm(TranslatedTextMixin, InitiativeTexts):
                 "submitter_name",
                 "submitter_organisation",
                 "submitter_email",
+                *sections.FIELDS,  # the record's sections (issue 13)
             )
         }
         data.update(

@@ -16,10 +16,12 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_language as active_content_language
 
+from initiatives import sections
 from initiatives.models import Initiative, content_languages
 
-# The translated text of an initiative a submission proposes (initiatives/translation.py translates these).
-TEXT_FIELDS = ("title", "acronym", "summary", "description")
+# The translated text of an initiative a submission proposes (initiatives/translation.py translates these), the
+# structured sections of the record included (issue 13, initiatives/sections.py).
+TEXT_FIELDS = ("title", "acronym", "summary", "description", *sections.FIELDS)
 # The text a translation needs, as the original does.
 REQUIRED_TEXT = ("title", "summary")
 
@@ -28,6 +30,8 @@ TRANSLATION_LABELS = {
     "acronym": _("Acronym in %(language)s"),
     "summary": _("Summary in %(language)s"),
     "description": _("Description in %(language)s"),
+    # Translators: a section of a record ("Results and impact") in a language ("in French"), a form field's label.
+    **{name: _("%(section)s in %(language)s") for name in sections.FIELDS},
 }
 
 
@@ -99,7 +103,10 @@ class TranslatedTextMixin:
             for name in TEXT_FIELDS:
                 field = copy.deepcopy(self.base_fields[name])
                 field.required = False
-                field.label = TRANSLATION_LABELS[name] % {"language": language_name(code)}
+                field.label = TRANSLATION_LABELS[name] % {
+                    "language": language_name(code),
+                    "section": sections.BY_FIELD[name].heading if name in sections.BY_FIELD else "",
+                }
                 field.widget.attrs.update(text_attrs(code))
                 self.fields[f"{name}_{code}"] = field
         self.complete_translations = complete
@@ -192,8 +199,28 @@ def translation_targets(initiative: Initiative) -> list[tuple[str, str]]:
     return [(code, name) for code, name in content_languages() if code != initiative.language]
 
 
+def section_field(section: sections.Section) -> forms.CharField:
+    """A section of the record in a form: optional, plain text, its guidance as help text (issue 13)."""
+    return forms.CharField(
+        label=section.heading,
+        max_length=sections.MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=section.guidance,
+    )
+
+
+def _with_sections(cls):
+    """Add a form field per section of the record to ``cls`` (declared fields are collected by the metaclass)."""
+    for section in sections.SECTIONS:
+        cls.base_fields[section.field] = cls.declared_fields[section.field] = section_field(section)
+    return cls
+
+
+@_with_sections
 class InitiativeTexts(forms.Form):
-    """The four texts of an initiative in one language, as a proposal and a translation ask for them."""
+    """The texts of an initiative in one language, as a proposal and a translation ask for them: title, acronym,
+    summary, description and the sections of the record (added by ``_with_sections``)."""
 
     title = forms.CharField(label=_("Title"), max_length=300)
     acronym = forms.CharField(label=_("Acronym"), max_length=50, required=False)
@@ -210,6 +237,10 @@ class InitiativeTexts(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Optional. Markdown: **bold**, *italic*, lists, [links](https://example.org). HTML is removed."),
     )
+
+    def section_fields(self) -> list:
+        """The bound fields of the record's sections, in order (issue 13)."""
+        return [self[name] for name in sections.FIELDS]
 
 
 class TranslationForm(InitiativeTexts):

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from initiatives import presentation
+from initiatives import presentation, sections
 from initiatives.models import Category, Initiative, Involvement, Link
 from initiatives.views import detail_context, stored_detail_context
 
@@ -43,7 +43,13 @@ def original_text(initiative) -> dict:
         "acronym": texts["acronym"],
         "summary": texts["summary"],
         "description": texts["description"],
+        "sections": section_texts(texts),
     }
+
+
+def section_texts(texts: dict) -> list[tuple]:
+    """(heading, text) for each section of the record written in ``texts`` (one language's), in order."""
+    return [(section.heading, texts[section.field]) for section in sections.SECTIONS if texts.get(section.field)]
 
 
 def preview_context(submission, *, viewer) -> dict:
@@ -122,7 +128,14 @@ def proposed_texts(submission) -> list[dict]:
     default = submission.initiative.language if submission.kind == Submission.Kind.UPDATE else None
     original = data_language(submission.data, default)
     return [
-        {"lang": code, "dir": direction(code), "name": language_name(code), "is_text": code == original, **texts}
+        {
+            "lang": code,
+            "dir": direction(code),
+            "name": language_name(code),
+            "is_text": code == original,
+            **texts,
+            "sections": section_texts(texts),
+        }
         for code, texts in texts_by_language(submission.data, default).items()
     ]
 

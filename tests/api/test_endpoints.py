@@ -18,6 +18,7 @@ INITIATIVE_FIELDS = {
     "acronym",
     "summary",
     "description",
+    "sections",  # issue 13
     "language",
     "translations",
     "category",

@@ -55,6 +55,7 @@ def test_filters_are_documented_with_types_and_errors(client):
     operation = schema["paths"]["/api/initiatives/"]["get"]
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert set(parameters) == {"q", *InitiativeFilter.FACETS, "year_from", "year_to", "status", "sort", "page"} | {
+        "evidence",  # issue 13
         "page_size",
         "lang",
         "Accept-Language",

@@ -5,11 +5,15 @@ import pytest
 from django.utils import translation
 
 from initiatives.models import Category, Theme
+from initiatives.sections import FIELDS as SECTION_FIELDS
 from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = [("en", "English"), ("fr", "French"), ("es", "Spanish"), ("ar", "Arabic")]
+
+# Every version has its sections of the record (issue 13), null where not written.
+NO_SECTIONS = dict.fromkeys(SECTION_FIELDS)
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +78,7 @@ def test_the_api_in_spanish_shows_spanish_where_written_else_the_original(api, w
             "acronym": None,
             "summary": "Un accueil pour les personnes qui rentrent.",
             "description": "",
+            "sections": NO_SECTIONS,  # issue 13
         }
     }
 
@@ -116,14 +121,22 @@ def test_translations_hold_every_written_version_the_original_first(api, with_sp
             "acronym": "LMP",
             "summary": "Workers move safely.",
             "description": "Some *detail*.",
+            "sections": NO_SECTIONS,  # issue 13
         },
         "es": {
             "title": "Asociación de movilidad laboral",
             "acronym": None,
             "summary": "Los trabajadores se desplazan con seguridad.",
             "description": "",
+            "sections": NO_SECTIONS,  # issue 13
         },
-        "ar": {"title": "شراكة تنقل العمالة", "acronym": None, "summary": "", "description": "تفاصيل"},
+        "ar": {
+            "title": "شراكة تنقل العمالة",
+            "acronym": None,
+            "summary": "",
+            "description": "تفاصيل",
+            "sections": NO_SECTIONS,
+        },
     }
 
 
@@ -149,5 +162,11 @@ def test_the_schema_documents_language_and_translations(client):
     assert schema["components"]["schemas"][enum]["enum"] == ["en", "fr", "es", "ar"]
     assert properties["translations"]["type"] == "object"
     version = properties["translations"]["additionalProperties"]["$ref"].rsplit("/", 1)[-1]
-    assert set(schema["components"]["schemas"][version]["properties"]) == {"title", "acronym", "summary", "description"}
+    assert set(schema["components"]["schemas"][version]["properties"]) == {
+        "title",
+        "acronym",
+        "summary",
+        "description",
+        "sections",  # issue 13
+    }
     assert properties["acronym"]["nullable"] is True

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from initiatives import interchange
 from initiatives.models import Initiative, Organisation
+from initiatives.sections import FIELDS as SECTION_FIELDS
 from tests.factories import make_initiative
 from tests.initiatives.test_import_command import (
     CATEGORY,
@@ -93,7 +94,7 @@ def records(text: str, fmt: str) -> list[dict]:
 
 def test_the_columns_name_the_language_and_each_translation():
     names = [column.name for column in interchange.COLUMNS]
-    assert names[names.index("description") + 1] == "language"
+    assert names[names.index("description") + 1 + len(SECTION_FIELDS)] == "language"  # the sections first (issue 13)
     for code in ("en", "fr", "es", "ar"):
         for name in TEXT:
             assert f"{name}_{code}" in names

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from initiatives import sections
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from submissions import services
@@ -134,6 +135,7 @@ def test_a_french_proposal_approved_is_a_french_original_with_its_translations(
             "acronym": "",
             "summary": SPANISH_TRANSLATION["summary_es"],
             "description": "",
+            **dict.fromkeys(sections.FIELDS, ""),  # the sections of the record, none translated (issue 13)
         }
     }
 
