@@ -88,6 +88,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", code=True),
     Column("themes", LIST),
     Column("principles", LIST),
+    Column("sdg_goals", LIST),  # issue 13: goal numbers ("10")
+    Column("sdg_targets", LIST),  # issue 13: target slugs ("10-7")
     Column("regions", LIST),
     Column("countries", LIST),
     Column("organisations", ORGANISATIONS),
@@ -161,6 +163,8 @@ DEFAULTS = {
     "category": "",
     "themes": (),
     "principles": (),
+    "sdg_goals": (),
+    "sdg_targets": (),
     "regions": (),
     "countries": (),
     "organisations": (),
