@@ -117,10 +117,6 @@ class SdgTargetChoiceIterator(forms.models.ModelChoiceIterator):
         return self.queryset.count()
 
 
-class SdgTargetPickerWidget(PickerWidget):
-    template_name = "submissions/widgets/sdg_target_picker.html"
-
-
 class SdgTargetField(forms.ModelMultipleChoiceField):
     iterator = SdgTargetChoiceIterator
 
@@ -130,11 +126,13 @@ class SdgTargetField(forms.ModelMultipleChoiceField):
 
 def sdg_target_picker() -> SdgTargetField:
     taxonomy = BY_NAME["sdg_target"]
+    widget = PickerWidget()  # a picker (its widget_type), with one group of options per goal
+    widget.template_name = "submissions/widgets/sdg_target_picker.html"
     return SdgTargetField(
         label=taxonomy.picker_label,
         queryset=taxonomy.model.objects.all(),
         to_field_name=taxonomy.lookup,
-        widget=SdgTargetPickerWidget,
+        widget=widget,
         required=False,
         help_text=_("The goal of each target you tick is added to the goals."),
     )
