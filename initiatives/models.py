@@ -346,7 +346,7 @@ class SdgGoal(Term):
     slug_kind = "sdg"
 
     number = models.PositiveSmallIntegerField(_("SDG number"), unique=True)
-    title = models.CharField(_("official title"), max_length=255)
+    title = models.CharField(_("official title"), max_length=500)  # some translations are longer than 255
 
     class Meta:
         verbose_name = _("Sustainable Development Goal")

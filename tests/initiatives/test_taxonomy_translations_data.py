@@ -196,3 +196,14 @@ def test_the_sdg_list_is_complete_17_goals_169_targets():
     assert {row["code"].split(".")[0] for row in targets} == {row["number"] for row in goals}
     texts = [row["short_name"] for row in goals] + [row["title"] for row in goals] + [row["text"] for row in targets]
     assert all(text and text == text.strip() and "  " not in text for text in texts)
+
+
+def test_sdg_texts_fit_their_columns():
+    """PostgreSQL refuses a value longer than its column (SQLite would store it)."""
+    from initiatives.models import SdgGoal
+
+    limits = {field: SdgGoal._meta.get_field(field).max_length for field in ("name", "title")}
+    goals = _read(FIXTURES / "sdg_goals.csv")
+    texts = [(field, row[column]) for row in goals for field, column in (("name", "short_name"), ("title", "title"))]
+    texts += [(row["field"], row["text"]) for row in _read(TRANSLATIONS) if row["taxonomy"] == "sdg"]
+    assert [text for field, text in texts if len(text) > limits[field]] == []
