@@ -127,6 +127,23 @@ class ThemeRefSerializer(serializers.Serializer):
     api_url = TermURLField("theme", "api")
 
 
+# Issue 13: the Sustainable Development Goals and targets an initiative serves.
+class SdgGoalRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    number = serializers.IntegerField(help_text="SDG number (1–17).")
+    name = serializers.CharField()
+    url = TermURLField("sdg")
+    api_url = TermURLField("sdg", "api")
+
+
+class SdgTargetRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    code = serializers.CharField(help_text='The official code: "10.7", "17.b".')
+    goal = serializers.IntegerField(source="goal.number", help_text="The number of its goal.")
+    url = TermURLField("sdg_target")
+    api_url = TermURLField("sdg_target", "api")
+
+
 class PrincipleRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
@@ -248,6 +265,10 @@ class InitiativeSerializer(serializers.Serializer):
     category = CategoryRefSerializer()
     themes = ThemeRefSerializer(many=True)
     principles = PrincipleRefSerializer(many=True)
+    sdg_goals = SdgGoalRefSerializer(  # issue 13
+        many=True, source="sdg_covered", help_text="The goals it names and the goals of the targets it names."
+    )
+    sdg_targets = SdgTargetRefSerializer(many=True)
     regions = RegionRefSerializer(many=True)
     countries = CountryRefSerializer(many=True)
     organisations = serializers.SerializerMethodField()
@@ -366,6 +387,20 @@ class PrincipleSerializer(term_links("principle")):
     description = serializers.CharField()
 
 
+class SdgGoalSerializer(term_links("sdg")):  # issue 13
+    slug = serializers.CharField(help_text="Its number.")
+    number = serializers.IntegerField(help_text="SDG number (1–17).")
+    name = serializers.CharField()
+    title = serializers.CharField(help_text="The goal's official title.")
+
+
+class SdgTargetSerializer(term_links("sdg_target")):  # issue 13
+    slug = serializers.CharField(help_text='Its code with a hyphen: "10-7".')
+    code = serializers.CharField(help_text='The official code: "10.7", "17.b".')
+    text = serializers.CharField(help_text="The target's official text.")
+    goal = serializers.IntegerField(source="goal.number", help_text="The number of its goal.")
+
+
 class OrganisationSerializer(term_links("organisation")):
     slug = serializers.CharField()
     name = serializers.CharField()
@@ -391,6 +426,8 @@ _SERIALIZERS = {
     "theme": ThemeSerializer,
     "principle": PrincipleSerializer,
     "organisation": OrganisationSerializer,
+    "sdg": SdgGoalSerializer,
+    "sdg_target": SdgTargetSerializer,
 }
 TERM_SERIALIZERS = {t.name: _SERIALIZERS.get(t.name) or plain_term_serializer(t) for t in TAXONOMIES}
 
@@ -444,3 +481,11 @@ class IndexSerializer(serializers.Serializer):
     categories = serializers.URLField()
     organisations = serializers.URLField()
     tags = serializers.URLField()
+
+
+# Issue 13: the lists of the SDG taxonomies ("sdg-targets" is not an attribute name).
+IndexSerializer = type(
+    "IndexSerializer",
+    (IndexSerializer,),
+    {"sdgs": serializers.URLField(), "sdg-targets": serializers.URLField(), "__module__": __name__},
+)

@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from initiatives import counts, selectors, throttle
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
-from initiatives.models import Initiative, Involvement
+from initiatives.models import Initiative, Involvement, SdgTarget
 from initiatives.search import MAX_QUERY_LENGTH
 from initiatives.taxonomies import TAXONOMIES, Taxonomy
 from initiatives.views import term_counts
@@ -51,6 +51,8 @@ INITIATIVE_PREFETCH = (
     "tags",
     "links",
     Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
+    "sdg_covered",  # issue 13
+    Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
 )
 
 BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")

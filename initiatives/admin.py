@@ -29,6 +29,8 @@ from .models import (
     Link,
     Organisation,
     Region,
+    SdgGoal,
+    SdgTarget,
     SlugRedirect,
     Theme,
 )
@@ -261,7 +263,7 @@ class InitiativeAdmin(TranslatedAdmin, HistoryAdmin):
     ]
     search_help_text = _("Title, acronym, summary, slug, external id, submitter or organisation.")
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "themes", "principles", "regions", "countries"]
+    autocomplete_fields = ["category", "themes", "principles", "regions", "countries", "sdg_goals", "sdg_targets"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     date_hierarchy = "published_at"
     inlines = [InvolvementInline, LinkInline]
@@ -298,7 +300,10 @@ class InitiativeAdmin(TranslatedAdmin, HistoryAdmin):
                 "description": _("Optional, plain text. Leave a language empty where there is no translation."),
             },
         ),
-        (_("Classification"), {"fields": ["themes", "principles", "scope", "regions", "countries"]}),
+        (
+            _("Classification"),
+            {"fields": ["themes", "principles", "sdg_goals", "sdg_targets", "scope", "regions", "countries"]},
+        ),
         (
             _("Period and links"),
             {"fields": [("start_date", "start_precision"), ("end_date", "end_precision"), "ongoing", "website"]},
@@ -616,6 +621,29 @@ class CategoryAdmin(TranslatedTermAdmin):
 class OrganisationAdmin(TranslatedTermAdmin):
     list_display = ["name", "acronym", "slug", "website"]
     search_fields = ["name", "acronym", "slug"]
+    readonly_fields = ["old_addresses"]
+
+
+# --- Sustainable Development Goals (issue 13): official lists, corrected here, never merged --------------------
+
+
+@admin.register(SdgGoal)
+class SdgGoalAdmin(TranslatedTermAdmin):
+    list_display = ["number", "name", "title", "slug"]
+    list_display_links = ["name"]
+    search_fields = ["number", "name", "title"]
+    prepopulated_fields = {}
+    readonly_fields = ["old_addresses"]
+
+
+@admin.register(SdgTarget)
+class SdgTargetAdmin(TranslatedTermAdmin):
+    list_display = ["code", "text", "goal"]
+    list_display_links = ["code"]
+    list_filter = ["goal"]
+    list_select_related = ["goal"]
+    search_fields = ["code", "text"]
+    prepopulated_fields = {}
     readonly_fields = ["old_addresses"]
 
 

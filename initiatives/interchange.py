@@ -89,6 +89,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", code=True),
     Column("themes", LIST),
     Column("principles", LIST),
+    Column("sdg_goals", LIST),  # issue 13: goal numbers ("10")
+    Column("sdg_targets", LIST),  # issue 13: target slugs ("10-7")
     Column("regions", LIST),
     Column("countries", LIST),
     Column("organisations", ORGANISATIONS),
@@ -164,6 +166,8 @@ DEFAULTS = {
     "category": "",
     "themes": (),
     "principles": (),
+    "sdg_goals": (),
+    "sdg_targets": (),
     "regions": (),
     "countries": (),
     "organisations": (),
@@ -217,6 +221,8 @@ def _with_relations(queryset):
         "tags",
         "links",
         Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
+        "sdg_goals",  # issue 13
+        "sdg_targets",
     )
 
 
@@ -249,6 +255,8 @@ def record_of(initiative: Initiative, *, include_private: bool) -> dict:
         "category": initiative.category.slug,
         "themes": [theme.slug for theme in initiative.themes.all()],
         "principles": [principle.slug for principle in initiative.principles.all()],
+        "sdg_goals": [goal.slug for goal in initiative.sdg_goals.all()],  # issue 13: as named, not as derived
+        "sdg_targets": [target.slug for target in initiative.sdg_targets.all()],
         "regions": [region.slug for region in initiative.regions.all()],
         "countries": [country.code for country in initiative.countries.all()],
         "organisations": [
@@ -915,6 +923,8 @@ class _Terms:
             fields=fields,
             themes=existing("themes", desired["themes"]),
             principles=existing("principles", desired["principles"]),
+            sdg_goals=existing("sdg_goals", desired["sdg_goals"]),  # issue 13
+            sdg_targets=existing("sdg_targets", desired["sdg_targets"]),
             regions=existing("regions", desired["regions"]),
             countries=existing("countries", desired["countries"]),
             tags=list(desired["tags"]),

@@ -97,6 +97,8 @@ class SlugRedirect(models.Model):
         CATEGORY = "category", _("category")
         ORGANISATION = "organisation", _("organisation")
         TAG = "tag", _("tag")
+        SDG = "sdg", _("Sustainable Development Goal")  # issue 13
+        SDG_TARGET = "sdg_target", _("SDG target")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     old_slug = models.CharField(_("old slug"), max_length=255)
@@ -332,6 +334,77 @@ class Organisation(Term):
         return reverse("initiatives:organisation", kwargs={"slug": self.slug})
 
 
+# --- Sustainable Development Goals (issue 13) ---------------------------------------------------------------
+# The 17 Goals and 169 targets of the 2030 Agenda (A/RES/70/1, as amended by A/RES/71/313), loaded from
+# fixtures/sdg_goals.csv and fixtures/sdg_targets.csv (initiatives.taxonomy.load_sdgs). An initiative names goals
+# and/or targets; the goals it covers (those named and the goals of its targets) are derived (Initiative.sdg_covered,
+# services.refresh_sdg_coverage), so a goal's filter finds an initiative that names only one of its targets.
+
+
+class SdgGoal(Term):
+    """One of the 17 Sustainable Development Goals: its number, short name ("Reduced inequalities") and official
+    title ("Reduce inequality within and among countries"). Its slug is its number: /sdgs/10/."""
+
+    slug_kind = "sdg"
+
+    number = models.PositiveSmallIntegerField(_("SDG number"), unique=True)
+    title = models.CharField(_("official title"), max_length=500)  # some translations are longer than 255
+
+    class Meta:
+        verbose_name = _("Sustainable Development Goal")
+        verbose_name_plural = _("Sustainable Development Goals")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=17), name="sdg_goal_number_1_to_17"),
+        ]
+
+    def __str__(self):
+        return _("Goal %(number)s: %(name)s") % {"number": self.number, "name": self.name}
+
+    def get_absolute_url(self):
+        return reverse("initiatives:sdg", kwargs={"slug": self.slug})
+
+
+class SdgTarget(Term):
+    """A target of a Goal: its code ("10.7", "17.b"), its official text; its name is its code, its slug the code
+    with a hyphen (/sdg-targets/10-7/)."""
+
+    slug_kind = "sdg_target"
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    goal = models.ForeignKey(SdgGoal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="targets")
+    text = models.TextField(_("official text"))
+    # The code's order: 1.1 … 1.5, 1.a, 1.b, 2.1 … (a digit sorts before a letter).
+    position = models.PositiveSmallIntegerField(_("position"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{1,2}\.[0-9a-z]{1,2}$"), name="sdg_target_code"),
+        ]
+
+    def __str__(self):
+        return _("Target %(code)s") % {"code": self.code}
+
+    def save(self, *args, **kwargs):
+        self.position = self.position_of(self.code)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("initiatives:sdg_target", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def position_of(code: str) -> int:
+        """1.1 → 101, 1.5 → 105, 1.a → 151, 17.19 → 1719: the order of the official list."""
+        goal, _dot, rest = code.partition(".")
+        if not goal.isdigit():
+            return 0
+        within = int(rest) if rest.isdigit() else 50 + ord(rest[:1] or "a") - ord("a") + 1
+        return int(goal) * 100 + min(within, 99)
+
+
 class InitiativeQuerySet(models.QuerySet):
     def published(self):
         """The one visibility rule: what the public sees."""
@@ -361,7 +434,7 @@ class InitiativeHistoryExtras(models.Model):
 
 
 INITIATIVE_HISTORY = HistoricalRecords(
-    m2m_fields=["themes", "principles", "regions", "countries"],
+    m2m_fields=["themes", "principles", "regions", "countries", "sdg_goals", "sdg_targets"],
     # Derived columns: a version keeps the Markdown, a revert renders it again.
     # (description_html_en, _fr, … are its translations: translation.py adds them to the model.)
     excluded_fields=[
@@ -502,6 +575,17 @@ class Initiative(RemembersSlug):
     beneficiaries = section_field("beneficiaries")
     budget = section_field("budget")
     source = section_field("source")
+    # --- Sustainable Development Goals (issue 13): the goals and targets named; the goals covered are derived
+    # (those named and the goals of the targets named), kept by services.refresh_coverage like covered_regions.
+    sdg_goals = models.ManyToManyField(
+        "SdgGoal", verbose_name=_("Sustainable Development Goals"), blank=True, related_name="initiatives"
+    )
+    sdg_targets = models.ManyToManyField(
+        "SdgTarget", verbose_name=_("SDG targets"), blank=True, related_name="initiatives"
+    )
+    sdg_covered = models.ManyToManyField(
+        "SdgGoal", verbose_name=_("SDGs covered"), blank=True, editable=False, related_name="+"
+    )
 
     objects = InitiativeQuerySet.as_manager()
     # One version per change, written by services.record_history once all relations are saved

@@ -24,6 +24,8 @@ from .models import (
     Link,
     Organisation,
     Region,
+    SdgGoal,
+    SdgTarget,
     SlugRedirect,
     Theme,
 )
@@ -47,7 +49,16 @@ def refresh_coverage(*, initiative: Initiative) -> None:
     direct = set(initiative.regions.values_list("pk", flat=True))
     direct |= {pk for pk in initiative.countries.values_list("region_id", flat=True) if pk}
     initiative.covered_regions.set(region_closure(direct))
+    refresh_sdg_coverage(initiative=initiative)
     collection_changed()
+
+
+def refresh_sdg_coverage(*, initiative: Initiative) -> None:
+    """Recompute the Sustainable Development Goals an initiative covers: those it names and the goals of the targets
+    it names (issue 13). Called by refresh_coverage, which every write path calls."""
+    goals = set(initiative.sdg_goals.values_list("pk", flat=True))
+    goals |= set(initiative.sdg_targets.values_list("goal_id", flat=True))
+    initiative.sdg_covered.set(goals)
 
 
 def record_history(
@@ -158,6 +169,8 @@ class InitiativeContent:
     principles: list = field(default_factory=list)
     regions: list = field(default_factory=list)
     countries: list = field(default_factory=list)
+    sdg_goals: list = field(default_factory=list)  # issue 13
+    sdg_targets: list = field(default_factory=list)  # issue 13
     tags: list[str] = field(default_factory=list)
     involvements: list[tuple] = field(default_factory=list)  # (Organisation, role[, note])
     links: list[tuple[str, ...]] = field(default_factory=list)  # (title, url[, kind]); a document by default
@@ -221,6 +234,8 @@ def save_initiative(
     initiative.principles.set(content.principles)
     initiative.regions.set(content.regions)
     initiative.countries.set(content.countries)
+    initiative.sdg_goals.set(content.sdg_goals)  # issue 13
+    initiative.sdg_targets.set(content.sdg_targets)
     initiative.tags.set(content.tags)
     initiative.involvements.all().delete()
     notes = {}  # (organisation, role) -> note: one involvement per pair, as the model's constraint wants
@@ -426,6 +441,8 @@ def revert_initiative(*, record, user=None) -> Initiative:
         principles=terms("principles", GuidingPrinciple),
         regions=terms("regions", Region),
         countries=terms("countries", Country),
+        sdg_goals=terms("sdg_goals", SdgGoal),
+        sdg_targets=terms("sdg_targets", SdgTarget),
         tags=_current_tag_names(record.tags_snapshot),
         involvements=[
             (organisations[now_id[org_id]], *role_and_note)

@@ -20,7 +20,18 @@ from django.urls.converters import get_converters
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
-from .models import Category, Country, GuidingPrinciple, Initiative, Involvement, Organisation, Region, Theme
+from .models import (
+    Category,
+    Country,
+    GuidingPrinciple,
+    Initiative,
+    Involvement,
+    Organisation,
+    Region,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
 
 # --- URL converters -----------------------------------------------------------------------------------------
 
@@ -252,6 +263,40 @@ TAXONOMIES = (
         api_example="gender-responsive",
         facet_order="model",
         picker_label=_("Guiding principles"),
+    ),
+    # Sustainable Development Goals (issue 13). A goal's filter, counts and feed read the goals an initiative covers:
+    # those it names and the goals of the targets it names (kept by services.refresh_coverage). Both are the UN's
+    # official lists: corrected, never merged.
+    Taxonomy(
+        "sdg",
+        "sdgs",
+        SdgGoal,
+        field="sdg_goals",
+        filing=ByRows(_through("sdg_covered"), "sdggoal_id"),
+        label=_("SDG"),
+        plural_label=_("Sustainable Development Goals"),
+        facet_label=_("Sustainable Development Goal"),
+        api_example="10",
+        api_note=_("A goal includes the initiatives that name one of its targets."),
+        mergeable=False,
+        facet_order="model",
+        bulk=Bulk(_("Add an SDG to selected initiatives"), _("Remove an SDG from selected initiatives")),
+        picker_label=_("Sustainable Development Goals"),
+    ),
+    Taxonomy(
+        "sdg_target",
+        "sdg-targets",
+        SdgTarget,
+        field="sdg_targets",
+        filing=ByRows(_through("sdg_targets"), "sdgtarget_id"),
+        label=_("SDG target"),
+        plural_label=_("SDG targets"),
+        facet_label=_("SDG target"),
+        api_example="10-7",
+        api_select_related=("goal",),
+        mergeable=False,
+        facet_top=10,
+        picker_label=_("SDG targets"),
     ),
     Taxonomy(
         "category",

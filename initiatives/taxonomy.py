@@ -6,6 +6,8 @@
 - Themes: the 23 objectives of the Global Compact for Migration (``fixtures/gcm_objectives.csv``)
   plus "General"; guiding principles: ``fixtures/gcm_guiding_principles.csv``.
 - Categories: ``fixtures/categories.csv``.
+- Sustainable Development Goals and their targets: ``fixtures/sdg_goals.csv`` and ``fixtures/sdg_targets.csv``
+  (the UN's wording, via open-sdg/sdg-translations; see fixtures/README.md).
 - Names in French, Spanish and Arabic: countries from the same hdx CSV (its "M49 French", … columns), the
   rest from ``fixtures/taxonomy_translations.csv`` (one row per text, with its source; see fixtures/README.md).
   English is the default language: the loaders write it under English, the translations into their own columns.
@@ -25,7 +27,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 
-from .models import Category, Country, GuidingPrinciple, Region, Theme
+from .models import Category, Country, GuidingPrinciple, Region, SdgGoal, SdgTarget, Theme
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 HDX_CSV = "Countries & Territories Taxonomy MVP - C&T Taxonomy.csv"
@@ -202,6 +204,36 @@ def load_categories() -> LoadReport:
     return report
 
 
+# --- Sustainable Development Goals (issue 13) ---------------------------------------------------------------
+
+
+def sdg_target_slug(code: str) -> str:
+    """ "10.7" → "10-7" (a target's URL)."""
+    return code.replace(".", "-")
+
+
+@in_default_language
+@transaction.atomic
+def load_sdgs() -> dict[str, LoadReport]:
+    """The 17 Goals (matched on their number) and the 169 targets (matched on their code)."""
+    goals, targets = LoadReport(), LoadReport()
+    by_number = {}
+    for row in _csv("sdg_goals.csv"):
+        number = int(row["number"])
+        by_number[number], created, changed = upsert(
+            SdgGoal, {"number": number}, {"name": row["short_name"], "title": row["title"], "slug": str(number)}
+        )
+        goals.count(created, changed)
+    for row in _csv("sdg_targets.csv"):
+        code = row["code"]
+        goal = by_number[int(code.split(".")[0])]
+        _obj, created, changed = upsert(
+            SdgTarget, {"code": code}, {"name": code, "slug": sdg_target_slug(code), "goal": goal, "text": row["text"]}
+        )
+        targets.count(created, changed)
+    return {"sdgs": goals, "sdg_targets": targets}
+
+
 # Where a row of taxonomy_translations.csv points: the model, how its key finds the term, the fields it may set.
 TRANSLATED_TAXONOMIES = {
     "region": (Region, lambda key: {"m49_code": key.zfill(3)} if key.isdigit() else None, {"name", "description"}),
@@ -217,6 +249,8 @@ TRANSLATED_TAXONOMIES = {
         {"name", "description"},
     ),
     "category": (Category, lambda key: {"slug": key}, {"name", "description"}),
+    "sdg": (SdgGoal, lambda key: {"number": int(key)} if key.isdigit() else None, {"name", "title"}),
+    "sdg_target": (SdgTarget, lambda key: {"code": key}, {"text"}),
 }
 
 
@@ -270,5 +304,6 @@ def load_all() -> dict[str, LoadReport]:
     reports["themes"] = load_themes()
     reports["principles"] = load_principles()
     reports["categories"] = load_categories()
+    reports.update(load_sdgs())
     reports["translations"] = load_translations()
     return reports

@@ -14,7 +14,7 @@ as they were typed (a tag is a keyword, not a label of the portal).
 
 from modeltranslation.translator import TranslationOptions, translator
 
-from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme
+from .models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, SdgGoal, SdgTarget, Theme
 from .sections import FIELDS as SECTION_FIELDS
 
 INITIATIVE_TEXT = ("title", "acronym", "summary", "description")
@@ -46,3 +46,19 @@ for model in (Region, Country, GuidingPrinciple, Category, Organisation):
     translator.register(model.history.model, TermTranslation)
 translator.register(Theme, ThemeTranslation)
 translator.register(Theme.history.model, ThemeTranslation)
+
+
+# Sustainable Development Goals (issue 13): a goal's short name and official title, a target's official text (its
+# name is its code, the same in every language).
+class SdgGoalTranslation(TranslationOptions):
+    fields = ("name", "title", "description")
+
+
+class SdgTargetTranslation(TranslationOptions):
+    fields = ("text", "description")
+
+
+translator.register(SdgGoal, SdgGoalTranslation)
+translator.register(SdgGoal.history.model, SdgGoalTranslation)
+translator.register(SdgTarget, SdgTargetTranslation)
+translator.register(SdgTarget.history.model, SdgTargetTranslation)

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import SimpleTemplateResponse
@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import counts, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
-from .models import Category, Country, Initiative, Involvement, Region, Theme, format_partial_date
+from .models import Category, Country, Initiative, Involvement, Region, SdgGoal, SdgTarget, Theme, format_partial_date
 from .taxonomies import Taxonomy
 
 
@@ -267,6 +267,7 @@ class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
             .prefetch_related(
                 "themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation"
             )
+            .prefetch_related(*SDG_PREFETCH)  # issue 13
         )
 
     def get_context_data(self, **kwargs):
@@ -292,10 +293,29 @@ def stored_detail_context(initiative) -> dict:
         tags=initiative.tags.all(),
         links=initiative.links.all(),
         involvements=initiative.involvements.all(),
+        sdg_goals=initiative.sdg_goals.all(),
+        sdg_targets=initiative.sdg_targets.all(),
     )
 
 
-def detail_context(initiative, *, themes, principles, regions, countries, tags, links, involvements) -> dict:
+# --- issue 13: the Sustainable Development Goals of an initiative on its page ---------------------------------
+SDG_PREFETCH = ("sdg_goals", Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")))
+
+
+def sdgs_display(goals, targets) -> list[tuple]:
+    """(goal, its targets) for the goals named and the goals of the targets named, in the official order."""
+    by_goal: dict = {goal: [] for goal in goals}
+    for target in targets:
+        by_goal.setdefault(target.goal, []).append(target)
+    return sorted(
+        ((goal, sorted(chosen, key=lambda t: t.position)) for goal, chosen in by_goal.items()),
+        key=lambda pair: pair[0].number,
+    )
+
+
+def detail_context(
+    initiative, *, themes, principles, regions, countries, tags, links, involvements, sdg_goals=(), sdg_targets=()
+) -> dict:
     """What the detail template shows besides the initiative itself (also used for previews)."""
     role_order = list(Involvement.Role.values)
     by_role: dict[str, list] = {}
@@ -311,6 +331,7 @@ def detail_context(initiative, *, themes, principles, regions, countries, tags, 
         "links": list(links),
         "organisations_by_role": list(by_role.items()),
         "period": period_display(initiative),
+        "sdgs": sdgs_display(sdg_goals, sdg_targets),  # issue 13
     }
 
 
@@ -431,8 +452,25 @@ class RegionIndexView(TermIndexView):
         return by_parent.get(None, [])
 
 
+class SdgIndexView(TermIndexView):
+    """Issue 13: the 17 Goals, each with its official title and its targets, each with its number of published
+    initiatives (the index of the goals and that of the targets)."""
+
+    def get_terms(self):
+        goal_counts, target_counts = term_counts("sdg"), term_counts("sdg_target")
+        goals = {goal.pk: goal for goal in SdgGoal.objects.all()}
+        for goal in goals.values():
+            goal.n, goal.target_list = goal_counts.get(goal.pk, 0), []
+        for target in SdgTarget.objects.all():
+            target.n = target_counts.get(target.pk, 0)
+            goals[target.goal_id].target_list.append(target)
+        return list(goals.values())
+
+
 def term_index_view(taxonomy: Taxonomy):
     view = RegionIndexView if taxonomy.facet_order == "tree" else TermIndexView
+    if taxonomy.model in (SdgGoal, SdgTarget):  # issue 13
+        view = SdgIndexView
     return view.as_view(taxonomy=taxonomy)
 
 

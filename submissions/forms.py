@@ -101,6 +101,43 @@ def taxonomy_picker(taxonomy: Taxonomy) -> forms.ModelMultipleChoiceField:
     return picker(taxonomy.picker_label, taxonomy.model.objects.all(), to_field_name=taxonomy.lookup)
 
 
+# --- issue 13: the SDG targets picker, grouped by goal, each target with its official text ----------------------
+
+
+class SdgTargetChoiceIterator(forms.models.ModelChoiceIterator):
+    """The targets as one group of choices per goal ("Goal 10: Reduced inequalities")."""
+
+    def __iter__(self):
+        groups: dict = {}
+        for target in self.queryset.select_related("goal"):
+            groups.setdefault(target.goal, []).append(self.choice(target))
+        yield from ((str(goal), choices) for goal, choices in groups.items())
+
+    def __len__(self):
+        return self.queryset.count()
+
+
+class SdgTargetField(forms.ModelMultipleChoiceField):
+    iterator = SdgTargetChoiceIterator
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.text}"
+
+
+def sdg_target_picker() -> SdgTargetField:
+    taxonomy = BY_NAME["sdg_target"]
+    widget = PickerWidget()  # a picker (its widget_type), with one group of options per goal
+    widget.template_name = "submissions/widgets/sdg_target_picker.html"
+    return SdgTargetField(
+        label=taxonomy.picker_label,
+        queryset=taxonomy.model.objects.all(),
+        to_field_name=taxonomy.lookup,
+        widget=widget,
+        required=False,
+        help_text=_("The goal of each target you tick is added to the goals."),
+    )
+
+
 class ProposalForm(TranslatedTextMixin, InitiativeTexts):
     """What a submitter proposes. With ``complete=False`` (saving a draft) nothing is required.
 
@@ -121,6 +158,8 @@ class ProposalForm(TranslatedTextMixin, InitiativeTexts):
     )
     themes = taxonomy_picker(BY_NAME["theme"])
     principles = taxonomy_picker(BY_NAME["principle"])
+    sdg_goals = taxonomy_picker(BY_NAME["sdg"])  # issue 13
+    sdg_targets = sdg_target_picker()
     scope = forms.ChoiceField(
         label=_("Geographic scope"), choices=[("", _("Not specified")), *Initiative.Scope.choices], required=False
     )

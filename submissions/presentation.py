@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from initiatives import presentation, sections
 from initiatives.models import Category, Initiative, Involvement, Link
-from initiatives.views import detail_context, stored_detail_context
+from initiatives.views import SDG_PREFETCH, detail_context, stored_detail_context
 
 from .forms import ProposalForm, content_from_data, initial_from_data, initial_from_initiative
 from .languages import (
@@ -89,6 +89,8 @@ def preview_context(submission, *, viewer) -> dict:
         tags=[SimpleNamespace(name=name, slug=slugify(name) or "tag") for name in content.tags],
         links=[Link(title=title, url=url) for title, url in content.links],
         involvements=[Involvement(organisation=org, role=role) for org, role in content.involvements],
+        sdg_goals=content.sdg_goals,  # issue 13
+        sdg_targets=content.sdg_targets,
     )
     return _as_preview(context, submission, viewer=viewer)
 
@@ -111,6 +113,7 @@ def _translation_preview_context(submission, *, viewer) -> dict:
     initiative = (
         Initiative.objects.select_related("category")
         .prefetch_related("themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation")
+        .prefetch_related(*SDG_PREFETCH)  # issue 13
         .get(pk=submission.initiative_id)
     )
     code = data_language(submission.data)

@@ -24,6 +24,8 @@ INITIATIVE_FIELDS = {
     "category",
     "themes",
     "principles",
+    "sdg_goals",  # issue 13
+    "sdg_targets",
     "regions",
     "countries",
     "organisations",

@@ -26,6 +26,8 @@ FIELDS = {
     "theme": {"name", "title"},
     "principle": {"name"},
     "category": {"name", "description"},
+    "sdg": {"name", "title"},  # issue 13: the goals' short names and official titles
+    "sdg_target": {"text"},  # and the targets' official text
 }
 HDX_COLUMNS = {"fr": "M49 French", "es": "M49 Spanish", "ar": "M49 Arabic"}
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
@@ -72,6 +74,8 @@ def _english_keys(hdx_rows) -> dict[str, set[str]]:
         "theme": {row["number"] for row in _read(FIXTURES / "gcm_objectives.csv")},
         "principle": {row["number"] for row in _read(FIXTURES / "gcm_guiding_principles.csv")},
         "category": {row["slug"] for row in _read(FIXTURES / "categories.csv")},
+        "sdg": {row["number"] for row in _read(FIXTURES / "sdg_goals.csv")},
+        "sdg_target": {row["code"] for row in _read(FIXTURES / "sdg_targets.csv")},
     }
 
 
@@ -126,7 +130,7 @@ def test_keys_exist_in_the_english_data(rows, hdx):
     assert unknown == []
 
 
-@pytest.mark.parametrize("taxonomy", ["region", "theme", "principle", "category"])
+@pytest.mark.parametrize("taxonomy", ["region", "theme", "principle", "category", "sdg", "sdg_target"])
 def test_every_term_has_every_field_in_every_language(rows, hdx, taxonomy):
     expected = {
         (key, field, language)
@@ -181,3 +185,25 @@ def test_theme_labels_carry_no_objective_number(rows):
     for row in rows:
         if row["taxonomy"] == "theme":
             assert not re.match(r"\d", row["text"]), row
+
+
+def test_the_sdg_list_is_complete_17_goals_169_targets():
+    goals = _read(FIXTURES / "sdg_goals.csv")
+    targets = _read(FIXTURES / "sdg_targets.csv")
+    assert [int(row["number"]) for row in goals] == list(range(1, 18))
+    assert len(targets) == 169 and len({row["code"] for row in targets}) == 169
+    assert all(re.fullmatch(r"(1[0-7]|[1-9])\.([1-9][0-9]?|[a-h])", row["code"]) for row in targets)
+    assert {row["code"].split(".")[0] for row in targets} == {row["number"] for row in goals}
+    texts = [row["short_name"] for row in goals] + [row["title"] for row in goals] + [row["text"] for row in targets]
+    assert all(text and text == text.strip() and "  " not in text for text in texts)
+
+
+def test_sdg_texts_fit_their_columns():
+    """PostgreSQL refuses a value longer than its column (SQLite would store it)."""
+    from initiatives.models import SdgGoal
+
+    limits = {field: SdgGoal._meta.get_field(field).max_length for field in ("name", "title")}
+    goals = _read(FIXTURES / "sdg_goals.csv")
+    texts = [(field, row[column]) for row in goals for field, column in (("name", "short_name"), ("title", "title"))]
+    texts += [(row["field"], row["text"]) for row in _read(TRANSLATIONS) if row["taxonomy"] == "sdg"]
+    assert [text for field, text in texts if len(text) > limits[field]] == []
