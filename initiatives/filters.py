@@ -21,9 +21,9 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from . import presentation, redirects, search
+from . import presentation, redirects, search, selectors
 from .counts import cached_many, queryset_key
-from .models import Initiative
+from .models import Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 MAX_VALUES_PER_FACET = 20
@@ -65,6 +65,26 @@ class YearField(forms.IntegerField):
         if isinstance(value, str) and len(value) > 8:
             raise forms.ValidationError(_("Enter a year."), code="invalid")
         return super().to_python(value)
+
+
+class PartnerCountryField(forms.CharField):
+    """A country's ISO code, any case (issue 13, orgs); anything else is a value the listing ignores."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not re.fullmatch(r"[a-z]{2}", value):
+            raise forms.ValidationError("not a country code", code="invalid")
+
+
+class PartnerCountryFilter(django_filters.CharFilter):
+    field_class = PartnerCountryField
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -131,6 +151,8 @@ class InitiativeFilter(_taxonomy_filters()):
     year_to = YearFilter(method="filter_year_to")
     status = django_filters.ChoiceFilter(method="filter_status", choices=list(STATUSES.items()))
     sort = django_filters.ChoiceFilter(method="filter_sort", choices=list(SORTS.items()))
+    # issue 13 (orgs): initiatives in which an organisation based in a country takes part (?partner_country=md)
+    partner_country = PartnerCountryFilter(method="filter_partner_country", label=_("Partner country"))
 
     FACETS = tuple(BY_NAME)
 
@@ -254,6 +276,9 @@ class InitiativeFilter(_taxonomy_filters()):
             return qs.filter(~completed & (Q(ongoing=True) | Q(start_date__isnull=False)))
         return qs.filter(completed)
 
+    def filter_partner_country(self, qs, name, value):  # issue 13 (orgs)
+        return selectors.with_partner_from(qs, value)
+
     def filter_sort(self, qs, name, value):
         return qs  # applied last, in filter_queryset, because relevance depends on the query
 
@@ -332,6 +357,11 @@ class InitiativeFilter(_taxonomy_filters()):
         status = self.cleaned("status")
         if status:
             chips.append(Chip(_("Status"), self.STATUSES[status], "status", status))
+        partner_country = self.cleaned("partner_country")  # issue 13 (orgs)
+        if partner_country:
+            country = Country.objects.filter(code=partner_country).first()
+            text = str(country) if country else partner_country.upper()
+            chips.append(Chip(_("Partner country"), text, "partner_country", partner_country))
         return chips
 
 
