@@ -80,7 +80,7 @@ class PartnerCountryField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         if value and not re.fullmatch(r"[a-z]{2}", value):
-            raise forms.ValidationError("not a country code", code="invalid")
+            raise forms.ValidationError(_("Give a country's two-letter code, e.g. md."), code="invalid")
 
 
 class PartnerCountryFilter(django_filters.CharFilter):

@@ -141,3 +141,11 @@ def test_published_only_in_partner_lists(client, agency):
     response = client.get("/en/initiatives/?partner_country=md")
     assert "secret-draft" not in {i.slug for i in response.context["initiatives"]}
     assert Initiative.objects.filter(slug="secret-draft").exists()
+
+
+def test_the_api_has_the_partner_country_filter_too(client, agency):
+    data = client.get("/api/initiatives/?partner_country=md").json()
+    assert {item["slug"] for item in data["results"]} == {"moldova-jobs", "funded-abroad"}
+    response = client.get("/api/initiatives/?partner_country=mda")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == "partner_country"
