@@ -25,6 +25,7 @@ FORMAT = "format"
 LANG = "lang"  # the answer's language, on any /api/ address: checked by api/language.py
 PAGING = ("page", "page_size")
 SINGLE_FILTERS = ("q", "year_from", "year_to", "status", "sort", "evidence")  # evidence: issue 13
+SINGLE_FILTERS += ("partner_country",)  # issue 13 (orgs)
 CHOICES = {"status": InitiativeFilter.STATUSES, "sort": InitiativeFilter.SORTS, "evidence": InitiativeFilter.EVIDENCE}
 
 

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from initiatives import sections as record_sections
 from initiatives.filters import InitiativeFilter
-from initiatives.models import Initiative, Involvement, Link, Region
+from initiatives.models import Initiative, Involvement, Link, Organisation, Region
 from initiatives.taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 from . import kinds
@@ -407,6 +407,13 @@ class OrganisationSerializer(term_links("organisation")):
     acronym = OptionalCharField()
     website = OptionalURLField()
     description = serializers.CharField()
+    # issue 13 (orgs): the profile
+    kind = OptionalCharField(
+        help_text="Organisation type: " + ", ".join(Organisation.Kind.values) + "; null when not known."
+    )
+    country = serializers.CharField(
+        source="country.code", allow_null=True, help_text="ISO 3166-1 alpha-2 code of its headquarters' country."
+    )
 
 
 def plain_term_serializer(taxonomy: Taxonomy) -> type[serializers.Serializer]:

@@ -136,6 +136,11 @@ INITIATIVE_PARAMETERS = [
         enum=list(InitiativeFilter.SORTS),
         description=_("Order. Default: relevance with a search, newest first without (relevance needs q)."),
     ),
+    OpenApiParameter(  # issue 13 (orgs)
+        "partner_country",
+        {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+        description=_("An organisation based in this country (ISO 3166-1 alpha-2 code) takes part, in any role."),
+    ),
     *PAGE_PARAMETERS,
 ]
 

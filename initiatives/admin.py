@@ -320,6 +320,13 @@ class InitiativeAdmin(TranslatedAdmin, HistoryAdmin):
                 ]
             },
         ),
+        (  # issue 13 (orgs): the contact person; staff may see the address, the public never does
+            _("Contact person"),
+            {
+                "fields": ["contact_name", "contact_role", "contact_organisation", "contact_email"],
+                "description": _("The address is never shown publicly: visitors write through a relay form."),
+            },
+        ),
         (
             _("Publication"),
             {
@@ -622,6 +629,11 @@ class OrganisationAdmin(TranslatedTermAdmin):
     list_display = ["name", "acronym", "slug", "website"]
     search_fields = ["name", "acronym", "slug"]
     readonly_fields = ["old_addresses"]
+    # issue 13 (orgs): the profile
+    list_display += ["kind", "country"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["country"]
+    autocomplete_fields = ["country"]
 
 
 # --- Sustainable Development Goals (issue 13): official lists, corrected here, never merged --------------------

@@ -23,9 +23,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from . import presentation, redirects, search, sections
+from . import presentation, redirects, search, sections, selectors
 from .counts import cached_many, queryset_key
-from .models import Initiative
+from .models import Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 MAX_VALUES_PER_FACET = 20
@@ -67,6 +67,26 @@ class YearField(forms.IntegerField):
         if isinstance(value, str) and len(value) > 8:
             raise forms.ValidationError(_("Enter a year."), code="invalid")
         return super().to_python(value)
+
+
+class PartnerCountryField(forms.CharField):
+    """A country's ISO code, any case (issue 13, orgs); anything else is a value the listing ignores."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().lower()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not re.fullmatch(r"[a-z]{2}", value):
+            raise forms.ValidationError(_("Give a country's two-letter code, e.g. md."), code="invalid")
+
+
+class PartnerCountryFilter(django_filters.CharFilter):
+    field_class = PartnerCountryField
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -136,6 +156,8 @@ class InitiativeFilter(_taxonomy_filters()):
     # Issue 13: only initiatives whose record has an "evidence of results" section (sections.py), ?evidence=1.
     EVIDENCE = {"1": _("Has evidence of results")}
     evidence = django_filters.ChoiceFilter(method="filter_evidence", choices=list(EVIDENCE.items()))
+    # issue 13 (orgs): initiatives in which an organisation based in a country takes part (?partner_country=md)
+    partner_country = PartnerCountryFilter(method="filter_partner_country", label=_("Partner country"))
 
     FACETS = tuple(BY_NAME)
 
@@ -263,6 +285,8 @@ class InitiativeFilter(_taxonomy_filters()):
         """Initiatives with an evidence section in some language (the plain column holds the original's)."""
         columns = [sections.EVIDENCE, *get_translation_fields(sections.EVIDENCE)]
         return qs.filter(reduce(or_, (Q(**{f"{column}__gt": ""}) for column in columns)))
+    def filter_partner_country(self, qs, name, value):  # issue 13 (orgs)
+        return selectors.with_partner_from(qs, value)
 
     def filter_sort(self, qs, name, value):
         return qs  # applied last, in filter_queryset, because relevance depends on the query
@@ -345,6 +369,11 @@ class InitiativeFilter(_taxonomy_filters()):
         evidence = self.cleaned("evidence")
         if evidence:
             chips.append(Chip(_("Evidence"), self.EVIDENCE[evidence], "evidence", evidence))
+        partner_country = self.cleaned("partner_country")  # issue 13 (orgs)
+        if partner_country:
+            country = Country.objects.filter(code=partner_country).first()
+            text = str(country) if country else partner_country.upper()
+            chips.append(Chip(_("Partner country"), text, "partner_country", partner_country))
         return chips
 
 

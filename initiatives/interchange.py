@@ -108,6 +108,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("submitter_organisation"),
     Column("submitter_email", private=True),
     Column("submitted_on", DATE),
+    # issue 13 (orgs): the contact person; the address only in the admin's and the command's files
+    Column("contact_name"),
+    Column("contact_role"),
+    Column("contact_organisation"),
+    Column("contact_email", private=True),
     Column("status", code=True),
     Column("featured", BOOL),
     Column("featured_order", INT),
@@ -141,6 +146,10 @@ SCALAR_FIELDS = (
     "submitter_organisation",
     "submitter_email",
     "submitted_on",
+    "contact_name",  # issue 13 (orgs)
+    "contact_role",
+    "contact_organisation",
+    "contact_email",
     "featured",
     "featured_order",
 )
@@ -185,6 +194,10 @@ DEFAULTS = {
     "submitter_organisation": "",
     "submitter_email": "",
     "submitted_on": None,
+    "contact_name": "",  # issue 13 (orgs)
+    "contact_role": "",
+    "contact_organisation": "",
+    "contact_email": "",
     "status": Initiative.Status.DRAFT.value,
     "featured": False,
     "featured_order": 0,
@@ -277,6 +290,11 @@ def record_of(initiative: Initiative, *, include_private: bool) -> dict:
         "submitter_organisation": initiative.submitter_organisation,
         "submitter_email": initiative.submitter_email,
         "submitted_on": _iso(initiative.submitted_on),
+        # issue 13 (orgs)
+        "contact_name": initiative.contact_name,
+        "contact_role": initiative.contact_role,
+        "contact_organisation": initiative.contact_organisation,
+        "contact_email": initiative.contact_email,
         "status": initiative.status,
         "featured": initiative.featured,
         "featured_order": initiative.featured_order,

@@ -321,9 +321,54 @@ class Organisation(Term):
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    # --- issue 13: organisation profiles (orgs) ---
+    class Kind(models.TextChoices):
+        UN_ENTITY = "un-entity", _("UN entity")
+        GOVERNMENT = "government", _("Government")
+        REGIONAL = "regional", _("Regional organisation")
+        INTERNATIONAL = "international", _("International organisation")
+        CIVIL_SOCIETY = "civil-society", _("Civil society")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE_SECTOR = "private-sector", _("Private sector")
+        LOCAL_AUTHORITY = "local-authority", _("Local authority")
+        FOUNDATION = "foundation", _("Philanthropic foundation")
+        OTHER = "other", _("Other")
+
+    # Translators: the type of an organisation (UN entity, government, civil society…).
+    kind = models.CharField(_("organisation type"), max_length=20, choices=Kind, blank=True, db_index=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("headquarters country"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    # --- end issue 13 (orgs) ---
+
     class Meta(Term.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [  # issue 13 (orgs)
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "",
+                        "un-entity",
+                        "government",
+                        "regional",
+                        "international",
+                        "civil-society",
+                        "academia",
+                        "private-sector",
+                        "local-authority",
+                        "foundation",
+                        "other",
+                    ]
+                ),
+                name="organisation_kind_valid",
+            ),
+        ]
 
     def __str__(self):
         if self.acronym and self.acronym != self.name:
@@ -541,6 +586,17 @@ class Initiative(RemembersSlug):
         _("submitter's contact e-mail"), blank=True, help_text=_("Never shown publicly.")
     )
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+
+    # --- issue 13: the contact person (orgs). The address is never shown: the contact app relays messages. ---
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_role = models.CharField(_("contact person's role"), max_length=200, blank=True)
+    contact_organisation = models.CharField(_("contact person's organisation"), max_length=255, blank=True)
+    contact_email = models.EmailField(
+        _("contact person's e-mail"),
+        blank=True,
+        help_text=_("Never shown publicly: visitors write through the “Contact the implementer” form."),
+    )
+    # --- end issue 13 (orgs) ---
 
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     featured = models.BooleanField(_("featured"), default=False)

@@ -319,6 +319,7 @@ TAXONOMIES = (
         plural_label=_("Organisations"),
         facet_label=_("Organisation"),
         api_example="icmpd",
+        api_select_related=("country",),  # issue 13 (orgs): the headquarters' country
         shown_only_when_used=True,
         facet_top=10,
     ),

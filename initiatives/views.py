@@ -253,7 +253,32 @@ class TermInitiativesView(InitiativeListView):
             context["member_countries"] = list(term.countries.all())
         if isinstance(term, Country) and term.region_id:
             context["ancestors"] = list(reversed([term.region, *term.region.ancestors()]))
+        context.update(profile_context(term))  # issue 13 (orgs)
         return context
+
+
+# --- issue 13: organisation profiles, partner countries (orgs) ---
+
+# How many of the initiatives with a partner from a country its page lists; the rest are a link away.
+PARTNER_LIST_SIZE = 10
+
+
+def profile_context(term) -> dict:
+    """What an organisation's page (its profile, its roles) and a country's page (the initiatives its
+    organisations take part in) show besides the listing: two queries on a country page, one on an
+    organisation's."""
+    from .models import Organisation
+
+    if isinstance(term, Country):
+        partners = selectors.partner_initiatives(term)
+        return {
+            "partner_count": partners.count(),
+            "partner_initiatives": list(partners[:PARTNER_LIST_SIZE]),
+            "partner_list_url": f"{reverse('initiatives:list')}?{urlencode({'partner_country': term.code})}",
+        }
+    if isinstance(term, Organisation):
+        return {"organisation_roles": selectors.organisation_roles(term)}
+    return {}
 
 
 class InitiativeDetailView(CachedForVisitorsMixin, DetailView):

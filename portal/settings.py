@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "submissions",
     "subscriptions",
     "api",
+    "contact",  # issue 13: "Contact the implementer" relay
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("", include("submissions.urls")),
     path("", include("subscriptions.urls")),
+    path("", include("contact.urls")),  # issue 13
     prefix_default_language=True,
 )
 

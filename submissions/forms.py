@@ -200,6 +200,21 @@ class ProposalForm(TranslatedTextMixin, InitiativeTexts):
     submitter_organisation = forms.CharField(label=_("Your organisation"), max_length=255, required=False)
     submitter_email = forms.EmailField(label=_("Contact e-mail"), help_text=_("Never shown publicly."), max_length=254)
 
+    # --- issue 13: the contact person (orgs); templates/submissions/includes/form_contact.html ---
+    contact_name = forms.CharField(label=_("Contact person's name"), max_length=200, required=False)
+    contact_role = forms.CharField(label=_("Their role"), max_length=200, required=False)
+    contact_organisation = forms.CharField(label=_("Their organisation"), max_length=255, required=False)
+    contact_email = forms.EmailField(
+        label=_("Their e-mail address"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Never published: readers write through a form and their message is relayed to this address. "
+            "In a suggested update, leave it empty to keep the current address."
+        ),
+    )
+    # --- end issue 13 (orgs) ---
+
     def __init__(self, *args, complete: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.complete = complete
@@ -326,6 +341,7 @@ class ProposalForm(TranslatedTextMixin, InitiativeTexts):
             data[name] = [o.slug for o in c.get(name) or []]
         data["language"] = c["language"]
         data["translations"] = self.translations_data()
+        data.update(contact_data(c))  # issue 13 (orgs)
         return data
 
 
@@ -373,6 +389,9 @@ def initial_from_initiative(initiative: Initiative) -> dict:
         "submitter_name": initiative.submitter_name,
         "submitter_organisation": initiative.submitter_organisation,
         "submitter_email": "",
+        # issue 13 (orgs): the contact address is never shown back, not even to whoever suggests an update
+        **{name: getattr(initiative, name) for name in CONTACT_FIELDS if name != "contact_email"},
+        "contact_email": "",
     }
     for name, role in ROLE_FIELDS:
         data[name] = by_role.get(role, [])
@@ -408,6 +427,7 @@ def content_from_data(data: dict, *, language: str | None = None) -> InitiativeC
         "submitter_organisation": data.get("submitter_organisation", ""),
         "submitter_email": data.get("submitter_email", ""),
     }
+    fields |= contact_fields_from_data(data)  # issue 13 (orgs)
     involvements = []
     for name, role in ROLE_FIELDS:
         involvements += [(org, role) for org in terms(Organisation, "slug", data.get(name))]
@@ -420,6 +440,27 @@ def content_from_data(data: dict, *, language: str | None = None) -> InitiativeC
         involvements=involvements,
         links=[tuple(link) for link in data.get("links", [])],
     )
+
+
+# --- issue 13: the contact person (orgs) ---
+CONTACT_FIELDS = ("contact_name", "contact_role", "contact_organisation", "contact_email")
+
+
+def contact_data(cleaned: dict) -> dict:
+    """The contact person's fields of a cleaned proposal, for the stored data."""
+    return {name: cleaned.get(name) or "" for name in CONTACT_FIELDS}
+
+
+def contact_fields_from_data(data: dict) -> dict:
+    """The contact person's model fields from stored data. An empty address keeps the initiative's (an update
+    never shows it, so leaving it empty must not erase it); data from before issue 13 changes nothing."""
+    fields = {name: data[name] for name in CONTACT_FIELDS if name in data}
+    if not fields.get("contact_email"):
+        fields.pop("contact_email", None)
+    return fields
+
+
+# --- end issue 13 (orgs) ---
 
 
 def _organisation_named(name: str) -> Organisation:

@@ -52,7 +52,7 @@ TERM_FIELDS = {
     "themes": {"slug", "name", "number", "title", "description"},
     "principles": {"slug", "name", "number", "description"},
     "categories": {"slug", "name", "description"},
-    "organisations": {"slug", "name", "acronym", "website", "description"},
+    "organisations": {"slug", "name", "acronym", "website", "description", "kind", "country"},  # issue 13
     "tags": {"slug", "name"},
 }
 

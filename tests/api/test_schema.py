@@ -59,6 +59,7 @@ def test_filters_are_documented_with_types_and_errors(client):
         "page_size",
         "lang",
         "Accept-Language",
+        "partner_country",  # issue 13 (orgs)
     }
     for facet in InitiativeFilter.FACETS:
         assert parameters[facet]["schema"]["type"] == "array"

@@ -207,7 +207,8 @@ def test_record_covers_every_column_and_the_public_one_has_no_email():
     assert list(private) == [column.name for column in interchange.COLUMNS]
     assert private["submitter_email"] == "zoe@example.org"
     assert "submitter_email" not in public
-    assert {key: value for key, value in private.items() if key != "submitter_email"} == public
+    private_columns = ("submitter_email", "contact_email")  # contact_email: issue 13 (orgs)
+    assert {key: value for key, value in private.items() if key not in private_columns} == public
     assert private["organisations"] == [  # in the order of the page: by role
         {"slug": "compas", "role": "funder", "note": ""},
         {"slug": "org-with-notes", "role": "partner", "note": "from 2020: phase 1 | 2"},
@@ -259,7 +260,7 @@ def test_exported_csv_neutralises_formula_cells():
 def test_exported_csv_is_utf8_text_with_a_header_row_and_multi_valued_cells():
     text = export_csv_text(Initiative.objects.filter(slug="amicall"), include_private=False)
     header, row = list(csv.reader(io.StringIO(text, newline="")))
-    assert header == [column.name for column in interchange.COLUMNS if column.name != "submitter_email"]
+    assert header == [column.name for column in interchange.COLUMNS if not column.private]  # issue 13: two private
     cells = dict(zip(header, row, strict=True))
     assert cells["countries"] == "de | hu | it | nl | es | gb"
     assert cells["organisations"] == "council-of-europe:associate | compas:implementer"

@@ -5,6 +5,7 @@ from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolv
 
 from tests.properties import (
     test_account_forms,
+    test_contact_forms,
     test_query_parameters,
     test_submission_forms,
     test_subscription_forms,
@@ -15,6 +16,7 @@ EXERCISED = (
     | test_account_forms.URL_NAMES  # forms, POST
     | test_submission_forms.URL_NAMES
     | test_subscription_forms.URL_NAMES
+    | test_contact_forms.URL_NAMES  # issue 13 (orgs)
 )
 
 # Namespaces left out, and why.
