@@ -320,6 +320,7 @@ class Organisation(Term):
     logo = models.FileField(_("logo"), max_length=300, blank=True, upload_to="logos/")
     logo_width = models.PositiveIntegerField(_("logo width"), null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(_("logo height"), null=True, blank=True, editable=False)
+
     # --- end files
 
     class Meta(Term.Meta):
@@ -334,6 +335,14 @@ class Organisation(Term):
     def get_absolute_url(self):
         return reverse("initiatives:organisation", kwargs={"slug": self.slug})
 
+    @property
+    def logo_url(self) -> str:
+        return (
+            reverse("organisation-logo", kwargs={"pk": self.pk, "filename": self.logo.name.rsplit("/", 1)[-1]})
+            if self.logo
+            else ""
+        )
+
 
 class InitiativeQuerySet(models.QuerySet):
     def published(self):
@@ -342,7 +351,11 @@ class InitiativeQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a result card needs, in a fixed number of queries whatever the page size."""
-        return self.select_related("category")
+        # issue 13, files: the card's image (``initiative.card_images``), one query for the whole page
+        images = models.Prefetch(
+            "attachments", queryset=Attachment.objects.filter(kind="image", card_file__gt=""), to_attr="card_images"
+        )
+        return self.select_related("category").prefetch_related(images)
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -754,6 +767,12 @@ class Attachment(models.Model):
 
     def storage_names(self) -> list[str]:
         return [name for name in (self.file.name, self.card_file.name) if name]
+
+    @property
+    def type_label(self) -> str:
+        from initiatives.uploads import type_label
+
+        return type_label(self.content_type)
 
 
 # Tags are taggit's model: their history is kept here, under this app.

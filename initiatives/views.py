@@ -267,6 +267,7 @@ class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
             .prefetch_related(
                 "themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation"
             )
+            .prefetch_related("attachments")  # issue 13, files
         )
 
     def get_context_data(self, **kwargs):
@@ -292,7 +293,19 @@ def stored_detail_context(initiative) -> dict:
         tags=initiative.tags.all(),
         links=initiative.links.all(),
         involvements=initiative.involvements.all(),
-    )
+    ) | attachment_context(initiative.attachments.all())
+
+
+# --- issue 13, files -------------------------------------------------------------------------------------------
+
+
+def attachment_context(items) -> dict:
+    """The images and documents the detail page (or a preview) shows, from attachments or a proposal's files."""
+    items = list(items)
+    return {
+        "attached_images": [item for item in items if item.is_image],
+        "attached_documents": [item for item in items if not item.is_image],
+    }
 
 
 def detail_context(initiative, *, themes, principles, regions, countries, tags, links, involvements) -> dict:

@@ -222,6 +222,12 @@ class SubmissionFile(models.Model):
     def storage_names(self) -> list[str]:
         return [name for name in (self.file.name, self.card_file.name) if name]
 
+    @property
+    def type_label(self) -> str:
+        from initiatives.uploads import type_label
+
+        return type_label(self.content_type)
+
 
 def _submission_file_deleted(sender, instance, **kwargs):
     """A submitted file removed from its draft, or deleted with its submission: its stored files go too (after the
