@@ -51,6 +51,7 @@ INITIATIVE_PREFETCH = (
     "tags",
     "links",
     Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
+    "attachments",  # issue 13, files
 )
 
 BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")

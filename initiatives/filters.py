@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import presentation, redirects, search
 from .counts import cached_many, queryset_key
-from .models import Initiative
+from .models import Attachment, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 MAX_VALUES_PER_FACET = 20
@@ -131,6 +131,8 @@ class InitiativeFilter(_taxonomy_filters()):
     year_to = YearFilter(method="filter_year_to")
     status = django_filters.ChoiceFilter(method="filter_status", choices=list(STATUSES.items()))
     sort = django_filters.ChoiceFilter(method="filter_sort", choices=list(SORTS.items()))
+    # issue 13, files: ?documents=1, initiatives with at least one document attached
+    documents = django_filters.ChoiceFilter(method="filter_documents", choices=[("1", _("Has documents"))])
 
     FACETS = tuple(BY_NAME)
 
@@ -254,6 +256,11 @@ class InitiativeFilter(_taxonomy_filters()):
             return qs.filter(~completed & (Q(ongoing=True) | Q(start_date__isnull=False)))
         return qs.filter(completed)
 
+    def filter_documents(self, qs, name, value):  # issue 13, files
+        if value != "1":
+            return qs
+        return qs.filter(pk__in=Attachment.objects.filter(kind=Attachment.Kind.DOCUMENT).values("initiative_id"))
+
     def filter_sort(self, qs, name, value):
         return qs  # applied last, in filter_queryset, because relevance depends on the query
 
@@ -332,6 +339,8 @@ class InitiativeFilter(_taxonomy_filters()):
         status = self.cleaned("status")
         if status:
             chips.append(Chip(_("Status"), self.STATUSES[status], "status", status))
+        if self.cleaned("documents"):  # issue 13, files
+            chips.append(Chip(_("Documents"), _("Has documents"), "documents", "1"))
         return chips
 
 

@@ -351,11 +351,8 @@ class InitiativeQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a result card needs, in a fixed number of queries whatever the page size."""
-        # issue 13, files: the card's image (``initiative.card_images``), one query for the whole page
-        images = models.Prefetch(
-            "attachments", queryset=Attachment.objects.filter(kind="image", card_file__gt=""), to_attr="card_images"
-        )
-        return self.select_related("category").prefetch_related(images)
+        # issue 13, files: the attachments (the card's image, the API's list), one query for the whole page
+        return self.select_related("category").prefetch_related("attachments")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -582,6 +579,11 @@ class Initiative(RemembersSlug):
         language ("Mme Angelica Pinzon" in French)."""
         honorific = self.get_submitter_honorific_display() if self.submitter_honorific else ""
         return " ".join(part for part in (str(honorific), self.submitter_name) if part)
+
+    @property
+    def card_image(self):
+        """The first image attached, for a listing card (issue 13, files; for_listing() prefetches them)."""
+        return next((item for item in self.attachments.all() if item.is_image and item.card_file), None)
 
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
