@@ -224,6 +224,16 @@ def reencode(upload) -> dict:
     }
 
 
+LOGO_WIDTH = 400
+
+
+def logo(upload) -> tuple[bytes, int, int]:
+    """An organisation's logo re-encoded like any image (WebP, no metadata), at most ``LOGO_WIDTH`` wide."""
+    image = ImageOps.exif_transpose(_open_image(upload))
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    return _scaled_webp(image.convert("RGBA" if has_alpha else "RGB"), LOGO_WIDTH)
+
+
 def _save(prefix: str, name: str, data) -> str:
     return default_storage.save(f"{prefix}/{secrets.token_hex(8)}/{name}", data)
 
