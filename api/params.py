@@ -26,6 +26,9 @@ LANG = "lang"  # the answer's language, on any /api/ address: checked by api/lan
 PAGING = ("page", "page_size")
 SINGLE_FILTERS = ("q", "year_from", "year_to", "status", "sort")
 CHOICES = {"status": InitiativeFilter.STATUSES, "sort": InitiativeFilter.SORTS}
+# issue 13, files: ?documents=1, initiatives with a document attached
+SINGLE_FILTERS += ("documents",)
+CHOICES["documents"] = {"1": "has documents"}
 
 
 class InvalidParameters(exceptions.APIException):

@@ -123,6 +123,7 @@ INITIATIVE_PARAMETERS = [
         description=_("Started in or before this year."),
     ),
     OpenApiParameter("status", str, enum=list(InitiativeFilter.STATUSES), description=_("Ongoing or completed.")),
+    OpenApiParameter("documents", str, enum=["1"], description=_("1: only initiatives with documents attached.")),
     OpenApiParameter(
         "sort",
         str,

@@ -12,6 +12,7 @@ from .models import Attachment, Organisation
 
 
 def _attachment(request, pk: int) -> tuple[Attachment, bool]:
+    uploads.check_id(pk)
     attachment = get_object_or_404(Attachment.objects.select_related("initiative"), pk=pk)
     public = attachment.initiative.is_published()
     if not public and not request.user.has_perm("initiatives.view_initiative"):
@@ -42,6 +43,7 @@ def attachment_card(request, pk: int, filename: str):
 
 
 def organisation_logo(request, pk: int, filename: str):
+    uploads.check_id(pk)
     organisation = get_object_or_404(Organisation, pk=pk)
     return uploads.serve(
         organisation.logo.name,

@@ -450,3 +450,33 @@ def set_attachments(*, initiative: Initiative, snapshots: list[dict]) -> None:
             for item in wanted.values()
         ]
     )
+
+
+@transaction.atomic
+def add_attachment(*, initiative: Initiative, upload, title: str, alt_text: str = "", user=None) -> Attachment:
+    """Check, store and attach a document or an image to an initiative (one version of its history)."""
+    from . import uploads
+
+    checked = uploads.check(upload)
+    sizes = list(initiative.attachments.values_list("size", flat=True))
+    uploads.check_totals(existing_sizes=sizes, new_size=upload.size)
+    last = initiative.attachments.aggregate(last=Max("position"))["last"]
+    attachment = Attachment.objects.create(
+        initiative=initiative,
+        title=title,
+        alt_text=alt_text,
+        position=0 if last is None else last + 1,
+        **uploads.store(upload, prefix="attachments", checked=checked),
+    )
+    record_history(initiative=initiative, user=user, reason=_("Attached “%(title)s”") % {"title": title[:60]})
+    collection_changed()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, user=None) -> None:
+    """Detach a file; it stays in storage while a version of the history names it (a revert brings it back)."""
+    initiative = attachment.initiative
+    attachment.delete()
+    record_history(initiative=initiative, user=user, reason=_("Removed “%(title)s”") % {"title": attachment.title[:60]})
+    collection_changed()

@@ -197,7 +197,7 @@ def safe_filename(name: str, extension: str) -> str:
 
 def _scaled_webp(image: Image.Image, width: int) -> tuple[bytes, int, int]:
     copy = image.copy()
-    copy.thumbnail((width, width * 3), Image.Resampling.LANCZOS)  # never enlarged
+    copy.thumbnail((width, width), Image.Resampling.LANCZOS)  # its longer side at most ``width``; never enlarged
     copy.info = {}  # no metadata (EXIF, XMP, ICC profile, comments) goes into the new file
     buffer = io.BytesIO()
     copy.save(buffer, "WEBP", quality=82, method=4)
@@ -301,6 +301,14 @@ def type_label(content_type: str) -> str:
 
 
 # --- serving -------------------------------------------------------------------------------------------------------
+
+
+MAX_ID = 2**63 - 1  # a larger id in an address is no row's (and must not reach the database: PostgreSQL refuses it)
+
+
+def check_id(pk: int) -> None:
+    if pk > MAX_ID:
+        raise Http404
 
 
 def serve(name: str, *, content_type: str, filename: str, inline: bool, public: bool) -> FileResponse:

@@ -10,6 +10,7 @@ from .models import SubmissionFile
 
 
 def _submission_file(request, pk: int) -> SubmissionFile:
+    uploads.check_id(pk)
     item = get_object_or_404(SubmissionFile.objects.select_related("submission"), pk=pk)
     user = request.user
     if not user.is_authenticated or not (item.submission.author_id == user.pk or services.is_moderator(user)):
