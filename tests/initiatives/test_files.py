@@ -389,3 +389,16 @@ def test_storage_is_the_filesystem_under_var_by_default_and_s3_by_environment():
     assert s3["OPTIONS"]["bucket_name"] == "portal-files"
     assert s3["OPTIONS"]["endpoint_url"] == "https://objects.example.org"
     assert s3["OPTIONS"]["default_acl"] == "private"
+
+
+def test_a_feed_item_encloses_its_image(client):
+    import feedparser
+
+    initiative = make_initiative(title="Feed with picture")
+    image = attach(initiative, files.png(), alt_text="A harbour")
+    entry = next(
+        e for e in feedparser.parse(client.get("/en/initiatives/feed/").content).entries if e.title == initiative.title
+    )
+    assert [(link.href, link.type) for link in entry.enclosures] == [
+        (f"{settings.SITE_URL}{image.get_absolute_url()}", "image/webp")
+    ]
