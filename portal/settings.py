@@ -202,7 +202,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # storage API: the filesystem under var/media by default, S3-compatible object storage with STORAGE_BACKEND=s3
 # (django-storages; see media_storage() and "Storage in production" in the README). They are never served by a
 # static server: the portal's own views (initiatives/uploads.py) check who may read them and set safe headers.
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/files/"
 
 
