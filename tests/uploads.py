@@ -78,3 +78,16 @@ def text_as_pdf(name="report.pdf") -> SimpleUploadedFile:
 
 def html_as_png(name="photo.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"<!doctype html><script>alert(1)</script>", content_type="image/png")
+
+
+def close_file(response) -> None:
+    """Close a served file's response (its open file) as the test client does: without closing the database
+    connection, which ``request_finished`` would (the test's transaction lives on it)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)

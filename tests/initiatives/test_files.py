@@ -19,6 +19,7 @@ from initiatives import services, uploads
 from initiatives.models import Attachment, Initiative, Organisation
 from tests import uploads as files
 from tests.factories import make_initiative
+from tests.uploads import close_file
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def fetch(client, url):
     """A file's response, its content read (``body``) and the file closed."""
     response = client.get(url)
     response.body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    close_file(response)
     return response
 
 

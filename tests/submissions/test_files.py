@@ -11,6 +11,7 @@ from initiatives.models import Attachment
 from submissions import services
 from submissions.models import Submission, SubmissionFile
 from tests import uploads as files
+from tests.uploads import close_file
 
 from .conftest import PROPOSAL
 from .test_views import form_values, page
@@ -37,7 +38,7 @@ def with_files(**overrides) -> dict:
 def fetch(client, url):
     response = client.get(url)
     response.body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    close_file(response)
     return response
 
 
