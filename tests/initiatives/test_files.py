@@ -403,3 +403,66 @@ def test_a_feed_item_encloses_its_image(client):
     assert [(link.href, link.type) for link in entry.enclosures] == [
         (f"{settings.SITE_URL}{image.get_absolute_url()}", "image/webp")
     ]
+
+
+# --- curators: the admin ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def curator(django_user_model):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(django_user_model.objects.create_superuser("curator", "curator@example.org", password=None))
+    return browser
+
+
+def post_admin_form(client, url, form_id, changes):
+    from tests.initiatives.test_admin import read_form
+
+    data = read_form(client.get(url), form_id)
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(changes)
+    data["_save"] = ["Save"]
+    return client.post(url, data)
+
+
+def test_a_curator_attaches_a_document_in_the_admin_and_a_text_page_is_refused(curator, client):
+    initiative = make_initiative()
+    url = f"/admin/initiatives/initiative/{initiative.pk}/change/"
+    refused = post_admin_form(
+        curator, url, "initiative_form", {"attachments-0-upload": files.text_as_pdf(), "attachments-0-title": "Fake"}
+    )
+    assert refused.status_code == 200 and "This file is not one we accept" in refused.content.decode()
+    assert not initiative.attachments.exists()
+    response = post_admin_form(
+        curator, url, "initiative_form", {"attachments-0-upload": files.pdf(), "attachments-0-title": "Annual report"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attachment = initiative.attachments.get()
+    assert (attachment.title, attachment.content_type) == ("Annual report", "application/pdf")
+    assert fetch(client, attachment.get_absolute_url()).body == files.PDF_BYTES
+    version = initiative.history.order_by("-history_date", "-history_id").first()
+    assert [item["title"] for item in version.attachments_snapshot] == ["Annual report"]
+
+
+def test_a_curator_gives_an_organisation_a_logo_reencoded(curator):
+    org = Organisation.objects.create(name="Logo Admin Org", slug="logo-admin-org")
+    url = f"/admin/initiatives/organisation/{org.pk}/change/"
+    response = post_admin_form(curator, url, "organisation_form", {"logo": files.png(exif=True)})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    org.refresh_from_db()
+    assert org.logo.name.endswith(".webp") and (org.logo_width, org.logo_height) == (225, 400)
+    assert b"SecretCameraMaker" not in read(org.logo.name)
+    refused = post_admin_form(curator, url, "organisation_form", {"logo": files.html_as_png()})
+    assert refused.status_code == 200 and "This file is not one we accept" in refused.content.decode()
+
+
+def test_the_documents_filter_applies_to_downloads(client):
+    with_document = make_initiative(title="Downloadable with document")
+    attach(with_document, files.pdf())
+    make_initiative(title="Downloadable without")
+    response = client.get("/en/initiatives/export.csv?documents=1")
+    body = b"".join(response.streaming_content).decode()
+    close_file(response)
+    assert "Downloadable with document" in body and "Downloadable without" not in body
