@@ -27,6 +27,9 @@ PAGING = ("page", "page_size")
 SINGLE_FILTERS = ("q", "year_from", "year_to", "status", "sort", "evidence")  # evidence: issue 13
 SINGLE_FILTERS += ("partner_country",)  # issue 13 (orgs)
 CHOICES = {"status": InitiativeFilter.STATUSES, "sort": InitiativeFilter.SORTS, "evidence": InitiativeFilter.EVIDENCE}
+# issue 13, files: ?documents=1, initiatives with a document attached
+SINGLE_FILTERS += ("documents",)
+CHOICES["documents"] = {"1": "has documents"}
 
 
 class InvalidParameters(exceptions.APIException):

@@ -183,6 +183,29 @@ class LinkSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(Link.Kind.choices)
 
 
+class AttachmentSerializer(serializers.Serializer):
+    """A document or an image attached to an initiative (issue 13, files)."""
+
+    kind = serializers.ChoiceField(["document", "image"])
+    title = serializers.CharField()
+    alt_text = OptionalCharField(help_text="What an image shows (null for a document).")
+    url = serializers.SerializerMethodField()
+    content_type = serializers.CharField(help_text="As the file is served (images are re-encoded as WebP).")
+    size = serializers.IntegerField(help_text="In bytes.")
+    sha256 = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True, help_text="Of an image, in pixels.")
+    height = serializers.IntegerField(allow_null=True)
+    card_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, attachment):
+        return absolute(attachment.get_absolute_url())
+
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="A smaller image, for lists."))
+    def get_card_url(self, attachment):
+        return absolute(attachment.card_url()) if attachment.card_file else None
+
+
 class SubmitterSerializer(serializers.Serializer):
     """The public credit of whoever proposed the initiative (never their e-mail address)."""
 
@@ -286,6 +309,11 @@ class InitiativeSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     featured = serializers.BooleanField()
+    attachments = serializers.SerializerMethodField()  # issue 13, files
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, initiative):
+        return AttachmentSerializer(initiative.attachments.all(), many=True, context=self.context).data
 
     @extend_schema_field(
         serializers.DictField(

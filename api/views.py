@@ -53,6 +53,7 @@ INITIATIVE_PREFETCH = (
     Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
     "sdg_covered",  # issue 13
     Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
+    "attachments",  # issue 13, files
 )
 
 BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")
@@ -124,6 +125,7 @@ INITIATIVE_PARAMETERS = [
         description=_("Started in or before this year."),
     ),
     OpenApiParameter("status", str, enum=list(InitiativeFilter.STATUSES), description=_("Ongoing or completed.")),
+    OpenApiParameter("documents", str, enum=["1"], description=_("1: only initiatives with documents attached.")),
     OpenApiParameter(
         "evidence",
         str,

@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db.models import ForeignKey, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,9 +19,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from taggit.models import Tag
 
-from . import exports, history, redirects, services
+from . import exports, history, redirects, services, uploads
 from . import sections as record_sections
 from .models import (
+    Attachment,
     Category,
     Country,
     GuidingPrinciple,
@@ -121,6 +123,77 @@ class InvolvementInline(admin.TabularInline):
 class LinkInline(admin.TabularInline):
     model = Link
     extra = 1
+
+
+# --- issue 13, files: attachments and logos, checked and re-encoded like every upload (uploads.py) ---------------
+
+
+class AttachmentInlineForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("file"),
+        required=False,
+        help_text=_("A document (PDF, Word, Excel, PowerPoint, OpenDocument, CSV) or an image (JPEG, PNG, WebP, GIF)."),
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ["upload", "title", "alt_text", "position"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.checked = uploads.check(upload)
+        elif not self.instance.pk:
+            raise forms.ValidationError(_("Choose a file."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = self.checked.kind if getattr(self, "checked", None) else self.instance.kind
+        if kind == uploads.IMAGE and not (cleaned.get("alt_text") or "").strip():
+            self.add_error("alt_text", _("Say what the image shows, for people who cannot see it."))
+        return cleaned
+
+    def save(self, commit=True):
+        attachment = super().save(commit=False)
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            old = attachment.storage_names() if attachment.pk else []
+            for name, value in uploads.store(upload, prefix="attachments", checked=self.checked).items():
+                setattr(attachment, name, value)
+            uploads.discard_files(old, initiative_id=attachment.initiative_id)
+        if commit:
+            attachment.save()
+        return attachment
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    form = AttachmentInlineForm
+    extra = 1
+    readonly_fields = ["kind", "file_link", "size"]
+    fields = ["upload", "file_link", "kind", "title", "alt_text", "size", "position"]
+
+    @admin.display(description=_("current file"))
+    def file_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.filename)
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload (not the stored file, not "clear")
+            checked = uploads.check(logo)
+            if checked.kind != uploads.IMAGE:
+                raise forms.ValidationError(_("A logo must be a JPEG, PNG, WebP or GIF image."))
+            data, width, height = uploads.logo(logo)
+            self.instance.logo_width, self.instance.logo_height = width, height
+            return ContentFile(data, name=uploads.safe_filename(logo.name, uploads.WEBP[1]))
+        if logo is False:
+            self.instance.logo_width = self.instance.logo_height = None
+        return logo
 
 
 class SubmitterFilter(admin.SimpleListFilter):
@@ -266,7 +339,7 @@ class InitiativeAdmin(TranslatedAdmin, HistoryAdmin):
     autocomplete_fields = ["category", "themes", "principles", "regions", "countries", "sdg_goals", "sdg_targets"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     date_hierarchy = "published_at"
-    inlines = [InvolvementInline, LinkInline]
+    inlines = [InvolvementInline, LinkInline, AttachmentInline]  # issue 13, files: AttachmentInline
     actions = [
         "publish",
         "unpublish",
@@ -657,6 +730,13 @@ class SdgTargetAdmin(TranslatedTermAdmin):
     search_fields = ["code", "text"]
     prepopulated_fields = {}
     readonly_fields = ["old_addresses"]
+    form = OrganisationAdminForm  # issue 13, files: the logo is checked and re-encoded
+
+    def save_model(self, request, obj, form, change):
+        old = Organisation.objects.filter(pk=obj.pk).values_list("logo", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if old and old != obj.logo.name:
+            uploads.discard_files([old])
 
 
 admin.site.unregister(Tag)

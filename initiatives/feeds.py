@@ -36,7 +36,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, Stylesheet
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.http import http_date, urlencode
 from django.utils.text import Truncator
@@ -45,7 +45,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from . import counts, sections, selectors, throttle
 from .filters import InitiativeFilter
-from .models import Initiative, Region, Theme
+from .models import Attachment, Initiative, Region, Theme
 
 FEED_ITEMS = 50
 STYLESHEET = "feeds/feed.xsl"
@@ -238,6 +238,8 @@ class InitiativeFeed(Feed):
         return source.filterset.qs.only(*ITEM_FIELDS).prefetch_related(
             Prefetch("themes", queryset=Theme.objects.only("name", "number"), to_attr="feed_themes"),
             Prefetch("regions", queryset=Region.objects.only("name"), to_attr="feed_regions"),
+            # issue 13, files: the image, as the item's enclosure
+            Prefetch("attachments", queryset=Attachment.objects.filter(kind="image"), to_attr="feed_images"),
         )[:FEED_ITEMS]
 
     # --- its items ---------------------------------------------------------------------------
@@ -266,6 +268,12 @@ class InitiativeFeed(Feed):
 
     def item_categories(self, item):
         return [xml_text(term) for term in [*item.feed_themes, *item.feed_regions]]
+
+    def item_enclosures(self, item):  # issue 13, files: the first image (RSS allows one enclosure)
+        return [
+            Enclosure(f"{settings.SITE_URL}{image.get_absolute_url()}", str(image.size), image.content_type)
+            for image in item.feed_images[:1]
+        ]
 
 
 class AtomInitiativeFeed(InitiativeFeed):

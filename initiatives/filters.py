@@ -25,7 +25,7 @@ from modeltranslation.utils import get_translation_fields
 
 from . import presentation, redirects, search, sections, selectors
 from .counts import cached_many, queryset_key
-from .models import Country, Initiative
+from .models import Attachment, Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
 MAX_VALUES_PER_FACET = 20
@@ -158,6 +158,8 @@ class InitiativeFilter(_taxonomy_filters()):
     evidence = django_filters.ChoiceFilter(method="filter_evidence", choices=list(EVIDENCE.items()))
     # issue 13 (orgs): initiatives in which an organisation based in a country takes part (?partner_country=md)
     partner_country = PartnerCountryFilter(method="filter_partner_country", label=_("Partner country"))
+    # issue 13, files: ?documents=1, initiatives with at least one document attached
+    documents = django_filters.ChoiceFilter(method="filter_documents", choices=[("1", _("Has documents"))])
 
     FACETS = tuple(BY_NAME)
 
@@ -285,8 +287,14 @@ class InitiativeFilter(_taxonomy_filters()):
         """Initiatives with an evidence section in some language (the plain column holds the original's)."""
         columns = [sections.EVIDENCE, *get_translation_fields(sections.EVIDENCE)]
         return qs.filter(reduce(or_, (Q(**{f"{column}__gt": ""}) for column in columns)))
+
     def filter_partner_country(self, qs, name, value):  # issue 13 (orgs)
         return selectors.with_partner_from(qs, value)
+
+    def filter_documents(self, qs, name, value):  # issue 13, files
+        if value != "1":
+            return qs
+        return qs.filter(pk__in=Attachment.objects.filter(kind=Attachment.Kind.DOCUMENT).values("initiative_id"))
 
     def filter_sort(self, qs, name, value):
         return qs  # applied last, in filter_queryset, because relevance depends on the query
@@ -374,6 +382,8 @@ class InitiativeFilter(_taxonomy_filters()):
             country = Country.objects.filter(code=partner_country).first()
             text = str(country) if country else partner_country.upper()
             chips.append(Chip(_("Partner country"), text, "partner_country", partner_country))
+        if self.cleaned("documents"):  # issue 13, files
+            chips.append(Chip(_("Documents"), _("Has documents"), "documents", "1"))
         return chips
 
 

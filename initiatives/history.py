@@ -59,6 +59,16 @@ def snapshot_changes(older, newer) -> list[dict]:
                 "new": "; ".join(url for _title, url, _kind in newer.links_snapshot),
             }
         )
+    # issue 13, files: attachments (a revert brings back those whose files are still stored)
+    old_files, new_files = (getattr(record, "attachments_snapshot", None) or [] for record in (older, newer))
+    if old_files != new_files:
+        changes.append(
+            {
+                "field": _("Attachments"),
+                "old": "; ".join(f"{item['title']} ({item['filename']})" for item in old_files),
+                "new": "; ".join(f"{item['title']} ({item['filename']})" for item in new_files),
+            }
+        )
     return changes
 
 

@@ -320,6 +320,12 @@ class Organisation(Term):
 
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # --- issue 13, files: the logo, re-encoded and scaled like every image (uploads.py); served by uploads views.
+    logo = models.FileField(_("logo"), max_length=300, blank=True, upload_to="logos/")
+    logo_width = models.PositiveIntegerField(_("logo width"), null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(_("logo height"), null=True, blank=True, editable=False)
+
+    # --- end files
 
     # --- issue 13: organisation profiles (orgs) ---
     class Kind(models.TextChoices):
@@ -377,6 +383,14 @@ class Organisation(Term):
 
     def get_absolute_url(self):
         return reverse("initiatives:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def logo_url(self) -> str:
+        return (
+            reverse("organisation-logo", kwargs={"pk": self.pk, "filename": self.logo.name.rsplit("/", 1)[-1]})
+            if self.logo
+            else ""
+        )
 
 
 # --- Sustainable Development Goals (issue 13) ---------------------------------------------------------------
@@ -457,7 +471,8 @@ class InitiativeQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a result card needs, in a fixed number of queries whatever the page size."""
-        return self.select_related("category")
+        # issue 13, files: the attachments (the card's image, the API's list), one query for the whole page
+        return self.select_related("category").prefetch_related("attachments")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -473,6 +488,9 @@ class InitiativeHistoryExtras(models.Model):
     tags_snapshot = models.JSONField(_("tags"), default=list, blank=True)
     involvements_snapshot = models.JSONField(_("organisations"), default=list, blank=True)
     links_snapshot = models.JSONField(_("links"), default=list, blank=True)
+    # issue 13, files: the attachments as they were (Attachment.snapshot()); their files stay in storage while a
+    # version of the initiative refers to them, so a revert brings them back (uploads.discard_files).
+    attachments_snapshot = models.JSONField(_("attachments"), default=list, blank=True)
 
     class Meta:
         abstract = True
@@ -728,6 +746,11 @@ class Initiative(RemembersSlug):
         honorific = self.get_submitter_honorific_display() if self.submitter_honorific else ""
         return " ".join(part for part in (str(honorific), self.submitter_name) if part)
 
+    @property
+    def card_image(self):
+        """The first image attached, for a listing card (issue 13, files; for_listing() prefetches them)."""
+        return next((item for item in self.attachments.all() if item.is_image and item.card_file), None)
+
 
 def format_partial_date(value: datetime.date | None, precision: str) -> str:
     """Show a date only as precisely as it is known: "2019", "June 2019" or "22 August 2019"."""
@@ -823,10 +846,129 @@ def _snapshot_relations(sender, instance, history_instance, **kwargs):
         for involvement in instance.involvements.order_by("role", "organisation_id")
     ]
     history_instance.links_snapshot = [[link.title, link.url, link.kind] for link in instance.links.order_by("pk")]
+    history_instance.attachments_snapshot = [attachment.snapshot() for attachment in instance.attachments.all()]
 
 
 pre_create_historical_record.connect(_snapshot_relations, sender=Initiative.history.model)
 
 
+# --- issue 13, files: documents and images attached to an initiative ---------------------------------------------
+
+
+class Attachment(models.Model):
+    """A document or an image of an initiative, checked by its content (uploads.py) and served by the portal.
+
+    An image's ``file`` is its detail-page size (re-encoded, metadata stripped) and ``card_file`` its listing-card
+    size; a document's ``file`` is the file as uploaded. Files are named by storage, never by the uploader.
+    """
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document")
+        IMAGE = "image", _("Image")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind)
+    file = models.FileField(_("file"), max_length=300, upload_to="attachments/")
+    filename = models.CharField(_("file name"), max_length=150, help_text=_("The name the file is downloaded as."))
+    title = models.CharField(_("title"), max_length=300)
+    alt_text = models.CharField(
+        _("text alternative"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for those who cannot see it."),
+    )
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    card_file = models.FileField(_("card image"), max_length=300, blank=True, upload_to="attachments/")
+    card_width = models.PositiveIntegerField(_("card width"), null=True, blank=True)
+    card_height = models.PositiveIntegerField(_("card height"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["document", "image"]), name="attachment_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["initiative", "kind", "position"], name="attachment_initiative_kind")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("attachment-file", kwargs={"pk": self.pk, "filename": self.filename})
+
+    def card_url(self):
+        return reverse("attachment-card", kwargs={"pk": self.pk, "filename": self.filename}) if self.card_file else ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+    SNAPSHOT_FIELDS = (
+        "kind",
+        "file",
+        "filename",
+        "title",
+        "alt_text",
+        "content_type",
+        "size",
+        "sha256",
+        "width",
+        "height",
+        "card_file",
+        "card_width",
+        "card_height",
+        "position",
+    )
+
+    def snapshot(self) -> dict:
+        """What a history version keeps of this attachment (file names, not bytes)."""
+        values = {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
+        values["file"], values["card_file"] = self.file.name, self.card_file.name or ""
+        return values
+
+    def storage_names(self) -> list[str]:
+        return [name for name in (self.file.name, self.card_file.name) if name]
+
+    @property
+    def type_label(self) -> str:
+        from initiatives.uploads import type_label
+
+        return type_label(self.content_type)
+
+
 # Tags are taggit's model: their history is kept here, under this app.
 register_history(Tag, app=__package__)
+
+
+def _attachment_deleted(sender, instance, **kwargs):
+    from .uploads import discard_files
+
+    discard_files(instance.storage_names(), initiative_id=instance.initiative_id)
+
+
+def _initiative_deleted(sender, instance, **kwargs):
+    """A deleted initiative takes its files with it: its attachments' and those only its history still named."""
+    from .uploads import discard_files
+
+    names = [name for attachment in instance.attachments.all() for name in attachment.storage_names()]
+    for snapshot in Initiative.history.filter(id=instance.pk).values_list("attachments_snapshot", flat=True):
+        names += [name for item in snapshot or [] for name in (item.get("file"), item.get("card_file")) if name]
+    discard_files(names, initiative_id=instance.pk)
+
+
+def _organisation_deleted(sender, instance, **kwargs):
+    from .uploads import discard_files
+
+    discard_files([instance.logo.name])
+
+
+models.signals.post_delete.connect(_attachment_deleted, sender=Attachment)
+models.signals.pre_delete.connect(_initiative_deleted, sender=Initiative)
+models.signals.post_delete.connect(_organisation_deleted, sender=Organisation)

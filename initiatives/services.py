@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from . import counts, export_files, redirects, search, sections
 from .history import NOT_REVERTED, per_language
 from .models import (
     INITIATIVE_HISTORY,
+    Attachment,
     Category,
     Country,
     GuidingPrinciple,
@@ -174,6 +176,8 @@ class InitiativeContent:
     tags: list[str] = field(default_factory=list)
     involvements: list[tuple] = field(default_factory=list)  # (Organisation, role[, note])
     links: list[tuple[str, ...]] = field(default_factory=list)  # (title, url[, kind]); a document by default
+    # issue 13, files: None leaves the attachments as they are; a list of Attachment.snapshot() dicts sets them
+    attachments: list[dict] | None = None
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -255,6 +259,8 @@ def save_initiative(
     Link.objects.bulk_create(
         [Link(initiative=initiative, title=title, url=url, kind=kind) for url, (title, kind) in links.items()]
     )
+    if content.attachments is not None:  # issue 13, files
+        set_attachments(initiative=initiative, snapshots=content.attachments)
     reason = reason or (_("Created") if creating else _("Changed"))
     initiative_written(initiative=initiative, user=user, reason=reason, created=creating)
     return initiative
@@ -369,6 +375,9 @@ def merge_terms(*, source, target, user=None) -> int:
     kind = taxonomy.name
     SlugRedirect.objects.filter(kind=kind, target_id=source.pk).update(target_id=target.pk)
     SlugRedirect.remember(kind, source.slug, target.pk)
+    if isinstance(source, Organisation) and source.logo and not target.logo:  # issue 13, files: keep one logo
+        target.logo, target.logo_width, target.logo_height = source.logo.name, source.logo_width, source.logo_height
+        target.save(update_fields=["logo", "logo_width", "logo_height"])
     source.delete()
     reason = _("Merged %(kind)s “%(source)s” into “%(target)s”") % {
         "kind": model._meta.verbose_name,
@@ -450,6 +459,8 @@ def revert_initiative(*, record, user=None) -> Initiative:
             if now_id[org_id] in organisations
         ],
         links=[tuple(link) for link in record.links_snapshot],
+        # issue 13, files: the version's attachments whose files are still stored (see uploads.discard_files)
+        attachments=[item for item in record.attachments_snapshot or [] if default_storage.exists(item["file"])],
     )
     reason = _("Reverted to the version of %(date)s") % {"date": record.history_date.strftime("%Y-%m-%d %H:%M")}
     try:
@@ -457,3 +468,55 @@ def revert_initiative(*, record, user=None) -> Initiative:
     except ValidationError as error:
         raise CurationError(" ".join(error.messages)) from error
     return initiative
+
+
+# --- issue 13, files: attachments ----------------------------------------------------------------------------------
+
+
+def set_attachments(*, initiative: Initiative, snapshots: list[dict]) -> None:
+    """Make the initiative's attachments those described (``Attachment.snapshot()``), matched by stored file:
+    the others are removed (their files stay while a version of the history names them), the missing ones made."""
+    wanted = {item["file"]: item for item in snapshots}
+    for attachment in initiative.attachments.all():
+        if attachment.file.name not in wanted:
+            attachment.delete()
+            continue
+        for name, value in wanted.pop(attachment.file.name).items():
+            setattr(attachment, name, value)
+        attachment.save()
+    Attachment.objects.bulk_create(
+        [
+            Attachment(initiative=initiative, **{name: item.get(name) for name in Attachment.SNAPSHOT_FIELDS})
+            for item in wanted.values()
+        ]
+    )
+
+
+@transaction.atomic
+def add_attachment(*, initiative: Initiative, upload, title: str, alt_text: str = "", user=None) -> Attachment:
+    """Check, store and attach a document or an image to an initiative (one version of its history)."""
+    from . import uploads
+
+    checked = uploads.check(upload)
+    sizes = list(initiative.attachments.values_list("size", flat=True))
+    uploads.check_totals(existing_sizes=sizes, new_size=upload.size)
+    last = initiative.attachments.aggregate(last=Max("position"))["last"]
+    attachment = Attachment.objects.create(
+        initiative=initiative,
+        title=title,
+        alt_text=alt_text,
+        position=0 if last is None else last + 1,
+        **uploads.store(upload, prefix="attachments", checked=checked),
+    )
+    record_history(initiative=initiative, user=user, reason=_("Attached “%(title)s”") % {"title": title[:60]})
+    collection_changed()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, user=None) -> None:
+    """Detach a file; it stays in storage while a version of the history names it (a revert brings it back)."""
+    initiative = attachment.initiative
+    attachment.delete()
+    record_history(initiative=initiative, user=user, reason=_("Removed “%(title)s”") % {"title": attachment.title[:60]})
+    collection_changed()

@@ -293,6 +293,7 @@ class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
                 "themes", "principles", "regions", "countries", "tags", "links", "involvements__organisation"
             )
             .prefetch_related(*SDG_PREFETCH)  # issue 13
+            .prefetch_related("attachments")  # issue 13, files
         )
 
     def get_context_data(self, **kwargs):
@@ -320,7 +321,19 @@ def stored_detail_context(initiative) -> dict:
         involvements=initiative.involvements.all(),
         sdg_goals=initiative.sdg_goals.all(),
         sdg_targets=initiative.sdg_targets.all(),
-    )
+    ) | attachment_context(initiative.attachments.all())
+
+
+# --- issue 13, files -------------------------------------------------------------------------------------------
+
+
+def attachment_context(items) -> dict:
+    """The images and documents the detail page (or a preview) shows, from attachments or a proposal's files."""
+    items = list(items)
+    return {
+        "attached_images": [item for item in items if item.is_image],
+        "attached_documents": [item for item in items if not item.is_image],
+    }
 
 
 # --- issue 13: the Sustainable Development Goals of an initiative on its page ---------------------------------

@@ -199,8 +199,38 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr", "es", "ar")
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (documents and images of initiatives and proposals, organisations' logos) go through Django's
+# storage API: the filesystem under var/media by default, S3-compatible object storage with STORAGE_BACKEND=s3
+# (django-storages; see media_storage() and "Storage in production" in the README). They are never served by a
+# static server: the portal's own views (initiatives/uploads.py) check who may read them and set safe headers.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
+MEDIA_URL = "/files/"
+
+
+def media_storage() -> dict:
+    """The ``STORAGES["default"]`` entry the environment asks for (read again by tests of it)."""
+    if os.environ.get("STORAGE_BACKEND", "filesystem") != "s3":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Private objects, never addressed directly: the portal streams them after checking permissions.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -322,6 +352,20 @@ TASKS = {
 MODERATION_EMAIL = os.environ.get("MODERATION_EMAIL", "moderators@localhost")
 SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "10"))
 SUBMISSION_DRAFTS_PER_ACCOUNT = int(os.environ.get("SUBMISSION_DRAFTS_PER_ACCOUNT", "20"))
+
+# Documents and images attached to initiatives and proposals (initiatives/uploads.py): size caps per file, per
+# record (all its files together) and a count per record; images larger than UPLOAD_MAX_IMAGE_PIXELS are refused
+# before they are decoded (decompression bombs), ZIP-based documents whose entries would unpack to more than
+# UPLOAD_MAX_UNZIPPED_BYTES or hold more than UPLOAD_MAX_ZIP_ENTRIES entries too (ZIP bombs).
+UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES") or 2 * 1024 * 1024)
+UPLOAD_MAX_DOCUMENT_BYTES = int(os.environ.get("UPLOAD_MAX_DOCUMENT_BYTES") or 20 * 1024 * 1024)
+UPLOAD_MAX_TOTAL_BYTES = int(os.environ.get("UPLOAD_MAX_TOTAL_BYTES") or 60 * 1024 * 1024)
+UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES") or 12)
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS") or 40_000_000)
+UPLOAD_MAX_UNZIPPED_BYTES = int(os.environ.get("UPLOAD_MAX_UNZIPPED_BYTES") or 200 * 1024 * 1024)
+UPLOAD_MAX_ZIP_ENTRIES = int(os.environ.get("UPLOAD_MAX_ZIP_ENTRIES") or 5000)
+# A request's body beyond this is refused (413) before Django reads it: one document, one image and the form.
+UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_DOCUMENT_BYTES + UPLOAD_MAX_IMAGE_BYTES + 1024 * 1024
 
 # Listing pages
 INITIATIVES_PAGE_SIZE = 20

@@ -27,6 +27,9 @@ urlpatterns += [
     path("robots.txt", robots_txt, name="robots"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("healthz", healthz, name="healthz"),
+    # Documents, images and logos (issue 13), served by the portal's views, which check who may read them.
+    path("files/", include("initiatives.file_urls")),
+    path("files/", include("submissions.file_urls")),
 ]
 
 # An unreachable database answers 503 (portal/outage.py); any other error the usual 500 page.

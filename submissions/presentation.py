@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from initiatives import presentation, sections
 from initiatives.models import Category, Initiative, Involvement, Link
-from initiatives.views import SDG_PREFETCH, detail_context, stored_detail_context
+from initiatives.views import SDG_PREFETCH, attachment_context, detail_context, stored_detail_context
 
 from .forms import ProposalForm, content_from_data, initial_from_data, initial_from_initiative
 from .languages import (
@@ -97,6 +97,10 @@ def preview_context(submission, *, viewer) -> dict:
 
 def _as_preview(context: dict, submission, *, viewer) -> dict:
     """The detail page's context made the preview of ``submission`` (for its author or a moderator)."""
+    # issue 13, files: the proposal's files (after an update's, the initiative's own attachments)
+    own = list(submission.initiative.attachments.all()) if submission.kind == Submission.Kind.UPDATE else []
+    if submission.kind != Submission.Kind.TRANSLATION:
+        context.update(attachment_context([*own, *submission.files.all()]))
     context.update(
         submission=submission,
         preview=True,

@@ -308,6 +308,7 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         content = content_from_data(current.data, language=current.initiative.language)
         for name in ("submitter_honorific", "submitter_name", "submitter_organisation", "submitter_email"):
             content.fields.pop(name, None)
+        _attach_submitted_files(current, current.initiative)  # issue 13, files: before the version is recorded
         initiative = initiative_services.save_initiative(
             content=content, initiative=current.initiative, user=moderator, reason=_approved_reason(current)
         )
@@ -317,6 +318,7 @@ def approve(*, submission: Submission, moderator, message: str = "") -> Initiati
         initiative = initiative_services.save_initiative(
             content=content, user=moderator, reason=_approved_reason(current)
         )
+        _attach_submitted_files(current, initiative)  # issue 13, files: publishing below records the version
     submission = _move(
         submission=submission,
         action_name="approve",
@@ -416,3 +418,55 @@ def correct(*, submission: Submission, moderator, data: dict, note: str = "") ->
     )
     submission.refresh_from_db()
     return correction
+
+
+# --- issue 13, files: a proposal's documents and images ------------------------------------------------------------
+
+
+@transaction.atomic
+def add_file(*, submission: Submission, author, upload, checked, title: str, alt_text: str = ""):
+    """Store a checked upload with a draft (or a submission returned for changes), within the record's caps."""
+    from initiatives import uploads
+
+    from .models import SubmissionFile
+
+    if submission.author_id != author.pk:
+        raise TransitionRefused(_("Only the author of a submission can do this."))
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not locked.is_editable:
+        raise TransitionRefused(_("This submission can no longer be edited."))
+    sizes = list(locked.files.values_list("size", flat=True))
+    uploads.check_totals(existing_sizes=sizes, new_size=upload.size)
+    fields = uploads.store(upload, prefix="submissions", checked=checked)
+    return SubmissionFile.objects.create(
+        submission=locked, title=title, alt_text=alt_text, position=len(sizes), **fields
+    )
+
+
+@transaction.atomic
+def remove_files(*, submission: Submission, author, ids) -> int:
+    """Remove files from a draft; their stored files go once this commits."""
+    if submission.author_id != author.pk or not submission.is_editable:
+        raise TransitionRefused(_("This submission can no longer be edited."))
+    removed = 0
+    for item in submission.files.filter(pk__in=ids):
+        item.delete()
+        removed += 1
+    return removed
+
+
+def _attach_submitted_files(submission: Submission, initiative: Initiative) -> None:
+    """Approval: the proposal's files become the initiative's attachments (the same stored files, no copy)."""
+    from django.db.models import Max
+
+    from initiatives.models import Attachment
+
+    last = initiative.attachments.aggregate(last=Max("position"))["last"]
+    start = 0 if last is None else last + 1
+    for offset, item in enumerate(submission.files.all()):
+        Attachment.objects.create(
+            initiative=initiative,
+            position=start + offset,
+            **{name: getattr(item, name) for name in Attachment.SNAPSHOT_FIELDS if name != "position"},
+        )
+        item.delete()  # its stored files are the attachment's now: discard_files keeps what a row refers to

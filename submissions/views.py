@@ -6,6 +6,7 @@ Every lookup is scoped in the query: a submitter only ever finds their own submi
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,7 @@ from initiatives.models import Category, Initiative
 
 from . import services
 from .duplicates import similar_initiatives
+from .files import SubmissionFilesForm
 from .forms import (
     CorrectionNoteForm,
     DecisionForm,
@@ -173,10 +175,12 @@ def _edit_translation(request, *, submission, initiative, initial):
     )
 
 
-def _save_and_go_on(request, submission, data, fields, *, initiative, kind, action):
+def _save_and_go_on(request, submission, data, fields, *, initiative, kind, action, files=None):
     """Save what was typed (and submit it, if asked); the response to send, or None to show the form again."""
     try:
         submission = _save(request, submission, data, fields, initiative, kind)
+        if files is not None:  # issue 13, files: documents and images added or removed with this save
+            files.save(submission=submission, author=request.user)
         if action == "submit":
             services.submit(submission=submission, author=request.user)
             messages.success(request, _("Thank you: your submission was sent to the moderators."))
@@ -196,10 +200,15 @@ def _edit(request, *, submission, initial, initiative=None):
     initiative = initiative or (submission.initiative if submission and submission.kind == "update" else None)
     action = request.POST.get("action", "save")
     duplicates = []
+    files_valid = False
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > settings.UPLOAD_MAX_REQUEST_BYTES:
+        return render(request, "submissions/upload_too_large.html", {"submission": submission}, status=413)
     if request.method == "POST":
         form = ProposalForm(request.POST, complete=action in ("preview", "submit"))
         details = SubmissionDetailsForm(request.POST)
-        if form.is_valid() and details.is_valid():
+        files = SubmissionFilesForm(request.POST, request.FILES, submission=submission)  # issue 13, files
+        files_valid = files.is_valid()
+        if form.is_valid() and details.is_valid() and files_valid:
             data = form.to_data()
             fields = {
                 "note_to_moderators": details.cleaned_data["note_to_moderators"],
@@ -217,7 +226,7 @@ def _edit(request, *, submission, initial, initiative=None):
             else:
                 kind = Submission.Kind.UPDATE if initiative else Submission.Kind.NEW
                 response = _save_and_go_on(
-                    request, submission, data, fields, initiative=initiative, kind=kind, action=action
+                    request, submission, data, fields, initiative=initiative, kind=kind, action=action, files=files
                 )
                 if response:
                     return response
@@ -230,6 +239,9 @@ def _edit(request, *, submission, initial, initiative=None):
                 "consent": getattr(submission, "consent", False),
             }
         )
+        files = SubmissionFilesForm(submission=submission)
+    if request.method == "POST" and files_valid:
+        files.not_saved()  # the form comes back: a file chosen this time was not kept
     return render(
         request,
         "submissions/form.html",
@@ -239,7 +251,8 @@ def _edit(request, *, submission, initial, initiative=None):
             "submission": submission,
             "initiative": initiative,
             "duplicates": duplicates,
-            "errors": form.errors or details.errors,
+            "errors": form.errors or details.errors or files.errors,
+            "files_form": files,  # issue 13, files
         },
     )
 

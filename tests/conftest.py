@@ -49,6 +49,19 @@ def _exports_root(settings, tmp_path):
     settings.EXPORTS_ROOT = tmp_path / "exports"
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (issue 13) go to a directory of the test's own, never under var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
 @pytest.fixture
 def mail_sent_at_once(settings):
     """Run queued e-mail tasks as they are enqueued (the immediate task backend), for tests of what an e-mail says.
