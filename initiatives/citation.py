@@ -74,10 +74,6 @@ class Citation:
             "url": escape_part(self.url),
         }
 
-    def reference(self) -> str:
-        """The reference as plain text (the e-mail link, a reference manager's note)."""
-        return reference_template() % {**self._parts(str), "title": self.title}
-
     def reference_html(self) -> SafeString:
         """The reference for the page: the title in <cite> (with its language when it is not the page's), the
         address a link."""
@@ -97,9 +93,6 @@ class Citation:
             first = first[: MAILTO_SUMMARY_CHARS - 1].rstrip() + "…"
         body = "\r\n\r\n".join(part for part in (first, self.url) if part)
         return f"mailto:?subject={quote(self.title, safe='')}&body={quote(body, safe='')}"
-
-    def filename(self, extension: str) -> str:
-        return f"{self.slug}.{extension}"
 
 
 def reference_template() -> str:
