@@ -105,6 +105,14 @@ def _build() -> World:
     suppressed = SuppressedAddress.objects.create(email="bounced@example.org", reason="bounce")
     slug_redirect = SlugRedirect.objects.create(kind="initiative", old_slug="matrix-old", target_id=initiative.pk)
     version = Initiative.history.filter(id=initiative.pk).order_by("history_id").first()
+    # Issue 13 (orgs): the matrix initiative has a contact address, and a message waits for its sender's click.
+    from contact import tokens as contact_tokens
+    from contact.models import ContactMessage
+
+    Initiative.objects.filter(pk=initiative.pk).update(contact_email="contact@matrix.example")
+    contact_message = ContactMessage.objects.create(
+        initiative=initiative, sender_name="Sender", sender_email="sender@example.org", message="Hello"
+    )
 
     from taggit.models import Tag
 
@@ -144,6 +152,8 @@ def _build() -> World:
         "obj_auth.user": submitter.pk,
         "obj_auth.group": Group.objects.get(name=submission_services.MODERATORS_GROUP).pk,
         "obj_django_tasks_database.dbtaskresult": _task_result(submission).pk,
+        "obj_contact.contactmessage": contact_message.pk,
+        "contact_token": contact_tokens.make_token(contact_message),
     }
     for name, pk in list(objects.items()):
         if name.startswith("obj_"):

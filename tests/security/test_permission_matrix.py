@@ -201,6 +201,20 @@ SUBSCRIPTIONS = [
     Row("unsubscribe-with-manage-token", "POST", "/en/subscriptions/unsubscribe/{manage_token}/", everyone(400)),
 ]
 
+# Issue 13 (orgs): "Contact the implementer". Posting stores a message and e-mails its sender; the link relays it.
+CONTACT_POST = {"sender_name": "Matrix Sender", "sender_email": "matrix.sender@example.org", "message": "Hello"}
+CONTACT = [
+    Row("contact-form",         "GET",  "/en/initiatives/{initiative}/contact/", everyone(200)),
+    Row("contact-form-draft",   "GET",  "/en/initiatives/{draft}/contact/",     everyone(404)),
+    Row("contact",              "POST", "/en/initiatives/{initiative}/contact/",
+        everyone(Done(302, "/en/initiatives/{initiative}/contact/sent/")), CONTACT_POST),
+    Row("contact-invalid",      "POST", "/en/initiatives/{initiative}/contact/", everyone(400), {"message": "Hi"}),
+    Row("contact-sent",         "GET",  "/en/initiatives/{initiative}/contact/sent/", everyone(200)),
+    Row("contact-verify-page",  "GET",  "/en/contact/verify/{contact_token}/",  everyone(200)),
+    Row("contact-verify",       "POST", "/en/contact/verify/{contact_token}/",  everyone(Done(200))),
+    Row("contact-verify-bad",   "POST", f"/en/contact/verify/{BAD}/",           everyone(400)),
+]
+
 API_READS = [
     Row("api-index",            "GET",  "/api/",                            everyone(200)),
     Row("api-schema",           "GET",  "/api/schema/",                     everyone(200)),
@@ -237,6 +251,7 @@ ADMIN_EXCEPTIONS = {
     ("subscriptions.subscription", "add"): 403,  # subscriptions are made by the people who follow
     ("django_tasks_database.dbtaskresult", "add"): 403,  # tasks are queued by the portal...
     ("django_tasks_database.dbtaskresult", "delete"): 403,  # ...and only ever deleted by their worker
+    ("contact.contactmessage", "add"): 403,  # messages are written by visitors, through the form (issue 13)
 }
 
 
@@ -323,6 +338,7 @@ for app_label in sorted({model._meta.app_label for model in admin.site._registry
 ADMIN = _admin_rows() + ADMIN_CUSTOM
 
 MATRIX = PUBLIC + ACCOUNTS + SUBSCRIPTIONS + API_READS + API_WRITES + ADMIN
+MATRIX += CONTACT  # issue 13 (orgs)
 
 
 def check_cell(world, row: Row, role: str, expected, outcome) -> str | None:
