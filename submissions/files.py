@@ -6,7 +6,9 @@ already saved with the draft stay, and the error says to choose the file again.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from initiatives import uploads
@@ -15,17 +17,9 @@ from . import services
 
 
 class SubmissionFilesForm(forms.Form):
-    document = forms.FileField(
-        label=_("Add a document"),
-        required=False,
-        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument or CSV; 20 MB at most."),
-    )
+    document = forms.FileField(label=_("Add a document"), required=False)
     document_title = forms.CharField(label=_("Title of the document"), max_length=300, required=False)
-    image = forms.FileField(
-        label=_("Add an image"),
-        required=False,
-        help_text=_("A logo or an illustration: JPEG, PNG, WebP or GIF; 2 MB at most. Its metadata is removed."),
-    )
+    image = forms.FileField(label=_("Add an image"), required=False)
     image_title = forms.CharField(label=_("Title of the image"), max_length=300, required=False)
     image_alt = forms.CharField(
         label=_("Text alternative of the image"),
@@ -43,6 +37,12 @@ class SubmissionFilesForm(forms.Form):
         self.existing = list(submission.files.all()) if submission is not None and submission.pk else []
         self.fields["remove_files"].choices = [(item.pk, item.title) for item in self.existing]
         self.checked = {}
+        self.fields["document"].help_text = _(
+            "PDF, Word, Excel, PowerPoint, OpenDocument or CSV; %(size)s at most."
+        ) % {"size": filesizeformat(settings.UPLOAD_MAX_DOCUMENT_BYTES)}
+        self.fields["image"].help_text = _(
+            "A logo or an illustration: JPEG, PNG, WebP or GIF; %(size)s at most. Its metadata is removed."
+        ) % {"size": filesizeformat(settings.UPLOAD_MAX_IMAGE_BYTES)}
         for name in ("document", "image"):
             self.fields[name].widget.attrs["accept"] = (
                 ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.csv"

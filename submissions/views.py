@@ -202,7 +202,8 @@ def _edit(request, *, submission, initial, initiative=None):
     duplicates = []
     files_valid = False
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > settings.UPLOAD_MAX_REQUEST_BYTES:
-        return render(request, "submissions/upload_too_large.html", {"submission": submission}, status=413)
+        limits = {"max_document": settings.UPLOAD_MAX_DOCUMENT_BYTES, "max_image": settings.UPLOAD_MAX_IMAGE_BYTES}
+        return render(request, "submissions/upload_too_large.html", {"submission": submission, **limits}, status=413)
     if request.method == "POST":
         form = ProposalForm(request.POST, complete=action in ("preview", "submit"))
         details = SubmissionDetailsForm(request.POST)

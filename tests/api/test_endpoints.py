@@ -43,6 +43,7 @@ INITIATIVE_FIELDS = {
     "published_at",
     "updated_at",
     "featured",
+    "attachments",  # issue 13, files
 }
 PAGE_FIELDS = {"count", "num_pages", "page", "page_size", "next", "previous", "results"}
 TERM_LINKS = {"url", "api_url", "initiatives_api_url", "initiatives_count"}

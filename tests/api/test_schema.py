@@ -54,7 +54,16 @@ def test_filters_are_documented_with_types_and_errors(client):
     schema = client.get("/api/schema/").json()
     operation = schema["paths"]["/api/initiatives/"]["get"]
     parameters = {p["name"]: p for p in operation["parameters"]}
-    assert set(parameters) == {"q", *InitiativeFilter.FACETS, "year_from", "year_to", "status", "sort", "page"} | {
+    assert set(parameters) == {
+        "q",
+        *InitiativeFilter.FACETS,
+        "year_from",
+        "year_to",
+        "status",
+        "documents",  # issue 13
+        "sort",
+        "page",
+    } | {
         "evidence",  # issue 13
         "page_size",
         "lang",

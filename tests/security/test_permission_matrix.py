@@ -94,6 +94,13 @@ PUBLIC = [
     Row("healthz",              "GET", "/healthz",                            everyone(200)),
     Row("security-txt",         "GET", "/.well-known/security.txt",           everyone(200),
         pending=_pending_unless_resolves("/.well-known/security.txt")),
+    # Files (issue 13): no row here names a stored file (the world is built once, files live in each test's media
+    # directory); who may read a real one (author, moderators, curators; others 404) is tests/*/test_files.py's.
+    Row("attachment-unknown",   "GET", "/files/a/999999/report.pdf",            everyone(404)),
+    Row("attachment-card-unknown", "GET", "/files/a/999999/card/image.webp",    everyone(404)),
+    Row("logo-unknown",         "GET", "/files/o/999999/logo.webp",             everyone(404)),
+    Row("submission-file-unknown", "GET", "/files/s/999999/report.pdf",         everyone(404)),
+    Row("submission-card-unknown", "GET", "/files/s/999999/card/image.webp",    everyone(404)),
 ]
 TERMS = {  # each kind of term page: its index, one term, its feeds
     "regions": "northern-africa", "countries": "ma", "themes": "regular-pathways", "principles": "human-rights",
