@@ -192,6 +192,8 @@ class Correction(models.Model):
 
     def __str__(self):
         return _("Correction of %(submission)s") % {"submission": self.submission}
+
+
 # --- issue 13, files: documents and images uploaded with a proposal ----------------------------------------------
 
 
