@@ -181,6 +181,7 @@ URL_NAMES = {
     "submissions:moderate",
     "submissions:moderator-action",
     "submissions:bulk",
+    "submissions:correct",
 }
 
 
@@ -220,6 +221,14 @@ class SubmissionFormTests(PropertyTestCase):
             for _ in range(2)
         ]
         cls.published = Initiative.objects.published().order_by("pk").first()
+        # Issue 13: a submission under review, corrected with hostile input by the moderator who claimed it.
+        cls.in_review = services.claim(
+            submission=services.submit(
+                submission=services.create_submission(author=cls.submitter, data=data, consent=True),
+                author=cls.submitter,
+            ),
+            moderator=cls.moderator,
+        )
 
     def check_proposal(self, path: str, pairs):
         self.log_in("submitter")
@@ -241,6 +250,18 @@ class SubmissionFormTests(PropertyTestCase):
     @given(pairs=proposals)
     def test_edit_draft(self, pairs):
         self.check_proposal(reverse("submissions:edit", args=[self.draft.pk]), pairs)
+
+    @examples(0.3)
+    @given(pairs=proposals)
+    def test_correct(self, pairs):
+        self.log_in("moderator")
+        before = self.snapshot()
+        response = self.post(reverse("submissions:correct", args=[self.in_review.pk]), pairs)
+        again = response.status_code in (200, 400) and response.context is not None and "form" in response.context
+        event(f"{response.status_code} {'again' if again else 'saved or refused'}")
+        if again:  # the proposal's fields are kept (the notes to the moderators are not on this form)
+            self.assert_kept(response, [name for name in TEXT_FIELDS if name in ProposalForm.base_fields])
+            self.assert_nothing_saved(before)
 
     @examples(0.3)
     @given(pairs=proposals)
