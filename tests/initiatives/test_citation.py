@@ -20,6 +20,7 @@ from initiatives.models import Involvement, Organisation
 from submissions import services as submission_services
 from submissions.forms import ProposalForm
 from tests.factories import make_initiative
+from tests.initiatives.test_pages import PINNED
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +223,7 @@ def test_the_detail_page_costs_no_more_queries_for_its_citation(client, hostile,
     with CaptureQueriesContext(connection) as context:
         html_text = client.get("/en/initiatives/thamm/").content.decode()
     assert 'id="cite-heading"' in html_text
-    assert len(context.captured_queries) == 13  # as pinned in test_pages.py before "Cite this" existed
+    assert len(context.captured_queries) == PINNED["/en/initiatives/thamm/"][0]  # the page's own pinned count
 
 
 # --- the detail page ------------------------------------------------------------------------------------------------
