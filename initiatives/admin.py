@@ -707,6 +707,13 @@ class OrganisationAdmin(TranslatedTermAdmin):
     list_filter = ["kind", "country"]
     list_select_related = ["country"]
     autocomplete_fields = ["country"]
+    form = OrganisationAdminForm  # issue 13, files: the logo is checked and re-encoded
+
+    def save_model(self, request, obj, form, change):
+        old = Organisation.objects.filter(pk=obj.pk).values_list("logo", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if old and old != obj.logo.name:
+            uploads.discard_files([old])
 
 
 # --- Sustainable Development Goals (issue 13): official lists, corrected here, never merged --------------------
@@ -730,13 +737,6 @@ class SdgTargetAdmin(TranslatedTermAdmin):
     search_fields = ["code", "text"]
     prepopulated_fields = {}
     readonly_fields = ["old_addresses"]
-    form = OrganisationAdminForm  # issue 13, files: the logo is checked and re-encoded
-
-    def save_model(self, request, obj, form, change):
-        old = Organisation.objects.filter(pk=obj.pk).values_list("logo", flat=True).first() if change else None
-        super().save_model(request, obj, form, change)
-        if old and old != obj.logo.name:
-            uploads.discard_files([old])
 
 
 admin.site.unregister(Tag)

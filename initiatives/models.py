@@ -397,7 +397,7 @@ class Organisation(Term):
 # The 17 Goals and 169 targets of the 2030 Agenda (A/RES/70/1, as amended by A/RES/71/313), loaded from
 # fixtures/sdg_goals.csv and fixtures/sdg_targets.csv (initiatives.taxonomy.load_sdgs). An initiative names goals
 # and/or targets; the goals it covers (those named and the goals of its targets) are derived (Initiative.sdg_covered,
-# services.refresh_sdg_coverage), so a goal's filter finds an initiative that names only one of its targets.
+# services._refresh_sdg_coverage), so a goal's filter finds an initiative that names only one of its targets.
 
 
 class SdgGoal(Term):

@@ -51,11 +51,11 @@ def refresh_coverage(*, initiative: Initiative) -> None:
     direct = set(initiative.regions.values_list("pk", flat=True))
     direct |= {pk for pk in initiative.countries.values_list("region_id", flat=True) if pk}
     initiative.covered_regions.set(region_closure(direct))
-    refresh_sdg_coverage(initiative=initiative)
+    _refresh_sdg_coverage(initiative=initiative)
     collection_changed()
 
 
-def refresh_sdg_coverage(*, initiative: Initiative) -> None:
+def _refresh_sdg_coverage(*, initiative: Initiative) -> None:
     """Recompute the Sustainable Development Goals an initiative covers: those it names and the goals of the targets
     it names (issue 13). Called by refresh_coverage, which every write path calls."""
     goals = set(initiative.sdg_goals.values_list("pk", flat=True))
@@ -260,7 +260,7 @@ def save_initiative(
         [Link(initiative=initiative, title=title, url=url, kind=kind) for url, (title, kind) in links.items()]
     )
     if content.attachments is not None:  # issue 13, files
-        set_attachments(initiative=initiative, snapshots=content.attachments)
+        _set_attachments(initiative=initiative, snapshots=content.attachments)
     reason = reason or (_("Created") if creating else _("Changed"))
     initiative_written(initiative=initiative, user=user, reason=reason, created=creating)
     return initiative
@@ -473,7 +473,7 @@ def revert_initiative(*, record, user=None) -> Initiative:
 # --- issue 13, files: attachments ----------------------------------------------------------------------------------
 
 
-def set_attachments(*, initiative: Initiative, snapshots: list[dict]) -> None:
+def _set_attachments(*, initiative: Initiative, snapshots: list[dict]) -> None:
     """Make the initiative's attachments those described (``Attachment.snapshot()``), matched by stored file:
     the others are removed (their files stay while a version of the history names them), the missing ones made."""
     wanted = {item["file"]: item for item in snapshots}
@@ -498,6 +498,7 @@ def add_attachment(*, initiative: Initiative, upload, title: str, alt_text: str 
     from . import uploads
 
     checked = uploads.check(upload)
+    initiative_writing(initiative_ids=[initiative.pk])
     sizes = list(initiative.attachments.values_list("size", flat=True))
     uploads.check_totals(existing_sizes=sizes, new_size=upload.size)
     last = initiative.attachments.aggregate(last=Max("position"))["last"]
@@ -508,8 +509,7 @@ def add_attachment(*, initiative: Initiative, upload, title: str, alt_text: str 
         position=0 if last is None else last + 1,
         **uploads.store(upload, prefix="attachments", checked=checked),
     )
-    record_history(initiative=initiative, user=user, reason=_("Attached “%(title)s”") % {"title": title[:60]})
-    collection_changed()
+    initiative_written(initiative=initiative, user=user, reason=_("Attached “%(title)s”") % {"title": title[:60]})
     return attachment
 
 
@@ -517,6 +517,8 @@ def add_attachment(*, initiative: Initiative, upload, title: str, alt_text: str 
 def remove_attachment(*, attachment: Attachment, user=None) -> None:
     """Detach a file; it stays in storage while a version of the history names it (a revert brings it back)."""
     initiative = attachment.initiative
+    initiative_writing(initiative_ids=[initiative.pk])
     attachment.delete()
-    record_history(initiative=initiative, user=user, reason=_("Removed “%(title)s”") % {"title": attachment.title[:60]})
-    collection_changed()
+    initiative_written(
+        initiative=initiative, user=user, reason=_("Removed “%(title)s”") % {"title": attachment.title[:60]}
+    )
