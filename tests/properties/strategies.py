@@ -192,7 +192,17 @@ def vocabulary() -> dict[str, list[str]]:
     """Real slugs and codes of the seed database (the same on SQLite and PostgreSQL), read once."""
     from taggit.models import Tag
 
-    from initiatives.models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, Theme
+    from initiatives.models import (
+        Category,
+        Country,
+        GuidingPrinciple,
+        Initiative,
+        Organisation,
+        Region,
+        SdgGoal,
+        SdgTarget,
+        Theme,
+    )
 
     def slugs(model, field="slug"):
         return sorted(model.objects.values_list(field, flat=True))
@@ -203,6 +213,8 @@ def vocabulary() -> dict[str, list[str]]:
         "country": slugs(Country, "code"),
         "theme": slugs(Theme),
         "principle": slugs(GuidingPrinciple),
+        "sdg": slugs(SdgGoal),  # issue 13: "1" … "17"
+        "sdg_target": slugs(SdgTarget),  # "10-7", "17-b"
         "category": slugs(Category),
         "organisation": slugs(Organisation),
         "tag": slugs(Tag),
@@ -218,7 +230,8 @@ def real(kind: str) -> st.SearchStrategy:
 
 def real_slugs() -> st.SearchStrategy:
     """A real slug or code of any kind."""
-    return st.one_of(*[real(kind) for kind in ("region", "country", "theme", "principle", "category", "tag")])
+    kinds = ("region", "country", "theme", "principle", "sdg", "sdg_target", "category", "tag")
+    return st.one_of(*[real(kind) for kind in kinds])
 
 
 # --- per parameter ----------------------------------------------------------------------------------------------
@@ -267,9 +280,12 @@ next_urls = st.sampled_from(
 )
 
 
+FACETS = ("region", "country", "theme", "principle", "sdg", "sdg_target", "category")
+
+
 def listing_values() -> dict[str, st.SearchStrategy]:
     """The listing's query parameters (``InitiativeFilter``, pagination) and what to send each of them."""
-    values = {facet: almost(real(facet)) for facet in ("region", "country", "theme", "principle", "category")}
+    values = {facet: almost(real(facet)) for facet in FACETS}
     values.update(
         organisation=almost(real("organisation")),
         tag=almost(real("tag")),

@@ -20,10 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.tokens import email_verification_token
+from initiatives.models import Attachment, Initiative, Organisation
 from initiatives.taxonomies import TAXONOMIES
 from submissions import services as submission_services
 from submissions.forms import ProposalForm
-from submissions.models import Submission
+from submissions.models import Submission, SubmissionFile
 from subscriptions import tokens
 from subscriptions.models import Subscription
 from tests.accounts.factories import make_account
@@ -121,6 +122,51 @@ def api_not_found(case) -> st.SearchStrategy:
     return parts.map(lambda items: "/api/" + "".join(f"{segment(item)}/" for item in items if item))
 
 
+# --- files (issue 13): /files/<kind>/<pk>/[card/]<filename>, served only for a known pk -----------------------------
+
+FILE_PREFIXES = {
+    "attachment-file": "a/{pk}/",
+    "attachment-card": "a/{pk}/card/",
+    "organisation-logo": "o/{pk}/",
+    "submission-file": "s/{pk}/",
+    "submission-file-card": "s/{pk}/card/",
+}
+FILE_NAMES = {
+    "attachment-file": "report.pdf",
+    "attachment-card": "image.webp",
+    "organisation-logo": "logo.webp",
+    "submission-file": "report.pdf",
+    "submission-file-card": "image.webp",
+}
+# Ids the int converter accepts, around the largest one a row can have (uploads.MAX_ID: 2**63 - 1).
+FILE_IDS = ["0", "1", "00001", str(2**63 - 1), str(2**63), str(2**64), "9" * 40]
+
+
+def file_path(name: str, attribute: str) -> Callable[[PropertyTestCase], st.SearchStrategy]:
+    """The address of file URL ``name``: the pk of a row made in ``setUpTestData`` (whose file is not stored) or
+    a hostile one, and its file name or a hostile one (the converters: ``int`` and ``str``)."""
+
+    def strategy(case):
+        pks = st.one_of(
+            st.just(str(getattr(case, attribute))),
+            st.sampled_from(FILE_IDS),
+            st.integers(0, 2**70).map(str),
+            hostile_value,
+        )
+        filenames = st.one_of(
+            st.just(FILE_NAMES[name]),
+            almost(st.sampled_from([FILE_NAMES[name], "..", ".", "card", "%2e%2e"])),
+            hostile_value,
+        )
+        return st.builds(
+            lambda pk, filename: "/files/" + FILE_PREFIXES[name].format(pk=segment(pk)) + segment(filename),
+            pks,
+            filenames,
+        )
+
+    return strategy
+
+
 GET_TARGETS = [
     # --- the collection: listing, term pages, feeds, downloads --------------------------------------------------
     Target("initiatives:home", params=LISTING),
@@ -130,6 +176,9 @@ GET_TARGETS = [
     Target("initiatives:export-csv", params=LISTING, share=0.3),
     Target("initiatives:export-json", params=LISTING, share=0.3),
     Target("initiatives:detail", kwargs={"slug": almost(real("initiative"))}, params=LISTING),
+    # "Cite this" (issue 13)
+    Target("initiatives:cite-ris", kwargs={"slug": almost(real("initiative"))}, params=LISTING, share=0.15),
+    Target("initiatives:cite-bib", kwargs={"slug": almost(real("initiative"))}, params=LISTING, share=0.15),
     *[Target(f"initiatives:{taxonomy.plural}", params=LISTING, share=0.15) for taxonomy in TAXONOMIES],
     *[
         Target(
@@ -207,6 +256,20 @@ GET_TARGETS = [
     Target("subscriptions:confirm", kwargs={"token": own("confirm_token")}),
     Target("subscriptions:manage", kwargs={"token": own("manage_token")}),
     Target("subscriptions:unsubscribe", kwargs={"token": own("unsubscribe_token")}),
+    # --- files (issue 13): nothing is stored, so every answer is a 4xx ------------------------------------------
+    Target("attachment-file", path=file_path("attachment-file", "attachment_pk"), who=("anonymous", "moderator")),
+    Target("attachment-card", path=file_path("attachment-card", "attachment_pk"), who=("anonymous", "moderator")),
+    Target("organisation-logo", path=file_path("organisation-logo", "organisation_pk"), share=0.15),
+    Target(
+        "submission-file",
+        path=file_path("submission-file", "submission_file_pk"),
+        who=("anonymous", "submitter", "moderator"),
+    ),
+    Target(
+        "submission-file-card",
+        path=file_path("submission-file-card", "submission_file_pk"),
+        who=("anonymous", "submitter", "moderator"),
+    ),
     # --- the API ------------------------------------------------------------------------------------------------
     Target("api:index", params=API),
     Target("api:schema", params={**API, "lang": almost(st.sampled_from(["en", "fr", "es"])), "version": hostile_value}),
@@ -260,6 +323,31 @@ class QueryParameterTests(PropertyTestCase):
         cls.manage_token = tokens.make_token(active, tokens.MANAGE)
         cls.unsubscribe_token = tokens.make_token(active, tokens.UNSUBSCRIBE, also=[pending])
 
+        # Files (issue 13): rows whose files were never stored (the file views then answer 404).
+        initiative = Initiative.objects.published().order_by("pk").first()
+        cls.attachment_pk = Attachment.objects.create(
+            initiative=initiative,
+            kind=Attachment.Kind.IMAGE,
+            file="attachments/never-stored.webp",
+            card_file="attachments/never-stored-card.webp",
+            filename="image.webp",
+            title="Never stored",
+            content_type="image/webp",
+            size=1,
+            sha256="0" * 64,
+        ).pk
+        cls.organisation_pk = Organisation.objects.order_by("pk").first().pk
+        cls.submission_file_pk = SubmissionFile.objects.create(
+            submission=cls.submitted,
+            kind="document",
+            file="submissions/never-stored.pdf",
+            filename="report.pdf",
+            title="Never stored",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        ).pk
+
     def check(self, target: Target, data):
         self.log_in(data.draw(st.sampled_from(target.who), label="who"))
         path = data.draw(target.paths(self), label="path")
@@ -267,6 +355,8 @@ class QueryParameterTests(PropertyTestCase):
         url = f"{path}?{query}" if query else path
         response = self.client.get(url)
         self.assert_no_server_error(response, url)
+        if target.name in FILE_PREFIXES:
+            assert 400 <= response.status_code < 500, f"{response.status_code} for {url}"
         content_type = response.get("Content-Type", "")
         if response.status_code == 200 and content_type.startswith("text/html"):
             html = response.content.decode()

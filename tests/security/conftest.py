@@ -28,6 +28,8 @@ from initiatives.models import (
     Initiative,
     Organisation,
     Region,
+    SdgGoal,
+    SdgTarget,
     SlugRedirect,
     Theme,
 )
@@ -140,6 +142,8 @@ def _build() -> World:
         "obj_initiatives.region": Region.objects.get(slug="northern-africa").pk,
         "obj_initiatives.country": Country.objects.get(code__iexact="ma").pk,
         "obj_initiatives.theme": Theme.objects.get(slug="regular-pathways").pk,
+        "obj_initiatives.sdggoal": SdgGoal.objects.get(number=10).pk,  # issue 13: loaded with the taxonomy
+        "obj_initiatives.sdgtarget": SdgTarget.objects.get(code="10.7").pk,
         "obj_initiatives.guidingprinciple": GuidingPrinciple.objects.order_by("pk").first().pk,
         "obj_initiatives.category": Category.objects.order_by("pk").first().pk,
         "obj_initiatives.organisation": Organisation.objects.get(name="Matrix Org").pk,

@@ -105,6 +105,7 @@ PUBLIC = [
 TERMS = {  # each kind of term page: its index, one term, its feeds
     "regions": "northern-africa", "countries": "ma", "themes": "regular-pathways", "principles": "human-rights",
     "categories": "programmes-and-projects", "organisations": "{organisation}", "tags": "{tag}",
+    "sdgs": "10", "sdg-targets": "10-7",  # issue 13: a goal's slug is its number, a target's its code ("10.7")
 }
 for prefix, term in TERMS.items():
     PUBLIC += [
