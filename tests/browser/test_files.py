@@ -81,7 +81,9 @@ def _walk(base, ana, mona, pdf, png):
     image = visitor.get_by_role("img", name="Workers queue at a job fair")
     expect(image).to_be_visible()
     expect(image).to_have_attribute("width", "675")
-    assert visitor.evaluate("document.querySelector('.initiative-image img').naturalWidth") == 675  # it loaded
+    # it loaded (on a busy machine the page can be visible before its image has arrived: wait for it, bounded)
+    visitor.wait_for_function("document.querySelector('.initiative-image img').complete", timeout=15_000)
+    assert visitor.evaluate("document.querySelector('.initiative-image img').naturalWidth") == 675
     document = visitor.get_by_role("link", name="Evaluation report")
     expect(document).to_be_visible()
     expect(visitor.locator(".documents")).to_contain_text("PDF")
