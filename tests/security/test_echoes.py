@@ -35,6 +35,8 @@ def _path_arguments(world, target: Target) -> dict:
         "country": "ma",
         "theme": "regular-pathways",
         "principle": GuidingPrinciple.objects.order_by("pk").first().slug,
+        "sdg": "10",  # issue 13: official lists, whose pages exist whether or not an initiative names them
+        "sdg_target": "10-7",
         "category": Category.objects.order_by("pk").first().slug,
         "organisation": objects["organisation"],
         "tag": objects["tag"],
@@ -61,8 +63,17 @@ def _path_arguments(world, target: Target) -> dict:
     return kwargs
 
 
-# The pages whose path the property tests draw whole (a Target with ``path``), by URL name.
-PATHS_DRAWN_WHOLE = {"sitemap-section": "/sitemap-initiatives.xml"}
+# The pages whose path the property tests draw whole (a Target with ``path``), by URL name: a real path, and the
+# parts of it the payload takes the place of.
+PATHS_DRAWN_WHOLE = {
+    "sitemap-section": ("/sitemap-initiatives.xml", ["initiatives"]),
+    # Files (issue 13): no file is stored in the world (see the permission matrix), so these are 404 pages.
+    "attachment-file": ("/files/a/999999/report.pdf", ["999999", "report.pdf"]),
+    "attachment-card": ("/files/a/999999/card/image.webp", ["999999", "image.webp"]),
+    "organisation-logo": ("/files/o/999999/logo.webp", ["999999", "logo.webp"]),
+    "submission-file": ("/files/s/999999/report.pdf", ["999999", "report.pdf"]),
+    "submission-file-card": ("/files/s/999999/card/image.webp", ["999999", "image.webp"]),
+}
 
 
 def _urls(world, target: Target) -> list[str]:
@@ -71,8 +82,8 @@ def _urls(world, target: Target) -> list[str]:
         base, kwargs = "/api/no-such-thing/", {}
         hostile_paths = [f"/api/{quote(PAYLOAD, safe='')}/"]
     elif target.path is not None:  # a path the property tests draw whole: one real one, and the payload inside it
-        base = PATHS_DRAWN_WHOLE[target.name]
-        hostile_paths = [base.replace("initiatives", quote(PAYLOAD, safe=""))]
+        base, parts = PATHS_DRAWN_WHOLE[target.name]
+        hostile_paths = [base.replace(part, quote(PAYLOAD, safe="")) for part in parts]
     else:
         kwargs = _path_arguments(world, target)
         base = fill(target.name, kwargs)
