@@ -25,6 +25,19 @@ def on_postgresql(db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request activates its language in the thread (LocaleMiddleware,
+    the API's ?lang) and leaves it active after the response, so without this a test's outcome would depend on
+    which test ran before it in the same process."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached counts must not leak from one test (whose data is rolled back) into the next."""
     from django.core.cache import cache
