@@ -855,8 +855,9 @@ pre_create_historical_record.connect(_snapshot_relations, sender=Initiative.hist
 # --- issue 13, files: documents and images attached to an initiative ---------------------------------------------
 
 
-class Attachment(models.Model):
-    """A document or an image of an initiative, checked by its content (uploads.py) and served by the portal.
+class StoredFile(models.Model):
+    """A document or an image checked by its content (uploads.py) and served by the portal: what an initiative's
+    attachment and a proposal's submitted file have in common (the proposal's becomes the attachment on approval).
 
     An image's ``file`` is its detail-page size (re-encoded, metadata stripped) and ``card_file`` its listing-card
     size; a document's ``file`` is the file as uploaded. Files are named by storage, never by the uploader.
@@ -866,7 +867,6 @@ class Attachment(models.Model):
         DOCUMENT = "document", _("Document")
         IMAGE = "image", _("Image")
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind)
     file = models.FileField(_("file"), max_length=300, upload_to="attachments/")
     filename = models.CharField(_("file name"), max_length=150, help_text=_("The name the file is downloaded as."))
@@ -889,26 +889,44 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == self.Kind.IMAGE
+
+    def storage_names(self) -> list[str]:
+        return [name for name in (self.file.name, self.card_file.name) if name]
+
+    @property
+    def type_label(self) -> str:
+        from initiatives.uploads import type_label
+
+        return type_label(self.content_type)
+
+
+class Attachment(StoredFile):
+    """A document or an image of an initiative (see ``StoredFile``)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="attachments")
+
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["document", "image"]), name="attachment_kind_valid"),
         ]
         indexes = [models.Index(fields=["initiative", "kind", "position"], name="attachment_initiative_kind")]
-
-    def __str__(self):
-        return self.title
 
     def get_absolute_url(self):
         return reverse("attachment-file", kwargs={"pk": self.pk, "filename": self.filename})
 
     def card_url(self):
         return reverse("attachment-card", kwargs={"pk": self.pk, "filename": self.filename}) if self.card_file else ""
-
-    @property
-    def is_image(self) -> bool:
-        return self.kind == self.Kind.IMAGE
 
     SNAPSHOT_FIELDS = (
         "kind",
@@ -932,15 +950,6 @@ class Attachment(models.Model):
         values = {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
         values["file"], values["card_file"] = self.file.name, self.card_file.name or ""
         return values
-
-    def storage_names(self) -> list[str]:
-        return [name for name in (self.file.name, self.card_file.name) if name]
-
-    @property
-    def type_label(self) -> str:
-        from initiatives.uploads import type_label
-
-        return type_label(self.content_type)
 
 
 # Tags are taggit's model: their history is kept here, under this app.

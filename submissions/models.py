@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Initiative
+from initiatives.models import Initiative, StoredFile
 
 
 class Submission(models.Model):
@@ -197,7 +197,7 @@ class Correction(models.Model):
 # --- issue 13, files: documents and images uploaded with a proposal ----------------------------------------------
 
 
-class SubmissionFile(models.Model):
+class SubmissionFile(StoredFile):
     """A document or an image uploaded with a proposal: the submission's until approval, which makes it an
     attachment of the initiative (the same stored file, now owned by an ``initiatives.Attachment``).
 
@@ -205,32 +205,15 @@ class SubmissionFile(models.Model):
     """
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
-    kind = models.CharField(_("kind"), max_length=8, choices=[("document", _("Document")), ("image", _("Image"))])
     file = models.FileField(_("file"), max_length=300, upload_to="submissions/")
-    filename = models.CharField(_("file name"), max_length=150)
-    title = models.CharField(_("title"), max_length=300)
-    alt_text = models.CharField(_("text alternative"), max_length=300, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
-    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     card_file = models.FileField(_("card image"), max_length=300, blank=True, upload_to="submissions/")
-    card_width = models.PositiveIntegerField(_("card width"), null=True, blank=True)
-    card_height = models.PositiveIntegerField(_("card height"), null=True, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("submitted file")
         verbose_name_plural = _("submitted files")
-        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["document", "image"]), name="submission_file_kind_valid"),
         ]
-
-    def __str__(self):
-        return self.title
 
     def get_absolute_url(self):
         return reverse("submission-file", kwargs={"pk": self.pk, "filename": self.filename})
@@ -239,19 +222,6 @@ class SubmissionFile(models.Model):
         return (
             reverse("submission-file-card", kwargs={"pk": self.pk, "filename": self.filename}) if self.card_file else ""
         )
-
-    @property
-    def is_image(self) -> bool:
-        return self.kind == "image"
-
-    def storage_names(self) -> list[str]:
-        return [name for name in (self.file.name, self.card_file.name) if name]
-
-    @property
-    def type_label(self) -> str:
-        from initiatives.uploads import type_label
-
-        return type_label(self.content_type)
 
 
 def _submission_file_deleted(sender, instance, **kwargs):
