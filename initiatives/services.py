@@ -180,11 +180,15 @@ class InitiativeContent:
     attachments: list[dict] | None = None
 
 
+# Paths under /initiatives/ that are pages of their own (urls.py): an initiative with such a slug would be unreachable.
+RESERVED_SLUGS = frozenset({"feed", "insights"})
+
+
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:200].strip("-") or "initiative"
     slug, n = base, 1
     taken = Initiative.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

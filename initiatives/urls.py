@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import citation, exports, feeds, views
+from . import citation, exports, feeds, insights, views
 from .taxonomies import TAXONOMIES
 
 app_name = "initiatives"
@@ -12,6 +12,8 @@ urlpatterns = [
     path("initiatives/feed/atom/", feeds.AtomInitiativeFeed(), name="feed-atom"),
     path("initiatives/export.csv", exports.export_csv, name="export-csv"),
     path("initiatives/export.json", exports.export_json, name="export-json"),
+    # Before the detail page's pattern: no initiative gets this slug (services.RESERVED_SLUGS).
+    path("initiatives/insights/", insights.InsightsView.as_view(), name="insights"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
     # "Cite this" (issue 13): the initiative's citation for reference managers.
     path("initiatives/<slug:slug>/cite.ris", citation.download, {"fmt": "ris"}, name="cite-ris"),

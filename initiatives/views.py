@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import SimpleTemplateResponse
 from django.urls import reverse
@@ -84,8 +84,16 @@ class HomeView(CachedForVisitorsMixin, TemplateView):
                 published.filter(featured=True).for_listing().order_by("featured_order", "-published_at", "-pk")[:3]
             ),
             latest=list(published.for_listing().newest_first()[:6]),
+            world_map=_home_map(),
             **kwargs,
         )
+
+
+def _home_map():
+    """The map of every published initiative (issue 14), from the listing's cached facet counts."""
+    from .insights import build  # insights' page is built on this module's page cache
+
+    return build(InitiativeFilter(QueryDict()), with_charts=False)
 
 
 def _with_counts(terms, facet):
