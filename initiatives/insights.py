@@ -23,6 +23,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from .counts import cached_many, queryset_key
@@ -144,18 +145,36 @@ def active_per_year(spans, *, this_year: int) -> dict[int, int]:
     return per_year
 
 
+def _country_terms() -> list[tuple]:
+    return [(c.pk, c.m49_code.zfill(3), c.code, str(c)) for c in Country.objects.exclude(m49_code="")]
+
+
+def _theme_terms() -> list[tuple]:
+    return [(t.pk, t.number, t.slug, t.name) for t in Theme.objects.filter(number__isnull=False).order_by("number")]
+
+
+def _region_terms() -> list[tuple]:
+    return [(r.pk, r.parent_id, r.slug, str(r), r.level) for r in Region.objects.all()]
+
+
+TERMS = {"country": _country_terms, "theme": _theme_terms, "region": _region_terms}
+
+
 def counts_for(filterset: InitiativeFilter, *, with_charts: bool = True) -> dict:
-    """The counts the page shows, in one cache round trip; those missing are computed and stored."""
+    """The counts the page shows and the terms it names (in the reader's language: the collection's version changes
+    when a term is renamed), in one cache round trip; those missing are computed and stored."""
     filterset.form.is_valid()  # queryset_without() reads the cleaned values
     names = ["country", "theme", "region"] if with_charts else ["country"]
     items = [_facet_item(filterset, name) for name in names]
-    rows = filterset.qs.for_listing().order_by()
-    items.append(("count", queryset_key(rows), rows.count))  # the listing paginator's key
+    items += [(f"insight-{name}-terms", (get_language(),), TERMS[name]) for name in names]
+    keys = [*names, *(f"{name}_terms" for name in names)]
     if with_charts:
+        rows = filterset.qs.for_listing().order_by()
+        items.append(("count", queryset_key(rows), rows.count))  # the listing paginator's key
         years = _without_years(filterset)
         items.append(("years", queryset_key(years), partial(year_spans, years)))
-    values = dict(zip([*names, "total", "years"], cached_many(items), strict=False))
-    return values
+        keys += ["total", "years"]
+    return dict(zip(keys, cached_many(items), strict=True))
 
 
 # --- links ------------------------------------------------------------------------------------------------------
@@ -203,21 +222,19 @@ def step_of(count: int, legend: list[Legend]) -> int:
     return 0
 
 
-def shapes_for(country_counts: dict[int, int], params, selected: set[int]) -> tuple[list[Shape], list[Legend]]:
-    atlas = world_map()
-    countries = {country.m49_code.zfill(3): country for country in Country.objects.exclude(m49_code="")}
+def shapes_for(country_counts: dict[int, int], terms, params, selected: set[int]) -> tuple[list[Shape], list[Legend]]:
+    countries = {m49: (pk, code, name) for pk, m49, code, name in terms}
     legend = steps_for(max(country_counts.values(), default=0))
     shapes = []
-    for code, shape in atlas["countries"].items():
-        country = countries.get(code)
-        item = Shape(code=code, d=shape["d"], name=shape["name"])
-        if country is not None:
-            item.name = str(country)
-            item.count = country_counts.get(country.pk, 0)
-            item.selected = country.pk in selected
+    for m49, shape in world_map()["countries"].items():
+        item = Shape(code=m49, d=shape["d"], name=shape["name"])
+        if m49 in countries:
+            pk, code, item.name = countries[m49]
+            item.count = country_counts.get(pk, 0)
+            item.selected = pk in selected
             if item.count:
                 item.step = step_of(item.count, legend)
-                item.url = listing_url(params, country=country.code)
+                item.url = listing_url(params, country=code)
         shapes.append(item)
     return shapes, legend
 
@@ -226,10 +243,10 @@ def build(filterset: InitiativeFilter, *, with_charts: bool = True) -> Insight:
     counted = counts_for(filterset, with_charts=with_charts)
     params = filter_params(filterset)
     selected = {term.pk for term in filterset.selected_terms("country")}
-    shapes, legend = shapes_for(counted["country"], params, selected)
+    shapes, legend = shapes_for(counted["country"], counted["country_terms"], params, selected)
     atlas = world_map()
     insight = Insight(
-        total=counted["total"],
+        total=counted.get("total", 0),
         shapes=shapes,
         unassigned=[area["d"] for area in atlas["without_m49"]],
         legend=legend,
@@ -240,9 +257,9 @@ def build(filterset: InitiativeFilter, *, with_charts: bool = True) -> Insight:
         sphere=atlas["sphere"],
     )
     if with_charts:
-        insight.themes = _theme_bars(counted["theme"], params)
+        insight.themes = _theme_bars(counted["theme"], counted["theme_terms"], params)
         insight.years = _year_bars(counted["years"], params)
-        insight.regions = _region_bars(counted["region"], params)
+        insight.regions = _region_bars(counted["region"], counted["region_terms"], params)
     return insight
 
 
@@ -256,16 +273,11 @@ def _scaled(bars: list[Bar]) -> list[Bar]:
     return bars
 
 
-def _theme_bars(theme_counts: dict[int, int], params) -> list[Bar]:
-    bars = [
-        Bar(
-            label=theme.name,
-            number=str(theme.number),
-            count=theme_counts.get(theme.pk, 0),
-            url=listing_url(params, theme=theme.slug) if theme_counts.get(theme.pk) else "",
-        )
-        for theme in Theme.objects.filter(number__isnull=False).order_by("number")
-    ]
+def _theme_bars(theme_counts: dict[int, int], terms, params) -> list[Bar]:
+    bars = []
+    for pk, number, slug, name in terms:
+        n = theme_counts.get(pk, 0)
+        bars.append(Bar(label=name, number=str(number), count=n, url=listing_url(params, theme=slug) if n else ""))
     return _scaled(bars)
 
 
@@ -283,22 +295,19 @@ def _year_bars(spans, params) -> list[Bar]:
     return _scaled(bars)
 
 
-def _region_bars(region_counts: dict[int, int], params) -> list[Bar]:
+def _region_bars(region_counts: dict[int, int], terms, params) -> list[Bar]:
     """M49 regions, each followed by its sub-regions (and their intermediate regions), those with initiatives."""
-    regions = list(Region.objects.all())
-    children: dict[int | None, list[Region]] = {}
-    for region in regions:
-        children.setdefault(region.parent_id, []).append(region)
+    children: dict[int | None, list[tuple]] = {}
+    for term in terms:
+        children.setdefault(term[1], []).append(term)
     bars: list[Bar] = []
 
     def walk(parent_id):
-        for region in sorted(children.get(parent_id, []), key=lambda r: str(r)):
-            n = region_counts.get(region.pk, 0)
-            if not n:
-                continue
-            url = listing_url(params, region=region.slug)
-            bars.append(Bar(label=str(region), count=n, url=url, level=region.level))
-            walk(region.pk)
+        for pk, _parent, slug, name, level in sorted(children.get(parent_id, []), key=lambda term: term[3]):
+            n = region_counts.get(pk, 0)
+            if n:
+                bars.append(Bar(label=name, count=n, url=listing_url(params, region=slug), level=level))
+                walk(pk)
 
     walk(None)
     return _scaled(bars)
