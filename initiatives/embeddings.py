@@ -223,17 +223,37 @@ def refresh_lists(*, pks: list[int]) -> int:
     return len(lists)
 
 
-def _store_vector(initiative: Initiative) -> str:
+def _store_vector(initiative: Initiative) -> np.ndarray | None:
+    """Encode and store the initiative's text unless the stored vector is of the same text; the new vector (as
+    stored) or None."""
     text = initiative_text(initiative)
     digest = text_hash(text)
     stored = InitiativeEmbedding.objects.filter(pk=initiative.pk).values_list("text_hash", flat=True).first()
     if stored == digest:
-        return "unchanged text"
+        return None
+    data = to_bytes(encode([text])[0])
     InitiativeEmbedding.objects.update_or_create(
-        initiative_id=initiative.pk,
-        defaults={"vector": to_bytes(encode([text])[0]), "text_hash": digest, "model": model_name()},
+        initiative_id=initiative.pk, defaults={"vector": data, "text_hash": digest, "model": model_name()}
     )
-    return "encoded"
+    return from_bytes(data)
+
+
+def _patch_index(*, before: tuple, pk: int, vector: np.ndarray | None, removed: bool) -> None:
+    """Apply this process's own change to its matrix, instead of reading 100,000 vectors again on the next use;
+    only when the matrix was current before the change (another process's writes make it read everything)."""
+    global _index
+    with _lock:
+        if _index is None or _index.version != before:
+            return
+        ids, matrix = _index.ids, _index.matrix
+        if removed or vector is not None:
+            keep = ids != pk
+            ids, matrix = ids[keep], matrix[keep]
+        if vector is not None:
+            at = int(np.searchsorted(ids, pk))
+            ids = np.insert(ids, at, pk)
+            matrix = np.insert(matrix, at, vector.astype(IN_MEMORY), axis=0)
+        _index = Index(version=_version(), ids=ids, matrix=matrix)
 
 
 def _lists_entered(pk: int, index: Index) -> dict[int, list[tuple[int, float]]]:
@@ -268,6 +288,8 @@ def initiative_changed(*, initiative_id: int, also: list[int] = ()) -> str:
         RelatedInitiative.objects.filter(related_id=initiative_id).values_list("initiative_id", flat=True)
     )
     was_in.discard(initiative_id)
+    before = published_index().version
+    vector = None
     with transaction.atomic():
         if initiative is None:  # unpublished, archived or deleted: out of every list
             InitiativeEmbedding.objects.filter(initiative_id=initiative_id).delete()
@@ -275,7 +297,9 @@ def initiative_changed(*, initiative_id: int, also: list[int] = ()) -> str:
             RelatedInitiative.objects.filter(related_id=initiative_id).delete()
             outcome = "removed"
         else:
-            outcome = _store_vector(initiative)
+            vector = _store_vector(initiative)
+            outcome = "unchanged text" if vector is None else "encoded"
+    _patch_index(before=before, pk=initiative_id, vector=vector, removed=initiative is None)
     index = published_index()
     lists = {}
     if initiative is not None and initiative_id in set(index.ids.tolist()):
