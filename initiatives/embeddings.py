@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Sum
 
 from .models import Initiative, InitiativeEmbedding, RelatedInitiative
@@ -185,15 +185,24 @@ def _ranked(pk: int, cosines: dict[int, float], terms: dict[int, set]) -> list[t
     return scored[:LIST_SIZE]
 
 
-def _write_lists(lists: dict[int, list[tuple[int, float]]]) -> None:
+def _write_lists(lists: dict[int, list[tuple[int, float]]], attempts: int = 3) -> None:
+    """Replace these lists. Two workers writing the same list at once: the second's insert meets the first's rows
+    (a unique constraint) and it tries again, replacing them."""
     if not lists:
         return
-    RelatedInitiative.objects.filter(initiative_id__in=list(lists)).delete()
-    RelatedInitiative.objects.bulk_create(
-        RelatedInitiative(initiative_id=pk, related_id=other, score=round(score, 4), rank=rank)
-        for pk, entries in lists.items()
-        for rank, (other, score) in enumerate(entries, start=1)
-    )
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                RelatedInitiative.objects.filter(initiative_id__in=list(lists)).delete()
+                RelatedInitiative.objects.bulk_create(
+                    RelatedInitiative(initiative_id=pk, related_id=other, score=round(score, 4), rank=rank)
+                    for pk, entries in lists.items()
+                    for rank, (other, score) in enumerate(entries, start=1)
+                )
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
 
 
 def _lists_for(pks: list[int], index: Index) -> dict[int, list[tuple[int, float]]]:
@@ -218,8 +227,7 @@ def _lists_for(pks: list[int], index: Index) -> dict[int, list[tuple[int, float]
 def refresh_lists(*, pks: list[int]) -> int:
     """Recompute the related lists of these initiatives from scratch (the rebuild command, in batches)."""
     lists = _lists_for(pks, published_index())
-    with transaction.atomic():
-        _write_lists(lists)
+    _write_lists(lists)
     return len(lists)
 
 
@@ -307,8 +315,7 @@ def initiative_changed(*, initiative_id: int, also: list[int] = ()) -> str:
         lists.update(_lists_for([initiative_id], index))
     # The lists it was in: it may have left them (recomputed from scratch; for an unpublished one, refilled).
     lists.update(_lists_for(sorted(was_in - set(lists)), index))
-    with transaction.atomic():
-        _write_lists(lists)
+    _write_lists(lists)
     transaction.on_commit(counts.invalidate)  # pages cached with the old lists
     return f"{outcome}; {len(lists)} lists"
 
