@@ -172,7 +172,9 @@ def _queries(client, url):
     return len(context.captured_queries), response
 
 
-def test_the_detail_page_reads_precomputed_rows_and_never_encodes(client, miss_window_begun, monkeypatch):
+def test_the_detail_page_reads_precomputed_rows_and_never_encodes(
+    client, django_user_model, miss_window_begun, monkeypatch
+):
     call_command("rebuild_embeddings", stdout=io.StringIO())
     thamm = Initiative.objects.get(slug="thamm")
     draft = make_initiative(title=thamm.title, summary=thamm.summary, publish=False)  # the same words, a draft
@@ -190,6 +192,11 @@ def test_the_detail_page_reads_precomputed_rows_and_never_encodes(client, miss_w
     shown = [item.slug for item in response.context["related"]]
     assert shown == related_slugs(thamm)[:4]
     assert draft.slug not in response.content.decode()
+
+    # Rendered for a logged-in reader with warm counts: as many queries as with the shared-terms ranking (14 + 3).
+    client.force_login(django_user_model.objects.create_user("reader", "reader@example.org", password=None))
+    _queries(client, "/en/initiatives/thamm/")
+    assert _queries(client, "/en/initiatives/thamm/")[0] == 14 + 3
 
 
 def test_without_vectors_the_page_falls_back_to_shared_terms(client):
