@@ -16,12 +16,13 @@ TEST_WORKERS ?= auto
 MAKEMESSAGES_FLAGS := --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=var --ignore=scripts --ignore=staticfiles
 TRANSLATED_LANGUAGES = $(shell DJANGO_SETTINGS_MODULE=portal.settings $(PY) -c 'from django.conf import settings; print(" ".join(code for code, name in settings.LANGUAGES if code != "en"))')
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-embeddings.txt
 	@python_bin="$$(scripts/find-python)" || exit 1; \
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 		echo "Creating $(VENV) with $$python_bin"; rm -rf $(VENV); "$$python_bin" -m venv $(VENV) || exit 1; \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-embeddings.txt
 	@touch $@
 
 setup: $(VENV)/.installed
@@ -29,6 +30,7 @@ setup: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_seed
+	$(PY) manage.py rebuild_embeddings
 	$(PY) manage.py rebuild_search_vocabulary
 	$(PY) manage.py build_exports
 	$(PY) manage.py collectstatic --no-input --verbosity 0

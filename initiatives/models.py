@@ -981,3 +981,58 @@ def _organisation_deleted(sender, instance, **kwargs):
 models.signals.post_delete.connect(_attachment_deleted, sender=Attachment)
 models.signals.pre_delete.connect(_initiative_deleted, sender=Initiative)
 models.signals.post_delete.connect(_organisation_deleted, sender=Organisation)
+
+
+# --- issue 14: related initiatives by meaning ------------------------------------------------------------------
+
+
+class InitiativeEmbedding(models.Model):
+    """The sentence embedding of a published initiative's text (initiatives/embeddings.py), as float16 bytes.
+
+    Written only by the embedding task; ``text_hash`` says which text (and model) it was computed from, so an edit
+    that leaves the text alone costs no encoding.
+    """
+
+    initiative = models.OneToOneField(
+        Initiative, on_delete=models.CASCADE, primary_key=True, related_name="embedding", verbose_name=_("initiative")
+    )
+    vector = models.BinaryField(_("vector"))
+    text_hash = models.CharField(_("text hash"), max_length=64)
+    model = models.CharField(_("model"), max_length=100)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("initiative embedding")
+        verbose_name_plural = _("initiative embeddings")
+
+    def __str__(self):
+        return f"{self.initiative_id} ({self.model})"
+
+
+class RelatedInitiative(models.Model):
+    """One entry of an initiative's precomputed "Related initiatives" list (meaning and shared terms together).
+
+    The detail page reads these rows and never computes them; the embedding task keeps them current.
+    """
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="related_rows", verbose_name=_("initiative")
+    )
+    related = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="related_of_rows", verbose_name=_("related initiative")
+    )
+    score = models.FloatField(_("score"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+
+    class Meta:
+        verbose_name = _("related initiative")
+        verbose_name_plural = _("related initiatives")
+        ordering = ["initiative", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "related"], name="related_initiative_once"),
+            models.UniqueConstraint(fields=["initiative", "rank"], name="related_initiative_rank_once"),
+            models.CheckConstraint(condition=~Q(initiative=models.F("related")), name="related_initiative_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.initiative_id} → {self.related_id} ({self.score:.3f})"

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import SimpleTemplateResponse
@@ -18,7 +18,18 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import counts, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
-from .models import Category, Country, Initiative, Involvement, Region, SdgGoal, SdgTarget, Theme, format_partial_date
+from .models import (
+    Category,
+    Country,
+    Initiative,
+    Involvement,
+    Region,
+    RelatedInitiative,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+    format_partial_date,
+)
 from .taxonomies import Taxonomy
 
 
@@ -302,6 +313,7 @@ class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
             )
             .prefetch_related(*SDG_PREFETCH)  # issue 13
             .prefetch_related("attachments")  # issue 13, files
+            .annotate(has_related=Exists(RelatedInitiative.objects.filter(initiative=OuterRef("pk"))))  # issue 14
         )
 
     def get_context_data(self, **kwargs):
@@ -429,7 +441,19 @@ def initiative_json_ld(initiative: Initiative, request) -> dict:
 
 
 def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiative]:
-    """Published initiatives sharing the most themes and regions with this one (cached)."""
+    """The initiative's precomputed related list (issue 14: meaning and shared terms, initiatives/embeddings.py),
+    read and never computed here; until it has one, the published initiatives sharing the most themes and regions
+    with it (cached). ``has_related`` comes with the detail page's own query (no query more to know)."""
+    has_related = getattr(initiative, "has_related", None)
+    if has_related is None:
+        has_related = RelatedInitiative.objects.filter(initiative=initiative).exists()
+    if has_related:
+        return list(
+            Initiative.objects.published()
+            .filter(related_of_rows__initiative=initiative)
+            .order_by("related_of_rows__rank")
+            .for_listing()[:limit]
+        )
     theme_ids = sorted(t.pk for t in initiative.themes.all())
     region_ids = sorted(r.pk for r in initiative.regions.all())
     if not theme_ids and not region_ids:

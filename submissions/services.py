@@ -167,6 +167,13 @@ def _move(*, submission: Submission, action_name: str, actor, message: str = "",
     return submission
 
 
+def _text_changed(submission_id: int) -> None:
+    """Issue 14: once the write commits, a task stores the vector of the proposal's new text (for look-alikes)."""
+    from .tasks import embed_submission
+
+    transaction.on_commit(lambda: embed_submission.enqueue(submission_id=submission_id), robust=True)
+
+
 def _notify(kind: str, submission: Submission, message: str = "") -> None:
     from . import emails
 
@@ -204,9 +211,11 @@ def create_submission(
             )
             % {"limit": limit}
         )
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         author=author, kind=kind, initiative=initiative, data=data, title=data.get("title", "")[:300], **details
     )
+    _text_changed(submission.pk)
+    return submission
 
 
 @transaction.atomic
@@ -219,6 +228,7 @@ def save_draft(*, submission: Submission, author, data: dict, **details) -> Subm
     )
     if not updated:
         raise TransitionRefused(_("This submission can no longer be edited."))
+    _text_changed(submission.pk)
     submission.refresh_from_db()
     return submission
 
@@ -416,6 +426,7 @@ def correct(*, submission: Submission, moderator, data: dict, note: str = "") ->
     correction = Correction.objects.create(
         submission=current, moderator=moderator, before=before, after=after, note=(note or "").strip()
     )
+    _text_changed(current.pk)
     submission.refresh_from_db()
     return correction
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from initiatives.models import Category, Initiative
 
 from . import services
-from .duplicates import similar_initiatives
+from .duplicates import similar_initiatives, stored_vector
 from .files import SubmissionFilesForm
 from .forms import (
     CorrectionNoteForm,
@@ -218,7 +218,10 @@ def _edit(request, *, submission, initial, initiative=None):
             }
             if action == "submit" and initiative is None and not fields["duplicate_explanation"]:
                 duplicates = similar_initiatives(
-                    title=data["title"], acronym=data["acronym"], exclude_pk=getattr(submission, "initiative_id", None)
+                    title=data["title"],
+                    acronym=data["acronym"],
+                    summary=data.get("summary", ""),  # issue 14: by meaning too
+                    exclude_pk=getattr(submission, "initiative_id", None),
                 )
             if action == "submit" and not fields["consent"]:
                 details.add_error("consent", _("Please agree to publication under your name to submit."))
@@ -434,7 +437,9 @@ def moderate(request, pk):
             similar_initiatives(
                 title=submission.data.get("title", ""),
                 acronym=submission.data.get("acronym", ""),
+                summary=submission.data.get("summary", ""),  # issue 14: by meaning too, with its stored vector
                 exclude_pk=submission.initiative_id,
+                vector=stored_vector(submission),
             )
             if submission.kind == Submission.Kind.NEW
             else []
