@@ -8,7 +8,7 @@ PORT ?= 8000
 # default, TEST_WORKERS=0 for a single process (e.g. with pdb).
 TEST_WORKERS ?= auto
 
-.PHONY: run worker setup test test-browser lint lint-css format ci clean bench messages compilemessages
+.PHONY: run worker setup test test-browser lint lint-css format ci clean bench messages compilemessages screenshots
 
 # The translation catalogues (see "Languages and translations" in README.md). English is the source language of
 # the messages; every other language in settings.LANGUAGES has a catalogue locale/<lang>/LC_MESSAGES/django.po.
@@ -67,6 +67,13 @@ test-browser: $(VENV)/.installed compilemessages
 	scripts/install-browser-deps
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+# Full-page PNGs of home, the listing (plain and filtered), an initiative and the insights page at 1366 and 390 px,
+# in var/screenshots/ (scripts/screenshots): of a throw-away seeded site on a temporary SQLite database, or of
+# SCREENSHOT_URL when it is set. A page that fails is named and the others are still taken (exit status 1).
+screenshots: $(VENV)/.installed compilemessages
+	scripts/install-browser-deps
+	$(PY) scripts/screenshots
 
 # The performance benchmark, not part of `make test` (see bench/README.md): 100,000 initiatives in a PostgreSQL
 # database of its own (BENCH_DATABASE_URL; by default portal_bench, next to the one scripts/setup-postgres

@@ -93,6 +93,14 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
+# On a place's page (a region or a country) every initiative listed covers that place: the facets of the other
+# places say what else those initiatives cover.
+ALSO_COVERS = {
+    "region": _("Also covers: regions"),
+    "country": _("Also covers: countries"),
+}
+
+
 @dataclass
 class Facet:
     """One facet of the listing: a taxonomy's options, each with the number of results it would give."""
@@ -100,6 +108,7 @@ class Facet:
     taxonomy: Taxonomy
     options: list = field(default_factory=list)
     hidden: int = 0  # how many options the top-N cut left out
+    on_place_page: bool = False  # shown on a region's or a country's page
 
     @property
     def name(self) -> str:
@@ -107,6 +116,8 @@ class Facet:
 
     @property
     def label(self) -> str:
+        if self.on_place_page and self.name in ALSO_COVERS:
+            return ALSO_COVERS[self.name]
         return self.taxonomy.facet_label
 
     @property
@@ -316,7 +327,8 @@ class InitiativeFilter(_taxonomy_filters()):
 
     def facets(self) -> list[Facet]:
         """Each facet's options with the number of results each would give with the other filters."""
-        specs = [Facet(taxonomy) for taxonomy in TAXONOMIES]
+        on_place_page = self.fixed_facet in ALSO_COVERS
+        specs = [Facet(taxonomy, on_place_page=on_place_page) for taxonomy in TAXONOMIES]
         specs = [facet for facet in specs if facet.name != self.fixed_facet]
         bases = [self.queryset_without(facet.name) for facet in specs]
         all_counts = cached_many(

@@ -1,9 +1,10 @@
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import SimpleTemplateResponse
@@ -173,6 +174,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         context = super().get_context_data(**kwargs)
         page_objects = list(context["page_obj"].object_list)
         filterset = self.filterset
+        chips = filterset.active_filters()
         context.update(
             filterset=filterset,
             term=self.term,
@@ -180,7 +182,10 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
             initiatives=page_objects,
             snippets=search.snippets(page_objects, filterset.query),
             facets=filterset.facets(),
-            chips=filterset.active_filters(),
+            chips=chips,
+            # The filters panel's control counts what it holds: every active filter but the search.
+            active_filter_count=sum(1 for chip in chips if chip.param != "q"),
+            page_numbers=page_numbers(context["page_obj"]),
             ignored=filterset.ignored_parameters,
             query=filterset.query,
             query_shortened=filterset.query_shortened,
@@ -241,6 +246,15 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         return f"{url}?{query}" if query else url
 
 
+def page_numbers(page) -> list[int | None]:
+    """The page numbers the pagination links to: the first and last, two either side of this page, and a gap
+    (None) for each run left out: 1 … 4 5 [6] 7 8 … 40."""
+    if not page.has_other_pages():
+        return []
+    elided = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [number if isinstance(number, int) else None for number in elided]
+
+
 class TermInitiativesView(InitiativeListView):
     """A term's page: its name and description, its initiatives with the listing's filters."""
 
@@ -268,12 +282,39 @@ class TermInitiativesView(InitiativeListView):
         term = self.term
         if isinstance(term, Region):
             context["ancestors"] = list(reversed(term.ancestors()))
-            context["children"] = list(term.children.all())
-            context["member_countries"] = list(term.countries.all())
+            context.update(place_navigation(term))
         if isinstance(term, Country) and term.region_id:
             context["ancestors"] = list(reversed([term.region, *term.region.ancestors()]))
         context.update(profile_context(term))  # issue 13 (orgs)
         return context
+
+
+def place_navigation(region: Region) -> dict:
+    """A region page's way down: its sub-regions and all its countries, each with its number of published
+    initiatives (``n``). The numbers are the term indexes' cached counts (one cache read for both; computed only
+    when the collection changed); countries no initiative covers yet are listed apart (``quiet_countries``)."""
+    children = list(region.children.all())
+    # Its countries at any depth (the M49 tree has three levels): one query.
+    within = Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
+    countries = list(Country.objects.filter(within))
+    wanted = [("region", children), ("country", countries)]
+    found = counts.cached_many(
+        [
+            ("terms", (facet,), partial(InitiativeFilter.count_terms, facet, Initiative.objects.published()))
+            for facet, terms in wanted
+            if terms
+        ]
+    )
+    by_facet = dict(zip([facet for facet, terms in wanted if terms], found, strict=True))
+    for facet, terms in wanted:
+        for term in terms:
+            term.n = by_facet.get(facet, {}).get(term.pk, 0)
+    return {
+        "children": children,
+        "member_countries": countries,
+        "active_countries": [country for country in countries if country.n],
+        "quiet_countries": [country for country in countries if not country.n],
+    }
 
 
 # --- issue 13: organisation profiles, partner countries (orgs) ---

@@ -26,10 +26,18 @@
   "use strict";
   var form = document.getElementById("listing-form");
   if (!form) { return; }
+  // Applied through the button the reader would have pressed (its formaction): a facet's own button brings the
+  // reloaded page back to that facet (#facet-<name>), the sort button to the results.
   form.addEventListener("change", function (event) {
     var target = event.target;
-    if (target.matches('input[type="checkbox"], input[type="radio"], select')) {
-      form.requestSubmit ? form.requestSubmit() : form.submit();
+    if (!target.matches('input[type="checkbox"], input[type="radio"], select')) { return; }
+    var scope = target.closest("fieldset.facet") || target.closest(".sort");
+    var button = scope && scope.querySelector(".facet-apply, .sort-apply");
+    if (form.requestSubmit) {
+      if (button) { form.requestSubmit(button); } else { form.requestSubmit(); }
+    } else {
+      if (button && button.getAttribute("formaction")) { form.action = button.getAttribute("formaction"); }
+      form.submit();
     }
   });
   document.documentElement.classList.add("js");
