@@ -37,20 +37,26 @@ setup: $(VENV)/.installed
 	$(MAKE) --no-print-directory compilemessages
 
 # The development server and, alongside it, one task worker that sends the e-mails (the console mail backend
-# prints them here; their links point at this server). Both run in the background of one shell whose traps stop
-# both on Ctrl-C, on a TERM sent to make, or when the server exits; the worker is stopped through its
-# autoreloaded child (pkill -P: by parent process id), so that it finishes the task in hand.
+# prints them here; their links point at this server) and the digest scheduler (manage.py run_scheduler: the daily
+# and weekly digests at 07:00, DIGEST_AT=HH:MM to change it). All run in the background of one shell whose traps
+# stop them on Ctrl-C, on a TERM sent to make, or when the server exits; the worker is stopped through its
+# autoreloaded child (pkill -P: by parent process id), so that it finishes the task in hand, and the scheduler by
+# its own process id, so that it finishes the e-mail in hand.
+DIGEST_AT ?= 07:00
 run: setup
-	@echo "Serving the portal at http://$(HOST):$(PORT)/ with a task worker (Ctrl-C stops both)"
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ with a task worker and the digest scheduler (Ctrl-C stops all)"
 	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py run_scheduler --at $(DIGEST_AT) & scheduler=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
-	stop() { kill $$server 2>/dev/null; pkill -TERM -P $$worker 2>/dev/null || kill $$worker 2>/dev/null; wait; }; \
+	stop() { kill $$server 2>/dev/null; pkill -TERM -P $$worker 2>/dev/null || kill $$worker 2>/dev/null; kill -TERM $$scheduler 2>/dev/null; wait; }; \
 	trap stop EXIT; trap 'stop; exit 0' INT; trap 'stop; exit 143' TERM; \
 	wait $$server
 
-# One task worker alone (e.g. in a second terminal, or next to a server started some other way).
+# One task worker and the digest scheduler (e.g. in a second terminal, or next to a server started some other way).
 worker: setup
+	@$(PY) manage.py run_scheduler --at $(DIGEST_AT) & scheduler=$$!; \
+	trap 'kill -TERM $$scheduler 2>/dev/null; wait $$scheduler' EXIT; \
 	$(PY) manage.py db_worker
 
 # The whole suite except the browser tests; on PostgreSQL when DATABASE_URL points at one.

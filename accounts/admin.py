@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import CanonicalEmailFormField
 
+from . import services
 from .forms import LoginUsernameField
 from .models import Profile
 from .throttle import ThrottledLoginMixin
@@ -52,9 +53,25 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
-    """The admin's log-in form, throttled like the portal's (the two share the counts)."""
+    """The admin's log-in form: the e-mail address, as on the portal's log-in page, or the username (an administrator
+    made with createsuperuser has one of its own); throttled like the portal's (the two share the counts, kept per
+    account whichever of the two was typed). Only staff get in."""
 
-    username = LoginUsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
+    username = LoginUsernameField(
+        label=_("E-mail address or username"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter the e-mail address (or username) and password of a staff account. The password is "
+            "case-sensitive."
+        ),
+    }
+
+    def clean_username(self):
+        return services.username_to_log_in(self.cleaned_data["username"])
 
 
 admin.site.login_form = AdminLoginForm

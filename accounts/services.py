@@ -40,6 +40,22 @@ def username_for(email: str) -> str:
     return canonical_or_none(email) or email.strip()
 
 
+def username_to_log_in(typed: str) -> str:
+    """The username a log-in form authenticates for what was typed: an e-mail address names the account made with it
+    (its username) or, when there is none, the one account that has it as its address (an administrator made with
+    createsuperuser keeps a username of its own); anything else is a username, as typed.
+
+    One query whenever an address is typed, whether or not it names an account.
+    """
+    if "@" not in typed:
+        return typed
+    address = username_for(typed)
+    holders = list(accounts_with_address(address).values_list("username", flat=True)[:3])
+    if address in holders or len(holders) != 1:
+        return address
+    return holders[0]
+
+
 def accounts_with_address(email: str):
     """The accounts holding this mailbox: by username or address, both compared in canonical form."""
     address = username_for(email)

@@ -14,10 +14,15 @@ polling an unchanged feed get a 304. Last-Modified is when a feed request first 
 Nothing of one request is kept on the Feed instance, which every request (and thread) shares: ``get_object``
 returns a ``FeedSource`` that the other methods read.
 
-Browsers show a feed served as ``application/rss+xml`` or ``application/atom+xml`` as plain text; they apply the
-feed's XSL stylesheet (``static/feeds/feed.xsl``) only to XML served as ``application/xml``. A request that
-prefers ``text/html`` (a browser) therefore gets the same body as ``application/xml``; feed readers get the feed
-types.
+Browsers show a feed served as ``application/rss+xml`` or ``application/atom+xml`` as plain text, and are dropping
+XSLT (Chromium announces its removal on every page made by it). So every feed address negotiates: a request that
+prefers ``text/html`` over the feed's type (a browser navigating) gets a page about the feed, rendered by Django in
+the site's layout (``initiatives/feed_page.html``: what it is, its filters, its latest items, its address to copy
+into a feed reader, the e-mail subscription); feed readers (their feed types, ``application/xml``, ``*/*`` or no
+Accept at all) get the XML. Both answers say ``Vary: Accept``, are cached under keys that name the representation,
+and have ETags that differ, so that neither is ever served, nor answered 304, for the other. The page is cached,
+like the listing's pages, only for anonymous visitors with no message waiting (its header names a logged-in person)
+and carries no Last-Modified (logging in changes it while the collection does not).
 """
 
 import datetime
@@ -27,29 +32,30 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.templatetags.static import static
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, Stylesheet
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.http import http_date, urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.xmlutils import SimplerXMLGenerator
 
 from . import counts, sections, selectors, throttle
 from .filters import InitiativeFilter
 from .models import Attachment, Initiative, Region, Theme
 
 FEED_ITEMS = 50
-STYLESHEET = "feeds/feed.xsl"
-BROWSER_CONTENT_TYPE = "application/xml; charset=utf-8"
+PAGE_ITEMS = 20  # the latest items the page about a feed lists
+PAGE_SUMMARY_WORDS = 40
+PAGE_CONTENT_TYPE = "text/html; charset=utf-8"
 MODIFIED_KEY = "initiatives:feeds:modified"
 # (modeltranslation's only() adds every language's column of title and summary: Initiative.text() reads them.)
 ITEM_FIELDS = (
@@ -96,22 +102,11 @@ class _LatestPostDateMixin:
 
 
 class RssFeed(_LatestPostDateMixin, Rss201rev2Feed):
-    """RSS 2.0 with the portal's XSL stylesheet (Django writes the processing instruction for RSS)."""
+    """RSS 2.0."""
 
 
 class AtomFeed(_LatestPostDateMixin, Atom1Feed):
-    """Atom 1.0 with the portal's XSL stylesheet (Django's Atom1Feed writes no stylesheet instruction)."""
-
-    def write(self, outfile, encoding):
-        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
-        handler.startDocument()
-        # A stylesheet instruction must come before the root element.
-        for stylesheet in self.feed["stylesheets"] or []:
-            handler.processingInstruction("xml-stylesheet", stylesheet)
-        handler.startElement("feed", self.root_attributes())
-        self.add_root_elements(handler)
-        self.write_items(handler)
-        handler.endElement("feed")
+    """Atom 1.0."""
 
 
 @dataclass
@@ -135,6 +130,7 @@ class InitiativeFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        page = self.wants_page(request)
         version = counts.collection_version()
         modified = collection_modified(version)
         params = request.GET.copy()
@@ -142,32 +138,49 @@ class InitiativeFeed(Feed):
             params.pop(ignored, None)
         query = InitiativeFilter.cache_query(params)
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-        # The items' text is in the reader's language (Initiative.text()): one body per language.
+        # The items' text is in the reader's language (Initiative.text()): one body per language, and per
+        # representation (the feed's XML, or the page about it).
         language = translation.get_language()
-        key = "initiatives:feed:" + _digest(f"{version}\n{self.feed_type.__name__}\n{language}\n{url}".encode())
-        cached = cache.get(key) if query is not None else None
+        representation = "page" if page else self.feed_type.__name__
+        key = "initiatives:feed:" + _digest(f"{version}\n{representation}\n{language}\n{url}".encode())
+        # The page names a logged-in person in its header, and shows the messages waiting: only anonymous visitors
+        # with none share it.
+        shared = query is not None and (not page or _anonymous_without_messages(request))
+        cached = cache.get(key) if shared else None
         if cached is None:
             refused = throttle.refuse_page_computation(request)
             if refused is not None:
                 return refused
             # Rendered before any 304 is considered, so that an unknown term is a 404 whatever the request says.
-            body, canonical = self.render(request, modified=modified, **kwargs)
+            render = self.render_page if page else self.render
+            body, canonical = render(request, modified=modified, **kwargs)
             cached = (body, _digest(body))
-            if query is not None and canonical:  # only the feed of an address in normal form is kept
+            if shared and canonical:  # only the feed of an address in normal form is kept
                 cache.set(key, cached, timeout=settings.COUNTS_CACHE_SECONDS)
         body, content_digest = cached
 
-        browser = request.get_preferred_type([self.feed_type.content_type.split(";")[0], "text/html"]) == "text/html"
-        etag = f'"{content_digest}-{"xml" if browser else "feed"}"'
-        response = get_conditional_response(request, etag=etag, last_modified=modified)
+        etag = f'"{content_digest}-{"html" if page else "feed"}"'
+        # The page has no Last-Modified: an If-Modified-Since must not keep a page made before a log-in.
+        response = get_conditional_response(request, etag=etag, last_modified=None if page else modified)
         if response is None:
-            response = HttpResponse(body, content_type=BROWSER_CONTENT_TYPE if browser else self.feed_type.content_type)
+            response = HttpResponse(body, content_type=PAGE_CONTENT_TYPE if page else self.feed_type.content_type)
         response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(modified)
+        if not page:
+            response.headers["Last-Modified"] = http_date(modified)
         patch_vary_headers(response, ["Accept"])
         # Shared caches ask again every time (the answer is a cheap 304 while nothing was published).
         patch_cache_control(response, no_cache=True)
+        if page and not shared:
+            patch_cache_control(response, private=True)
         return response
+
+    def wants_page(self, request) -> bool:
+        """Whether the request prefers HTML to this feed's type: a browser navigating to the feed's address.
+
+        ``*/*`` or no Accept (most feed readers), ``application/xml`` and the feed types all get the XML.
+        """
+        feed_type = self.feed_type.content_type.split(";")[0]
+        return request.get_preferred_type([feed_type, "text/html"]) == "text/html"
 
     def render(self, request, *, modified: int, **kwargs) -> tuple[bytes, bool]:
         """The feed, and whether its filters understood every value they were given (else it is not cached)."""
@@ -175,6 +188,50 @@ class InitiativeFeed(Feed):
         source.modified = datetime.datetime.fromtimestamp(modified, tz=datetime.UTC)
         body = self.get_feed(source, request).writeString("utf-8").encode()
         return body, source.filterset.understood_everything()
+
+    def render_page(self, request, *, modified: int, **kwargs) -> tuple[bytes, bool]:
+        """The page about the feed (for a browser), and whether its filters understood everything they were given."""
+        source = self.get_object(request, **kwargs)
+        source.modified = datetime.datetime.fromtimestamp(modified, tz=datetime.UTC)
+        query = followed_query(request)
+        rss, atom = self.feed_paths(source)
+        here = atom if issubclass(self.feed_type, Atom1Feed) else rss
+        # The e-mail subscription follows the term too (as the term page's "Subscribe" link does).
+        followed = request.GET.copy()
+        if source.term is not None:
+            followed.setlist(self.facet, [getattr(source.term, self.lookup)])
+        subscribe_query = _normal_query(followed)
+        subscribe = reverse("subscriptions:subscribe")
+        items = list(self.items(source)[:PAGE_ITEMS])
+        for item in items:
+            item.page_categories = [*item.feed_themes, *item.feed_regions]
+        context = {
+            "feed_title": self.title(source),
+            "feed_name": str(source.term) if source.term is not None else _("Initiatives"),
+            "term": source.term,
+            "description": self.description(source),
+            "chips": source.filterset.active_filters(),
+            "items": items,
+            "is_atom": here == atom,
+            "feed_address": request.build_absolute_uri(_with_query(here, query)),
+            "rss_url": _with_query(rss, query),
+            "atom_url": _with_query(atom, query),
+            "listing_url": self.link(source),
+            "subscribe_url": _with_query(subscribe, subscribe_query),
+            "summary_words": PAGE_SUMMARY_WORDS,
+        }
+        body = render_to_string("initiatives/feed_page.html", context, request=request).encode()
+        return body, source.filterset.understood_everything()
+
+    def feed_paths(self, source) -> tuple[str, str]:
+        """The paths of this feed as RSS and as Atom (without the query string)."""
+        if source.term is None:
+            return reverse("initiatives:feed"), reverse("initiatives:feed-atom")
+        kwargs = {self.lookup: getattr(source.term, self.lookup)}
+        return (
+            reverse(f"initiatives:{self.facet}-feed", kwargs=kwargs),
+            reverse(f"initiatives:{self.facet}-feed-atom", kwargs=kwargs),
+        )
 
     def get_object(self, request, **kwargs):
         term = None
@@ -227,17 +284,15 @@ class InitiativeFeed(Feed):
     def author_link(self, source):
         return f"{settings.SITE_URL}/"
 
-    def stylesheets(self, source):
-        return [Stylesheet(static(STYLESHEET), mimetype="text/xsl")]
-
     def feed_extra_kwargs(self, source):
         return {"empty_updated": source.modified}
 
     def items(self, source):
-        # Only what an item shows: no description or search vector (the widest columns), no category.
+        # Only what an item shows (the page about the feed links its terms: their slugs): no description or search
+        # vector (the widest columns), no category.
         return source.filterset.qs.only(*ITEM_FIELDS).prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.only("name", "number"), to_attr="feed_themes"),
-            Prefetch("regions", queryset=Region.objects.only("name"), to_attr="feed_regions"),
+            Prefetch("themes", queryset=Theme.objects.only("name", "number", "slug"), to_attr="feed_themes"),
+            Prefetch("regions", queryset=Region.objects.only("name", "slug"), to_attr="feed_regions"),
             # issue 13, files: the image, as the item's enclosure
             Prefetch("attachments", queryset=Attachment.objects.filter(kind="image"), to_attr="feed_images"),
         )[:FEED_ITEMS]
@@ -294,11 +349,22 @@ def term_feed(*, model, facet: str, lookup: str, atom: bool = False) -> Initiati
 
 def followed_query(request) -> str:
     """The request's filters in the listing's normal form (no page or sort, sorted), as its pages link to feeds."""
-    params = request.GET
+    return _normal_query(request.GET)
+
+
+def _normal_query(params) -> str:
     pairs = sorted(
         (key, value) for key in params if key not in ("page", "sort") for value in params.getlist(key) if value
     )
     return urlencode(pairs)
+
+
+def _with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+def _anonymous_without_messages(request) -> bool:
+    return not request.user.is_authenticated and not len(get_messages(request))
 
 
 def _digest(data: bytes) -> str:

@@ -6,6 +6,7 @@ mail printed to the console. Production refuses to start without a SECRET_KEY.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -243,10 +244,12 @@ STORAGES = {
 # stylesheet that shows feeds as pages (static/feeds/feed.xsl).
 WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 
-# The cache holds facet and term counts (invalidated whenever the collection changes). "locmem" is per process
-# (the development default); "database" (the production default; `make setup` runs `manage.py createcachetable`)
-# is shared by every server process, so that an invalidation reaches them all.
-CACHE_BACKEND = os.environ.get("CACHE_BACKEND") or ("locmem" if DEBUG else "database")
+# The cache holds facet and term counts (invalidated whenever the collection changes). "database" (the default;
+# `make setup` runs `manage.py createcachetable`) is shared by every process using the database: the server's
+# workers, and in development runserver and the management commands run beside it (load_seed, an import), so that
+# an invalidation reaches them all. "locmem" is per process: what the test run uses (pytest imported; fast, and the
+# pinned query counts read no cache table), and a choice for one process alone.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND") or ("locmem" if "pytest" in sys.modules else "database")
 # Whole pages are cached for anonymous visitors as well as counts (initiatives/counts.py), so the caches hold far
 # more than Django's default 300 entries, past which a third of them are dropped at once: a few thousand pages per
 # process in memory, tens of thousands in the shared table (CACHE_MAX_ENTRIES).

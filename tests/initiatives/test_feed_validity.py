@@ -24,7 +24,6 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
-STYLESHEET = '<?xml-stylesheet href="/static/feeds/feed.xsl" media="screen" type="text/xsl"?>'
 
 RFC822 = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
@@ -185,7 +184,7 @@ def fetch_and_validate(client, url):
     text = body.decode("utf-8")
     assert text.startswith('<?xml version="1.0" encoding="utf-8"?>\n')
     is_atom = "/feed/atom/" in url
-    assert text.index(STYLESHEET) < text.index("<feed" if is_atom else "<rss")
+    assert "<?xml-stylesheet" not in text  # no XSLT: browsers get a page of their own (test_feeds.py)
     parsed = feedparser.parse(body)
     assert parsed.bozo == 0, (url, parsed.get("bozo_exception"))
     assert parsed.version == ("atom10" if is_atom else "rss20")

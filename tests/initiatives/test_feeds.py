@@ -276,10 +276,11 @@ def test_empty_feed_is_dated_when_the_collection_last_changed(client):
 
 
 @pytest.mark.parametrize("url", ["/en/initiatives/feed/", "/en/initiatives/feed/atom/", "/en/tags/diaspora/feed/atom/"])
-def test_both_formats_name_the_stylesheet_before_the_root_element(client, url):
+def test_feeds_name_no_xsl_stylesheet(client, url):
+    """Browsers are dropping XSLT: the feeds carry no stylesheet instruction (browsers get a page instead)."""
     body = client.get(url).content.decode()
-    instruction = '<?xml-stylesheet href="/static/feeds/feed.xsl" media="screen" type="text/xsl"?>'
-    assert body.index(instruction) < body.index("<rss" if "/atom/" not in url else "<feed")
+    assert "<?xml-stylesheet" not in body
+    assert body.startswith('<?xml version="1.0" encoding="utf-8"?>\n<rss' if "/atom/" not in url else "<?xml")
 
 
 def test_characters_xml_cannot_carry_are_dropped_not_a_server_error(client):
@@ -347,28 +348,104 @@ def test_feeds_are_read_only(client, method):
 
 
 @pytest.mark.parametrize("url", ["/en/regions/europe/feed/", "/en/regions/europe/feed/atom/"])
-def test_readers_get_the_feed_type_browsers_get_xml_they_apply_the_stylesheet_to(client, url):
+def test_readers_get_the_feed_browsers_get_a_page_about_it(client, url):
     feed_type = ATOM_TYPE if "/atom/" in url else RSS_TYPE
-    for accept in (None, "*/*", READER_ACCEPT, "application/xml", "nonsense;;q=x,,"):
-        headers = {"HTTP_ACCEPT": accept} if accept is not None else {}
-        assert client.get(url, **headers)["Content-Type"] == feed_type, accept
     reader = client.get(url, HTTP_ACCEPT=READER_ACCEPT)
+    for accept in (None, "*/*", READER_ACCEPT, "application/xml", feed_type.split(";")[0], "nonsense;;q=x,,"):
+        headers = {"HTTP_ACCEPT": accept} if accept is not None else {}
+        response = client.get(url, **headers)
+        assert response["Content-Type"] == feed_type, accept
+        assert response.content == reader.content, accept  # the XML exactly, whatever readers send
     browser = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
     assert browser.status_code == 200
-    # Chromium shows application/rss+xml and application/atom+xml as plain text; it applies XSLT to application/xml.
-    assert browser["Content-Type"] == "application/xml; charset=utf-8"
-    assert browser.content == reader.content
+    assert browser["Content-Type"] == "text/html; charset=utf-8"
+    assert browser.content.startswith(b"<!DOCTYPE html>")
     assert browser["ETag"] != reader["ETag"]  # two representations
+    assert "Last-Modified" in reader and "Last-Modified" not in browser
     for response in (reader, browser):
         assert "Accept" in response["Vary"]
+    # Only a browser's preference for HTML gets the page: text/html ranked below the feed's type does not.
+    assert client.get(url, HTTP_ACCEPT=f"{feed_type.split(';')[0]}, text/html;q=0.5")["Content-Type"] == feed_type
 
 
-@pytest.mark.parametrize(("path", "content_type"), [("feeds/feed.xsl", "text/xsl"), ("feeds/feed.css", "text/css")])
-def test_stylesheet_and_its_css_are_served_with_their_types(client, path, content_type):
-    response = client.get(f"/static/{path}")  # by whitenoise, from collectstatic's copy
-    response.close()
-    assert response.status_code == 200, "not in STATIC_ROOT: run manage.py collectstatic (make test does)"
-    assert response["Content-Type"].startswith(content_type)
+def _page(client, url, **headers):
+    response = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT, **headers)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    return response.content.decode()
+
+
+def test_the_page_says_what_the_feed_is_and_how_to_follow_it(client):
+    html = _page(client, "/en/regions/europe/feed/atom/?theme=remittances&sort=title&page=2")
+    assert '<h1 dir="auto">Europe</h1>' in html
+    assert "<title>Europe (Objective 20: Remittances) – " in html
+    assert "Atom feed" in html and "Filters of this feed" in html
+    # The address to copy: this feed in normal form (no page or sort), absolute.
+    assert 'value="http://testserver/en/regions/europe/feed/atom/?theme=remittances"' in html
+    assert 'href="/en/regions/europe/feed/?theme=remittances">as RSS</a>' in html
+    # The e-mail subscription follows the term and the filters; the listing shows the same initiatives.
+    assert 'href="/en/subscribe/?region=europe&amp;theme=remittances"' in html
+    assert 'href="/en/regions/europe/?theme=remittances">See these initiatives on the portal</a>' in html
+    # Its latest items, linked to their pages: Europe's one remittances initiative, not the others.
+    assert '<a href="/en/initiatives/pare-1-1/"' in html
+    assert f'<a href="/en/initiatives/{ARS}/"' not in html
+    assert "<?xml" not in html and "xsl" not in html.lower()
+    assert "style=" not in html and "<script>" not in html  # nothing inline (the CSP forbids it)
+
+
+def test_the_page_of_an_empty_feed_says_so(client):
+    html = _page(client, "/en/principles/human-rights/feed/")
+    assert "No initiatives here yet." in html
+    assert 'class="items"' not in html
+    assert "RSS feed" in html and 'href="/en/principles/human-rights/feed/atom/">as Atom</a>' in html
+
+
+def test_the_page_is_in_the_readers_language(client):
+    html = _page(client, "/fr/initiatives/feed/")
+    assert '<html lang="fr"' in html
+    assert "Abonnez-vous" in html or "S’abonner" in html or "S'abonner" in html or "Flux RSS" in html
+    assert '<a href="/fr/initiatives/' in html
+    arabic = _page(client, "/ar/initiatives/feed/")
+    assert '<html lang="ar" dir="rtl"' in arabic
+
+
+def test_the_page_and_the_feed_are_cached_apart_and_never_served_for_each_other(client, django_assert_num_queries):
+    url = "/en/themes/remittances/feed/"
+    browser = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+    reader = client.get(url, HTTP_ACCEPT=READER_ACCEPT)
+    with django_assert_num_queries(0):  # both kept, each under its own key
+        again_browser = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+        again_reader = client.get(url)
+    assert again_browser.content == browser.content and again_browser["Content-Type"].startswith("text/html")
+    assert again_reader.content == reader.content and again_reader["Content-Type"] == RSS_TYPE
+    # Each ETag validates its own representation only.
+    assert client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT, HTTP_IF_NONE_MATCH=browser["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=browser["ETag"]).status_code == 200
+    assert client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT, HTTP_IF_NONE_MATCH=reader["ETag"]).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=reader["ETag"]).status_code == 304
+    # The feed's Last-Modified never answers the page with a 304 (a page made before a log-in is not kept).
+    modified = reader["Last-Modified"]
+    assert client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+
+
+def test_a_logged_in_reader_gets_a_page_of_their_own(client, django_user_model):
+    url = "/en/initiatives/feed/"
+    anonymous = _page(client, url)
+    user = django_user_model.objects.create_user("reader@example.org", "reader@example.org", "a long passphrase 1")
+    client.force_login(user)
+    response = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+    mine = response.content.decode()
+    assert "Log out" in mine and "Log out" not in anonymous
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    assert "Log out" not in _page(client, url)  # and the anonymous copy was not replaced by hers
+
+
+def test_hostile_query_strings_give_a_page(client):
+    for query in ("theme=nonexistent", "region=" + "a" * 5000, "q=%00%01", "theme[]=x&%ZZ=1", "year_from=1e5"):
+        html = _page(client, f"/en/initiatives/feed/atom/?{query}")
+        assert "<h1" in html
 
 
 # --- conditional GET and the cached body ------------------------------------------------------
@@ -517,6 +594,28 @@ def _add_published_initiatives(n):
         )
         initiative.principles.add(principle)
     counts.invalidate()  # the principles were added after publishing, as no service would
+
+
+# The page about a feed (for a browser) reads the same rows, its first 20 items with their prefetches, and counts
+# against the anonymous client's limit like the feed; the site's layout adds no query for an anonymous visitor.
+PAGE_PINNED = {
+    "/en/initiatives/feed/": 5,
+    "/en/initiatives/feed/atom/?theme=remittances&region=europe": 7,
+    "/en/regions/europe/feed/": 6,
+    "/en/tags/diaspora/feed/atom/": 6,
+}
+
+
+@pytest.mark.parametrize(("url", "cold"), PAGE_PINNED.items())
+def test_page_query_count_is_pinned_cold_and_warm(client, url, cold, django_assert_num_queries, miss_window_begun):
+    Initiative.objects.get(slug=ARS).principles.add(GuidingPrinciple.objects.get(slug="human-rights"))
+    client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)  # warm the content-type cache
+    counts.invalidate()
+    with django_assert_num_queries(cold):
+        first = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT).content == first.content
 
 
 @pytest.mark.parametrize(("url", "cold"), PINNED.items())
