@@ -21,15 +21,18 @@ language that matched, the reader's first, then the original; a snippet in anoth
 marked with its ``lang``. "Did you mean" compares the query's words with the vocabulary of published initiatives
 in each language by trigram similarity (pg_trgm), the reader's language first.
 
-On SQLite: every word must appear in some language's title, acronym, summary, description or section (case-insensitive
-substring), quoted phrases are kept together and ``-word`` excludes; results are ranked by where the words occur,
-matches in the reader's language above any others. No "did you mean" there.
+On SQLite (the default of ``make run``) the same interface runs on FTS5 (migration 0015, ``search_sqlite.py``): an
+index of the published initiatives, a row per language with the same fields and weights, kept by triggers; the same
+query language; bm25 ranking with the reader's language first; FTS5 snippets with the same markers; and the same
+"did you mean" vocabulary, kept by the same services and searched by edit distance instead of trigrams.
 
 Known limits: a snippet highlights the words as the stemmer sees the displayed text, so an Arabic word with an
 attached conjunction (والمهاجرين) is found but not highlighted; detaching و/ف merges a few words with another
 (والدين, parents, with الدين); a French query typed without accents still stems "-ees" apart from "-es"
 ("refugies" misses "réfugiées"); Arabic words in the vocabulary ([[:alpha:]]) and their trigrams need a database
-whose LC_CTYPE knows Arabic letters (C.UTF-8 or a real locale, not "C").
+whose LC_CTYPE knows Arabic letters (C.UTF-8 or a real locale, not "C"). On SQLite: one stemmer (Porter's English
+suffixes) for every language, no detached و/ف in the index, and "did you mean" corrects no typo in a word's first two
+letters.
 
 The content languages with a search column are fixed by migration 0010 (``SEARCH_LANGUAGES``): adding a language
 means a migration adding its configuration, column, index and trigger expression.
@@ -281,7 +284,7 @@ def _render(text: str, language: str, reader: str) -> Snippet:
     return snippet
 
 
-# --- "Did you mean" (PostgreSQL) -------------------------------------------------------------
+# --- "Did you mean" --------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Arabic diacritics (harakat, superscript alef) and tatweel: dropped from the vocabulary and from the words typed,
