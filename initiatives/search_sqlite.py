@@ -207,7 +207,10 @@ def _counted(initiative_ids) -> Counter:
 
 
 def add_to_vocabulary(initiative_ids) -> None:
-    counted = _counted(initiative_ids)
+    _count_in(_counted(initiative_ids))
+
+
+def _count_in(counted: Counter) -> None:
     if counted:
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -236,7 +239,7 @@ def rebuild_vocabulary() -> None:
     from .models import SearchWord
 
     SearchWord.objects.all().delete()
-    add_to_vocabulary(None)
+    _count_in(_counted(None))
 
 
 def rebuild_index() -> None:
