@@ -252,3 +252,14 @@ def test_the_index_weighs_the_sections_as_sections_py_says():
     assert set(MIGRATION.SECTIONS_C) == {s.field for s in sections.SECTIONS if s.weight == "C"}
     assert set(MIGRATION.SECTIONS_D) == {s.field for s in sections.SECTIONS if s.weight == "D"}
     assert tuple(MIGRATION.COLUMNS) == search_sqlite.COLUMNS
+
+
+@pytest.mark.parametrize("more", [3, 8])
+@pytest.mark.parametrize(("query", "queries"), [("remittances", 22), ("remitances", 14)])
+def test_a_search_page_costs_a_fixed_number_of_queries(client, django_assert_num_queries, query, queries, more):
+    """Whatever the number of results: snippets are one query for the page, "did you mean" one for the known words
+    and one per unknown word."""
+    for n in range(more):
+        make_initiative(slug=f"more-{n}", title=f"Remittances corridor {n}", summary="Remittances and savings.")
+    with django_assert_num_queries(queries):
+        results(client, query)
