@@ -182,7 +182,7 @@ def apply(queryset: QuerySet, query: str) -> QuerySet:
         )
         any_language = reduce(or_, (_matches(code, queries[code]) for code in SEARCH_LANGUAGES))
         return queryset.filter(any_language).annotate(rank=rank)
-    expression = search_sqlite.Expression(query)
+    expression = search_sqlite.FtsQuery(query)
     if expression.match is None:
         if expression.excluded is None:
             return queryset.none()
@@ -225,7 +225,7 @@ def snippets(initiatives: list, query: str) -> dict[int, Snippet]:
             for pk, text, language in rows.values_list("pk", "snippet", "snippet_language")
             if language
         }
-    found = search_sqlite.snippets(initiatives, search_sqlite.Expression(query), reader)
+    found = search_sqlite.snippets(initiatives, search_sqlite.FtsQuery(query), reader)
     return {pk: _render(text, language, reader) for pk, (text, language) in found.items()}
 
 

@@ -50,7 +50,7 @@ def _quoted(tokens: list[str]) -> str:
     return '"' + " ".join(tokens).replace('"', '""') + '"'
 
 
-class Expression:
+class FtsQuery:
     """A cleaned web-search query as FTS5 expressions: ``match`` (None when nothing is looked for) and
     ``excluded`` (the exclusions alone, for a query of nothing but exclusions)."""
 
@@ -103,7 +103,7 @@ class Rank(Func):
 
     output_field = FloatField()
 
-    def __init__(self, expression: Expression, reader: str):
+    def __init__(self, expression: FtsQuery, reader: str):
         super().__init__(F("pk"))
         self.expression, self.reader = expression, reader
 
@@ -129,7 +129,7 @@ class Rank(Func):
         return sql, [match, *exact_params, *tier_params]
 
 
-def snippets(initiatives: list, expression: Expression, reader: str) -> dict[int, tuple[str, str]]:
+def snippets(initiatives: list, expression: FtsQuery, reader: str) -> dict[int, tuple[str, str]]:
     """(text with markers, language) by pk: the summary of the language a snippet comes from (as PostgreSQL's
     ``_snippet_choices``), highlighted by FTS5 where that language's row matched."""
     matched = {}
