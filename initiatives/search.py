@@ -21,22 +21,24 @@ language that matched, the reader's first, then the original; a snippet in anoth
 marked with its ``lang``. "Did you mean" compares the query's words with the vocabulary of published initiatives
 in each language by trigram similarity (pg_trgm), the reader's language first.
 
-On SQLite: every word must appear in some language's title, acronym, summary, description or section (case-insensitive
-substring), quoted phrases are kept together and ``-word`` excludes; results are ranked by where the words occur,
-matches in the reader's language above any others. No "did you mean" there.
+On SQLite (the default of ``make run``) the same interface runs on FTS5 (migration 0015, ``search_sqlite.py``): an
+index of the published initiatives, a row per language with the same fields and weights, kept by triggers; the same
+query language; bm25 ranking with the reader's language first; FTS5 snippets with the same markers; and the same
+"did you mean" vocabulary, kept by the same services and searched by edit distance instead of trigrams.
 
 Known limits: a snippet highlights the words as the stemmer sees the displayed text, so an Arabic word with an
 attached conjunction (والمهاجرين) is found but not highlighted; detaching و/ف merges a few words with another
 (والدين, parents, with الدين); a French query typed without accents still stems "-ees" apart from "-es"
 ("refugies" misses "réfugiées"); Arabic words in the vocabulary ([[:alpha:]]) and their trigrams need a database
-whose LC_CTYPE knows Arabic letters (C.UTF-8 or a real locale, not "C").
+whose LC_CTYPE knows Arabic letters (C.UTF-8 or a real locale, not "C"). On SQLite: one stemmer (Porter's English
+suffixes) for every language, no detached و/ف in the index, and "did you mean" corrects no typo in a word's first two
+letters.
 
 The content languages with a search column are fixed by migration 0010 (``SEARCH_LANGUAGES``): adding a language
 means a migration adding its configuration, column, index and trigger expression.
 """
 
 import re
-import shlex
 import unicodedata
 from functools import reduce
 from operator import or_
@@ -50,13 +52,14 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from modeltranslation.utils import get_language as reader_language
 
-from . import sections
+from . import search_sqlite, sections
 
 SEARCH_LANGUAGES = ("en", "fr", "es", "ar")
 SEARCH_CONFIGS = {code: f"portal_{code}" for code in SEARCH_LANGUAGES}
@@ -157,23 +160,6 @@ def _others(reader: str) -> list[str]:
     return [code for code in SEARCH_LANGUAGES if code != reader]
 
 
-def _parse_terms(query: str) -> tuple[list[str], list[str]]:
-    """Split a query into included and excluded terms, keeping "quoted phrases" together."""
-    try:
-        parts = shlex.split(query)
-    except ValueError:  # unbalanced quotes: treat them as ordinary characters
-        parts = query.replace('"', " ").split()
-    include, exclude = [], []
-    for part in parts:
-        if part.upper() == "OR":
-            continue
-        if part.startswith("-") and len(part) > 1:
-            exclude.append(part[1:])
-        elif part.strip("-"):
-            include.append(part)
-    return include, exclude
-
-
 def apply(queryset: QuerySet, query: str) -> QuerySet:
     """Filter ``queryset`` to the initiatives matching ``query`` in any language and annotate their ``rank``
     (the reader's language first)."""
@@ -196,35 +182,15 @@ def apply(queryset: QuerySet, query: str) -> QuerySet:
         )
         any_language = reduce(or_, (_matches(code, queries[code]) for code in SEARCH_LANGUAGES))
         return queryset.filter(any_language).annotate(rank=rank)
-    include, exclude = _parse_terms(query)
-    if not include and not exclude:
-        return queryset.none()
-    for term in include:
-        queryset = queryset.filter(_contains(term, SEARCH_LANGUAGES))
-    for term in exclude:
-        queryset = queryset.exclude(_contains(term, SEARCH_LANGUAGES))
-    # A word in the reader's language weighs more than every word in the others together (at most MAX_WORDS × 16).
-    rank = Value(0)
-    for term in include:
-        rank = rank + 1000 * _weight(term, [reader]) + _weight(term, _others(reader))
-    return queryset.annotate(rank=rank)
-
-
-def _contains(term: str, languages, fields=TRANSLATED_FIELDS) -> Q:
-    """``term`` in one of ``fields`` in one of ``languages`` (SQLite)."""
-    return reduce(or_, (Q(**{f"{field}_{code}__icontains": term}) for field in fields for code in languages))
-
-
-def _weight(term: str, languages) -> Case:
-    """Where ``term`` occurs at best in these languages' text, as PostgreSQL weighs it: title or acronym (A) 16,
-    summary (B) 8, description and the C sections 2, the D sections 1."""
-    return Case(
-        When(_contains(term, languages, ("title", "acronym")), then=Value(16)),
-        When(_contains(term, languages, ("summary",)), then=Value(8)),
-        When(_contains(term, languages, ("description", *WEIGHTED_C)), then=Value(2)),
-        When(_contains(term, languages, WEIGHTED_D), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
+    expression = search_sqlite.FtsQuery(query)
+    if expression.match is None:
+        if expression.excluded is None:
+            return queryset.none()
+        return queryset.exclude(pk__in=RawSQL(*search_sqlite.matching_ids_sql(expression.excluded))).annotate(
+            rank=Value(0.0, output_field=FloatField())
+        )
+    return queryset.filter(pk__in=RawSQL(*search_sqlite.matching_ids_sql(expression.match))).annotate(
+        rank=search_sqlite.Rank(expression, reader)
     )
 
 
@@ -259,14 +225,8 @@ def snippets(initiatives: list, query: str) -> dict[int, Snippet]:
             for pk, text, language in rows.values_list("pk", "snippet", "snippet_language")
             if language
         }
-    include, _exclude = _parse_terms(query)
-    found = {}
-    for initiative in initiatives:
-        code = _plain_choice(initiative, include, reader)
-        if code:
-            text = getattr(initiative, f"summary_{code}").translate(_WITHOUT_MARKERS)
-            found[initiative.pk] = _render(_plain_excerpt(text, include), code, reader)
-    return found
+    found = search_sqlite.snippets(initiatives, search_sqlite.FtsQuery(query), reader)
+    return {pk: _render(text, language, reader) for pk, (text, language) in found.items()}
 
 
 def _snippet_choices(matches, reader: str):
@@ -281,26 +241,6 @@ def _snippet_choices(matches, reader: str):
     yield written[reader], reader
     for code in _others(reader):
         yield Q(language=code) & written[code], code
-
-
-def _plain_choice(initiative, terms: list[str], reader: str) -> str | None:
-    """SQLite's counterpart of ``_snippet_choices`` (a language "matches" when its summary holds a term)."""
-    needles = [term.lower() for term in terms if term]
-
-    def written(code):
-        return bool(getattr(initiative, f"summary_{code}"))
-
-    def matches(code):
-        return written(code) and any(n in getattr(initiative, f"summary_{code}").lower() for n in needles)
-
-    others = _others(reader)
-    for code in [reader, *(c for c in others if c == initiative.language), *others]:
-        if matches(code):
-            return code
-    for code in [reader, *(c for c in others if c == initiative.language)]:
-        if written(code):
-            return code
-    return None
 
 
 def _headline(code: str, search_query: SearchQuery) -> SearchHeadline:
@@ -344,7 +284,7 @@ def _render(text: str, language: str, reader: str) -> Snippet:
     return snippet
 
 
-# --- "Did you mean" (PostgreSQL) -------------------------------------------------------------
+# --- "Did you mean" --------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Arabic diacritics (harakat, superscript alef) and tatweel: dropped from the vocabulary and from the words typed,
@@ -363,7 +303,7 @@ def suggest(query: str) -> str | None:
     """A corrected query when some of its words are unknown to the collection in every language, else None; a
     correction is looked for in the reader's language first, then in the others."""
     query = clean_query(query)
-    if not query or not is_postgresql():
+    if not query:
         return None
     from .models import SearchWord
 
@@ -377,20 +317,29 @@ def suggest(query: str) -> str | None:
     for word, as_typed in typed.items():
         if word in known:
             continue
-        match = (
-            SearchWord.objects.filter(word__trigram_similar=word)
-            .annotate(
-                similarity=_similarity(word),
-                elsewhere=Case(When(language=reader, then=Value(0)), default=Value(1)),
-            )
-            .order_by("elsewhere", "-similarity", "-ndoc")
-            .values_list("word", flat=True)
-            .first()
-        )
+        match = _nearest(word, reader)
         if match and match != word:
             corrected = re.sub(rf"(?i)\b{re.escape(as_typed)}\b", match, corrected, count=1)
             changed = True
     return corrected if changed else None
+
+
+def _nearest(word: str, reader: str) -> str | None:
+    """The known word most like ``word``, the reader's language first."""
+    if not is_postgresql():
+        return search_sqlite.nearest(word, reader)
+    from .models import SearchWord
+
+    return (
+        SearchWord.objects.filter(word__trigram_similar=word)
+        .annotate(
+            similarity=_similarity(word),
+            elsewhere=Case(When(language=reader, then=Value(0)), default=Value(1)),
+        )
+        .order_by("elsewhere", "-similarity", "-ndoc")
+        .values_list("word", flat=True)
+        .first()
+    )
 
 
 def _similarity(word):
@@ -472,6 +421,9 @@ def _published_sources(initiative_ids: list[int]) -> list[str] | None:
 
 def add_to_vocabulary(*, initiative_ids: list[int]) -> None:
     """Count the words of these initiatives, those published now, in the "did you mean" vocabulary."""
+    if not is_postgresql():
+        search_sqlite.add_to_vocabulary(initiative_ids)
+        return
     sources = _published_sources(initiative_ids)
     if sources is not None:
         with connection.cursor() as cursor:
@@ -480,6 +432,9 @@ def add_to_vocabulary(*, initiative_ids: list[int]) -> None:
 
 def withdraw_from_vocabulary(*, initiative_ids: list[int]) -> None:
     """Stop counting the words of these initiatives, those published now (call it before changing them)."""
+    if not is_postgresql():
+        search_sqlite.withdraw_from_vocabulary(initiative_ids)
+        return
     sources = _published_sources(initiative_ids)
     if sources is not None:
         with connection.cursor() as cursor:
@@ -488,10 +443,14 @@ def withdraw_from_vocabulary(*, initiative_ids: list[int]) -> None:
 
 
 def rebuild_vocabulary() -> int:
-    """Rebuild the vocabulary from every published initiative; returns the number of words (all languages)."""
-    if not is_postgresql():
-        return 0
+    """Rebuild the vocabulary from every published initiative; returns the number of words (all languages). On
+    SQLite the full-text index is rebuilt too (a repair: its triggers keep it)."""
     from .models import Initiative, SearchWord
+
+    if not is_postgresql():
+        search_sqlite.rebuild_index()
+        search_sqlite.rebuild_vocabulary()
+        return SearchWord.objects.count()
 
     sources = _vocabulary_sources(Initiative.objects.published())
     with connection.cursor() as cursor:

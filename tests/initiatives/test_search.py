@@ -1,5 +1,5 @@
-"""Search: PostgreSQL full-text (weighted, websearch syntax, accent-insensitive, ranked, highlighted,
-"did you mean") and the simpler SQLite search behind the same interface."""
+"""Search: full-text (weighted, websearch syntax, accent-insensitive, ranked, highlighted, "did you mean") on
+PostgreSQL and on SQLite (FTS5) behind the same interface; tests/initiatives/test_search_sqlite.py has SQLite's own."""
 
 import pytest
 from django.db import connection
@@ -81,7 +81,7 @@ def test_search_url_is_a_feed(client):
     assert body.count("<item>") == 2
 
 
-# --- PostgreSQL only -------------------------------------------------------------------------
+# --- both databases: limits, OR, accents, stemming, "did you mean" (the GIN index is PostgreSQL's) ----------
 
 
 SHORTENED = "the rest of yours was left out"
@@ -109,8 +109,7 @@ def test_a_search_has_at_most_eight_alternatives(client):
     assert found == [] and SHORTENED in response.content.decode()
     found, response = results(client, eight)
     assert SHORTENED not in response.content.decode()
-    if connection.vendor == "postgresql":  # SQLite's search needs every word, OR or not
-        assert found == ["pare-1-1"]
+    assert found == ["pare-1-1"]
     # The API does not shorten silently: it says what is too long.
     response = client.get("/api/initiatives/", {"q": nine})
     assert response.status_code == 400 and response.json()["errors"][0]["parameter"] == "q"
@@ -118,15 +117,15 @@ def test_a_search_has_at_most_eight_alternatives(client):
 
 
 @pytest.fixture
-def pg(on_postgresql):
+def vocabulary(db):
     search.rebuild_vocabulary()
 
 
-def test_or_syntax(client, pg):
+def test_or_syntax(client, vocabulary):
     assert set(results(client, "xenophobia or remittances")[0]) == {"anti-rumour-strategy-handbook", "pare-1-1"}
 
 
-def test_accent_insensitive_both_ways(client, pg):
+def test_accent_insensitive_both_ways(client, vocabulary):
     sectoral = "regional-project-on-sectoral-qualifications-in-the-euro-mediterranean"
     assert results(client, "Europeen")[0] == [sectoral]  # the text says "Européen"
     make_initiative(slug="cafe", title="Migrant café network", summary="Meeting places.")
@@ -134,12 +133,12 @@ def test_accent_insensitive_both_ways(client, pg):
     assert results(client, "café")[0] == ["cafe"]
 
 
-def test_stemming(client, pg):
+def test_stemming(client, vocabulary):
     assert "pare-1-1" in results(client, "remittance")[0]
     assert "anti-rumour-strategy-handbook" in results(client, "discriminating")[0]
 
 
-def test_search_vector_follows_edits(client, pg):
+def test_search_vector_follows_edits(client, vocabulary):
     initiative = make_initiative(slug="renamed", title="Before", summary="Plain.")
     assert results(client, "kaleidoscope")[0] == []
     initiative.title = "Kaleidoscope of mobility"
@@ -148,7 +147,7 @@ def test_search_vector_follows_edits(client, pg):
     assert results(client, "kaleidoscope")[0] == ["renamed"]
 
 
-def test_did_you_mean(client, pg):
+def test_did_you_mean(client, vocabulary):
     found, response = results(client, "remitances")
     assert found == []
     assert response.context["suggestion"] == "remittances"
@@ -157,12 +156,12 @@ def test_did_you_mean(client, pg):
     assert results(client, "remittances")[1].context["suggestion"] is None
 
 
-def test_newly_published_words_join_the_vocabulary(client, pg):
+def test_newly_published_words_join_the_vocabulary(client, vocabulary):
     make_initiative(slug="new-word", title="Xylophone orchestra for migrants", summary="Music.")
     assert results(client, "xylophon")[1].context["suggestion"] == "xylophone"
 
 
-def test_a_word_too_long_for_the_vocabulary_is_left_out(client, pg):
+def test_a_word_too_long_for_the_vocabulary_is_left_out(client, vocabulary):
     """Found by the property tests: a "word" of more than 100 letters made publishing fail (a 500)."""
     make_initiative(slug="long-word", title="Glossary of terms", summary="a" * 150 + " lexicographers")
     words = set(SearchWord.objects.values_list("word", flat=True))
@@ -171,7 +170,7 @@ def test_a_word_too_long_for_the_vocabulary_is_left_out(client, pg):
 
 
 @pytest.mark.parametrize("language", search.SEARCH_LANGUAGES)
-def test_search_uses_a_gin_index_per_language(pg, language):
+def test_search_uses_a_gin_index_per_language(on_postgresql, language):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"initiative_search_{language}"])
         (definition,) = cursor.fetchone()

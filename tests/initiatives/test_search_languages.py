@@ -42,6 +42,11 @@ def pg(on_postgresql):
     search.rebuild_vocabulary()
 
 
+@pytest.fixture
+def vocabulary(db):
+    search.rebuild_vocabulary()
+
+
 # --- PostgreSQL: each language's configuration ---------------------------------------------------------------
 
 
@@ -88,8 +93,7 @@ def test_accents_are_ignored_in_french(client, pg):
     assert found(client, "réfugiés", reader="fr") == ["reseau"]  # stemmed alike with their accents only
 
 
-@pytest.mark.postgresql
-def test_snippets_come_from_the_summary_that_matched_marked_with_its_language(client, pg):
+def test_snippets_come_from_the_summary_that_matched_marked_with_its_language(client, vocabulary):
     arabic = written_in("ar", slug="daem", title="برنامج الدعم", summary="برنامج لدعم العمال المهاجرين وأسرهم.")
     snippet = search_page(client, "المهاجرين").context["snippets"][arabic.pk]
     assert snippet.lang == "ar"
@@ -130,11 +134,10 @@ def test_the_readers_language_ranks_first(client, db):
     assert found(client, "Sahel", reader="fr") == ["french", "english"]
 
 
-# --- PostgreSQL: "did you mean" per language ---------------------------------------------------------------------
+# --- both databases: "did you mean" per language ---------------------------------------------------------------------
 
 
-@pytest.mark.postgresql
-def test_did_you_mean_knows_every_languages_words_and_prefers_the_readers(client, pg):
+def test_did_you_mean_knows_every_languages_words_and_prefers_the_readers(client, vocabulary):
     written_in("en", slug="english", title="Helpdesk of Ms Ostrowska", summary="Advice.")
     written_in("fr", slug="french", title="Permanence de M. Ostrowsky", summary="Conseils aux saisonniers.")
     written_in("es", slug="spanish", title="Fondo familiar", summary="Cada remesa cuenta.")
@@ -146,8 +149,7 @@ def test_did_you_mean_knows_every_languages_words_and_prefers_the_readers(client
     assert search_page(client, "saisonniérs").context["suggestion"] is None
 
 
-@pytest.mark.postgresql
-def test_the_vocabulary_is_kept_per_language(client, pg):
+def test_the_vocabulary_is_kept_per_language(client, vocabulary):
     arabic = written_in("ar", slug="daem", title="برنامج الدعم", summary="دعم العمال والمُهاجِرين.")
     french = written_in("fr", slug="french", title="Permanence juridique", summary="Conseils aux saisonniers.")
     assert SearchWord.objects.get(language="fr", word="saisonniers").ndoc == 1

@@ -1,8 +1,7 @@
 """ "Did you mean" suggests only words of the published collection: the vocabulary follows every publication,
-withdrawal, archiving, deletion and edit, in the same transaction (PostgreSQL: the feature needs pg_trgm)."""
+withdrawal, archiving, deletion and edit, in the same transaction, on PostgreSQL and SQLite alike."""
 
 import pytest
-from django.db import connection
 
 from initiatives import search, services
 from initiatives.models import Initiative, SearchWord
@@ -19,7 +18,7 @@ NAME, NEAR = "kowalczykowa", "kowalczykova"  # a person's name, and a near spell
 
 
 @pytest.fixture
-def pg(on_postgresql):
+def vocabulary(db):
     search.rebuild_vocabulary()
 
 
@@ -50,7 +49,7 @@ WITHDRAWALS = {
 
 
 @pytest.mark.parametrize("withdraw", WITHDRAWALS.values(), ids=WITHDRAWALS.keys())
-def test_a_withdrawn_word_is_no_longer_suggested_while_another_initiative_holds_it(client, pg, withdraw):
+def test_a_withdrawn_word_is_no_longer_suggested_while_another_initiative_holds_it(client, vocabulary, withdraw):
     first = make_initiative(slug="first", title=f"Helpdesk of Ms {NAME.title()}", summary="Advice.")
     second = make_initiative(slug="second", title="Another helpdesk", summary=f"Run with {NAME.title()}.")
     assert suggestion(client) == NAME
@@ -67,7 +66,7 @@ def test_a_withdrawn_word_is_no_longer_suggested_while_another_initiative_holds_
     assert_vocabulary_is_the_published_collection()
 
 
-def test_did_you_mean_never_suggests_a_word_found_only_in_drafts_or_unpublished_initiatives(client, pg):
+def test_did_you_mean_never_suggests_a_word_found_only_in_drafts_or_unpublished_initiatives(client, vocabulary):
     make_initiative(slug="draft", title=f"Draft by {NAME.title()}", summary="Unpublished.", publish=False)
     archived = make_initiative(slug="archived", title="Zygomorphic gardens", summary="Flowers.")
     services.archive_initiative(initiative=archived)
@@ -83,7 +82,7 @@ def test_did_you_mean_never_suggests_a_word_found_only_in_drafts_or_unpublished_
     assert_vocabulary_is_the_published_collection()
 
 
-def test_republishing_editing_and_reverting_keep_exact_counts(client, pg):
+def test_republishing_editing_and_reverting_keep_exact_counts(client, vocabulary):
     initiative = make_initiative(slug="counted", title=f"Office of {NAME.title()}", summary="Advice.")
     services.publish_initiative(initiative=initiative)  # already published: counted once, not twice
     assert SearchWord.objects.get(word=NAME).ndoc == 1
@@ -95,7 +94,7 @@ def test_republishing_editing_and_reverting_keep_exact_counts(client, pg):
     assert_vocabulary_is_the_published_collection()
 
 
-def test_an_approved_update_changes_the_vocabulary_of_a_live_initiative(client, pg, django_user_model):
+def test_an_approved_update_changes_the_vocabulary_of_a_live_initiative(client, vocabulary, django_user_model):
     initiative = make_initiative(slug="live", title=f"Clinic of {NAME.title()}", summary="Care.")
     moderator = django_user_model.objects.create_user("mod", "mod@example.org")
     moderator.groups.add(submission_services.ensure_moderators_group())
@@ -113,7 +112,7 @@ def test_an_approved_update_changes_the_vocabulary_of_a_live_initiative(client, 
     assert_vocabulary_is_the_published_collection()
 
 
-def test_admin_edits_and_bulk_actions_keep_the_vocabulary(client, curator, pg):  # noqa: F811
+def test_admin_edits_and_bulk_actions_keep_the_vocabulary(client, curator, vocabulary):  # noqa: F811
     initiatives = [
         make_initiative(slug=f"bulk-{n}", title=f"Practice {n} of {NAME.title()}", summary="Bulk.") for n in range(3)
     ]
@@ -128,15 +127,7 @@ def test_admin_edits_and_bulk_actions_keep_the_vocabulary(client, curator, pg): 
     assert_vocabulary_is_the_published_collection()
 
 
-def test_sqlite_offers_no_suggestions_and_keeps_no_vocabulary(client):
-    if connection.vendor == "postgresql":
-        pytest.skip("the SQLite fallback")
-    make_initiative(slug="sqlite", title=f"Helpdesk of {NAME.title()}", summary="Advice.")
-    assert suggestion(client) is None
-    assert not SearchWord.objects.exists()
-
-
-def test_reloading_the_seed_keeps_exact_counts(pg):
+def test_reloading_the_seed_keeps_exact_counts(vocabulary):
     from initiatives import seed
 
     seed.load_seed()
