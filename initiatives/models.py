@@ -471,8 +471,9 @@ class InitiativeQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a result card needs, in a fixed number of queries whatever the page size."""
-        # issue 13, files: the attachments (the card's image, the API's list), one query for the whole page
-        return self.select_related("category").prefetch_related("attachments")
+        # issue 13, files: the attachments (the card's image, the API's list), one query for the whole page;
+        # issue 14: the card's meta row (countries, else regions) and objective badges, one query each.
+        return self.select_related("category").prefetch_related("attachments", "themes", "countries", "regions")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")

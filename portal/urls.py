@@ -1,6 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from initiatives import sitemaps
 from initiatives.views import healthz, robots_txt, security_txt
@@ -25,6 +28,9 @@ urlpatterns += [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico whatever the page says (issue 14): the icon's versioned static address, looked up
+    # on each request (a permanent redirect would keep an old icon in browsers' caches).
+    path("favicon.ico", require_safe(lambda request: HttpResponseRedirect(static("img/favicon.ico"))), name="favicon"),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("healthz", healthz, name="healthz"),
     # Documents, images and logos (issue 13), served by the portal's views, which check who may read them.

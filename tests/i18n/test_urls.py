@@ -170,7 +170,7 @@ def test_the_switcher_links_to_this_page_in_each_language_keeping_the_query(clie
     with translation.override("es"):
         label = translation.gettext("Language")
     assert label != "Language"  # named in the page's language
-    assert f'<nav class="language-nav container" aria-label="{label}">' in html
+    assert f'<nav class="language-nav" aria-label="{label}">' in html
 
 
 def test_the_switcher_escapes_what_the_query_string_holds(client):
