@@ -53,8 +53,9 @@
   });
 })();
 
-// "Copy link" on an initiative's page (issue 13): the button copies the permalink field's address. Without this
-// script the button stays hidden and the read-only field can be selected and copied by hand.
+// "Copy link" on an initiative's page (issue 13) and "Copy address" on a feed's page (issue 14): the button copies
+// its field's address. Without this script the button stays hidden and the read-only field can be selected and
+// copied by hand.
 (function () {
   "use strict";
   Array.prototype.forEach.call(document.querySelectorAll("[data-copy-target]"), function (button) {
