@@ -175,6 +175,7 @@ GET_TARGETS = [
     Target("initiatives:feed-atom", params=LISTING, share=0.3),
     Target("initiatives:export-csv", params=LISTING, share=0.3),
     Target("initiatives:export-json", params=LISTING, share=0.3),
+    Target("initiatives:insights", params=LISTING, share=0.5),  # issue 14
     Target("initiatives:detail", kwargs={"slug": almost(real("initiative"))}, params=LISTING),
     # "Cite this" (issue 13)
     Target("initiatives:cite-ris", kwargs={"slug": almost(real("initiative"))}, params=LISTING, share=0.15),
@@ -197,6 +198,7 @@ GET_TARGETS = [
         params={"p": almost(page_numbers)},
     ),
     Target("robots", params=LISTING, share=0.15),
+    Target("favicon", params=LISTING, share=0.15),  # issue 14
     Target("healthz", params=LISTING, share=0.15),
     Target("security-txt", params=LISTING, share=0.15),
     # --- accounts -----------------------------------------------------------------------------------------------

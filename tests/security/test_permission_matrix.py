@@ -80,6 +80,9 @@ PUBLIC = [
     Row("feed-atom",            "GET", "/en/initiatives/feed/atom/",             everyone(200)),
     Row("export-csv",           "GET", "/en/initiatives/export.csv",             everyone(200)),
     Row("export-json",          "GET", "/en/initiatives/export.json",            everyone(200)),
+    # The collection at a glance (issue 14): map and charts of any listing.
+    Row("insights",             "GET", "/en/initiatives/insights/",              everyone(200)),
+    Row("insights-filtered",    "GET", "/en/initiatives/insights/?q=matrix",     everyone(200)),
     Row("detail",               "GET", "/en/initiatives/{initiative}/",          everyone(200)),
     Row("detail-unpublished",   "GET", "/en/initiatives/{draft}/",               everyone(404)),
     Row("detail-unknown",       "GET", "/en/initiatives/no-such-initiative/",    everyone(404)),
@@ -91,6 +94,7 @@ PUBLIC = [
     Row("sitemap",              "GET", "/sitemap.xml",                        everyone(200)),
     Row("sitemap-section",      "GET", "/sitemap-initiatives.xml",            everyone(200)),
     Row("robots",               "GET", "/robots.txt",                         everyone(200)),
+    Row("favicon",              "GET", "/favicon.ico",                        everyone(302)),
     Row("healthz",              "GET", "/healthz",                            everyone(200)),
     Row("security-txt",         "GET", "/.well-known/security.txt",           everyone(200),
         pending=_pending_unless_resolves("/.well-known/security.txt")),

@@ -50,6 +50,22 @@ def _dangerous_url(value: str) -> bool:
     return squeezed.startswith(DANGEROUS_SCHEMES)
 
 
+# The portal's own images: the logo (issue 14) from the static files, an initiative's checked and re-encoded image
+# (issue 13) from /files/. Any other <img> on a page came from someone's text.
+PORTAL_IMAGE_PREFIXES = ("/static/", "/files/")
+
+
+# The pictures the portal draws itself as inline SVG (issue 14): the world map, its legend's swatches and the bars of
+# the insight page. User text on these pages is escaped, so an <svg> with another class came from someone's text.
+PORTAL_SVG_CLASSES = {"world-map-svg", "swatch", "bar"}
+
+
+def _portal_image(tag: str, attributes: dict) -> bool:
+    if tag == "svg":
+        return bool(set((attributes.get("class") or "").split()) & PORTAL_SVG_CLASSES)
+    return tag == "img" and (attributes.get("src") or "").startswith(PORTAL_IMAGE_PREFIXES)
+
+
 class _Scanner(HTMLParser):
     """Parses a page as a browser would and lists whatever could run script."""
 
@@ -63,7 +79,7 @@ class _Scanner(HTMLParser):
                 self.problems.append(f"<{tag}> with event handler {name}={value!r}")
             if name in URL_ATTRIBUTES and value and _dangerous_url(value):
                 self.problems.append(f"<{tag}> with {name}={value!r}")
-        if tag in FORBIDDEN_TAGS:
+        if tag in FORBIDDEN_TAGS and not _portal_image(tag, dict(attrs)):
             self.problems.append(f"a <{tag}> element")
         if tag == "script":
             attributes = dict(attrs)
