@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -523,6 +524,10 @@ def section_field(name: str) -> models.TextField:
     )
 
 
+# Paths under /initiatives/ that are pages of their own (urls.py): an initiative with such a slug would be unreachable.
+RESERVED_SLUGS = frozenset({"feed", "insights"})
+
+
 class Initiative(RemembersSlug):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -720,6 +725,14 @@ class Initiative(RemembersSlug):
 
     def get_absolute_url(self):
         return reverse("initiatives:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            # Translators: %(slug)s is a web address's last part, such as "insights".
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is the address of another page: choose another slug.") % {"slug": self.slug}}
+            )
 
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED

@@ -17,6 +17,7 @@ from . import counts, embeddings, export_files, redirects, search, sections
 from .history import NOT_REVERTED, per_language
 from .models import (
     INITIATIVE_HISTORY,
+    RESERVED_SLUGS,
     Attachment,
     Category,
     Country,
@@ -179,10 +180,6 @@ class InitiativeContent:
     links: list[tuple[str, ...]] = field(default_factory=list)  # (title, url[, kind]); a document by default
     # issue 13, files: None leaves the attachments as they are; a list of Attachment.snapshot() dicts sets them
     attachments: list[dict] | None = None
-
-
-# Paths under /initiatives/ that are pages of their own (urls.py): an initiative with such a slug would be unreachable.
-RESERVED_SLUGS = frozenset({"feed", "insights"})
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:

@@ -415,6 +415,24 @@ def test_change_form_rejects_an_end_before_the_start(curator):
     assert thamm.end_date.year == 2025
 
 
+@pytest.mark.parametrize("slug", ["insights", "feed"])
+def test_change_form_refuses_the_slug_of_another_page_and_keeps_the_rest(curator, client, slug):
+    """/initiatives/insights/ and /initiatives/feed/ are pages of their own (issue 14): an initiative given their
+    slug would be unreachable, so the form says so next to the field and keeps what was typed."""
+    thamm = Initiative.objects.get(slug="thamm")
+    response = submit(
+        curator, _admin_url(Initiative, "change", thamm.pk), "initiative_form", {"slug": slug, "acronym_en": "NEW"}
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "is the address of another page" in " ".join(form.errors["slug"])
+    assert form["acronym_en"].value() == "NEW"  # what was typed is kept
+    thamm.refresh_from_db()
+    assert thamm.slug == "thamm" and thamm.acronym != "NEW"
+    assert client.get("/en/initiatives/thamm/").status_code == 200
+    assert client.get(f"/en/initiatives/{slug}/").status_code == 200  # still the page of its own
+
+
 # --- who may enter --------------------------------------------------------------------------
 
 
