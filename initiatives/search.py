@@ -21,7 +21,7 @@ language that matched, the reader's first, then the original; a snippet in anoth
 marked with its ``lang``. "Did you mean" compares the query's words with the vocabulary of published initiatives
 in each language by trigram similarity (pg_trgm), the reader's language first.
 
-On SQLite (the default of ``make run``) the same interface runs on FTS5 (migration 0015, ``search_sqlite.py``): an
+On SQLite (the default of ``make run``) the same interface runs on FTS5 (migration 0016, ``search_sqlite.py``): an
 index of the published initiatives, a row per language with the same fields and weights, kept by triggers; the same
 query language; bm25 ranking with the reader's language first; FTS5 snippets with the same markers; and the same
 "did you mean" vocabulary, kept by the same services and searched by edit distance instead of trigrams.

@@ -1,4 +1,4 @@
-"""The search on SQLite, behind ``search.py``'s interface: FTS5 (migration 0015) and a "did you mean" vocabulary.
+"""The search on SQLite, behind ``search.py``'s interface: FTS5 (migration 0016) and a "did you mean" vocabulary.
 
 The query language is PostgreSQL's web-search syntax ("quoted phrases", OR, -exclusion), translated here into an
 FTS5 expression in which every word the visitor typed is a double-quoted string: FTS5 reads nothing inside one as
@@ -30,7 +30,7 @@ from . import search
 TABLE = "initiatives_search_fts"
 COLUMNS = ("title", "acronym", "summary", "body_c", "body_d")
 WEIGHTS = "10, 10, 4, 2, 1"
-# A row's rowid is its initiative's id × 4 + the place of its language in SEARCH_LANGUAGES (migration 0015).
+# A row's rowid is its initiative's id × 4 + the place of its language in SEARCH_LANGUAGES (migration 0016).
 SLOTS = 4
 EXACTLY_RANKED = 20
 # The columns a match ranks by when more than EXACTLY_RANKED rows match, best first, and the score each gives.
@@ -243,7 +243,7 @@ def rebuild_vocabulary() -> None:
 
 
 def rebuild_index() -> None:
-    """Index every published initiative again (the triggers of migration 0015 do it: a repair)."""
+    """Index every published initiative again (the triggers of migration 0016 do it: a repair)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute("UPDATE initiatives_initiative SET status = status")

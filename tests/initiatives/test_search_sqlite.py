@@ -1,4 +1,4 @@
-"""Search on SQLite (FTS5, migration 0015): what is SQLite's own. The behaviour both databases share (OR, phrases,
+"""Search on SQLite (FTS5, migration 0016): what is SQLite's own. The behaviour both databases share (OR, phrases,
 accents, stemming, "did you mean") is tested in test_search.py, test_search_languages.py and test_vocabulary.py."""
 
 import importlib
@@ -240,7 +240,7 @@ def test_rebuild_repairs_the_index_and_the_vocabulary(client):
 
 def test_the_triggers_survive_every_later_migration():
     """Django rebuilds a SQLite table for some schema changes, dropping its triggers: a migration that rebuilds
-    initiatives_initiative must create migration 0015's triggers again (and re-index: rebuild_search_vocabulary)."""
+    initiatives_initiative must create migration 0016's triggers again (and re-index: rebuild_search_vocabulary)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'initiatives_initiative'")
         triggers = {row[0] for row in cursor.fetchall()}
