@@ -240,10 +240,6 @@ STORAGES = {
         )
     },
 }
-# whitenoise knows no type for .xsl (it would send application/octet-stream); browsers expect text/xsl for the
-# stylesheet that shows feeds as pages (static/feeds/feed.xsl).
-WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
-
 # The cache holds facet and term counts (invalidated whenever the collection changes). "database" (the default;
 # `make setup` runs `manage.py createcachetable`) is shared by every process using the database: the server's
 # workers, and in development runserver and the management commands run beside it (load_seed, an import), so that
