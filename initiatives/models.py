@@ -1000,20 +1000,26 @@ models.signals.post_delete.connect(_organisation_deleted, sender=Organisation)
 # --- issue 14: related initiatives by meaning ------------------------------------------------------------------
 
 
-class InitiativeEmbedding(models.Model):
-    """The sentence embedding of a published initiative's text (initiatives/embeddings.py), as float16 bytes.
+class StoredEmbedding(models.Model):
+    """A text's sentence embedding (initiatives/embeddings.py) as float16 bytes: what an initiative's and a proposal's
+    have in common. Written only by their tasks; ``text_hash`` says which text (and model) it was computed from, so
+    an edit that leaves the text alone costs no encoding."""
 
-    Written only by the embedding task; ``text_hash`` says which text (and model) it was computed from, so an edit
-    that leaves the text alone costs no encoding.
-    """
-
-    initiative = models.OneToOneField(
-        Initiative, on_delete=models.CASCADE, primary_key=True, related_name="embedding", verbose_name=_("initiative")
-    )
     vector = models.BinaryField(_("vector"))
     text_hash = models.CharField(_("text hash"), max_length=64)
     model = models.CharField(_("model"), max_length=100)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class InitiativeEmbedding(StoredEmbedding):
+    """The sentence embedding of a published initiative's text."""
+
+    initiative = models.OneToOneField(
+        Initiative, on_delete=models.CASCADE, primary_key=True, related_name="embedding", verbose_name=_("initiative")
+    )
 
     class Meta:
         verbose_name = _("initiative embedding")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import Initiative, StoredFile
+from initiatives.models import Initiative, StoredEmbedding, StoredFile
 
 
 class Submission(models.Model):
@@ -235,17 +235,13 @@ def _submission_file_deleted(sender, instance, **kwargs):
 models.signals.post_delete.connect(_submission_file_deleted, sender=SubmissionFile)
 
 
-class SubmissionEmbedding(models.Model):
+class SubmissionEmbedding(StoredEmbedding):
     """The sentence embedding of a proposal's title and summary (issue 14), for the look-alike warning moderators
     see: computed by a task when the text changes (``text_hash``), as float16 bytes."""
 
     submission = models.OneToOneField(
         Submission, on_delete=models.CASCADE, primary_key=True, related_name="embedding", verbose_name=_("submission")
     )
-    vector = models.BinaryField(_("vector"))
-    text_hash = models.CharField(_("text hash"), max_length=64)
-    model = models.CharField(_("model"), max_length=100)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("submission embedding")

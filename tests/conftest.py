@@ -38,6 +38,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_embedding_index():
+    """The matrix of published vectors is kept per process (initiatives/embeddings.py): a rolled-back test's must
+    not serve the next one."""
+    from initiatives import embeddings
+
+    embeddings.forget_index()
+    yield
+    embeddings.forget_index()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached counts must not leak from one test (whose data is rolled back) into the next."""
     from django.core.cache import cache

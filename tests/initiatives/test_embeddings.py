@@ -32,14 +32,6 @@ UNRELATED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    """The matrix of published vectors is kept per process: a rolled-back test's must not serve the next one."""
-    embeddings.forget_index()
-    yield
-    embeddings.forget_index()
-
-
 @pytest.fixture
 def written(django_capture_on_commit_callbacks, run_tasks):
     """Run a write as if it committed (its tasks enqueued), then the worker."""

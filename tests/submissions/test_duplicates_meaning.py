@@ -36,13 +36,6 @@ UNRELATED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    embeddings.forget_index()
-    yield
-    embeddings.forget_index()
-
-
 @pytest.fixture
 def seed_vectors(db):
     call_command("rebuild_embeddings", stdout=io.StringIO())
