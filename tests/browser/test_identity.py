@@ -139,6 +139,7 @@ def test_a_card_is_clickable_as_a_whole_and_shows_three_lines_of_its_summary(siz
     assert summary.evaluate("p => p.scrollHeight > p.clientHeight")  # the rest is in the page, clipped
     assert card.locator(".objective-badge").first.is_visible()
     # A click anywhere on the card (here on its summary) lands on the title's link, stretched over the card.
+    summary.scroll_into_view_if_needed()  # on a phone the card is below the fold: a click must be in view
     area = summary.bounding_box()
     page.mouse.click(area["x"] + area["width"] / 2, area["y"] + area["height"] / 2)
     page.wait_for_url("**/en/initiatives/thamm/")
