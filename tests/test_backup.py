@@ -11,7 +11,7 @@ from django.db import connection
 from initiatives.models import Initiative
 from tests.databases import postgres_url
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db, pytest.mark.system]
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "backup-database"
 
 

@@ -17,7 +17,7 @@ from django.db import connection, connections
 
 from tests.databases import postgres_url
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 SCRIPT = settings.BASE_DIR / "scripts" / "scale-out-demo"
 CHECKS = ("sessions", "rate limit", "cache invalidation", "task queue", "alerts exactly once", "processes")

@@ -90,6 +90,7 @@ def production_environment(**extra):
     return env
 
 
+@pytest.mark.system
 def test_production_settings_pass_the_deployment_checks():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -103,6 +104,7 @@ def test_production_settings_pass_the_deployment_checks():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.system
 def test_production_refuses_to_start_without_a_secret_key():
     env = production_environment()
     del env["SECRET_KEY"]
@@ -113,6 +115,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.system
 def test_production_sends_hsts_and_secure_cookies():
     """Production settings, read in a process of their own: HSTS with subdomains and preload, HTTPS redirect,
     secure and HttpOnly cookies."""

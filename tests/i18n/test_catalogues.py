@@ -16,6 +16,9 @@ import polib
 import pytest
 from django.conf import settings
 
+# Runs GNU gettext in subprocesses, and does not depend on the database: once, in `make test-system`.
+pytestmark = pytest.mark.system
+
 ROOT = Path(settings.BASE_DIR)
 SOURCE_LANGUAGE = "en"  # the msgids are English
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != SOURCE_LANGUAGE]

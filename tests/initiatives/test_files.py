@@ -368,6 +368,7 @@ def _settings_in_subprocess(env: dict) -> str:
     return result.stdout
 
 
+@pytest.mark.system
 def test_storage_is_the_filesystem_under_var_by_default_and_s3_by_environment():
     import json
 

@@ -459,6 +459,7 @@ def test_files_that_cannot_be_read_are_refused_with_a_clear_error(tmp_path, name
     assert snapshot() == before
 
 
+@pytest.mark.system
 def test_a_deeply_nested_json_file_is_a_clean_error_from_manage_py(tmp_path):
     """As an operator sees it: one line on stderr, exit status 1, no traceback (json.loads would have raised a
     RecursionError). The process gets a database of its own: it fails before reading or writing one."""

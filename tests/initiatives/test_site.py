@@ -267,6 +267,7 @@ HEALTHZ_PROBE = (
 )
 
 
+@pytest.mark.system
 def test_healthz_fails_when_the_read_replica_does_not_answer(tmp_path):
     """With DATABASE_REPLICA_URL set, anonymous pages read from the replica: a load balancer must hear when it is
     down. A process of its own, configured as in production: a primary that answers (an SQLite file) and a replica

@@ -15,7 +15,7 @@ from portal.outage import RETRY_AFTER_SECONDS
 from .servers import Portal, portal_env
 
 # django_db: the owned server gets a copy of the test database, which must exist.
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db, pytest.mark.system]
 
 PAGES = ["/en/", "/en/initiatives/", "/en/initiatives/thamm/", "/healthz", "/api/initiatives/"]
 

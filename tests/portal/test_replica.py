@@ -72,6 +72,7 @@ def title_seen(browser: Browser) -> str:
 
 
 @pytest.mark.postgresql
+@pytest.mark.system
 @pytest.mark.django_db  # the owned server gets a copy of the test database, which must exist
 def test_reads_go_to_the_replica_writes_to_the_primary_and_a_writer_reads_its_writes(replicated_portal):
     portal, server = replicated_portal

@@ -20,7 +20,7 @@ import pytest
 from django.db import connection
 
 # (The mark has the test database made, which the development database is copied from.)
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.system]
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 # The server: one listing request per line read, printing the result count it shows.

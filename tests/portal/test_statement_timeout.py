@@ -23,6 +23,8 @@ from tests.databases import postgres_url
 
 from .servers import BASE_DIR
 
+pytestmark = pytest.mark.system
+
 TOO_BROAD = "This search is too broad — narrow it"
 
 

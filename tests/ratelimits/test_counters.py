@@ -106,6 +106,7 @@ HITTER = textwrap.dedent(
 
 
 @pytest.mark.postgresql
+@pytest.mark.system
 def test_several_processes_share_one_exact_count(on_postgresql):
     """Four processes, each with its own connection, hit one key 50 times at once: the count is exactly 200 and
     exactly the attempts past the limit were refused (a cache's read-then-write ``incr`` loses some here)."""

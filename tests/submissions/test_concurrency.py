@@ -82,6 +82,7 @@ def assert_one_winner(first, second, submission):
 
 
 @pytest.mark.postgresql
+@pytest.mark.system
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("first_action", "second_action"),
@@ -131,6 +132,7 @@ def test_the_second_moderator_is_refused_while_the_first_decides(
 
 
 @pytest.mark.postgresql
+@pytest.mark.system
 @pytest.mark.django_db(transaction=True)
 def test_two_approvals_started_at_the_same_instant_make_one_initiative(
     on_postgresql, seeded, author, proposal_data, moderator, second_moderator

@@ -18,7 +18,12 @@ from subscriptions import alerts
 from subscriptions.models import Delivery
 from tests.subscriptions.alert_helpers import publish, site, subscribe  # noqa: F401 (site: fixture)
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site")]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("site"),
+    pytest.mark.system,
+]
 
 ADDRESSES = [f"reader{n:02}@example.org" for n in range(1, 21)]
 TITLES = ("Remittance Savings Groups", "Diaspora Bonds", "European Skills Partnership", "Unrelated")

@@ -474,6 +474,7 @@ def test_the_confirmation_e_mail_has_no_link_but_its_own_and_the_listing(client,
 # --- at the same moment ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.system
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_at_once_make_one_subscription(on_postgresql, mailoutbox):
     """Two requests for the same address and listing, on two connections at the same instant (PostgreSQL; SQLite

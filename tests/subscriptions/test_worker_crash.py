@@ -48,7 +48,7 @@ from subscriptions.models import Delivery
 from tests.databases import postgres_url
 from tests.subscriptions.alert_helpers import SITE, publish, quiet_seed, site, subscribe  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.usefixtures("site")]
+pytestmark = [pytest.mark.usefixtures("site"), pytest.mark.system]
 
 ADDRESSES = [f"reader{n:02}@example.org" for n in range(1, 41)]
 TITLES = ("Remittance Savings Groups", "Diaspora Remittance Bonds", "Remittance Price Comparison")
