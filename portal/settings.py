@@ -176,6 +176,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The test run (pytest imported, as for CACHE_BACKEND below) hashes with MD5: Django's default hasher takes about half
+# a second of CPU per hash, which hundreds of tests pay (every admin_client, every account made), and what they test
+# is how passwords are handled, not what the hasher costs. Processes that tests start keep the default.
+if "pytest" in sys.modules:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
