@@ -5,10 +5,17 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # make test runs the suite in this many processes (pytest-xdist; each has its own test database): one per core by
-# default, TEST_WORKERS=0 for a single process (e.g. with pdb).
+# default, TEST_WORKERS=0 for a single process (e.g. with pdb). The browser tests too, with BROWSER_WORKERS.
 TEST_WORKERS ?= auto
+BROWSER_WORKERS ?= 0
+# The parts of the suite, as pytest marker expressions (see "Running the tests" in README.md): the database pass runs
+# on SQLite and on PostgreSQL, the system tests once, the browser tests once. .ci/check-selections checks that
+# together they select every test.
+SELECT_DATABASE := not browser and not system
+SELECT_SYSTEM := system
+SELECT_BROWSER := browser
 
-.PHONY: run worker setup test test-browser lint lint-css format ci clean bench messages compilemessages screenshots
+.PHONY: run worker setup test test-checks test-database test-system test-browser test-selections lint lint-css format ci clean bench messages compilemessages screenshots
 
 # The translation catalogues (see "Languages and translations" in README.md). English is the source language of
 # the messages; every other language in settings.LANGUAGES has a catalogue locale/<lang>/LC_MESSAGES/django.po.
@@ -60,19 +67,33 @@ worker: setup
 	$(PY) manage.py db_worker
 
 # The whole suite except the browser tests; on PostgreSQL when DATABASE_URL points at one.
-test: $(VENV)/.installed compilemessages
+test: test-checks
+	$(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# What every test run starts with: the catalogues compiled, the static files collected, the checks, ruff.
+test-checks: $(VENV)/.installed compilemessages
 	@mkdir -p var
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The suite in the parts CI runs side by side (`make test` is the first two together). `make -o test-checks ...`
+# skips the checks, as .ci/run does once it has run them.
+test-database: test-checks
+	$(VENV)/bin/pytest -m "$(SELECT_DATABASE)" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+test-system: test-checks
+	$(VENV)/bin/pytest -m "$(SELECT_SYSTEM)" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Playwright driving the system Chromium (see scripts/install-browser-deps).
-test-browser: $(VENV)/.installed compilemessages
+test-browser: test-checks
 	scripts/install-browser-deps
-	$(PY) manage.py collectstatic --no-input --verbosity 0
-	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "$(SELECT_BROWSER)" -n $(BROWSER_WORKERS) $(PYTEST_ARGS)
+
+# The marker expressions of the parts, one a line (for .ci/check-selections).
+test-selections:
+	@printf '%s\n' "$(SELECT_DATABASE)" "$(SELECT_SYSTEM)" "$(SELECT_BROWSER)"
 
 # Full-page PNGs of home, the listing (plain and filtered), an initiative and the insights page at 1366 and 390 px,
 # in var/screenshots/ (scripts/screenshots): of a throw-away seeded site on a temporary SQLite database, or of
