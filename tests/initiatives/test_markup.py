@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from bench.generator import loading
 from initiatives import markup, seed, services
 from initiatives.interchange import encodings, exporting
 from initiatives.models import Initiative
@@ -125,7 +126,7 @@ def test_every_write_path_stores_the_html_of_its_description(tmp_path):
     path.write_text(json.dumps(entries), encoding="utf-8")
     seed.load_seed(path)
     assert Initiative.objects.get(slug=entries[0]["slug"]).description_html == "<p>Seeded <strong>text</strong>.</p>\n"
-    call_command("generate_initiatives", "3", "--seed", "7", stdout=io.StringIO())
+    loading.generate(count=3, seed=7)
     rows = Initiative.objects.values_list("description", "description_html")
     assert rows and all(html == markup.render(text) for text, html in rows)
     assert any(html for _text, html in rows)
