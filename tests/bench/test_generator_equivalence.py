@@ -44,12 +44,17 @@ def snapshot() -> dict[str, dict]:
     initiatives = Initiative.objects.filter(slug__startswith=f"synthetic-{SEED}-").prefetch_related(
         *RELATIONS, "tags", "links", "involvements__organisation"
     )
+    # The columns as stored (not through modeltranslation's attributes, which show the active language's text).
+    names = [field.column for field in Initiative._meta.concrete_fields if field.attname not in SKIPPED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(map(connection.ops.quote_name, names))} FROM {Initiative._meta.db_table} "
+            "WHERE slug LIKE %s",
+            [f"synthetic-{SEED}-%"],
+        )
+        stored = {row[names.index("slug")]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
     for initiative in initiatives:
-        row = {
-            field.attname: getattr(initiative, field.attname)
-            for field in Initiative._meta.concrete_fields
-            if field.attname not in SKIPPED
-        }
+        row = stored[initiative.slug]
         row.update({name: sorted(term.pk for term in getattr(initiative, name).all()) for name in RELATIONS})
         row["tags"] = sorted(initiative.tags.names())
         row["links"] = sorted((link.title, link.url, link.kind) for link in initiative.links.all())
