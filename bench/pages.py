@@ -191,8 +191,7 @@ def prepare_database(args, env) -> None:
             [f"synthetic-{SEED}-%"],
         ).fetchone()[0]
         if loaded < args.initiatives:
-            minutes = max(1, round(args.initiatives / 150_000))  # COPY, measured at 100k and 1M (bench/README.md)
-            out(f"{name} holds {loaded:,} synthetic initiatives; loading {args.initiatives:,} (~{minutes} min)")
+            out(f"{name} holds {loaded:,} synthetic initiatives; loading {args.initiatives:,} (see bench/README.md)")
             manage(env, "load_seed")
             generate = [sys.executable, "-m", "bench.generator", str(args.initiatives), "--seed", str(SEED)]
             out(f"$ python -m bench.generator {' '.join(generate[3:])}")
