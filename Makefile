@@ -102,13 +102,15 @@ screenshots: $(VENV)/.installed compilemessages
 	scripts/install-browser-deps
 	$(PY) scripts/screenshots
 
-# The performance benchmark, not part of `make test` (see bench/README.md): 100,000 initiatives in a PostgreSQL
-# database of its own (BENCH_DATABASE_URL; by default portal_bench, next to the one scripts/setup-postgres
-# prepares; reused, BENCH_RELOAD=1 reloads), gunicorn with production settings and a load generator. Prints a
-# table, writes bench/RESULTS.md and exits 1 when a target is missed.
+# The performance benchmark, not part of `make test` (see bench/README.md): 100,000 initiatives (BENCH_INITIATIVES)
+# in a PostgreSQL database of its own (BENCH_DATABASE_URL; by default portal_bench, next to the one
+# scripts/setup-postgres prepares, and portal_bench_1m for BENCH_INITIATIVES=1000000, portal_bench_<n> for other
+# sizes, so that one size never reloads another's; reused, BENCH_RELOAD=1 reloads), gunicorn with production
+# settings and a load generator. Prints a table, writes bench/RESULTS.md and exits 1 when a target is missed.
 bench: $(VENV)/.installed
-	@url="$${BENCH_DATABASE_URL:-}"; \
-	if [ -z "$$url" ]; then url="$$(scripts/setup-postgres | tail -n 1)" || exit 1; url="$${url%/*}/portal_bench"; fi; \
+	@url="$${BENCH_DATABASE_URL:-}"; n="$${BENCH_INITIATIVES:-100000}"; \
+	case "$$n" in 100000) db=portal_bench;; *000000) db="portal_bench_$${n%000000}m";; *) db="portal_bench_$$n";; esac; \
+	if [ -z "$$url" ]; then url="$$(scripts/setup-postgres | tail -n 1)" || exit 1; url="$${url%/*}/$$db"; fi; \
 	BENCH_DATABASE_URL="$$url" $(PY) bench/pages.py $(BENCH_ARGS)
 
 lint: lint-css

@@ -8,7 +8,7 @@ its interpreter). See bench/README.md ("Digests") for how to run it and what was
 
 Data (deterministic, ``random.Random(SEED)``):
 
-* the taxonomy and seed (``load_seed``), 2,000 older synthetic initiatives (``generate_initiatives``, seed 1,
+* the taxonomy and seed (``load_seed``), 2,000 older synthetic initiatives (``python -m bench.generator``, seed 1,
   published over the past ten years), and ``--initiatives`` new ones (seed 7301) moved to the last 20 hours;
 * ``--subscriptions`` active daily subscriptions confirmed two days ago, over a few hundred distinct queries:
   regions, countries, themes, principles, categories, tags, searches (``q=``), theme+region pairs and "all";
@@ -92,7 +92,7 @@ def make_data(args) -> tuple[int, int]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from initiatives import generator
+    from bench.generator import building, loading
     from initiatives.models import Initiative
     from subscriptions.models import Delivery, Subscription
 
@@ -102,12 +102,12 @@ def make_data(args) -> tuple[int, int]:
     Delivery.objects.all().delete()
     Subscription.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
     now = timezone.now()
-    generator.generate(count=args.older, seed=1)
-    Initiative.objects.exclude(slug__startswith=f"{generator.SLUG_PREFIX}-{SEED}-").update(
+    loading.generate(count=args.older, seed=1)
+    Initiative.objects.exclude(slug__startswith=f"{building.SLUG_PREFIX}-{SEED}-").update(
         published_at=now - datetime.timedelta(days=30)  # everything else is old news
     )
-    generator.generate(count=args.initiatives, seed=SEED)
-    new = list(Initiative.objects.filter(slug__startswith=f"{generator.SLUG_PREFIX}-{SEED}-").order_by("pk"))
+    loading.generate(count=args.initiatives, seed=SEED)
+    new = list(Initiative.objects.filter(slug__startswith=f"{building.SLUG_PREFIX}-{SEED}-").order_by("pk"))
     for initiative in new:
         initiative.published_at = now - datetime.timedelta(seconds=rng.randrange(20 * 3600))
     Initiative.objects.bulk_update(new, ["published_at"], batch_size=500)

@@ -3,7 +3,7 @@
 What it does, in order (see bench/README.md):
 
 1. Makes sure a PostgreSQL database of its own (``BENCH_DATABASE_URL``, default ``portal_bench``) holds the
-   taxonomy, the seed and 100,000 synthetic initiatives (``generate_initiatives``, then ``ANALYZE``); a database
+   taxonomy, the seed and 100,000 synthetic initiatives (``python -m bench.generator``, then ``ANALYZE``); a database
    that already holds them is reused, ``BENCH_RELOAD=1`` drops and reloads it. Then ``createcachetable``,
    ``collectstatic`` and an empty cache table.
 2. Counts the queries of each page in this process (Django's test client, the same database and settings, one
@@ -49,7 +49,7 @@ WORK_DIR = ROOT / "var" / "bench"
 HOST = "127.0.0.1"
 HEADERS = {"X-Forwarded-Proto": "https", "User-Agent": "portal-bench", "Accept": "text/html,*/*"}
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
-SEED = 1  # generate_initiatives' default seed: slugs synthetic-1-<n>
+SEED = 1  # the generator's default seed: slugs synthetic-1-<n>
 
 BROWSE_P95_MS = 50.0
 SEARCH_P95_MS = 100.0
@@ -191,10 +191,12 @@ def prepare_database(args, env) -> None:
             [f"synthetic-{SEED}-%"],
         ).fetchone()[0]
         if loaded < args.initiatives:
-            out(f"{name} holds {loaded:,} synthetic initiatives; loading {args.initiatives:,} (about a minute)")
+            out(f"{name} holds {loaded:,} synthetic initiatives; loading {args.initiatives:,} (see bench/README.md)")
             manage(env, "load_seed")
-            manage(env, "generate_initiatives", str(args.initiatives), "--seed", str(SEED))
-            # generate_initiatives analyses too; once more, so that statistics also hold after a partial load.
+            generate = [sys.executable, "-m", "bench.generator", str(args.initiatives), "--seed", str(SEED)]
+            out(f"$ python -m bench.generator {' '.join(generate[3:])}")
+            subprocess.run(generate, cwd=ROOT, env=env, check=True)
+            # The generator analyses too; once more, so that statistics also hold after a partial load.
             conn.execute("ANALYZE")
         else:
             out(f"{name} already holds {loaded:,} synthetic initiatives (BENCH_RELOAD=1 reloads them)")
@@ -602,7 +604,7 @@ def report(
         f"- **Machine:** {info['cpu']}; {info['os']}; Python {info['python']}; PostgreSQL {facts['postgres']} "
         "on the same machine.",
         f"- **Load average** (1 min) before the run {load_before:.2f}, after {load_after:.2f}.",
-        f"- **Data:** {facts['published']:,} published initiatives (`generate_initiatives {args.initiatives}`, "
+        f"- **Data:** {facts['published']:,} published initiatives (`python -m bench.generator {args.initiatives}`, "
         "then `ANALYZE`).",
         f"- **Server:** gunicorn {gunicorn_version()}, {workers} sync workers, production settings: `DEBUG` off, "
         "random `SECRET_KEY`, `ALLOWED_HOSTS=127.0.0.1`, `CACHE_BACKEND=database` "

@@ -1,6 +1,6 @@
 """How fast term feeds answer at 100,000 initiatives: p50/p95 cold, warm and conditional, in-process.
 
-Needs a database already loaded with ``manage.py load_seed`` and ``manage.py generate_initiatives 100000``
+Needs a database already loaded with ``manage.py load_seed`` and ``python -m bench.generator 100000``
 (see bench/README.md), then:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/feedbench .venv/bin/python bench/term_feed.py

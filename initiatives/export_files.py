@@ -14,9 +14,10 @@ A file is written under a temporary name and renamed when complete (atomic on on
 reads a half-written file, and the previous file is served while the next one is built. The newest ``KEEP`` builds
 are kept (a download of the one before may still be under way), older ones deleted.
 
-A file's name also carries its column layout (``LAYOUT``, from ``interchange.COLUMNS``): when the format gains columns
-(issue 12 added ``language`` and the per-language text), a file built before is no longer served, only deleted, and
-the download is streamed until the next build (``manage.py build_exports`` right after a deploy makes it at once).
+A file's name also carries its column layout (``LAYOUT``, from ``interchange.columns.COLUMNS``): when the format
+gains columns (issue 12 added ``language`` and the per-language text), a file built before is no longer served, only
+deleted, and the download is streamed until the next build (``manage.py build_exports`` right after a deploy makes
+it at once).
 """
 
 import datetime
@@ -33,8 +34,9 @@ from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from . import counts, interchange
+from . import counts
 from .filters import InitiativeFilter
+from .interchange import columns, encodings, exporting
 from .models import Initiative
 from .tasks import build_exports
 
@@ -48,7 +50,7 @@ _NAME = re.compile(
     r"^initiatives-(?P<stamp>\d{8}T\d{12}Z)-(?P<version>[A-Za-z0-9]+)(?:-(?P<layout>[0-9a-f]{8}))?\.(?P<fmt>csv|json)$"
 )
 # The columns the files are written with: a file of another layout is not served.
-LAYOUT = hashlib.sha256(" ".join(column.name for column in interchange.COLUMNS).encode()).hexdigest()[:8]
+LAYOUT = hashlib.sha256(" ".join(column.name for column in columns.COLUMNS).encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -150,12 +152,12 @@ def _write(paths: dict[str, str]) -> int:
     """Encode the collection into both files in one pass over the database (a row of lag between the two)."""
     queryset = InitiativeFilter({}, queryset=Initiative.objects.published()).qs  # the unfiltered listing's order
     counter = itertools.count()  # zip takes a number only once a row came: afterwards, the next one is how many
-    for_csv, for_json = itertools.tee(row for row, _n in zip(interchange.export_rows(queryset), counter, strict=False))
+    for_csv, for_json = itertools.tee(row for row, _n in zip(exporting.export_rows(queryset), counter, strict=False))
     with (
         open(paths["csv"], "w", encoding="utf-8", newline="") as csv_out,
         open(paths["json"], "w", encoding="utf-8") as json_out,
     ):
-        pairs = itertools.zip_longest(interchange.csv_lines(for_csv), interchange.json_chunks(for_json))
+        pairs = itertools.zip_longest(encodings.csv_lines(for_csv), encodings.json_chunks(for_json))
         for csv_chunk, json_chunk in pairs:
             csv_out.write(csv_chunk or "")
             json_out.write(json_chunk or "")

@@ -25,8 +25,9 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import export_files, interchange
+from . import export_files
 from .filters import InitiativeFilter
+from .interchange import encodings, exporting
 from .models import Initiative
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -43,15 +44,15 @@ def export_response(
         raise ValueError(f"unknown export format: {fmt!r}")
     cap = settings.EXPORTS_MAX_ROWS
     truncated = queryset.order_by()[cap : cap + 1].exists()
-    rows = interchange.export_rows(queryset[:cap], include_private=include_private)
+    rows = exporting.export_rows(queryset[:cap], include_private=include_private)
     if fmt == "csv":
-        chunks = interchange.csv_lines(rows, include_private=include_private)
+        chunks = encodings.csv_lines(rows, include_private=include_private)
         if truncated:
             chunks = itertools.chain(chunks, [_csv_note(_truncation_note(cap, full_url))])
     else:
         if truncated:
             rows = itertools.chain(rows, [{"truncated": True, "rows": cap, "full_collection": full_url or None}])
-        chunks = interchange.json_chunks(rows)
+        chunks = encodings.json_chunks(rows)
     suffix = f"-first-{cap}" if truncated else ""
     filename = filename or f"initiatives-{timezone.localdate().isoformat()}{suffix}.{fmt}"
     response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])

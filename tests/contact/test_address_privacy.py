@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from initiatives import interchange
+from initiatives.interchange import encodings, exporting
 from initiatives.models import Initiative
 from tests.factories import make_initiative
 
@@ -70,7 +70,7 @@ def test_public_download_files_never_carry_it_streamed_or_built(client, fmt):
 
 def test_the_curators_export_carries_it_and_imports_back(tmp_path):
     queryset = Initiative.objects.filter(slug="with-contact")
-    [record] = interchange.export_rows(queryset, include_private=True)
+    [record] = exporting.export_rows(queryset, include_private=True)
     assert record["contact_email"] == SECRET and record["contact_name"] == "Lina Contact"
     path = tmp_path / "curators.json"
     record["contact_email"] = "changed@contact.example"
@@ -84,10 +84,10 @@ def test_the_curators_export_carries_it_and_imports_back(tmp_path):
 def test_a_public_file_imported_back_keeps_the_address(tmp_path):
     """A file without the private column (the public download) changes nothing of the address."""
     queryset = Initiative.objects.filter(slug="with-contact")
-    rows = list(interchange.export_rows(queryset))
+    rows = list(exporting.export_rows(queryset))
     path = tmp_path / "public.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
-        interchange.write_csv(rows, out)
+        encodings.write_csv(rows, out)
     with path.open(encoding="utf-8", newline="") as written:
         assert "contact_email" not in next(csv.reader(written))
     call_command("import_initiatives", str(path), stdout=io.StringIO(), stderr=io.StringIO())
@@ -95,7 +95,7 @@ def test_a_public_file_imported_back_keeps_the_address(tmp_path):
 
 
 def test_an_invalid_address_in_an_import_is_refused(tmp_path):
-    [record] = interchange.export_rows(Initiative.objects.filter(slug="with-contact"), include_private=True)
+    [record] = exporting.export_rows(Initiative.objects.filter(slug="with-contact"), include_private=True)
     record["contact_email"] = "not an address"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps([record]), encoding="utf-8")

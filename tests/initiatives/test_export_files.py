@@ -141,7 +141,7 @@ def test_old_builds_are_deleted_and_a_failed_build_leaves_the_last_file(client, 
         yield {"slug": "half"}
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("initiatives.interchange.export_rows", broken)
+    monkeypatch.setattr("initiatives.interchange.exporting.export_rows", broken)
     with pytest.raises(RuntimeError):
         build()
     assert sorted(export_files.storage().listdir("")[1]) == names  # no half file, no temporary left over

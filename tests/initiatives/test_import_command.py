@@ -15,7 +15,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from taggit.models import Tag
 
-from initiatives import interchange, services
+from initiatives import services
+from initiatives.interchange import encodings, exporting
 from initiatives.models import Category, Initiative, Involvement, Link, Organisation, SlugRedirect, Theme
 from initiatives.signals import initiative_published
 from tests.initiatives.test_interchange import make_tricky_initiative
@@ -44,13 +45,13 @@ def refused(*args) -> tuple[str, str]:
 def admin_export(path, queryset=None):
     """What the admin export writes: every initiative, drafts and private fields included."""
     queryset = Initiative.objects.order_by("slug") if queryset is None else queryset
-    rows = interchange.export_rows(queryset, include_private=True)
+    rows = exporting.export_rows(queryset, include_private=True)
     if path.suffix == ".csv":
         with path.open("w", encoding="utf-8", newline="") as out:
-            interchange.write_csv(rows, out, include_private=True)
+            encodings.write_csv(rows, out, include_private=True)
     else:
         with path.open("w", encoding="utf-8") as out:
-            interchange.write_json(rows, out)
+            encodings.write_json(rows, out)
     return path
 
 
@@ -65,7 +66,7 @@ def write_rows(path, rows, header=HEADER):
 def snapshot() -> str:
     """The whole collection as the admin export writes it (to compare before and after)."""
     out = io.StringIO()
-    interchange.write_json(interchange.export_rows(Initiative.objects.order_by("slug"), include_private=True), out)
+    encodings.write_json(exporting.export_rows(Initiative.objects.order_by("slug"), include_private=True), out)
     return out.getvalue()
 
 
@@ -236,7 +237,7 @@ def test_a_public_export_imported_back_keeps_the_private_email(tmp_path):
     Initiative.objects.filter(slug="thamm").update(submitter_email="secret@example.org")
     path = tmp_path / "public.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
-        interchange.write_csv(interchange.export_rows(Initiative.objects.all()), out)
+        encodings.write_csv(exporting.export_rows(Initiative.objects.all()), out)
     assert "secret@example.org" not in path.read_text(encoding="utf-8")
     assert "0 changed, 7 unchanged" in run(path)
     assert Initiative.objects.get(slug="thamm").submitter_email == "secret@example.org"
@@ -494,7 +495,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
     def must_not_read(*args, **kwargs):
         raise AssertionError("the file was read")
 
-    monkeypatch.setattr(interchange, "decode_text", must_not_read)
+    monkeypatch.setattr(encodings, "decode_text", must_not_read)
     message, _report = refused(big)
     assert message == (
         "big.csv: The file is 50.0 MB, more than the limit of 20.0 MB (setting IMPORT_MAX_BYTES). Nothing was imported."

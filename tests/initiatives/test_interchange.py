@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from initiatives import interchange, services
+from initiatives import services
+from initiatives.interchange import cleaning, columns, encodings, exporting
 from initiatives.models import Category, Country, Initiative, Link, Organisation, Region, Theme
 from tests.factories import make_initiative
 
@@ -89,15 +90,15 @@ def make_tricky_initiative(**overrides) -> Initiative:
 
 def export_csv_text(queryset, *, include_private=True) -> str:
     out = io.StringIO(newline="")
-    interchange.write_csv(
-        interchange.export_rows(queryset, include_private=include_private), out, include_private=include_private
+    encodings.write_csv(
+        exporting.export_rows(queryset, include_private=include_private), out, include_private=include_private
     )
     return out.getvalue()
 
 
 def export_json_text(queryset, *, include_private=True) -> str:
     out = io.StringIO()
-    interchange.write_json(interchange.export_rows(queryset, include_private=include_private), out)
+    encodings.write_json(exporting.export_rows(queryset, include_private=include_private), out)
     return out.getvalue()
 
 
@@ -106,10 +107,10 @@ def export_json_text(queryset, *, include_private=True) -> str:
 
 @pytest.mark.parametrize("value", NASTY)
 def test_neutralise_and_restore_are_exact_inverses(value):
-    cell = interchange.neutralise(value)
-    assert interchange.restore(cell) == value
-    assert not cell.startswith(interchange.FORMULA_START)  # nothing a spreadsheet would execute
-    assert not interchange.looks_like_formula(cell)
+    cell = encodings.neutralise(value)
+    assert encodings.restore(cell) == value
+    assert not cell.startswith(encodings.FORMULA_START)  # nothing a spreadsheet would execute
+    assert not encodings.looks_like_formula(cell)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +129,7 @@ def test_neutralise_and_restore_are_exact_inverses(value):
     ],
 )
 def test_neutralise_prefixes_an_apostrophe_to_cells_a_spreadsheet_would_run(value, escaped):
-    assert interchange.neutralise(value) == escaped
+    assert encodings.neutralise(value) == escaped
 
 
 @pytest.mark.parametrize(
@@ -149,26 +150,26 @@ def test_neutralise_prefixes_an_apostrophe_to_cells_a_spreadsheet_would_run(valu
     ],
 )
 def test_what_looks_like_a_formula_in_an_imported_cell(raw, formula):
-    assert interchange.looks_like_formula(raw) is formula
+    assert encodings.looks_like_formula(raw) is formula
 
 
 def test_list_cells_keep_values_that_contain_the_separator_and_the_escapes():
     values = [value for value in NASTY if value.strip()]
-    cell = interchange.join_list(values)
+    cell = encodings.join_list(values)
     assert "\n" not in cell and "\r" not in cell  # one physical line per list cell
     # Only spaces and tabs around a value are lost (line breaks are escaped, so they stay).
-    assert interchange.split_list(cell) == [value.strip(" \t") for value in values]
+    assert encodings.split_list(cell) == [value.strip(" \t") for value in values]
 
 
 def test_list_cells_written_by_hand_are_read_leniently():
-    assert interchange.split_list("a|b |  c  | | d") == ["a", "b", "c", "d"]
-    assert interchange.split_list("") == []
-    assert interchange.split_list("  ") == []
+    assert encodings.split_list("a|b |  c  | | d") == ["a", "b", "c", "d"]
+    assert encodings.split_list("") == []
+    assert encodings.split_list("  ") == []
 
 
 def test_organisation_and_link_cells_round_trip():
-    organisations = interchange.BY_NAME["organisations"]
-    links = interchange.BY_NAME["links"]
+    organisations = columns.BY_NAME["organisations"]
+    links = columns.BY_NAME["links"]
     orgs_value = [
         {"slug": "iom", "role": "implementer", "note": ""},
         {"slug": "ilo", "role": "partner", "note": "since 2020: phase 1 | 2 \\ end"},
@@ -178,20 +179,20 @@ def test_organisation_and_link_cells_round_trip():
         {"title": "video of the launch", "url": "https://example.org/v", "kind": "video"},
         {"title": "  spaced", "url": "https://example.org/w?a=1&b=2", "kind": "webpage"},
     ]
-    assert interchange.decode_cell(organisations, interchange.encode_cell(organisations, orgs_value)) == orgs_value
-    decoded = interchange.decode_cell(links, interchange.encode_cell(links, links_value))
+    assert encodings.decode_cell(organisations, encodings.encode_cell(organisations, orgs_value)) == orgs_value
+    decoded = encodings.decode_cell(links, encodings.encode_cell(links, links_value))
     assert decoded[:2] == links_value[:2]
     assert decoded[2]["title"].strip() == "spaced"
 
 
 def test_hand_written_organisation_and_link_cells():
-    organisations = interchange.BY_NAME["organisations"]
-    links = interchange.BY_NAME["links"]
-    assert interchange.decode_cell(organisations, "iom | ilo:funder") == [
+    organisations = columns.BY_NAME["organisations"]
+    links = columns.BY_NAME["links"]
+    assert encodings.decode_cell(organisations, "iom | ilo:funder") == [
         {"slug": "iom", "role": "", "note": ""},
         {"slug": "ilo", "role": "funder", "note": ""},
     ]
-    assert interchange.decode_cell(links, "https://a.example A title\r\nvideo https://b.example\n\n") == [
+    assert encodings.decode_cell(links, "https://a.example A title\r\nvideo https://b.example\n\n") == [
         {"title": "A title", "url": "https://a.example", "kind": "document"},
         {"title": "", "url": "https://b.example", "kind": "video"},
     ]
@@ -202,9 +203,9 @@ def test_hand_written_organisation_and_link_cells():
 
 def test_record_covers_every_column_and_the_public_one_has_no_email():
     initiative = make_tricky_initiative()
-    [private] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
-    [public] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk))
-    assert list(private) == [column.name for column in interchange.COLUMNS]
+    [private] = exporting.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
+    [public] = exporting.export_rows(Initiative.objects.filter(pk=initiative.pk))
+    assert list(private) == [column.name for column in columns.COLUMNS]
     assert private["submitter_email"] == "zoe@example.org"
     assert "submitter_email" not in public
     private_columns = ("submitter_email", "contact_email")  # contact_email: issue 13 (orgs)
@@ -224,17 +225,17 @@ def test_both_encodings_give_back_the_same_records(fmt):
     make_tricky_initiative()
     services.unpublish_initiative(initiative=Initiative.objects.get(slug="eudif"))
     queryset = Initiative.objects.order_by("slug")
-    records = list(interchange.export_rows(queryset, include_private=True))
+    records = list(exporting.export_rows(queryset, include_private=True))
     if fmt == "csv":
-        rows = interchange.parse_csv(export_csv_text(queryset))
+        rows = encodings.parse_csv(export_csv_text(queryset))
         assert [row.number for row in rows] == list(range(2, len(records) + 2))
     else:
-        rows = interchange.parse_json(export_json_text(queryset))
+        rows = encodings.parse_json(export_json_text(queryset))
         assert [row.number for row in rows] == list(range(1, len(records) + 1))
     assert [row.errors for row in rows] == [[]] * len(records)
     for row, record in zip(rows, records, strict=True):
-        decoded, errors = interchange.clean_record(row.record)
-        expected, _ = interchange.clean_record(record)
+        decoded, errors = cleaning.clean_record(row.record)
+        expected, _ = cleaning.clean_record(record)
         assert errors == []
         assert decoded == expected
     if fmt == "json":
@@ -253,14 +254,14 @@ def test_exported_csv_neutralises_formula_cells():
     assert cells["tags"].startswith("'=formula | @at | ")  # the whole cell is what a spreadsheet sees
     assert cells["external_id"] == "EXT|1 =x"  # text that merely contains "=" stays as it is
     for name, cell in cells.items():
-        assert not cell.startswith(interchange.FORMULA_START), name
-    assert not any(interchange.looks_like_formula(cell) for cell in row)
+        assert not cell.startswith(encodings.FORMULA_START), name
+    assert not any(encodings.looks_like_formula(cell) for cell in row)
 
 
 def test_exported_csv_is_utf8_text_with_a_header_row_and_multi_valued_cells():
     text = export_csv_text(Initiative.objects.filter(slug="amicall"), include_private=False)
     header, row = list(csv.reader(io.StringIO(text, newline="")))
-    assert header == [column.name for column in interchange.COLUMNS if not column.private]  # issue 13: two private
+    assert header == [column.name for column in columns.COLUMNS if not column.private]  # issue 13: two private
     cells = dict(zip(header, row, strict=True))
     assert cells["countries"] == "de | hu | it | nl | es | gb"
     assert cells["organisations"] == "council-of-europe:associate | compas:implementer"
@@ -283,12 +284,12 @@ def test_export_reads_chunk_by_chunk_with_a_fixed_number_of_queries_per_chunk():
         make_initiative(tags=[f"tag {n}"], countries=["md"], themes=["remittances"], organisations=["ILO"])
     queryset = Initiative.objects.order_by("slug")
     total = queryset.count()
-    whole = list(interchange.export_rows(queryset, include_private=True))
+    whole = list(exporting.export_rows(queryset, include_private=True))
     assert len(whole) == total == 17
 
     def queries(chunk_size):
         with CaptureQueriesContext(connection) as captured:
-            rows = list(interchange.export_rows(queryset, include_private=True, chunk_size=chunk_size))
+            rows = list(exporting.export_rows(queryset, include_private=True, chunk_size=chunk_size))
         assert rows == whole  # chunks change nothing but the number of queries
         return len(captured.captured_queries)
 
@@ -299,7 +300,7 @@ def test_export_reads_chunk_by_chunk_with_a_fixed_number_of_queries_per_chunk():
 
 
 def test_record_values_are_checked_with_reasons():
-    values, errors = interchange.clean_record(
+    values, errors = cleaning.clean_record(
         {
             "themes": "remittances",
             "ongoing": "maybe",
@@ -331,8 +332,8 @@ def test_record_values_are_checked_with_reasons():
 
 
 def test_naive_and_offset_datetimes_are_read_as_the_same_moment():
-    values, errors = interchange.clean_record({"published_at": "2024-03-01T10:30:00+01:00"})
-    naive, _ = interchange.clean_record({"published_at": "2024-03-01T09:30:00"})  # TIME_ZONE is UTC
+    values, errors = cleaning.clean_record({"published_at": "2024-03-01T10:30:00+01:00"})
+    naive, _ = cleaning.clean_record({"published_at": "2024-03-01T09:30:00"})  # TIME_ZONE is UTC
     assert errors == []
     assert values["published_at"] == naive["published_at"] == datetime.datetime(2024, 3, 1, 9, 30, tzinfo=datetime.UTC)
     assert timezone.is_aware(values["published_at"])

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
-from initiatives import interchange
+from initiatives.interchange import columns, exporting
 from initiatives.models import Initiative, Organisation
 from initiatives.sections import FIELDS as SECTION_FIELDS
 from tests.factories import make_initiative
@@ -93,7 +93,7 @@ def records(text: str, fmt: str) -> list[dict]:
 
 
 def test_the_columns_name_the_language_and_each_translation():
-    names = [column.name for column in interchange.COLUMNS]
+    names = [column.name for column in columns.COLUMNS]
     assert names[names.index("description") + 1 + len(SECTION_FIELDS)] == "language"  # the sections first (issue 13)
     for code in ("en", "fr", "es", "ar"):
         for name in TEXT:
@@ -104,7 +104,7 @@ def test_the_columns_name_the_language_and_each_translation():
 def test_the_export_writes_the_original_in_the_plain_columns_whatever_language_is_active(multilingual, active):
     english, french, _arabic = multilingual
     with translation.override(active):
-        rows = {row["slug"]: row for row in interchange.export_rows(Initiative.objects.order_by("slug"))}
+        rows = {row["slug"]: row for row in exporting.export_rows(Initiative.objects.order_by("slug"))}
     row = rows["labour-mobility"]
     assert (row["language"], row["title"], row["acronym"]) == ("en", "Labour mobility partnership", "LMP")
     assert row["title_en"] == row["summary_en"] == ""  # the original's own columns: its text is in the plain ones

@@ -10,7 +10,9 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from initiatives import interchange, markup, seed, services
+from bench.generator import loading
+from initiatives import markup, seed, services
+from initiatives.interchange import encodings, exporting
 from initiatives.models import Initiative
 from tests.factories import make_initiative
 
@@ -94,7 +96,7 @@ def test_a_revert_renders_the_old_description_again(client):
 
 def test_the_derived_html_is_neither_exported_nor_in_the_api(client):
     initiative = make_initiative(slug="exported", description="Some **markdown**.")
-    [row] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
+    [row] = exporting.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
     assert "description_html" not in row and row["description"] == "Some **markdown**."
     data = json.loads(client.get("/api/initiatives/exported/").content)
     assert "description_html" not in data and data["description"] == "Some **markdown**."
@@ -102,10 +104,10 @@ def test_the_derived_html_is_neither_exported_nor_in_the_api(client):
 
 def _import_changed(initiative, tmp_path, **changes) -> None:
     """Export ``initiative``, change its row and import the file again."""
-    [row] = interchange.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
+    [row] = exporting.export_rows(Initiative.objects.filter(pk=initiative.pk), include_private=True)
     path = tmp_path / "rows.json"
     with path.open("w", encoding="utf-8") as out:
-        interchange.write_json([{**row, **changes}], out)
+        encodings.write_json([{**row, **changes}], out)
     call_command("import_initiatives", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
@@ -124,7 +126,7 @@ def test_every_write_path_stores_the_html_of_its_description(tmp_path):
     path.write_text(json.dumps(entries), encoding="utf-8")
     seed.load_seed(path)
     assert Initiative.objects.get(slug=entries[0]["slug"]).description_html == "<p>Seeded <strong>text</strong>.</p>\n"
-    call_command("generate_initiatives", "3", "--seed", "7", stdout=io.StringIO())
+    loading.generate(count=3, seed=7)
     rows = Initiative.objects.values_list("description", "description_html")
     assert rows and all(html == markup.render(text) for text, html in rows)
     assert any(html for _text, html in rows)

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from initiatives import interchange, search, sections, services
+from initiatives import search, sections, services
+from initiatives.interchange import encodings, exporting
 from initiatives.models import Initiative
 from tests.factories import make_initiative
 
@@ -169,7 +170,7 @@ def test_import_round_trip_keeps_the_sections_and_changes_them(tmp_path, with_ev
     with_evidence.save()
     path = tmp_path / "all.json"
     with path.open("w", encoding="utf-8") as out:
-        interchange.write_json(interchange.export_rows(Initiative.objects.order_by("slug"), include_private=True), out)
+        encodings.write_json(exporting.export_rows(Initiative.objects.order_by("slug"), include_private=True), out)
     report = io.StringIO()
     call_command("import_initiatives", str(path), stdout=report, stderr=io.StringIO())
     assert "0 created, 0 changed" in report.getvalue()
@@ -191,7 +192,7 @@ def test_import_round_trip_keeps_the_sections_and_changes_them(tmp_path, with_ev
 
 
 def test_an_imported_section_over_the_cap_is_a_bad_row(tmp_path, with_evidence):
-    records = list(interchange.export_rows(Initiative.objects.filter(slug="sections-pilot"), include_private=True))
+    records = list(exporting.export_rows(Initiative.objects.filter(slug="sections-pilot"), include_private=True))
     records[0]["context"] = "x" * (sections.MAX_LENGTH + 1)
     path = tmp_path / "long.json"
     path.write_text(json.dumps(records), encoding="utf-8")

@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from initiatives import interchange, selectors, services
+from initiatives import selectors, services
+from initiatives.interchange import columns
 from initiatives.models import SlugRedirect
 from initiatives.taxonomies import BY_NAME, TAXONOMIES
 from submissions.forms import ProposalForm
@@ -128,7 +129,7 @@ def test_it_is_a_column_of_the_export_and_of_the_api_initiatives(client, taxonom
     assert export.status_code == 200
     header = next(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert taxonomy.field in header
-    assert taxonomy.field in interchange.BY_NAME
+    assert taxonomy.field in columns.BY_NAME
 
     api = client.get(reverse("api:initiative-list"), {taxonomy.name: getattr(term, taxonomy.lookup)}).json()
     assert taxonomy.field in api["results"][0]

@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from initiatives import counts, interchange, search, seed, services
+from initiatives import counts, search, seed, services
+from initiatives.interchange import encodings, exporting
 from initiatives.models import Country, Initiative, Region, SearchWord
 from submissions import services as submission_services
 from submissions.forms import initial_from_initiative
@@ -175,8 +176,8 @@ def test_import_command(tmp_path, client):
     eudif = Initiative.objects.get(slug="eudif")
     path = tmp_path / "eudif.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
-        interchange.write_csv(
-            interchange.export_rows(Initiative.objects.filter(pk=eudif.pk), include_private=True),
+        encodings.write_csv(
+            exporting.export_rows(Initiative.objects.filter(pk=eudif.pk), include_private=True),
             out,
             include_private=True,
         )

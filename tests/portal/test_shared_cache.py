@@ -7,7 +7,7 @@ showing the old counts; the development default is now the database cache, which
 
 Two real processes on one SQLite file with the development settings (DEBUG on, no CACHE_BACKEND): a long-lived
 "server" process answering listing requests through Django's test client (so its in-process cache, were it one,
-would stay warm), and ``manage.py generate_initiatives`` run beside it.
+would stay warm), and the generator (``python -m bench.generator``) run beside it.
 """
 
 import os
@@ -22,6 +22,7 @@ from django.db import connection
 # (The mark has the test database made, which the development database is copied from.)
 pytestmark = [pytest.mark.django_db, pytest.mark.system]
 BASE_DIR = Path(__file__).resolve().parents[2]
+GENERATOR = ("-m", "bench.generator")  # benchmark tooling: a script, not a management command
 
 # The server: one listing request per line read, printing the result count it shows.
 SERVER = r"""
@@ -47,9 +48,9 @@ def _env(database: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _manage(*args: str, env: dict[str, str]) -> str:
+def _manage(*args: str, env: dict[str, str], program: tuple[str, ...] = ("manage.py",)) -> str:
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], capture_output=True, cwd=BASE_DIR, env=env, timeout=300, text=True
+        [sys.executable, *program, *args], capture_output=True, cwd=BASE_DIR, env=env, timeout=300, text=True
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
@@ -115,7 +116,7 @@ def test_counts_seen_by_the_server_follow_a_command_run_beside_it(database):
     try:
         before = int(server.count())
         assert server.count() == str(before)  # now from its cache
-        _manage("generate_initiatives", "3", "--seed", "7", "-v0", env=env)
+        _manage("3", "--seed", "7", "-v0", env=env, program=GENERATOR)
         assert server.count() == str(before + 3)
     finally:
         server.close()
@@ -127,7 +128,7 @@ def test_a_per_process_cache_would_not_follow(database):
     server = Server(env)
     try:
         before = int(server.count())
-        _manage("generate_initiatives", "2", "--seed", "8", "-v0", env=env)
+        _manage("2", "--seed", "8", "--database-url", env["DATABASE_URL"], env=env, program=GENERATOR)
         assert server.count() == str(before)  # stale: the command moved only its own copy of the version
     finally:
         server.close()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from initiatives import interchange
+from initiatives.interchange import encodings, importing
 
 
 class Progress:
@@ -60,8 +60,8 @@ class Command(BaseCommand):
         verbosity = options.get("verbosity", 1)
         path = Path(file)
         try:
-            fmt, rows = interchange.read_file(path, fmt=format, max_bytes=settings.IMPORT_MAX_BYTES)
-        except interchange.InterchangeError as error:
+            fmt, rows = encodings.read_file(path, fmt=format, max_bytes=settings.IMPORT_MAX_BYTES)
+        except encodings.InterchangeError as error:
             raise CommandError(f"{path.name}: {error} Nothing was imported.") from error
         mode = " (dry run: nothing will be written)" if dry_run else ""
         self.stdout.write(f"{path.name}: {len(rows):,} {'row' if len(rows) == 1 else 'rows'} ({fmt.upper()}){mode}")
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             progress = Progress(self.stderr, total=len(rows), label="Checking", enabled=tty)
             try:
-                results = interchange.plan_import(rows, progress=progress.update)
+                results = importing.plan_import(rows, progress=progress.update)
             finally:
                 progress.close()
             invalid = [result for result in results if result.errors]
@@ -85,13 +85,13 @@ class Command(BaseCommand):
                 return
             progress = Progress(self.stderr, total=len(rows), label="Writing", enabled=tty)
             try:
-                interchange.apply_import(
+                importing.apply_import(
                     results,
                     reason=f"Imported from {path.name}",
                     skip_invalid=skip_invalid,
                     progress=progress.update,
                 )
-            except interchange.RowFailed:
+            except importing.RowFailed:
                 progress.close()
                 self.report(results, written=False, verbosity=verbosity)
                 raise CommandError(self.refusal(path, [r for r in results if r.errors])) from None

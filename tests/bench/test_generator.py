@@ -1,15 +1,15 @@
-"""The synthetic-initiative generator and its ``generate_initiatives`` command."""
+"""The synthetic-initiative generator (bench/generator) and its command line, ``python -m bench.generator``."""
 
 import datetime
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from initiatives import generator, search, services
-from initiatives.generator import CountryInfo, Pools, RegionInfo
+from bench.generator import building, command, loading
+from bench.generator.building import CountryInfo, Pools, RegionInfo
+from initiatives import search, services
 from initiatives.models import Category, Initiative, Involvement, Organisation, SearchWord
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def synthetic(seed: int):
 def test_generating_adds_published_initiatives():
     before = Initiative.objects.published().count()
 
-    created = generator.generate(count=50, seed=7, batch_size=20)
+    created = loading.generate(count=50, seed=7, batch_size=20)
 
     assert created == 50
     assert Initiative.objects.published().count() == before + 50
@@ -36,15 +36,15 @@ def test_generating_adds_published_initiatives():
 
 def test_progress_is_reported_after_each_batch():
     calls = []
-    generator.generate(count=5, seed=8, batch_size=2, progress=lambda done, total: calls.append((done, total)))
+    loading.generate(count=5, seed=8, batch_size=2, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(2, 5), (4, 5), (5, 5)]
 
 
 def test_same_seed_builds_the_same_data_and_another_seed_differs():
     pools = Pools.from_database()
-    first = generator.build_initiatives(seed=3, numbers=range(1, 31), pools=pools, now=NOW)
-    again = generator.build_initiatives(seed=3, numbers=range(1, 31), pools=Pools.from_database(), now=NOW)
-    other = generator.build_initiatives(seed=4, numbers=range(1, 31), pools=pools, now=NOW)
+    first = building.build_initiatives(seed=3, numbers=range(1, 31), pools=pools, now=NOW)
+    again = building.build_initiatives(seed=3, numbers=range(1, 31), pools=Pools.from_database(), now=NOW)
+    other = building.build_initiatives(seed=4, numbers=range(1, 31), pools=pools, now=NOW)
 
     assert first == again
     assert [r.title for r in first] != [r.title for r in other]
@@ -53,12 +53,12 @@ def test_same_seed_builds_the_same_data_and_another_seed_differs():
 
 def test_an_initiative_does_not_depend_on_the_others_built_with_it():
     pools = Pools.from_database()
-    batch = generator.build_initiatives(seed=3, numbers=range(1, 11), pools=pools, now=NOW)
-    assert generator.build_initiative(seed=3, number=7, pools=pools, now=NOW) == batch[6]
+    batch = building.build_initiatives(seed=3, numbers=range(1, 11), pools=pools, now=NOW)
+    assert building.build_initiative(seed=3, number=7, pools=pools, now=NOW) == batch[6]
 
 
 def test_built_data_has_a_realistic_spread():
-    records = generator.build_initiatives(seed=5, numbers=range(1, 401), pools=Pools.from_database(), now=NOW)
+    records = building.build_initiatives(seed=5, numbers=range(1, 401), pools=Pools.from_database(), now=NOW)
 
     assert len({r.title for r in records}) > 350
     assert {len(r.summary.split(". ")) for r in records} >= {1, 2, 3, 4}
@@ -89,11 +89,11 @@ def test_built_data_has_a_realistic_spread():
 
 
 def test_rerunning_duplicates_nothing():
-    assert generator.generate(count=30, seed=9) == 30
+    assert loading.generate(count=30, seed=9) == 30
     organisations, tags = Organisation.objects.count(), Tag.objects.count()
 
-    assert generator.generate(count=30, seed=9) == 0
-    assert generator.generate(count=40, seed=9) == 10
+    assert loading.generate(count=30, seed=9) == 0
+    assert loading.generate(count=40, seed=9) == 10
 
     assert synthetic(9).count() == 40
     assert Organisation.objects.count() == organisations
@@ -102,10 +102,10 @@ def test_rerunning_duplicates_nothing():
 
 
 def test_relations_are_written():
-    generator.generate(count=40, seed=10)
+    loading.generate(count=40, seed=10)
     records = {
         r.slug: r
-        for r in generator.build_initiatives(seed=10, numbers=range(1, 41), pools=Pools.from_database(), now=NOW)
+        for r in building.build_initiatives(seed=10, numbers=range(1, 41), pools=Pools.from_database(), now=NOW)
     }
     initiatives = synthetic(10).prefetch_related("themes", "principles", "regions", "countries", "involvements")
     for initiative in initiatives:
@@ -122,7 +122,7 @@ def test_relations_are_written():
 
 
 def test_tags_are_found_through_taggit():
-    generator.generate(count=40, seed=12)
+    loading.generate(count=40, seed=12)
     tagged = TaggedItem.objects.filter(object_id__in=synthetic(12).values("pk"))
     assert tagged.exists()
     name = tagged.first().tag.name
@@ -130,7 +130,7 @@ def test_tags_are_found_through_taggit():
 
 
 def test_covered_regions_are_the_regions_and_their_ancestors():
-    generator.generate(count=60, seed=13)
+    loading.generate(count=60, seed=13)
     checked = 0
     for initiative in synthetic(13).prefetch_related("regions", "countries", "covered_regions"):
         direct = {r.pk for r in initiative.regions.all()} | {
@@ -163,64 +163,70 @@ def test_pools_close_regions_over_their_ancestors():
     assert pools.covered([sub_saharan.pk]) == {1, 2}
     assert {c.code for c in pools.countries_in[africa.pk]} == {"sn", "ml"}
     for number in range(1, 30):
-        record = generator.build_initiative(seed=1, number=number, pools=pools, now=NOW)
+        record = building.build_initiative(seed=1, number=number, pools=pools, now=NOW)
         direct = set(record.region_ids) | ({western.pk} if record.country_ids else set())
         assert set(record.covered_region_ids) == pools.covered(direct)
 
 
 def test_generated_initiatives_can_be_searched():
-    generator.generate(count=20, seed=14)
+    loading.generate(count=20, seed=14)
     initiative = synthetic(14).first()
     word = max(initiative.title.split(), key=len).strip("()':,")
     assert search.apply(Initiative.objects.published(), word).filter(pk=initiative.pk).exists()
 
 
 def test_postgresql_fills_the_search_vectors_and_the_vocabulary(on_postgresql):
-    generator.generate(count=20, seed=15)
+    loading.generate(count=20, seed=15)
     assert not synthetic(15).filter(search_en__isnull=True).exists()
     assert SearchWord.objects.exists()
 
 
 def test_dry_run_writes_nothing():
     before = Initiative.objects.count()
-    assert generator.generate(count=10, seed=16, dry_run=True) == 10
+    assert loading.generate(count=10, seed=16, dry_run=True) == 10
     assert Initiative.objects.count() == before
 
 
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = command.main(list(argv), stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
 def test_command_creates_reports_and_skips():
-    out = io.StringIO()
-    call_command("generate_initiatives", "5", "--seed", "17", "--batch-size", "2", stdout=out)
-    text = out.getvalue()
+    status, text, _err = run("5", "--seed", "17", "--batch-size", "2")
+    assert status == 0
     assert "2/5 (40%)" in text and "5/5 (100%)" in text
     assert "Created 5 synthetic initiatives (0 already existed)" in text
     assert synthetic(17).count() == 5
 
-    out = io.StringIO()
-    call_command("generate_initiatives", "5", "--seed", "17", stdout=out)
-    assert "Created 0 synthetic initiatives (5 already existed)" in out.getvalue()
+    status, text, _err = run("5", "--seed", "17")
+    assert "Created 0 synthetic initiatives (5 already existed)" in text
     assert synthetic(17).count() == 5
 
 
 def test_command_dry_run():
-    out = io.StringIO()
-    call_command("generate_initiatives", "4", "--seed", "18", "--dry-run", stdout=out)
-    assert "would create 4 synthetic initiatives" in out.getvalue()
-    assert "e.g. " in out.getvalue()
+    status, text, _err = run("4", "--seed", "18", "--dry-run")
+    assert status == 0
+    assert "would create 4 synthetic initiatives" in text
+    assert "e.g. " in text
     assert not synthetic(18).exists()
 
 
-def test_command_rejects_bad_arguments():
-    with pytest.raises(CommandError):
-        call_command("generate_initiatives", "-1", stdout=io.StringIO())
-    with pytest.raises(CommandError):
-        call_command("generate_initiatives", "5", "--batch-size", "0", stdout=io.StringIO())
+@pytest.mark.parametrize("argv", [["-1"], ["5", "--batch-size", "0"], ["many"], ["5", "--workers", "-2"]])
+def test_command_rejects_bad_arguments(argv, capsys):
+    with pytest.raises(SystemExit) as exit:
+        run(*argv)
+    assert exit.value.code == 2
+    assert "python -m bench.generator: error:" in capsys.readouterr().err
 
 
 def test_command_asks_for_the_taxonomy_when_it_is_missing():
     Initiative.objects.all().delete()
     Category.objects.all().delete()
 
-    with pytest.raises(generator.TaxonomyMissing, match="categories"):
-        generator.check_taxonomy()
-    with pytest.raises(CommandError, match="manage.py load_taxonomy"):
-        call_command("generate_initiatives", "5", stdout=io.StringIO())
+    with pytest.raises(loading.TaxonomyMissing, match="categories"):
+        loading.check_taxonomy()
+    status, _out, err = run("5")
+    assert status == 1
+    assert "manage.py load_taxonomy" in err

@@ -1,0 +1,186 @@
+"""The generator writes in bulk (COPY on PostgreSQL, bulk_create elsewhere) what the one write path would write.
+
+The same built initiatives are loaded twice, once by the generator and once through ``services.save_initiative``
+and ``services.publish_initiative``, and compared on what the pages read: every column but the pk and the two
+timestamps (the search vectors included, on PostgreSQL; the full-text index rows, on SQLite), every relation, the
+derived regions and goals, and the "did you mean" vocabulary. The history is the one thing left out: the services
+write a version per change, the generator none (no public page reads it, and a million versions would double the
+load).
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import get_commands
+from django.db import IntegrityError, connection, transaction
+
+from bench.generator import building, loading
+from initiatives import search, search_sqlite, services
+from initiatives.models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, SearchWord, Theme
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
+SEED, COUNT = 21, 40
+SKIPPED = {"id", "created_at", "updated_at"}
+RELATIONS = (
+    "themes",
+    "principles",
+    "regions",
+    "countries",
+    "covered_regions",
+    "sdg_goals",
+    "sdg_targets",
+    "sdg_covered",
+)
+
+
+def snapshot() -> dict[str, dict]:
+    """What the pages read of the seed's initiatives, by slug."""
+    rows = {}
+    initiatives = Initiative.objects.filter(slug__startswith=f"synthetic-{SEED}-").prefetch_related(
+        *RELATIONS, "tags", "links", "involvements__organisation"
+    )
+    # The columns as stored (not through modeltranslation's attributes, which show the active language's text).
+    names = [field.column for field in Initiative._meta.concrete_fields if field.attname not in SKIPPED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(map(connection.ops.quote_name, names))} FROM {Initiative._meta.db_table} "
+            "WHERE slug LIKE %s",
+            [f"synthetic-{SEED}-%"],
+        )
+        stored = {row[names.index("slug")]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+    for initiative in initiatives:
+        row = stored[initiative.slug]
+        row.update({name: sorted(term.pk for term in getattr(initiative, name).all()) for name in RELATIONS})
+        row["tags"] = sorted(initiative.tags.names())
+        row["links"] = sorted((link.title, link.url, link.kind) for link in initiative.links.all())
+        row["involvements"] = sorted(
+            (involvement.organisation.slug, involvement.role, involvement.note)
+            for involvement in initiative.involvements.all()
+        )
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT * FROM {search_sqlite.TABLE} WHERE rowid BETWEEN %s AND %s ORDER BY rowid",
+                    [initiative.pk * 4, initiative.pk * 4 + 3],
+                )
+                row["full_text_index"] = cursor.fetchall()
+        rows[initiative.slug] = row
+    return rows
+
+
+def vocabulary() -> list[tuple]:
+    return sorted(SearchWord.objects.values_list("language", "word", "ndoc"))
+
+
+def publish_through_the_services(records: list[building.InitiativeData]) -> None:
+    organisations = {organisation.slug: organisation for organisation in Organisation.objects.all()}
+    for record in records:
+        content = services.InitiativeContent(
+            fields={
+                "language": "en",
+                "slug": record.slug,
+                "title": record.title,
+                "acronym": record.acronym,
+                "summary": record.summary,
+                "description": record.description,
+                "category": Category.objects.get(pk=record.category_id),
+                "scope": record.scope,
+                "start_date": record.start_date,
+                "start_precision": record.start_precision,
+                "end_date": record.end_date,
+                "end_precision": record.end_precision,
+                "ongoing": record.ongoing,
+                "website": record.website,
+                "submitter_honorific": record.submitter_honorific,
+                "submitter_name": record.submitter_name,
+                "submitter_organisation": record.submitter_organisation,
+                "submitter_email": record.submitter_email,
+                "submitted_on": record.submitted_on,
+                "featured": record.featured,
+            },
+            themes=list(Theme.objects.filter(pk__in=record.theme_ids)),
+            principles=list(GuidingPrinciple.objects.filter(pk__in=record.principle_ids)),
+            regions=list(Region.objects.filter(pk__in=record.region_ids)),
+            countries=list(Country.objects.filter(pk__in=record.country_ids)),
+            tags=list(record.tags),
+            involvements=[(organisations[slug], role, note) for slug, role, note in record.involvements],
+        )
+        initiative = services.save_initiative(content=content)
+        services.publish_initiative(initiative=initiative, when=record.published_at)
+
+
+@pytest.mark.parametrize(
+    ("copy", "late_checks"), [(False, False), (True, False), (True, True)], ids=["bulk_create", "COPY", "COPY-late"]
+)
+def test_generated_initiatives_equal_those_published_through_the_services(copy, late_checks):
+    if copy and connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    assert loading.generate(count=COUNT, seed=SEED, now=NOW, copy=copy, late_checks=late_checks) == COUNT
+    generated, generated_words = snapshot(), vocabulary()
+
+    Initiative.objects.filter(slug__in=generated).delete()
+    search.rebuild_vocabulary()  # the vocabulary of what is left: the seed
+    records = building.build_initiatives(
+        seed=SEED, numbers=range(1, COUNT + 1), pools=building.Pools.from_database(), now=NOW
+    )
+    publish_through_the_services(records)
+
+    published = snapshot()
+    assert published.keys() == generated.keys()
+    for slug, row in published.items():
+        assert generated[slug] == row, slug
+    assert generated_words == vocabulary()
+    # The comparison has something to compare: derived regions, tags, organisations, rendered Markdown.
+    rows = list(generated.values())
+    assert all(row["covered_regions"] for row in rows if row["countries"])
+    assert any(row["tags"] for row in rows) and all(row["involvements"] for row in rows)
+    assert any("<h2>" in row["description_html"] for row in rows)
+    if connection.vendor == "postgresql":
+        assert all(row["search_en"] for row in rows)
+
+
+def test_building_in_forked_processes_builds_the_same():
+    pools, plan = building.Pools.from_database(), [[1, 2, 3], [4, 5], [6], [7, 8]]
+    alone = list(loading.built_batches(seed=SEED, plan=plan, pools=pools, now=NOW))
+    forked = list(loading.built_batches(seed=SEED, plan=plan, pools=pools, now=NOW, workers=2))
+    assert forked == alone
+    assert [[record.number for record, _fields in batch] for batch in forked] == plan
+
+
+def test_the_generator_is_not_part_of_the_portal():
+    assert not [app for app in settings.INSTALLED_APPS if app.split(".")[0] == "bench"]
+    assert "generate_initiatives" not in get_commands()
+    root = Path(settings.BASE_DIR)
+    apps = [path for path in root.glob("*/apps.py") if path.parent.name != "bench"]
+    assert apps
+    for app in apps:
+        for module in app.parent.rglob("*.py"):
+            assert not re.search(r"^\s*(from|import) bench\b", module.read_text(encoding="utf-8"), re.M), module
+
+
+def test_foreign_keys_checked_at_the_end_come_back_and_still_refuse_bad_rows(on_postgresql):
+    def keys():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+                [loading.loaded_tables()],
+            )
+            return cursor.fetchall()
+
+    before = keys()
+    assert len(before) >= 10
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        loading.foreign_keys_checked_at_the_end(loading.loaded_tables()),
+    ):
+        assert keys() == []
+        missing = Initiative.objects.order_by("pk").last().pk + 1000
+        Initiative.themes.through.objects.create(initiative_id=missing, theme_id=Theme.objects.first().pk)
+    assert keys() == before
