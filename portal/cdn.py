@@ -7,10 +7,17 @@ with a ``Surrogate-Key: k1 k2 …`` header to each URL of ``CDN_PURGE_URLS``; th
 of those keys (``deploy/varnish/portal.vcl``). Sent at once, in the process that made the change, because that is
 what makes a publication visible within a second: a task would wait for a worker's next poll.
 
+The same ban is sent again three seconds later, by the task worker (``purge_later``). A ban only drops the pages
+the cache holds when it arrives; a page whose fetch was under way then (begun before the commit, so computed from
+the old collection) is stored just after, and would be served until its ``s-maxage`` runs out. The second ban
+drops it, as long as no page takes longer than that to compute (a request's queries are cut at three seconds,
+``REQUEST_STATEMENT_TIMEOUT_MS``). A publication is thus visible within a second, and within about four seconds when
+someone was reading the page at that very moment.
+
 A purge never fails the change it follows (it runs after the commit, and a cache that is down must not turn a
 publication into an error page): each URL gets ``CDN_PURGE_TIMEOUT`` seconds, and a cache that did not confirm the
-ban is retried by the task worker after 5 s, 30 s, 2 min and 10 min (``retry_purge``), then given up with an error
-in the log. Until then that cache serves the old pages for as long as their ``s-maxage`` (and grace) say.
+ban is tried again with the second ban, then after 30 s, 2 min and 10 min, then given up with an error in the log.
+Until then that cache serves the old pages for as long as their ``s-maxage`` (and grace) say.
 """
 
 import http.client
@@ -31,7 +38,8 @@ KEY = re.compile(r"[A-Za-z0-9:_-]{1,200}")
 # Keys per BAN request are joined into headers of at most this many characters (Varnish's default limit for a
 # request header line is 8 KiB).
 MAX_HEADER = 2000
-RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+# After the first ban: the second one (to every cache), then the retries of what failed.
+LATER = (timedelta(seconds=3), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 
 
 class PurgeRefused(Exception):
@@ -39,14 +47,13 @@ class PurgeRefused(Exception):
 
 
 def purge_on_change(sender, *, keys: Iterable[str], **kwargs) -> None:
-    """The receiver of ``initiatives.signals.collection_changed``: ban ``keys`` everywhere, retry later what failed."""
+    """The receiver of ``initiatives.signals.collection_changed``: ban ``keys`` everywhere now, and again later."""
     urls = settings.CDN_PURGE_URLS
     if not urls:
         return
     try:
-        failed = purge(keys=keys, urls=urls)
-        if failed:
-            _book_retry(keys=keys, urls=failed, attempt=1)
+        purge(keys=keys, urls=urls)
+        _later(keys=keys, urls=urls, attempt=1)
     except Exception:  # never the publication's problem: logged with its traceback
         logger.exception("Purging %s from the HTTP caches failed", " ".join(sorted(keys)))
 
@@ -66,19 +73,20 @@ def purge(*, keys: Iterable[str], urls: Iterable[str]) -> list[str]:
 
 
 @task()
-def retry_purge(*, keys: list[str], urls: list[str], attempt: int) -> None:
-    """A purge that some caches did not confirm, sent to them again (``attempt`` of ``len(RETRY_DELAYS)``)."""
+def purge_later(*, keys: list[str], urls: list[str], attempt: int) -> None:
+    """The second ban (``attempt`` 1, to every cache), or a retry of a ban that some caches did not confirm."""
     failed = purge(keys=keys, urls=urls)
     if failed:
-        _book_retry(keys=keys, urls=failed, attempt=attempt + 1)
+        _later(keys=keys, urls=failed, attempt=attempt + 1)
 
 
-def _book_retry(*, keys: Iterable[str], urls: list[str], attempt: int) -> None:
-    if attempt > len(RETRY_DELAYS) or not retry_purge.get_backend().supports_defer:
-        logger.error("Giving up purging %s at %s", " ".join(sorted(keys)), ", ".join(urls))
+def _later(*, keys: Iterable[str], urls: list[str], attempt: int) -> None:
+    if attempt > len(LATER) or not purge_later.get_backend().supports_defer:
+        if attempt > 1:
+            logger.error("Giving up purging %s at %s", " ".join(sorted(keys)), ", ".join(urls))
         return
-    run_after = timezone.now() + RETRY_DELAYS[attempt - 1]
-    retry_purge.using(run_after=run_after).enqueue(keys=sorted(keys), urls=urls, attempt=attempt)
+    run_after = timezone.now() + LATER[attempt - 1]
+    purge_later.using(run_after=run_after).enqueue(keys=sorted(keys), urls=list(urls), attempt=attempt)
 
 
 def _headers(keys: Iterable[str]) -> list[str]:

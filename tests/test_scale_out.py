@@ -32,6 +32,7 @@ CHECKS = (
     "throughput",
     "cache invalidation",
     "purge on publish",
+    "purge again",
     "task queue",
     "alerts exactly once",
     "pgbouncer",

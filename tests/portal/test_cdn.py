@@ -22,7 +22,7 @@ from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db
 
-RETRY_TASK = "portal.cdn.retry_purge"
+LATER_TASK = "portal.cdn.purge_later"
 
 
 class FakeCache:
@@ -86,8 +86,9 @@ def publish(django_capture_on_commit_callbacks):
     return run
 
 
-def retries():
-    return DBTaskResult.objects.filter(task_path=RETRY_TASK)
+def later():
+    """The bans booked for the task worker: the second one, and retries."""
+    return DBTaskResult.objects.filter(task_path=LATER_TASK)
 
 
 def test_a_publication_bans_the_collection_at_every_cache_once_committed(
@@ -106,14 +107,30 @@ def test_a_publication_bans_the_collection_at_every_cache_once_committed(
         for request in cache.requests:
             assert request.startswith("BAN / HTTP/1.1\r\n"), request
             assert "\nSurrogate-Key: collection\n" in request, request
-    assert not retries().exists()
+
+
+def test_the_ban_is_sent_again_three_seconds_later_for_the_pages_fetched_meanwhile(
+    settings, fake_cache, publish, run_tasks
+):
+    first, second = fake_cache(), fake_cache()
+    settings.CDN_PURGE_URLS = [first.url, second.url]
+    publish()
+    sent = len(first.requests), len(second.requests)
+    booked = list(later())
+    assert booked and all(row.args_kwargs["kwargs"]["urls"] == [first.url, second.url] for row in booked)
+    assert all(2 < (row.run_after - timezone.now()).total_seconds() <= 3 for row in booked)
+    later().update(run_after=timezone.now())
+    run_tasks()
+    assert (len(first.requests), len(second.requests)) == (sent[0] + len(booked), sent[1] + len(booked))
+    assert first.key_headers()[-1] == second.key_headers()[-1] == "collection"
+    assert not later().filter(status="READY").exists()  # all confirmed: nothing more
 
 
 def test_nothing_is_sent_without_purge_urls(settings, fake_cache, publish):
     cache = fake_cache()
     settings.CDN_PURGE_URLS = []
     publish()
-    assert cache.requests == []
+    assert cache.requests == [] and not later().exists()
 
 
 def test_keys_go_whole_in_bounded_headers_and_what_is_not_a_key_is_left_out(settings, fake_cache, caplog):
@@ -135,17 +152,17 @@ def test_a_cache_that_is_down_does_not_fail_the_publication_and_is_retried(setti
     settings.CDN_PURGE_URLS = [refusing.url, closed]
     initiative = publish()
     assert initiative.status == initiative.Status.PUBLISHED
-    booked = list(retries())
+    booked = list(later())
     assert booked and all(row.run_after > timezone.now() for row in booked)
     assert {tuple(row.args_kwargs["kwargs"]["urls"]) for row in booked} == {(refusing.url, closed)}
 
     refusing.statuses = [200]  # back
-    retries().update(run_after=timezone.now())  # five seconds later
+    later().update(run_after=timezone.now())  # three seconds later
     run_tasks()
     assert refusing.requests[-1].startswith("BAN / HTTP/1.1\r\n") and refusing.key_headers()[-1] == "collection"
     # The closed port still fails: booked again for the next delay, for it alone.
-    assert retries().filter(status="READY").count() == len(booked)
-    assert {tuple(row.args_kwargs["kwargs"]["urls"]) for row in retries().filter(status="READY")} == {(closed,)}
+    assert later().filter(status="READY").count() == len(booked)
+    assert {tuple(row.args_kwargs["kwargs"]["urls"]) for row in later().filter(status="READY")} == {(closed,)}
 
 
 def test_a_cache_that_never_answers_costs_the_timeout_not_the_publication(settings, publish, caplog):
@@ -159,7 +176,7 @@ def test_a_cache_that_never_answers_costs_the_timeout_not_the_publication(settin
         elapsed = time.monotonic() - started
     assert initiative.status == initiative.Status.PUBLISHED
     assert elapsed < 3, elapsed
-    assert "TimeoutError" in caplog.text and retries().exists()
+    assert "TimeoutError" in caplog.text and later().exists()
 
 
 def test_a_purge_that_raises_is_logged_not_raised(settings, monkeypatch, publish, caplog):
