@@ -10,9 +10,9 @@ what makes a publication visible within a second: a task would wait for a worker
 The same ban is sent again three seconds later, by the task worker (``purge_later``). A ban only drops the pages
 the cache holds when it arrives; a page whose fetch was under way then (begun before the commit, so computed from
 the old collection) is stored just after, and would be served until its ``s-maxage`` runs out. The second ban
-drops it, as long as no page takes longer than that to compute (a request's queries are cut at three seconds,
-``REQUEST_STATEMENT_TIMEOUT_MS``). A publication is thus visible within a second, and within about four seconds when
-someone was reading the page at that very moment.
+drops it, as long as no page takes longer than that to compute (most take well under a second; each query of a
+request is cut at three seconds, ``REQUEST_STATEMENT_TIMEOUT_MS``). So the cache lets go of the old pages within a
+second of the commit, and within about four seconds of it when someone was fetching the page at that very moment.
 
 A purge never fails the change it follows (it runs after the commit, and a cache that is down must not turn a
 publication into an error page): each URL gets ``CDN_PURGE_TIMEOUT`` seconds, and a cache that did not confirm the
