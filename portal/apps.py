@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = "Portal"
 
     def ready(self):
         # portal/ is the plumbing above the apps: it may listen to the collection, which knows nothing of caches.
