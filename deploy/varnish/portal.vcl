@@ -71,8 +71,9 @@ sub vcl_hash {
 }
 
 sub vcl_backend_response {
-    if (!beresp.http.Cache-Control && !beresp.http.Expires) {
-        # The app said nothing: keep it a minute, at most (a purge of "collection" drops it sooner).
+    if (beresp.ttl > 0s && !beresp.http.Cache-Control && !beresp.http.Expires) {
+        # The app said nothing of an answer Varnish may keep (not an error: their TTL is already below zero):
+        # keep it a minute, at most (a purge of "collection" drops it sooner).
         set beresp.ttl = 60s;
         set beresp.grace = 10s;
     }
