@@ -19,8 +19,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
+
+from .signals import collection_changed
 
 # When the database cache is full it deletes the entries with the lowest keys: this key sorts after the others, so
 # that culling drops some cached values rather than the version (which would drop them all).
@@ -41,8 +44,9 @@ def _new_version() -> str:
 
 
 def invalidate() -> None:
-    """Forget every cached count (by moving to a new collection version)."""
+    """Forget every cached count (by moving to a new collection version), and tell the HTTP caches once committed."""
     cache.set(VERSION_KEY, get_random_string(12), timeout=None)
+    transaction.on_commit(lambda: collection_changed.send(sender=invalidate, keys=frozenset({"collection"})))
 
 
 def _key(name: str, parts: tuple) -> str:

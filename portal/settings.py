@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "api",
     "contact",  # issue 13: "Contact the implementer" relay
+    "portal",  # site-wide plumbing: its AppConfig connects the purge of the HTTP caches (portal/cdn.py)
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,16 @@ REQUEST_STATEMENT_TIMEOUT_MS = int(os.environ.get("REQUEST_STATEMENT_TIMEOUT_MS"
 # may have computed per minute; past it, 429 with Retry-After while cached pages are still served
 # (initiatives/throttle.py). Logged-in people are not limited. 0 turns it off.
 ANONYMOUS_CACHE_MISSES_PER_MINUTE = int(os.environ.get("ANONYMOUS_CACHE_MISSES_PER_MINUTE") or 60)
+
+# The HTTP caches in front of the app servers (Varnish, a CDN), comma-separated URLs: after a change commits, each
+# gets `BAN` with the surrogate keys of the pages it made stale (portal/cdn.py). Empty: nothing is sent.
+CDN_PURGE_URLS = env_list("CDN_PURGE_URLS")
+for _url in CDN_PURGE_URLS:
+    if not _url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"CDN_PURGE_URLS: {_url!r} is not an http:// or https:// URL.")
+# Seconds a purge waits for a cache that does not answer (the publication waits that long, at most, per URL; what
+# failed is retried by the task worker).
+CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT") or 1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
