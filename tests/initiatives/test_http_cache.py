@@ -243,7 +243,7 @@ def term_keys(initiative) -> set[str]:
     }
 
 
-def test_publishing_announces_the_initiative_its_terms_and_the_collection(announced, django_capture_on_commit_callbacks):
+def test_publishing_announces_the_initiative_its_terms_and_collection(announced, django_capture_on_commit_callbacks):
     draft = make_initiative(title="Draft", publish=False, themes=["remittances"], regions=["europe"])
     announced.clear()
     with django_capture_on_commit_callbacks(execute=True):
