@@ -17,9 +17,10 @@ and no CSP nonce used (the policy header would name it for everyone). It gets:
   ``api``) and ``all``, space-separated. A purge by the keys of ``collection_changed`` drops exactly the answers
   that show what changed. Past ``SURROGATE_KEY_MAX_LENGTH`` characters the keys give way to ``collection``.
 
-Every other answer that carries something personal, and every error, is ``private, no-store``, whatever the view
-said. This middleware sits above the others (but below the outage and timeout handlers), so it sees the cookies and
-headers they all set; it also starts, for each request, the note of what the answer reads (``counts.Reads``).
+Every other answer that carries something personal, and every error, is ``private, no-store`` (or keeps the
+``no-store`` it has), whatever the view said. This middleware sits above the others (but below the outage and
+timeout handlers), so it sees the cookies and headers they all set; it also starts, for each request, the note of
+what the answer reads (``counts.Reads``).
 """
 
 import hashlib
@@ -32,7 +33,7 @@ from . import counts
 
 HEADER = "Surrogate-Key"
 # Directives that let a shared cache keep an answer: taken off whatever is made private.
-SHARED_DIRECTIVES = ("public", "s-maxage", "stale-while-revalidate", "max-age")
+SHARED_DIRECTIVES = ("public", "s-maxage", "stale-while-revalidate")
 # What a 304 keeps of the answer it stands for (besides what Django's copies: Cache-Control, ETag, Vary…).
 KEPT_ON_304 = (
     HEADER,
@@ -80,7 +81,8 @@ def make_private(response) -> None:
         response["Cache-Control"] = ", ".join(kept)
         if not kept:
             del response["Cache-Control"]
-    patch_cache_control(response, private=True, no_store=True)
+    if "no-store" not in response.get("Cache-Control", ""):  # (no-store alone already keeps every cache out)
+        patch_cache_control(response, private=True, no_store=True)
     if response.has_header(HEADER):
         del response[HEADER]
 
