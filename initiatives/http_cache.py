@@ -54,7 +54,8 @@ class HttpCacheMiddleware:
             response = self.get_response(request)
         finally:
             reads = counts.end_request(token)
-        if is_personal(request, response) or response.status_code >= 400:
+        # (An error first: the user is not looked up for it, which after a database outage would fail again.)
+        if response.status_code >= 400 or is_personal(request, response):
             make_private(response)
         elif reads.kind and request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             response = make_shared(request, response, reads)
