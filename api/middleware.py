@@ -6,9 +6,10 @@ The API is public, read-only and uses no cookies or credentials, so any web page
 preflight (``OPTIONS`` with ``Access-Control-Request-Method``) is answered here, before any view.
 
 Successful GETs get an ETag (a digest of the body and the language), ``Cache-Control: public, max-age=60`` and a
-304 to a matching ``If-None-Match``. The language is part of the ETag because two languages may give the same body
-(an answer with nothing to translate): a client that switches language must not be told its copy in the other one
-is current.
+304 to a matching ``If-None-Match``; the answers about the collection then get the shared caches' policy and their
+Surrogate-Key from ``initiatives.http_cache``, above this middleware. The language is part of the ETag because two
+languages may give the same body (an answer with nothing to translate): a client that switches language must not be
+told its copy in the other one is current.
 
 The language (api/language.py) is chosen before anything else runs, activated for the whole answer, and again in
 ``process_view``, after LocaleMiddleware (further down MIDDLEWARE) has activated its own choice. This middleware

@@ -126,9 +126,10 @@ def unknown_terms(filterset: InitiativeFilter, name: str) -> list[dict]:
     return [error(name, value, message) for value in filterset.unknown_values(name)]
 
 
-def paginate(queryset, page_number: int, page_size: int) -> Page:
-    """One page; a page past the last is a 404 (the first page of nothing is an empty page)."""
-    paginator = CachedCountPaginator(queryset, page_size)
+def paginate(queryset, page_number: int, page_size: int, *, keys=None) -> Page:
+    """One page; a page past the last is a 404 (the first page of nothing is an empty page). ``keys``: what the rows
+    depend on (initiatives.dependencies; the whole collection by default)."""
+    paginator = CachedCountPaginator(queryset, page_size, keys=keys)
     if page_number > paginator.num_pages:
         raise exceptions.NotFound(
             {

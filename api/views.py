@@ -24,7 +24,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiatives import counts, selectors, throttle
+from initiatives import counts, dependencies, selectors, throttle
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
 from initiatives.models import Initiative, Involvement, SdgTarget
 from initiatives.search import MAX_QUERY_LENGTH
@@ -174,6 +174,7 @@ class IndexView(ApiView):
     @extend_schema(operation_id="api_index", tags=["index"], responses={200: IndexSerializer, 400: BAD_REQUEST})
     def get(self, request):
         """Where everything is: the collection, each taxonomy and the OpenAPI description."""
+        counts.cacheable("api")  # it shows nothing of the collection: it depends on nothing but "all"
         errors = params.check_names(request.query_params)
         if errors:
             raise params.InvalidParameters(errors)
@@ -201,6 +202,7 @@ class InitiativeListView(ApiView):
         The same query string gives the same initiatives in the same order as the listing (whose pages
         have 20 results: with the default page_size, page n here is page n there).
         """
+        counts.cacheable("api")
         query = request.query_params
         filterset = InitiativeFilter(query, queryset=Initiative.objects.published())
         errors = params.check_names(query, single=params.SINGLE_FILTERS, repeatable=InitiativeFilter.FACETS)
@@ -210,21 +212,23 @@ class InitiativeListView(ApiView):
             raise params.InvalidParameters(errors)
 
         def representation():
+            keys = dependencies.of_filters(filterset)  # the rows lie within the terms of one filter, if any
+            counts.depends_on(keys)
             rows = filterset.qs.for_listing().prefetch_related(*INITIATIVE_PREFETCH)
-            page = params.paginate(rows, page_number, page_size)
+            page = params.paginate(rows, page_number, page_size, keys=keys)
             data = {**page_links(request, page), "sort": filterset.active_sort}
             return InitiativePageSerializer(data, context={"request": request}).data
 
-        # What a page shows depends only on its query string, its language and the collection (see
-        # initiatives.counts); the parameters were all understood (else 400), in whatever order they came.
+        # What a page shows depends only on its query string, its language and the part of the collection its rows
+        # lie in (see initiatives.counts); the parameters were all understood (else 400), in whatever order they came.
         parts = (request.path, get_language(), tuple(sorted(query.lists())))
-        data, version = counts.lookup("api-initiatives", parts)
+        data = counts.lookup("api-initiatives", parts).value
         if data is None:
             refused = throttle.refuse_page_computation(request)
             if refused is not None:
                 return refused
             data = representation()
-            counts.store("api-initiatives", parts, data, version)
+            counts.store("api-initiatives", parts, data)
         return Response(data)
 
 
@@ -241,6 +245,7 @@ class InitiativeDetailView(ApiView):
     )
     def get(self, request, slug):
         """One published initiative (drafts and archived ones are 404s)."""
+        counts.cacheable("api")
         errors = params.check_names(request.query_params)
         if errors:
             raise params.InvalidParameters(errors)
@@ -248,6 +253,7 @@ class InitiativeDetailView(ApiView):
         initiative = queryset.filter(slug=slug).first()
         if initiative is None:
             raise NotFound(_("No published initiative has the slug “%s”.") % slug)
+        counts.depends_on([dependencies.initiative_key(initiative.pk)])
         return Response(InitiativeSerializer(initiative, context={"request": request}).data)
 
 
@@ -256,18 +262,19 @@ class TermListView(ApiView):
 
     def get(self, request):
         taxonomy = self.taxonomy
+        counts.cacheable("api")  # its counts depend on the whole collection (term_counts)
         errors = params.check_names(request.query_params)
         page_number, page_size, paging_errors = params.paging(request.query_params)
         errors += paging_errors
         if errors:
             raise params.InvalidParameters(errors)
-        counts = term_counts(taxonomy.name)
+        found = term_counts(taxonomy.name)
         terms = term_queryset(taxonomy)
         if taxonomy.shown_only_when_used:
-            terms = terms.filter(pk__in=list(counts))
+            terms = terms.filter(pk__in=list(found))
         ordering = taxonomy.model._meta.ordering or ["name"]
         page = params.paginate(terms.order_by(*ordering, "pk"), page_number, page_size)
-        serializer = TERM_PAGE_SERIALIZERS[taxonomy.name](page_links(request, page), context={"counts": counts})
+        serializer = TERM_PAGE_SERIALIZERS[taxonomy.name](page_links(request, page), context={"counts": found})
         return Response(serializer.data)
 
 
@@ -276,6 +283,7 @@ class TermDetailView(ApiView):
 
     def get(self, request, **kwargs):
         taxonomy = self.taxonomy
+        counts.cacheable("api")  # its count depends on the whole collection (term_counts)
         errors = params.check_names(request.query_params)
         if errors:
             raise params.InvalidParameters(errors)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from modeltranslation.utils import get_language as reader_language
 
-from . import counts, throttle
+from . import counts, dependencies, throttle
 from .models import Initiative, Involvement
 
 # A summary line in the e-mail link, and the summary in a reference manager's record, are cut at these lengths.
@@ -235,13 +235,15 @@ def download(request, slug: str, fmt: str):
     render, content_type = FORMATS[fmt]
     # The file reads no parameter; it depends on the initiative, the language and the day (the "retrieved" date).
     parts = (request.path, get_language(), timezone.localdate().isoformat())
-    body, version = counts.lookup("cite", parts)
+    body = counts.lookup("cite", parts).value
     if body is None:
         refused = throttle.refuse_page_computation(request)
         if refused is not None:
             return refused
-        body = render(citation_for(get_object_or_404(citation_queryset(), slug=slug)))
-        counts.store("cite", parts, body, version)
+        initiative = get_object_or_404(citation_queryset(), slug=slug)
+        counts.depends_on([dependencies.initiative_key(initiative.pk)])
+        body = render(citation_for(initiative))
+        counts.store("cite", parts, body)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -289,7 +289,7 @@ def _lists_entered(pk: int, index: Index) -> dict[int, list[tuple[int, float]]]:
 
 def initiative_changed(*, initiative_id: int, also: list[int] = ()) -> str:
     """Bring one initiative's vector, its related list and the lists it enters or leaves up to date."""
-    from . import counts
+    from . import counts, dependencies
 
     initiative = Initiative.objects.published().filter(pk=initiative_id).first()
     was_in = set(also) | set(
@@ -316,7 +316,9 @@ def initiative_changed(*, initiative_id: int, also: list[int] = ()) -> str:
     # The lists it was in: it may have left them (recomputed from scratch; for an unpublished one, refilled).
     lists.update(_lists_for(sorted(was_in - set(lists)), index))
     _write_lists(lists)
-    transaction.on_commit(counts.invalidate)  # pages cached with the old lists
+    # The pages that show the lists written (each initiative's own): the others keep theirs.
+    changed = frozenset({initiative_id, *lists})
+    transaction.on_commit(lambda: counts.invalidate({dependencies.initiative_key(pk) for pk in changed}))
     return f"{outcome}; {len(lists)} lists"
 
 

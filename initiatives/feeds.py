@@ -3,14 +3,16 @@
 Rows come from the listing's one definition (``InitiativeFilter`` over ``Initiative.objects.published()``), so
 a feed shows what the same query string shows on the page, newest first.
 
-Caching: a feed only changes when the collection does, and ``counts.collection_version()`` changes whenever it
-does (every publish, unpublish, archive, delete or re-filing). The rendered body is cached under that version
-and the feed's address in normal form (``InitiativeFilter.cache_query``; a feed with parameters or values it does
-not understand is not kept), so a repeated request makes no query, and a computed one counts against the anonymous
-client's limit (``initiatives/throttle.py``). The ETag is a digest of the body, kept with
-it: a publish that changes a feed changes its ETag, one that does not (another term's) leaves it, and readers
-polling an unchanged feed get a 304. Last-Modified is when a feed request first saw the collection version
-(If-None-Match, which readers send with it, takes precedence).
+Caching: a feed only changes when what it reads does: its rows lie within its term (a term's feed) or the terms of
+one of its filters, else anywhere in the collection (``dependencies.of_filters``). The rendered body is cached under
+the versions of those keys (``counts``) and the feed's address in normal form (``InitiativeFilter.cache_query``; a
+feed with parameters or values it does not understand is not kept), so a repeated request makes no query, a
+publication under another term leaves a term's feed warm, and a computed one counts against the anonymous client's
+limit (``initiatives/throttle.py``). The ETag is a digest of the body, kept with it: a publish that changes a feed
+changes its ETag, one that does not (another term's) leaves it, and readers polling an unchanged feed get a 304.
+Last-Modified is when the feed was first computed after its keys last moved, a second later at least than the
+copy it replaces (If-None-Match, which readers send with it, takes precedence). The headers for shared caches
+(Cache-Control, Surrogate-Key) are set by ``initiatives.http_cache``.
 Nothing of one request is kept on the Feed instance, which every request (and thread) shares: ``get_object``
 returns a ``FeedSource`` that the other methods read.
 
@@ -34,7 +36,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
@@ -48,7 +49,7 @@ from django.utils.http import http_date, urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import counts, sections, selectors, throttle
+from . import counts, dependencies, sections, selectors, throttle
 from .filters import InitiativeFilter
 from .models import Attachment, Initiative, Region, Theme
 
@@ -56,7 +57,6 @@ FEED_ITEMS = 50
 PAGE_ITEMS = 20  # the latest items the page about a feed lists
 PAGE_SUMMARY_WORDS = 40
 PAGE_CONTENT_TYPE = "text/html; charset=utf-8"
-MODIFIED_KEY = "initiatives:feeds:modified"
 # (modeltranslation's only() adds every language's column of title and summary: Initiative.text() reads them.)
 ITEM_FIELDS = (
     "title",
@@ -131,8 +131,7 @@ class InitiativeFeed(Feed):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         page = self.wants_page(request)
-        version = counts.collection_version()
-        modified = collection_modified(version)
+        counts.cacheable("html" if page else "feed")
         params = request.GET.copy()
         for ignored in ("page", "sort"):  # a feed has one page, newest first
             params.pop(ignored, None)
@@ -142,22 +141,27 @@ class InitiativeFeed(Feed):
         # representation (the feed's XML, or the page about it).
         language = translation.get_language()
         representation = "page" if page else self.feed_type.__name__
-        key = "initiatives:feed:" + _digest(f"{version}\n{representation}\n{language}\n{url}".encode())
+        parts = (representation, language, url)
         # The page names a logged-in person in its header, and shows the messages waiting: only anonymous visitors
         # with none share it.
         shared = query is not None and (not page or _anonymous_without_messages(request))
-        cached = cache.get(key) if shared else None
+        found = counts.lookup("feed", parts) if shared else None
+        cached = found.value if found is not None else None
         if cached is None:
             refused = throttle.refuse_page_computation(request)
             if refused is not None:
                 return refused
+            modified = int(time.time())
+            previous = found.previous if found is not None else None
+            if isinstance(previous, tuple) and len(previous) == 3:
+                modified = max(modified, previous[2] + 1)  # never the date of the copy it replaces
             # Rendered before any 304 is considered, so that an unknown term is a 404 whatever the request says.
             render = self.render_page if page else self.render
             body, canonical = render(request, modified=modified, **kwargs)
-            cached = (body, _digest(body))
+            cached = (body, _digest(body), modified)
             if shared and canonical:  # only the feed of an address in normal form is kept
-                cache.set(key, cached, timeout=settings.COUNTS_CACHE_SECONDS)
-        body, content_digest = cached
+                counts.store("feed", parts, cached)
+        body, content_digest, modified = cached
 
         etag = f'"{content_digest}-{"html" if page else "feed"}"'
         # The page has no Last-Modified: an If-Modified-Since must not keep a page made before a log-in.
@@ -168,8 +172,6 @@ class InitiativeFeed(Feed):
         if not page:
             response.headers["Last-Modified"] = http_date(modified)
         patch_vary_headers(response, ["Accept"])
-        # Shared caches ask again every time (the answer is a cheap 304 while nothing was published).
-        patch_cache_control(response, no_cache=True)
         if page and not shared:
             patch_cache_control(response, private=True)
         return response
@@ -241,7 +243,8 @@ class InitiativeFeed(Feed):
             queryset = InitiativeFilter.restrict(queryset, self.facet, [term.pk])
         data = request.GET.copy()
         data["sort"] = "newest"
-        filterset = InitiativeFilter(data, queryset=queryset, fixed_facet=self.facet)
+        filterset = InitiativeFilter(data, queryset=queryset, fixed_facet=self.facet, fixed_term=term)
+        counts.depends_on(dependencies.of_filters(filterset))
         return FeedSource(request=request, term=term, filterset=filterset)
 
     # --- the feed ----------------------------------------------------------------------------
@@ -369,19 +372,3 @@ def _anonymous_without_messages(request) -> bool:
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def collection_modified(version: str) -> int:
-    """When the collection last changed as far as the feeds can tell, in whole seconds (for Last-Modified).
-
-    That is when a feed request first saw ``version``; each new version gets a later second than the one before,
-    so that an If-Modified-Since from before a change never matches after it.
-    """
-    seen = cache.get(MODIFIED_KEY)
-    if seen is not None and seen[0] == version:
-        return seen[1]
-    moment = int(time.time())
-    if seen is not None:
-        moment = max(moment, seen[1] + 1)
-    cache.set(MODIFIED_KEY, (version, moment), timeout=None)
-    return moment

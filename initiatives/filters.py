@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from . import presentation, redirects, search, sections, selectors
+from . import dependencies, presentation, redirects, search, sections, selectors
 from .counts import cached_many, queryset_key
 from .models import Attachment, Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -178,10 +178,11 @@ class InitiativeFilter(_taxonomy_filters()):
         model = Initiative
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, fixed_facet: str | None = None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, fixed_facet: str | None = None, fixed_term=None, **kwargs):
         if queryset is None:
             queryset = Initiative.objects.published()
         self.fixed_facet = fixed_facet
+        self.fixed_term = fixed_term  # the term ``queryset`` is restricted to (a term page's), for its cache keys
         self._found: dict[str, dict] = {}  # per facet: {value: the term it names}
         super().__init__(data, queryset, **kwargs)
 
@@ -333,7 +334,12 @@ class InitiativeFilter(_taxonomy_filters()):
         bases = [self.queryset_without(facet.name) for facet in specs]
         all_counts = cached_many(
             [
-                ("facet", (facet.name, *queryset_key(base)), partial(self.count_terms, facet.name, base))
+                (
+                    "facet",
+                    (facet.name, *queryset_key(base)),
+                    partial(self.count_terms, facet.name, base),
+                    dependencies.of_filters(self, without=facet.name),
+                )
                 for facet, base in zip(specs, bases, strict=True)
             ]
         )

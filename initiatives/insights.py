@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from . import dependencies
 from .counts import cached_many, queryset_key
 from .filters import MAX_YEAR, MIN_YEAR, InitiativeFilter
 from .models import Country, Initiative, Region, Theme
@@ -99,7 +100,8 @@ class Insight:
 def _facet_item(filterset: InitiativeFilter, name: str) -> tuple:
     """The cache item of facet ``name``'s counts, keyed exactly as ``InitiativeFilter.facets()`` keys it."""
     base = filterset.queryset_without(name)
-    return ("facet", (name, *queryset_key(base)), partial(filterset.count_terms, name, base))
+    keys = dependencies.of_filters(filterset, without=name)
+    return ("facet", (name, *queryset_key(base)), partial(filterset.count_terms, name, base), keys)
 
 
 def _without_years(filterset: InitiativeFilter):
@@ -170,7 +172,8 @@ def counts_for(filterset: InitiativeFilter, *, with_charts: bool = True) -> dict
     keys = [*names, *(f"{name}_terms" for name in names)]
     if with_charts:
         rows = filterset.qs.for_listing().order_by()
-        items.append(("count", queryset_key(rows), rows.count))  # the listing paginator's key
+        # The listing paginator's key, and its dependency keys.
+        items.append(("count", queryset_key(rows), rows.count, dependencies.of_filters(filterset)))
         years = _without_years(filterset)
         items.append(("years", queryset_key(years), partial(year_spans, years)))
         keys += ["total", "years"]

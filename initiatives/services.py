@@ -13,7 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from . import counts, embeddings, export_files, redirects, search, sections
+from . import dependencies, embeddings, export_files, redirects, search, sections
+from .counts import ALL
 from .history import NOT_REVERTED, per_language
 from .models import (
     INITIATIVE_HISTORY,
@@ -53,7 +54,7 @@ def refresh_coverage(*, initiative: Initiative) -> None:
     direct |= {pk for pk in initiative.countries.values_list("region_id", flat=True) if pk}
     initiative.covered_regions.set(region_closure(direct))
     _refresh_sdg_coverage(initiative=initiative)
-    collection_changed()
+    collection_changed(dependencies.of_initiatives([initiative.pk]))
 
 
 def _refresh_sdg_coverage(*, initiative: Initiative) -> None:
@@ -93,6 +94,7 @@ def initiative_writing(*, initiative_ids: Iterable[int]) -> None:
     ids = [pk for pk in initiative_ids if pk is not None]
     if ids:
         search.withdraw_from_vocabulary(initiative_ids=ids)
+        collection_changed(dependencies.of_initiatives(ids))  # the keys of what they are before the change
 
 
 def initiative_written(
@@ -109,14 +111,14 @@ def initiative_written(
         search.add_to_vocabulary(initiative_ids=[initiative.pk])  # the words it has, if published
     embeddings.schedule(initiative=initiative, deleted=deleted)  # issue 14: its vector, the related lists
     record_history(initiative=initiative, user=user, reason=reason, created=created, deleted=deleted)
-    collection_changed()
+    collection_changed(dependencies.of_initiatives([initiative.pk]))  # what it is after (before: just above)
 
 
-def collection_changed() -> None:
-    """Drop cached counts now and again once the transaction commits (so no reader caches the old state), and
-    ask for new download files of the whole collection once it has."""
-    counts.invalidate()
-    transaction.on_commit(counts.invalidate)
+def collection_changed(keys: Iterable[str] | None = None) -> None:
+    """Drop the cached values that depend on ``keys`` (``dependencies.py``; without keys, every cached value) now
+    and again once the transaction commits (so no reader caches the old state), announcing them then; and ask for
+    new download files of the whole collection once it has."""
+    dependencies.changed(keys if keys is not None else {ALL})
     transaction.on_commit(export_files.schedule_build)
 
 

@@ -161,12 +161,13 @@ def _cached(view):
             except ValueError:
                 page = None  # the view answers 404; nothing to cache
         parts = (request.scheme, request.get_host(), view.__name__, kwargs.get("section"), page)
-        body, version = counts.lookup("sitemap", parts) if page is not None else (None, "")
+        body = counts.lookup("sitemap", parts).value if page is not None else None
         if body is None:
+            counts.depends_on([counts.COLLECTION])  # every published initiative and term, with its date
             response = view(request, sitemaps=sitemaps, sitemap_url_name="sitemap-section", **kwargs)
             body = response.render().content.decode()
             if page is not None:
-                counts.store("sitemap", parts, body, version)
+                counts.store("sitemap", parts, body)
         response = HttpResponse(body, content_type="application/xml")
         response["X-Robots-Tag"] = "noindex, noodp, noarchive"
         return response

@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, presentation, search, selectors, throttle
+from . import counts, dependencies, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -38,11 +38,13 @@ class CachedForVisitorsMixin:
     """Pages that show the collection alone are cached whole for anonymous visitors, like the feeds.
 
     What such a page shows depends on its address (path and the query string, in the normal form of
-    ``page_cache_query``), the language, the day (the "ongoing" and "completed" filters) and the collection, whose
-    version (``counts``) changes with every publication, unpublication, deletion, re-filing and renamed term. So the
-    page rendered for one anonymous visitor is served to the next ones until the collection changes; the body is
-    cached, the response and its headers are made again by the middleware on every request. Logged-in people (their
-    name, the moderation link, a CSRF token) and visitors with a message waiting get a page rendered for them.
+    ``page_cache_query``), the language, the day (the "ongoing" and "completed" filters) and the part of the
+    collection it reads: the dependency keys its views and cached counts name (``dependencies.py``), whose versions
+    (``counts``) move with every change to what they name. So the page rendered for one anonymous visitor is served
+    to the next ones until one of its keys moves; the body is cached, the response and its headers are made again by
+    the middleware on every request (``http_cache``: with its keys as Surrogate-Key, public for anonymous visitors).
+    Logged-in people (their name, the moderation link, a CSRF token) and visitors with a message waiting get a page
+    rendered for them.
 
     Only the page of an address in normal form is stored: parameters the page does not read, or values it ignored,
     would otherwise each add a copy of the page to the shared cache. Each page an anonymous visitor makes the portal
@@ -59,13 +61,14 @@ class CachedForVisitorsMixin:
         return True
 
     def dispatch(self, request, *args, **kwargs):
+        counts.cacheable("html")
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated or len(get_messages(request)):
             return super().dispatch(request, *args, **kwargs)
         query = self.page_cache_query()
         parts = (request.path, query, get_language(), timezone.localdate().isoformat())
-        body, version = counts.lookup("html", parts) if query is not None else (None, None)
-        if body is not None:
-            return HttpResponse(body)
+        found = counts.lookup("html", parts) if query is not None else None
+        if found is not None and found.value is not None:
+            return HttpResponse(found.value)
         refused = throttle.refuse_page_computation(request)
         if refused is not None:
             return refused
@@ -76,7 +79,7 @@ class CachedForVisitorsMixin:
                 # A page that used this response's CSP nonce (an inline script) cannot be served again: the next
                 # response's policy names another nonce.
                 if not getattr(request, "_csp_nonce", None) and self.page_is_canonical():
-                    counts.store("html", parts, rendered.content.decode(rendered.charset), version)
+                    counts.store("html", parts, rendered.content.decode(rendered.charset))
 
             response.add_post_render_callback(store)
         return response
@@ -86,6 +89,7 @@ class HomeView(CachedForVisitorsMixin, TemplateView):
     template_name = "initiatives/home.html"
 
     def get_context_data(self, **kwargs):
+        counts.depends_on([counts.COLLECTION])  # the latest and featured initiatives, every count
         published = Initiative.objects.published()
         return super().get_context_data(
             total=counts.cached("total", (), published.count),
@@ -144,7 +148,12 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         base = self.get_base_queryset()
         if self.term is not None:
             base = InitiativeFilter.restrict(base, self.facet, [self.term.pk])
-        self.filterset = InitiativeFilter(self.request.GET, queryset=base, fixed_facet=self.facet)
+        self.filterset = InitiativeFilter(self.request.GET, queryset=base, fixed_facet=self.facet, fixed_term=self.term)
+        # The rows lie within the term of a term page, or the terms of one filter (dependencies.of_filters); the
+        # search's "did you mean" reads the whole collection's words.
+        counts.depends_on(dependencies.of_filters(self.filterset))
+        if self.filterset.query:
+            counts.depends_on([counts.COLLECTION])
         return self.filterset.qs.for_listing()
 
     def page_cache_query(self) -> str | None:
@@ -165,7 +174,8 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search ordered by relevance ranks every match to find a page: its pages' ids are cached too.
         ranked = self.filterset.query and self.filterset.active_sort == "relevance"
-        return counts.CachedCountPaginator(queryset, per_page, cache_rows=bool(ranked), **kwargs)
+        keys = dependencies.of_filters(self.filterset)
+        return counts.CachedCountPaginator(queryset, per_page, cache_rows=bool(ranked), keys=keys, **kwargs)
 
     def get_paginate_by(self, queryset):
         return settings.INITIATIVES_PAGE_SIZE
@@ -291,16 +301,22 @@ class TermInitiativesView(InitiativeListView):
 
 def place_navigation(region: Region) -> dict:
     """A region page's way down: its sub-regions and all its countries, each with its number of published
-    initiatives (``n``). The numbers are the term indexes' cached counts (one cache read for both; computed only
-    when the collection changed); countries no initiative covers yet are listed apart (``quiet_countries``)."""
+    initiatives (``n``), cached (one cache read for both); countries no initiative covers yet are listed apart
+    (``quiet_countries``).
+
+    Counted among the initiatives covering the region: whatever has one of its sub-regions or countries covers it
+    too, so the numbers are the same as over the whole collection, and they depend on the region's key alone (a
+    publication elsewhere leaves the page warm)."""
     children = list(region.children.all())
     # Its countries at any depth (the M49 tree has three levels): one query.
     within = Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
     countries = list(Country.objects.filter(within))
     wanted = [("region", children), ("country", countries)]
+    covering = InitiativeFilter.restrict(Initiative.objects.published(), "region", [region.pk])
+    keys = {dependencies.term_key("region", region.pk)}
     found = counts.cached_many(
         [
-            ("terms", (facet,), partial(InitiativeFilter.count_terms, facet, Initiative.objects.published()))
+            ("place-terms", (facet, region.pk), partial(InitiativeFilter.count_terms, facet, covering), keys)
             for facet, terms in wanted
             if terms
         ]
@@ -330,6 +346,7 @@ def profile_context(term) -> dict:
     from .models import Organisation
 
     if isinstance(term, Country):
+        counts.depends_on([dependencies.partner_key(term.pk)])
         partners = selectors.partner_initiatives(term)
         return {
             "partner_count": partners.count(),
@@ -359,6 +376,7 @@ class InitiativeDetailView(CachedForVisitorsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         initiative = self.object
+        counts.depends_on([dependencies.initiative_key(initiative.pk)])
         return super().get_context_data(
             **stored_detail_context(initiative),
             related=related_initiatives(initiative),
@@ -484,17 +502,23 @@ def initiative_json_ld(initiative: Initiative, request) -> dict:
 def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiative]:
     """The initiative's precomputed related list (issue 14: meaning and shared terms, initiatives/embeddings.py),
     read and never computed here; until it has one, the published initiatives sharing the most themes and regions
-    with it (cached). ``has_related`` comes with the detail page's own query (no query more to know)."""
+    with it (cached). ``has_related`` comes with the detail page's own query (no query more to know).
+
+    The page then depends on the initiatives shown (their cards) and, for the precomputed list, on the
+    initiative's own key, which moves whenever its list is written again (``embeddings.initiative_changed``); the
+    ranking by shared terms depends on those terms."""
     has_related = getattr(initiative, "has_related", None)
     if has_related is None:
         has_related = RelatedInitiative.objects.filter(initiative=initiative).exists()
     if has_related:
-        return list(
+        shown = list(
             Initiative.objects.published()
             .filter(related_of_rows__initiative=initiative)
             .order_by("related_of_rows__rank")
             .for_listing()[:limit]
         )
+        counts.depends_on(dependencies.initiative_key(i.pk) for i in shown)
+        return shown
     theme_ids = sorted(t.pk for t in initiative.themes.all())
     region_ids = sorted(r.pk for r in initiative.regions.all())
     if not theme_ids and not region_ids:
@@ -519,8 +543,11 @@ def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiati
                 scores[pk] = scores.get(pk, 0) + n
         return sorted(scores, key=lambda pk: (-scores[pk], -pk))[:limit]
 
-    ids = counts.cached("related", (initiative.pk, limit), ranked_ids)
+    keys = [dependencies.term_key("theme", pk) for pk in theme_ids]
+    keys += [dependencies.term_key("region", pk) for pk in region_ids]  # (a direct region is a covered one)
+    ids = counts.cached("related", (initiative.pk, limit), ranked_ids, keys)
     by_pk = {i.pk: i for i in Initiative.objects.published().filter(pk__in=ids).for_listing()}
+    counts.depends_on(dependencies.initiative_key(pk) for pk in by_pk)
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
@@ -530,6 +557,10 @@ class TermIndexView(TemplateView):
 
     template_name = "initiatives/term_index.html"
     taxonomy: Taxonomy | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        counts.cacheable("html")  # its counts depend on the whole collection (term_counts)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_terms(self):
         found = term_counts(self.taxonomy.name)

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.outage.DatabaseOutageMiddleware",  # database unreachable: 503 and Retry-After, never a 500
     "portal.statement_timeout.StatementTimeoutMiddleware",  # PostgreSQL: a request's queries are cut short
+    # Cache-Control, ETag and 304, Vary and Surrogate-Key for what a CDN may keep; private for anything personal
+    "initiatives.http_cache.HttpCacheMiddleware",
     "api.middleware.ApiHeadersMiddleware",  # /api/: CORS for every origin, ETag and Cache-Control on every answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -283,6 +285,16 @@ if CACHE_BACKEND not in _CACHE_BACKENDS:
 CACHES = {"default": _CACHE_BACKENDS[CACHE_BACKEND]}
 # How long counts may be served from the cache at most (they are also dropped on every change).
 COUNTS_CACHE_SECONDS = int(os.environ.get("COUNTS_CACHE_SECONDS", "600"))
+
+# What anonymous pages, feeds and API answers tell shared caches (a CDN, Varnish: initiatives/http_cache.py). Browsers
+# ask again every time (max-age); a shared cache keeps an answer HTTP_CACHE_S_MAXAGE seconds, serves it while it asks
+# again for HTTP_CACHE_STALE_WHILE_REVALIDATE more, and is purged by Surrogate-Key when what it shows changes.
+HTTP_CACHE_MAX_AGE = int(os.environ.get("HTTP_CACHE_MAX_AGE", "0"))
+HTTP_CACHE_API_MAX_AGE = int(os.environ.get("HTTP_CACHE_API_MAX_AGE", "60"))  # the API's clients: a minute
+HTTP_CACHE_S_MAXAGE = int(os.environ.get("HTTP_CACHE_S_MAXAGE", "300"))
+HTTP_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("HTTP_CACHE_STALE_WHILE_REVALIDATE", "60"))
+# Past this length (characters) an answer's Surrogate-Key header names "collection" instead of its many keys.
+SURROGATE_KEY_MAX_LENGTH = int(os.environ.get("SURROGATE_KEY_MAX_LENGTH", "8192"))
 
 # Mail (built and queued by portal/mail.py). MAIL_BACKEND is "console" (development default: each e-mail printed
 # with its plain text decoded, links whole), "smtp", "locmem" or "file" (one file per connection under

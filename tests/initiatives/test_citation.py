@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from initiatives import services
-from initiatives.models import Involvement, Organisation
+from initiatives.models import Initiative, Involvement, Organisation
 from submissions import services as submission_services
 from submissions.forms import ProposalForm
 from tests.factories import make_initiative
@@ -204,11 +204,13 @@ def test_query_count_is_pinned_and_a_repeat_is_served_from_the_cache(client, fmt
 
     path = f"/en/initiatives/thamm/cite.{fmt}"
     # Cold: the count against the anonymous client's limit, the initiative, its tags, its involvements with their
-    # organisations (one join). Warm: nothing (cached per language and day until the collection changes).
+    # organisations (one join). Warm: nothing (cached per language and day until the initiative changes).
     assert (queries(path), queries(path)) == (4, 0)
     for n in range(5):
         make_initiative(title=f"Another {n}", organisations=[f"Org {n}"], tags=[f"tag-{n}"])
-    assert (queries(path), queries(path)) == (4, 0)  # publishing cleared it: cold again, and no more queries
+    assert (queries(path), queries(path)) == (0, 0)  # others' publications leave it warm (its key did not move)
+    services.set_featured(initiatives=[Initiative.objects.get(slug="thamm")], featured=True)
+    assert (queries(path), queries(path)) == (4, 0)  # a change to it clears it: cold again, and no more queries
 
 
 def test_each_language_has_its_own_cached_citation(client, hostile):
