@@ -13,7 +13,8 @@ vcl 4.1;
 #   - `Accept-Language` is reduced to the portal's languages (it only matters to unprefixed addresses);
 #   - `BAN` from the purgers (acl in backends.vcl) with `Surrogate-Key: k1 k2 …` drops every kept page that carries
 #     any of those keys (portal/cdn.py sends it after a change commits); a page that came without keys depends on
-#     the whole collection and is dropped by a purge of `collection`;
+#     the whole collection and is dropped by a purge of `collection` or of `all` (the app's "everything": a renamed,
+#     merged or deleted term; every page the app keys carries `all` too);
 #   - `Surrogate-Key` is removed before delivery; `X-Cache: HIT|MISS` says where an answer came from.
 #
 # The machines (backends, their health probe, the purgers' addresses) are in backends.vcl, included below:
@@ -78,7 +79,7 @@ sub vcl_backend_response {
         set beresp.grace = 10s;
     }
     if (!beresp.http.Surrogate-Key && bereq.url !~ "^/static/") {
-        set beresp.http.Surrogate-Key = "collection";
+        set beresp.http.Surrogate-Key = "collection all";
     }
     # Then the built-in: Set-Cookie, private, no-store, no-cache or Vary: * are never kept.
 }
