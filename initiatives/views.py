@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, presentation, search, selectors, throttle
+from . import counts, facet_counts, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -119,7 +119,7 @@ def _with_counts(terms, facet):
 
 def term_counts(facet: str) -> dict[int, int]:
     """Published initiatives per term of one taxonomy (regions count everything they cover); cached."""
-    return counts.cached("terms", (facet,), lambda: InitiativeFilter.count_terms(facet, Initiative.objects.published()))
+    return counts.cached("terms", (facet,), partial(facet_counts.totals, facet))  # issue 15: kept totals
 
 
 def region_counts() -> dict[int, int]:
@@ -144,7 +144,9 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         base = self.get_base_queryset()
         if self.term is not None:
             base = InitiativeFilter.restrict(base, self.facet, [self.term.pk])
-        self.filterset = InitiativeFilter(self.request.GET, queryset=base, fixed_facet=self.facet)
+        self.filterset = InitiativeFilter(
+            self.request.GET, queryset=base, fixed_facet=self.facet, fixed_term_id=getattr(self.term, "pk", None)
+        )
         return self.filterset.qs.for_listing()
 
     def page_cache_query(self) -> str | None:
@@ -299,11 +301,7 @@ def place_navigation(region: Region) -> dict:
     countries = list(Country.objects.filter(within))
     wanted = [("region", children), ("country", countries)]
     found = counts.cached_many(
-        [
-            ("terms", (facet,), partial(InitiativeFilter.count_terms, facet, Initiative.objects.published()))
-            for facet, terms in wanted
-            if terms
-        ]
+        [("terms", (facet,), partial(facet_counts.totals, facet)) for facet, terms in wanted if terms]
     )
     by_facet = dict(zip([facet for facet, terms in wanted if terms], found, strict=True))
     for facet, terms in wanted:
