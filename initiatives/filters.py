@@ -342,7 +342,14 @@ class InitiativeFilter(_taxonomy_filters()):
         for facet, counts in zip(specs, all_counts, strict=True):
             selected = {term.pk for term in self.selected_terms(facet.name)}
             taxonomy = facet.taxonomy
-            terms = taxonomy.model.objects.filter(pk__in=set(counts) | selected)
+            candidates = set(counts) | selected
+            every = len(candidates)
+            if taxonomy.facet_top and taxonomy.facet_order != "tree" and len(counts) > taxonomy.facet_top:
+                # Only the terms that can be among the N shown are read (those with at least the N-th largest count,
+                # ties included, and the selected ones): not the hundreds of organisations or tags a listing has.
+                floor = sorted(counts.values(), reverse=True)[taxonomy.facet_top - 1]
+                candidates = {pk for pk, n in counts.items() if n >= floor} | selected
+            terms = taxonomy.model.objects.filter(pk__in=candidates)
             options = [
                 FacetOption(
                     term=term,
@@ -357,7 +364,7 @@ class InitiativeFilter(_taxonomy_filters()):
             elif taxonomy.facet_top:
                 options.sort(key=lambda o: (-o.count, str(o.term)))
                 shown = [o for i, o in enumerate(options) if i < taxonomy.facet_top or o.selected]
-                facet.hidden = len(options) - len(shown)
+                facet.hidden = every - len(shown)
                 options = shown
             elif taxonomy.facet_order == "name":
                 options.sort(key=lambda o: str(o.term))

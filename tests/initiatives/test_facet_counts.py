@@ -184,3 +184,19 @@ def test_a_term_page_count_never_reads_the_initiatives_table(on_postgresql):
         plan = _plan(rows)
     assert "initiatives_initiative" not in plan
     assert "Index Only Scan" in plan, plan
+
+
+def test_a_top_n_facet_shows_the_largest_terms_and_says_how_many_are_left_out(client):
+    """Only the terms that can be among the ten shown are read; the others are still counted as left out."""
+    names = [f"Org {n:02d}" for n in range(1, 13)]
+    make_initiative(tags=["probe"], organisations=names)
+    make_initiative(tags=["probe"], organisations=names[:5])
+    make_initiative(tags=["probe"], organisations=names[:2])
+    response = client.get("/en/initiatives/?tag=probe")
+    organisations = next(f for f in response.context["facets"] if f.name == "organisation")
+    shown = [(str(option.term), option.count) for option in organisations.options]
+    expected = sorted(
+        ((name, 3 if i < 2 else 2 if i < 5 else 1) for i, name in enumerate(names)), key=lambda o: (-o[1], o[0])
+    )
+    assert shown == expected[:10]
+    assert organisations.hidden == 2
