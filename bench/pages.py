@@ -222,6 +222,21 @@ def prepare_database(args, env) -> None:
         conn.execute("TRUNCATE portal_cache")  # every run starts with nothing cached
 
 
+def ensure_facet_tables(args, env) -> None:
+    """The facet-count tables (issue 15) follow the services' writes, not a bulk load: rebuilt when their category
+    totals do not add up to the published initiatives that have a category."""
+    import psycopg
+
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        kept = conn.execute("SELECT coalesce(sum(n), 0) FROM initiatives_termtotal WHERE facet = 'category'").fetchone()
+        published = conn.execute(
+            "SELECT count(*) FROM initiatives_initiative WHERE status = 'published' AND category_id IS NOT NULL"
+        ).fetchone()
+    if kept[0] != published[0]:
+        out(f"The facet-count tables count {kept[0]:,} of {published[0]:,} initiatives: rebuilding them")
+        manage(env, "rebuild_facet_counts")
+
+
 def database_facts(args) -> dict:
     import psycopg
 
@@ -518,6 +533,10 @@ COLD_KINDS = [
 ]
 
 
+FALLBACK_COMMON_WORDS = ["migrants", "migration", "support", "national", "labour", "access", "services", "skills"]
+FALLBACK_RARE_WORDS = ["greenland", "iceland", "tuvalu", "nauru", "liechtenstein", "andorra", "monaco", "palau"]
+
+
 @dataclass
 class Vocabulary:
     """What the never-seen URLs are made of, read once from the database (in a deterministic order)."""
@@ -541,10 +560,13 @@ def cold_vocabulary() -> Vocabulary:
         values = selectors.terms_in_use(taxonomy.name).order_by(taxonomy.lookup)
         terms[taxonomy.name] = [str(v) for v in values.values_list(taxonomy.lookup, flat=True)[:2000]]
     words = SearchWord.objects.filter(language="en", word__regex=r"^[a-z]{4,}$")
+    common = list(words.order_by("-ndoc", "word").values_list("word", flat=True)[:60])
+    rare = list(words.filter(ndoc__range=(5, 200)).order_by("word").values_list("word", flat=True)[:3000])
     return Vocabulary(
         terms={name: values for name, values in terms.items() if values},
-        common_words=list(words.order_by("-ndoc", "word").values_list("word", flat=True)[:60]),
-        rare_words=list(words.filter(ndoc__range=(5, 200)).order_by("word").values_list("word", flat=True)[:3000]),
+        # Without a vocabulary (a copy taken before rebuild_search_vocabulary ended), words the generator uses.
+        common_words=common or FALLBACK_COMMON_WORDS,
+        rare_words=rare or FALLBACK_RARE_WORDS,
         per_page=settings.INITIATIVES_PAGE_SIZE,
         published=Initiative.objects.published().count(),
     )
@@ -1025,6 +1047,7 @@ def main() -> int:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     env = server_env(args)
     prepare_database(args, env)
+    ensure_facet_tables(args, env)
     facts = database_facts(args)
     setup_django(env)
     values = resolve_placeholders()
