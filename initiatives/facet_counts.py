@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast
+from django.db.models.signals import post_delete
 
 from .models import FacetMembership, Initiative, TermTotal
 from .taxonomies import TAXONOMIES, ByForeignKey
@@ -184,3 +185,19 @@ def count(facets: Iterable[str], base_ids: QuerySet) -> dict[str, dict[int, int]
 def restrict(qs: QuerySet, facet: str, term_ids) -> QuerySet:
     """Initiatives of ``qs`` filed under any of ``term_ids`` (published ones only: the table holds no other)."""
     return qs.filter(pk__in=members(facet, term_ids))
+
+
+# --- a deleted term -------------------------------------------------------------------------------------------
+
+
+def _term_deleted(sender, instance, **kwargs):
+    """A term deleted (in the admin, or the source of a merge) takes its rows and its total with it: the relations
+    that filed initiatives under it are gone by the same cascade."""
+    for taxonomy in TAXONOMIES:
+        if taxonomy.model is sender:
+            FacetMembership.objects.filter(facet=taxonomy.name, term_id=instance.pk).delete()
+            TermTotal.objects.filter(facet=taxonomy.name, term_id=instance.pk).delete()
+
+
+for _taxonomy in TAXONOMIES:
+    post_delete.connect(_term_deleted, sender=_taxonomy.model, dispatch_uid=f"facet_counts-{_taxonomy.name}")

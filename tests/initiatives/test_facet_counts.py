@@ -200,3 +200,13 @@ def test_a_top_n_facet_shows_the_largest_terms_and_says_how_many_are_left_out(cl
     )
     assert shown == expected[:10]
     assert organisations.hidden == 2
+
+
+def test_a_deleted_term_takes_its_rows_and_total_with_it():
+    make_initiative(themes=["remittances"], tags=["short-lived"])
+    from taggit.models import Tag
+
+    Tag.objects.get(slug="short-lived").delete()  # as the admin deletes it
+    Theme.objects.get(slug="remittances").delete()
+    assert_tables_match_a_recount()
+    assert not TermTotal.objects.filter(facet="theme", n__gt=0).exclude(term_id__in=Theme.objects.values("pk"))
