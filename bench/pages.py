@@ -232,6 +232,15 @@ def ensure_facet_tables(args, env) -> None:
         published = conn.execute(
             "SELECT count(*) FROM initiatives_initiative WHERE status = 'published' AND category_id IS NOT NULL"
         ).fetchone()
+        analysed = conn.execute(
+            "SELECT coalesce(last_vacuum, last_autovacuum) IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'initiatives_facetmembership'"
+        ).fetchone()
+        if kept[0] == published[0] and not (analysed and analysed[0]):
+            # Filled by the migration, which cannot vacuum: index-only scans need the visibility map.
+            out("Vacuuming the facet-count tables (never vacuumed yet)")
+            for table in ("initiatives_facetmembership", "initiatives_termtotal"):
+                conn.execute(f"VACUUM ANALYZE {table}")
     if kept[0] != published[0]:
         out(f"The facet-count tables count {kept[0]:,} of {published[0]:,} initiatives: rebuilding them")
         manage(env, "rebuild_facet_counts")
