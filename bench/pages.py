@@ -115,6 +115,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--latency-seconds", type=float, default=env_int("BENCH_LATENCY_SECONDS", 8))
     parser.add_argument("--throughput-seconds", type=float, default=env_int("BENCH_THROUGHPUT_SECONDS", 5))
     parser.add_argument("--throughput-clients", type=int, default=env_int("BENCH_THROUGHPUT_CLIENTS", 8))
+    parser.add_argument(
+        "--cold-samples",
+        type=int,
+        default=env_int("BENCH_COLD_SAMPLES", 20),
+        help="never-seen URLs per kind in the cold table (0: no cold table)",
+    )
+    parser.add_argument(
+        "--publications",
+        type=int,
+        default=env_int("BENCH_PUBLICATIONS", 5),
+        help="writes in the cold table's first-after-publication part, each followed by one request per page",
+    )
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), help="comma-separated page keys")
     parser.add_argument(
         "--results",
@@ -210,6 +222,30 @@ def prepare_database(args, env) -> None:
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         conn.execute("TRUNCATE portal_cache")  # every run starts with nothing cached
+
+
+def ensure_facet_tables(args, env) -> None:
+    """The facet-count tables (issue 15) follow the services' writes, not a bulk load: rebuilt when their category
+    totals do not add up to the published initiatives that have a category."""
+    import psycopg
+
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        kept = conn.execute("SELECT coalesce(sum(n), 0) FROM initiatives_termtotal WHERE facet = 'category'").fetchone()
+        published = conn.execute(
+            "SELECT count(*) FROM initiatives_initiative WHERE status = 'published' AND category_id IS NOT NULL"
+        ).fetchone()
+        analysed = conn.execute(
+            "SELECT coalesce(last_vacuum, last_autovacuum) IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'initiatives_facetmembership'"
+        ).fetchone()
+        if kept[0] == published[0] and not (analysed and analysed[0]):
+            # Filled by the migration, which cannot vacuum: index-only scans need the visibility map.
+            out("Vacuuming the facet-count tables (never vacuumed yet)")
+            for table in ("initiatives_facetmembership", "initiatives_termtotal"):
+                conn.execute(f"VACUUM ANALYZE {table}")
+    if kept[0] != published[0]:
+        out(f"The facet-count tables count {kept[0]:,} of {published[0]:,} initiatives: rebuilding them")
+        manage(env, "rebuild_facet_counts")
 
 
 def database_facts(args) -> dict:
@@ -481,6 +517,337 @@ def measure_page(port: int, page: Page, queries: QueryCount, args) -> PageResult
     return PageResult(page=page, latency=latency, throughput=throughput, queries=queries)
 
 
+# --- the cold table: never-seen URLs and the first request after a publication ----------------------------------
+
+COLD_P95_MS = 100.0  # at 100,000 initiatives (issue 15)
+COLD_MAX_MS = 300.0
+COLD_P95_MS_AT_A_MILLION = 300.0
+COLD_QUERY_SAMPLES = 3  # cold URLs per kind whose queries are counted in-process (the median is reported)
+
+
+@dataclass(frozen=True)
+class ColdKind:
+    key: str
+    label: str
+
+
+COLD_KINDS = [
+    ColdKind("cold-filters", "Listing, 1–3 random filters"),
+    ColdKind("cold-years", "Listing, year range (+ a filter)"),
+    ColdKind("cold-deep", "Listing, deep page"),
+    ColdKind("cold-sort", "Listing, sorted, filtered"),
+    ColdKind("cold-term", "Term page (+ a filter)"),
+    ColdKind("cold-search-common", "Search, a common word"),
+    ColdKind("cold-search-rare", "Search, a rare word"),
+    ColdKind("cold-search-words", "Search, two or three words"),
+    ColdKind("cold-feed", "Term feed, random term"),
+]
+
+
+FALLBACK_COMMON_WORDS = ["migrants", "migration", "support", "national", "labour", "access", "services", "skills"]
+FALLBACK_RARE_WORDS = ["greenland", "iceland", "tuvalu", "nauru", "liechtenstein", "andorra", "monaco", "palau"]
+
+
+@dataclass
+class Vocabulary:
+    """What the never-seen URLs are made of, read once from the database (in a deterministic order)."""
+
+    terms: dict[str, list[str]]  # taxonomy name: the values naming its terms in use
+    common_words: list[str]  # in the most initiatives
+    rare_words: list[str]  # in 5–200 initiatives
+    per_page: int
+    published: int
+
+
+def cold_vocabulary() -> Vocabulary:
+    from django.conf import settings
+
+    from initiatives import selectors
+    from initiatives.models import Initiative, SearchWord
+    from initiatives.taxonomies import TAXONOMIES
+
+    terms = {}
+    for taxonomy in TAXONOMIES:
+        values = selectors.terms_in_use(taxonomy.name).order_by(taxonomy.lookup)
+        terms[taxonomy.name] = [str(v) for v in values.values_list(taxonomy.lookup, flat=True)[:2000]]
+    words = SearchWord.objects.filter(language="en", word__regex=r"^[a-z]{4,}$")
+    common = list(words.order_by("-ndoc", "word").values_list("word", flat=True)[:60])
+    rare = list(words.filter(ndoc__range=(5, 200)).order_by("word").values_list("word", flat=True)[:3000])
+    return Vocabulary(
+        terms={name: values for name, values in terms.items() if values},
+        # Without a vocabulary (a copy taken before rebuild_search_vocabulary ended), words the generator uses.
+        common_words=common or FALLBACK_COMMON_WORDS,
+        rare_words=rare or FALLBACK_RARE_WORDS,
+        per_page=settings.INITIATIVES_PAGE_SIZE,
+        published=Initiative.objects.published().count(),
+    )
+
+
+def cold_urls(kind: str, vocabulary: Vocabulary, count: int) -> list[str]:
+    """``count`` distinct URLs of one kind, from a random stream of its own (the same in every run)."""
+    import random
+
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.http import urlencode
+
+    from initiatives.taxonomies import BY_NAME
+
+    rng = random.Random(f"{SEED}:{kind}")
+    facets = sorted(vocabulary.terms)
+    words = vocabulary.common_words or ["migrants"]
+    rare = vocabulary.rare_words or words
+
+    def facet_pairs(how_many: int) -> list[tuple[str, str]]:
+        pairs = []
+        for name in rng.sample(facets, min(how_many, len(facets))):
+            values = vocabulary.terms[name]
+            # Popular terms sort anywhere; a second value in the same facet now and then (OR within a facet).
+            for value in rng.sample(values, min(len(values), 2 if rng.random() < 0.2 else 1)):
+                pairs.append((name, value))
+        return pairs
+
+    def listing(pairs) -> str:
+        with translation.override("en"):
+            url = reverse("initiatives:list")
+        return f"{url}?{urlencode(pairs)}" if pairs else url
+
+    def make() -> str:
+        if kind == "cold-filters":
+            return listing(facet_pairs(rng.randint(1, 3)))
+        if kind == "cold-years":
+            start = rng.randint(1995, 2024)
+            pairs = [("year_from", start)] if rng.random() < 0.8 else []
+            if rng.random() < 0.6 or not pairs:
+                pairs.append(("year_to", start + rng.randint(0, 10)))
+            return listing(pairs + facet_pairs(rng.randint(0, 1)))
+        if kind == "cold-deep":
+            pairs = facet_pairs(1) if rng.random() < 0.3 else []
+            last = max(2, vocabulary.published // vocabulary.per_page // (20 if pairs else 1))
+            return listing([*pairs, ("page", rng.randint(2, last))])
+        if kind == "cold-sort":
+            return listing([*facet_pairs(rng.randint(0, 2)), ("sort", rng.choice(["oldest", "title", "newest"]))])
+        if kind in ("cold-term", "cold-feed"):
+            name = rng.choice(facets)
+            taxonomy = BY_NAME[name]
+            value = rng.choice(vocabulary.terms[name])
+            with translation.override("en"):
+                url = reverse(
+                    f"initiatives:{name}-feed" if kind == "cold-feed" else f"initiatives:{name}",
+                    kwargs={taxonomy.lookup: value},
+                )
+            extra = [pair for pair in facet_pairs(1) if pair[0] != name] if rng.random() < 0.5 else []
+            return f"{url}?{urlencode(extra)}" if extra and kind == "cold-term" else url
+        if kind == "cold-search-common":
+            return listing([("q", rng.choice(words)), *facet_pairs(rng.randint(0, 1))])
+        if kind == "cold-search-rare":
+            return listing([("q", rng.choice(rare))])
+        if kind == "cold-search-words":
+            chosen = [rng.choice(words if rng.random() < 0.6 else rare) for _ in range(rng.randint(2, 3))]
+            joiner = " OR " if rng.random() < 0.3 else " "
+            return listing([("q", joiner.join(chosen))])
+        raise ValueError(kind)
+
+    urls: list[str] = []
+    for _ in range(count * 50):
+        url = make()
+        if url not in urls:
+            urls.append(url)
+        if len(urls) == count:
+            break
+    return urls
+
+
+@dataclass
+class ColdResult:
+    key: str
+    label: str
+    timings: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    worst_url: str = ""
+
+    def p(self, q: float) -> float:
+        return percentile(self.timings, q)
+
+    @property
+    def max(self) -> float:
+        return max(self.timings) if self.timings else float("nan")
+
+    @property
+    def median_queries(self) -> str:
+        return f"{statistics.median(self.queries):.0f}" if self.queries else "–"
+
+
+def empty_caches(conn) -> None:
+    """Forget every cached page and count: what a never-seen URL finds (the cache table is the only cache)."""
+    conn.execute("TRUNCATE portal_cache")
+
+
+def timed_request(port: int, url: str) -> tuple[int | str, float]:
+    start = time.perf_counter()
+    try:
+        status, body = request_once(port, url)
+        if not body:
+            status = f"{status} (empty)"
+    except (OSError, http.client.HTTPException) as error:
+        status = type(error).__name__
+    return status, (time.perf_counter() - start) * 1000
+
+
+def in_process_queries(url: str, conn) -> int:
+    """The queries of ``url`` with empty caches, counted in this process (the server's are not visible)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    empty_caches(conn)
+    client = Client(HTTP_HOST=HOST, headers=HEADERS)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+def measure_never_seen(port: int, vocabulary: Vocabulary, args, conn) -> list[ColdResult]:
+    """Each kind's never-seen URLs, each requested once with the count and page caches emptied first."""
+    results = []
+    for kind in COLD_KINDS:
+        result = ColdResult(kind.key, kind.label)
+        urls = cold_urls(kind.key, vocabulary, args.cold_samples)
+        worst = -1.0
+        for n, url in enumerate(urls):
+            empty_caches(conn)
+            status, elapsed = timed_request(port, url)
+            if status != 200:
+                result.errors[str(status)] += 1
+                continue
+            result.timings.append(elapsed)
+            if elapsed > worst:
+                worst, result.worst_url = elapsed, url
+            if n < COLD_QUERY_SAMPLES:
+                result.queries.append(in_process_queries(url, conn))
+        out(cold_line(result))
+        results.append(result)
+    return results
+
+
+def publish_once(step: int) -> str:
+    """A write as the services make it, on a published synthetic initiative (``step`` chooses which and how): a
+    publication (unpublish, then publish again) or a re-filing (a theme added or removed). Returns what it did."""
+    from initiatives import services
+    from initiatives.models import Initiative, Theme
+
+    initiative = (
+        Initiative.objects.published()
+        .filter(slug__startswith=f"synthetic-{SEED}-")
+        .order_by("pk")
+        .only("pk")[1000 + 37 * step]
+    )
+    initiative = Initiative.objects.get(pk=initiative.pk)
+    if step % 2 == 0:
+        services.unpublish_initiative(initiative=initiative)
+        services.publish_initiative(initiative=Initiative.objects.get(pk=initiative.pk))
+        return f"re-published {initiative.slug}"
+    theme = Theme.objects.order_by("pk").first()
+    has_it = initiative.themes.filter(pk=theme.pk).exists()
+    services.change_classification(initiatives=[initiative], facet="theme", term=theme, add=not has_it)
+    return f"re-filed {initiative.slug} ({'removed' if has_it else 'added'} {theme.slug})"
+
+
+def measure_after_publication(port: int, pages: list[Page], args) -> list[ColdResult]:
+    """Every page cached, then ``--publications`` times: one write, then each page requested once."""
+    pages = [page for page in pages if page.kind != "baseline"]
+    results = {page.key: ColdResult(page.key, page.label) for page in pages}
+    for page in pages:
+        request_once(port, page.url)  # cached, as a visited site's pages are
+    for step in range(args.publications):
+        what = publish_once(step)
+        out(f"  {what}")
+        for page in pages:
+            status, elapsed = timed_request(port, page.url)
+            result = results[page.key]
+            if status != 200:
+                result.errors[str(status)] += 1
+                continue
+            if not result.timings or elapsed > max(result.timings):
+                result.worst_url = page.url
+            result.timings.append(elapsed)
+    for result in results.values():
+        out(cold_line(result))
+    return list(results.values())
+
+
+def measure_cold(port: int, pages: list[Page], queries: dict[str, QueryCount], args):
+    """The cold table: never-seen URLs (``--cold-samples`` per kind), then the first requests after a publication."""
+    import psycopg
+
+    if args.cold_samples <= 0 and args.publications <= 0:
+        return [], []
+    load = os.getloadavg()[0]
+    out(f"\nCold: never-seen URLs, caches emptied before each (load average {load:.2f})…")
+    out(f"{'kind':<34} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} {'queries':>7} {'err':>4}")
+    with psycopg.connect(os_database_url(), autocommit=True) as conn:
+        never_seen = measure_never_seen(port, cold_vocabulary(), args, conn) if args.cold_samples > 0 else []
+        empty_caches(conn)
+    after = []
+    if args.publications > 0:
+        out(f"\nCold: the first request for each page after a write, {args.publications} writes…")
+        after = measure_after_publication(port, pages, args)
+        for result in after:
+            result.queries = [queries[result.key].cold]
+    return never_seen, after
+
+
+def os_database_url() -> str:
+    return os.environ["DATABASE_URL"]
+
+
+def cold_line(result: ColdResult) -> str:
+    return (
+        f"{result.label[:34]:<34} {len(result.timings):>4} {fmt(result.p(50)):>7} {fmt(result.p(95)):>7} "
+        f"{fmt(result.max):>7} {result.median_queries:>7} {sum(result.errors.values()):4d}"
+    )
+
+
+def cold_targets(args) -> tuple[float, float | None]:
+    """The p95 and worst-request targets for the size measured (the worst is only a target at 100,000)."""
+    if args.initiatives >= 1_000_000:
+        return COLD_P95_MS_AT_A_MILLION, None
+    return COLD_P95_MS, COLD_MAX_MS
+
+
+def cold_verdicts(never_seen: list[ColdResult], after: list[ColdResult], args) -> list["Verdict"]:
+    p95_limit, max_limit = cold_targets(args)
+    found = []
+    for prefix, results in (("Never-seen", never_seen), ("After a publication", after)):
+        for result in results:
+            name = f"{prefix} — {result.label}"
+            found.append(
+                Verdict(f"{name}: p95 < {p95_limit:.0f} ms", f"{fmt(result.p(95))} ms", result.p(95) < p95_limit)
+            )
+            if max_limit is not None:
+                found.append(
+                    Verdict(f"{name}: max < {max_limit:.0f} ms", f"{fmt(result.max)} ms", result.max < max_limit)
+                )
+            if result.errors:
+                errors = ", ".join(f"{what} × {n}" for what, n in result.errors.items())
+                found.append(Verdict(f"{name}: no error", errors, False))
+    return found
+
+
+def cold_table(results: list[ColdResult]) -> list[str]:
+    rows = [
+        "| Page | samples | p50 ms | p95 ms | max ms | queries (median) | errors | slowest URL |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.label} | {len(r.timings)} | {fmt(r.p(50))} | {fmt(r.p(95))} | {fmt(r.max)} | {r.median_queries} "
+            f"| {sum(r.errors.values())} | `{r.worst_url}` |"
+        )
+    return rows
+
+
 # --- verdicts and the report ----------------------------------------------------------------------------------
 
 
@@ -589,7 +956,7 @@ def commit() -> str:
 
 
 def report(
-    *, args, results, baseline_runs, mixed, found, facts, load_before, load_after, started, workers
+    *, args, results, baseline_runs, mixed, never_seen, after, found, facts, load_before, load_after, started, workers
 ) -> list[str]:
     from django.conf import settings
 
@@ -635,6 +1002,28 @@ def report(
         *mixed_table(mixed, [result.page for result in results]),
         "",
     ]
+    if never_seen or after:
+        p95_limit, max_limit = cold_targets(args)
+        lines += [
+            "## Cold: never-seen URLs",
+            "",
+            f"Each kind: {args.cold_samples} distinct URLs from a random stream of its own (the same in every run), "
+            "each requested once at one client over HTTP, with the cache table (pages and counts) emptied before "
+            "it; queries: the median of the first "
+            f"{COLD_QUERY_SAMPLES} URLs' counted in-process with the caches emptied again. Targets: p95 < "
+            f"{p95_limit:.0f} ms" + (f", max < {max_limit:.0f} ms" if max_limit else "") + ".",
+            "",
+            *cold_table(never_seen),
+            "",
+            "## Cold: the first request after a publication",
+            "",
+            f"Every page cached, then {args.publications} times: one write as the services make it (alternately "
+            "an initiative unpublished and published again, and a theme added to or removed from one), then each "
+            "page requested once. Queries: the page's cold count above (after the collection version moved).",
+            "",
+            *cold_table(after),
+            "",
+        ]
     if mixed.errors:
         lines += ["Errors: " + ", ".join(f"{page} {what} × {n}" for (page, what), n in mixed.errors.items()), ""]
     lines += [
@@ -669,6 +1058,7 @@ def main() -> int:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     env = server_env(args)
     prepare_database(args, env)
+    ensure_facet_tables(args, env)
     facts = database_facts(args)
     setup_django(env)
     values = resolve_placeholders()
@@ -700,17 +1090,20 @@ def main() -> int:
         again = measure_page(server.port, pages[0], queries["baseline"], args)
         baseline_runs.append(again.throughput)
         out(f"{'(baseline again)':<28} {again.rate:7.0f}")
+        never_seen, after = measure_cold(server.port, pages, queries, args)
         out(f"\n{args.clients} clients for {args.seconds} s on every page in turn…")
         mixed = drive(server.port, pages, clients=args.clients, seconds=args.seconds)
         out(f"{mixed.requests:,} requests, {mixed.rate:.0f} req/s, {sum(mixed.errors.values())} errors")
     load_after = os.getloadavg()[0]
     baseline_rate = statistics.mean(run.rate for run in baseline_runs)
-    found = verdicts(results, baseline_rate, mixed, args.seconds)
+    found = verdicts(results, baseline_rate, mixed, args.seconds) + cold_verdicts(never_seen, after, args)
     lines = report(
         args=args,
         results=results,
         baseline_runs=baseline_runs,
         mixed=mixed,
+        never_seen=never_seen,
+        after=after,
         found=found,
         facts=facts,
         load_before=load_before,

@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from . import dependencies, presentation, redirects, search, sections, selectors
+from . import dependencies, facet_counts, presentation, redirects, search, sections, selectors
 from .counts import cached_many, queryset_key
 from .models import Attachment, Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -179,10 +179,15 @@ class InitiativeFilter(_taxonomy_filters()):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, fixed_facet: str | None = None, fixed_term=None, **kwargs):
+        # Facet counts can come from the membership table alone when the rows are the published initiatives (of
+        # the fixed term, on a term page).
         if queryset is None:
             queryset = Initiative.objects.published()
+        self.counts_from_membership = fixed_term is not None or _is_published(queryset)
         self.fixed_facet = fixed_facet
         self.fixed_term = fixed_term  # the term ``queryset`` is restricted to (a term page's), for its cache keys
+        self.fixed_term_id = getattr(fixed_term, "pk", None)
+        self._counted: dict[tuple, dict[str, dict[int, int]]] = {}  # per count base: every facet's counts
         self._found: dict[str, dict] = {}  # per facet: {value: the term it names}
         super().__init__(data, queryset, **kwargs)
 
@@ -331,23 +336,19 @@ class InitiativeFilter(_taxonomy_filters()):
         on_place_page = self.fixed_facet in ALSO_COVERS
         specs = [Facet(taxonomy, on_place_page=on_place_page) for taxonomy in TAXONOMIES]
         specs = [facet for facet in specs if facet.name != self.fixed_facet]
-        bases = [self.queryset_without(facet.name) for facet in specs]
-        all_counts = cached_many(
-            [
-                (
-                    "facet",
-                    (facet.name, *queryset_key(base)),
-                    partial(self.count_terms, facet.name, base),
-                    dependencies.of_filters(self, without=facet.name),
-                )
-                for facet, base in zip(specs, bases, strict=True)
-            ]
-        )
+        all_counts = cached_many([self.facet_item(facet.name) for facet in specs])
         facets = []
         for facet, counts in zip(specs, all_counts, strict=True):
             selected = {term.pk for term in self.selected_terms(facet.name)}
             taxonomy = facet.taxonomy
-            terms = taxonomy.model.objects.filter(pk__in=set(counts) | selected)
+            candidates = set(counts) | selected
+            every = len(candidates)
+            if taxonomy.facet_top and taxonomy.facet_order != "tree" and len(counts) > taxonomy.facet_top:
+                # Only the terms that can be among the N shown are read (those with at least the N-th largest count,
+                # ties included, and the selected ones): not the hundreds of organisations or tags a listing has.
+                floor = sorted(counts.values(), reverse=True)[taxonomy.facet_top - 1]
+                candidates = {pk for pk, n in counts.items() if n >= floor} | selected
+            terms = taxonomy.model.objects.filter(pk__in=candidates)
             options = [
                 FacetOption(
                     term=term,
@@ -362,7 +363,7 @@ class InitiativeFilter(_taxonomy_filters()):
             elif taxonomy.facet_top:
                 options.sort(key=lambda o: (-o.count, str(o.term)))
                 shown = [o for i, o in enumerate(options) if i < taxonomy.facet_top or o.selected]
-                facet.hidden = len(options) - len(shown)
+                facet.hidden = every - len(shown)
                 options = shown
             elif taxonomy.facet_order == "name":
                 options.sort(key=lambda o: str(o.term))
@@ -374,6 +375,54 @@ class InitiativeFilter(_taxonomy_filters()):
     def count_terms(name: str, qs) -> dict[int, int]:
         """How many of the initiatives in ``qs`` each term of facet ``name`` has, by term pk."""
         return BY_NAME[name].count(qs)
+
+    # --- counting the facets (issue 15: see facet_counts.py) --------------------------------------------------
+
+    def facet_item(self, name: str) -> tuple:
+        """The ``counts.cached_many`` item of facet ``name``'s counts (with every other filter). The facets that
+        share a base are counted together, by the first of them missing from the cache: one query for all the
+        facets a filter doesn't name, one for each it does; none when the base is the whole collection (the
+        kept totals, one query for them all)."""
+        base = self._count_base(name)
+        keys = dependencies.of_filters(self, without=name)
+        if base is None:
+            return ("facet-total", (name,), partial(self._count_group, ("totals",), None, name), keys)
+        key = queryset_key(base)
+        return ("facet", (name, *key), partial(self._count_group, key, base, name), keys)
+
+    def _count_group(self, key: tuple, base, name: str) -> dict[int, int]:
+        if key not in self._counted:
+            names = [n for n in self.FACETS if n != self.fixed_facet]
+            sharing = [n for n in names if n == name or self._count_base_key(n) == key]
+            if base is None:
+                self._counted[key] = facet_counts.all_totals(sharing)
+            else:
+                self._counted[key] = facet_counts.count(sharing, base)
+        return self._counted[key][name]
+
+    def _count_base_key(self, name: str) -> tuple:
+        base = self._count_base(name)
+        return ("totals",) if base is None else queryset_key(base)
+
+    def _count_base(self, name: str):
+        """The ids of the initiatives that facet ``name``'s options count (every filter but its own), as a
+        subquery; None for the whole published collection."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        others = [key for key, value in data.items() if key not in self.FACETS and key != "sort" and value]
+        if others or not self.counts_from_membership:
+            return self.queryset_without(name).order_by().values("pk")
+        restrictions = [(n, [t.pk for t in self.selected_terms(n)]) for n in self.FACETS if n != name]
+        restrictions = [(n, ids) for n, ids in restrictions if ids]
+        if self.fixed_term_id is not None:
+            restrictions.append((self.fixed_facet, [self.fixed_term_id]))
+        if not restrictions:
+            return None
+        (first, first_ids), *rest = restrictions
+        base = facet_counts.members(first, first_ids)
+        for other, ids in rest:
+            base = base.filter(initiative_id__in=facet_counts.members(other, ids))
+        return base
 
     def active_filters(self) -> list["Chip"]:
         """Chips for every active filter, each with the query string that removes it."""
@@ -403,6 +452,11 @@ class InitiativeFilter(_taxonomy_filters()):
         if self.cleaned("documents"):  # issue 13, files
             chips.append(Chip(_("Documents"), _("Has documents"), "documents", "1"))
         return chips
+
+
+def _is_published(queryset) -> bool:
+    """Whether ``queryset`` is the published initiatives, no more, no less (as its SQL says)."""
+    return str(queryset.order_by().query) == str(Initiative.objects.published().order_by().query)
 
 
 @dataclass

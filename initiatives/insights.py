@@ -99,9 +99,7 @@ class Insight:
 
 def _facet_item(filterset: InitiativeFilter, name: str) -> tuple:
     """The cache item of facet ``name``'s counts, keyed exactly as ``InitiativeFilter.facets()`` keys it."""
-    base = filterset.queryset_without(name)
-    keys = dependencies.of_filters(filterset, without=name)
-    return ("facet", (name, *queryset_key(base)), partial(filterset.count_terms, name, base), keys)
+    return filterset.facet_item(name)
 
 
 def _without_years(filterset: InitiativeFilter):

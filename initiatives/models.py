@@ -1056,3 +1056,41 @@ class RelatedInitiative(models.Model):
 
     def __str__(self):
         return f"{self.initiative_id} → {self.related_id} ({self.score:.3f})"
+
+
+# --- issue 15: the derived tables that make facet counts cheap (initiatives/facet_counts.py) -------------------
+
+
+class FacetMembership(models.Model):
+    """One row per published initiative and term it is filed under, in every taxonomy (a region: each region it
+    covers; an organisation once whatever its roles): derived from the relations by ``facet_counts.sync`` in the
+    one write path, rebuilt by ``manage.py rebuild_facet_counts``. Counting a facet over a set of initiatives is
+    then an index-only scan of one narrow table instead of a join with the wide initiatives table."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+", db_index=False)
+    facet = models.CharField(max_length=16)  # the taxonomy's name (taxonomies.TAXONOMIES)
+    term_id = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "term_id", "initiative"], name="facetmembership_unique"),
+        ]
+        indexes = [models.Index(fields=["initiative", "facet", "term_id"], name="facetmembership_by_initiative")]
+
+    def __str__(self):
+        return f"{self.initiative_id} {self.facet} {self.term_id}"
+
+
+class TermTotal(models.Model):
+    """How many published initiatives each term has (``FacetMembership`` rows per term), kept with it: the
+    unfiltered listing's facets, the home page and the term indexes read these instead of counting."""
+
+    facet = models.CharField(max_length=16)
+    term_id = models.IntegerField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "term_id"], name="termtotal_unique")]
+
+    def __str__(self):
+        return f"{self.facet} {self.term_id}: {self.n}"

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from . import dependencies, embeddings, export_files, redirects, search, sections
+from . import dependencies, embeddings, export_files, facet_counts, redirects, search, sections
 from .counts import ALL
 from .history import NOT_REVERTED, per_language
 from .models import (
@@ -109,6 +109,7 @@ def initiative_written(
     if not deleted:
         refresh_coverage(initiative=initiative)
         search.add_to_vocabulary(initiative_ids=[initiative.pk])  # the words it has, if published
+    facet_counts.sync([initiative.pk], deleted=deleted)  # issue 15: its rows in the facet-count tables
     embeddings.schedule(initiative=initiative, deleted=deleted)  # issue 14: its vector, the related lists
     record_history(initiative=initiative, user=user, reason=reason, created=created, deleted=deleted)
     collection_changed(dependencies.of_initiatives([initiative.pk]))  # what it is after (before: just above)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, dependencies, presentation, search, selectors, throttle
+from . import counts, dependencies, facet_counts, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
 from .models import (
     Category,
@@ -123,7 +123,7 @@ def _with_counts(terms, facet):
 
 def term_counts(facet: str) -> dict[int, int]:
     """Published initiatives per term of one taxonomy (regions count everything they cover); cached."""
-    return counts.cached("terms", (facet,), lambda: InitiativeFilter.count_terms(facet, Initiative.objects.published()))
+    return counts.cached("terms", (facet,), partial(facet_counts.totals, facet))  # issue 15: kept totals
 
 
 def region_counts() -> dict[int, int]:
@@ -304,19 +304,18 @@ def place_navigation(region: Region) -> dict:
     initiatives (``n``), cached (one cache read for both); countries no initiative covers yet are listed apart
     (``quiet_countries``).
 
-    Counted among the initiatives covering the region: whatever has one of its sub-regions or countries covers it
-    too, so the numbers are the same as over the whole collection, and they depend on the region's key alone (a
-    publication elsewhere leaves the page warm)."""
+    The numbers are the kept per-term totals (``facet_counts``: one query). Whatever has one of the region's
+    sub-regions or countries covers the region too, so those totals only move when an initiative covering the region
+    changes: they depend on the region's key alone (a publication elsewhere leaves the page warm)."""
     children = list(region.children.all())
     # Its countries at any depth (the M49 tree has three levels): one query.
     within = Q(region=region) | Q(region__parent=region) | Q(region__parent__parent=region)
     countries = list(Country.objects.filter(within))
     wanted = [("region", children), ("country", countries)]
-    covering = InitiativeFilter.restrict(Initiative.objects.published(), "region", [region.pk])
     keys = {dependencies.term_key("region", region.pk)}
     found = counts.cached_many(
         [
-            ("place-terms", (facet, region.pk), partial(InitiativeFilter.count_terms, facet, covering), keys)
+            ("place-terms", (facet, region.pk), partial(facet_counts.totals, facet), keys)
             for facet, terms in wanted
             if terms
         ]

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from psycopg import sql as psycopg_sql
 from taggit.models import Tag, TaggedItem
 
-from initiatives import counts, search
+from initiatives import counts, facet_counts, search
 from initiatives.models import Category, Country, Initiative, Involvement, Organisation, SearchWord, Theme
 
 from .building import (
@@ -424,6 +424,8 @@ def generate(
         _analyze()
         search.rebuild_vocabulary()
         _analyze(SearchWord._meta.db_table)
+        facet_counts.rebuild()  # the facet-count tables the write path keeps (issue 15), for the rows written around it
+        _analyze()
         counts.invalidate()
     return created
 
