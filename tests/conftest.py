@@ -49,6 +49,17 @@ def _fresh_embedding_index():
 
 
 @pytest.fixture(autouse=True)
+def _no_pending_announcement():
+    """Keys changed in a transaction are announced when it commits; a test's transaction is rolled back, and its
+    keys would otherwise be announced with the next test's first commit (initiatives/dependencies.py)."""
+    from initiatives import dependencies
+
+    dependencies._pending_keys().clear()
+    yield
+    dependencies._pending_keys().clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached counts must not leak from one test (whose data is rolled back) into the next."""
     from django.core.cache import cache

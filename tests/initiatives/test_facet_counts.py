@@ -145,7 +145,7 @@ def test_the_unfiltered_facets_are_one_query(django_assert_num_queries):
     filterset.form.is_valid()
     items = [filterset.facet_item(t.name) for t in TAXONOMIES]
     with django_assert_num_queries(1):  # the kept totals of every facet
-        for _name, _parts, compute in items:
+        for _name, _parts, compute, _keys in items:
             compute()
 
 
@@ -156,7 +156,7 @@ def test_a_filter_counts_its_facets_in_one_query_per_base(django_assert_num_quer
     items = [filterset.facet_item(t.name) for t in TAXONOMIES]
     # Every facet but those two shares one base; the theme's and the region's each have their own.
     with django_assert_num_queries(3):
-        for _name, _parts, compute in items:
+        for _name, _parts, compute, _keys in items:
             compute()
 
 
