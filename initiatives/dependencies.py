@@ -24,8 +24,7 @@ from django.db import transaction
 
 from . import counts
 from .counts import COLLECTION
-from .models import Initiative, Involvement
-from .taxonomies import TAXONOMIES, ByForeignKey
+from .models import FacetMembership, Initiative, Involvement
 
 
 def initiative_key(pk: int) -> str:
@@ -41,21 +40,18 @@ def partner_key(country_pk: int) -> str:
 
 
 def of_initiatives(ids: Iterable[int]) -> frozenset[str]:
-    """The keys of these initiatives as they are in the database now: one query per taxonomy, however many."""
+    """The keys of these initiatives as they are now: three queries, however many. Their terms are read from the
+    facet-membership table (``facet_counts``), which the write path keeps in step with the relations (it holds a
+    published initiative's terms as its filters read them, regions as covered); so before a change they are the
+    terms the pages show, and after it (``initiative_written`` syncs the table first) the new ones."""
     ids = sorted({pk for pk in ids if pk is not None})
     keys = {initiative_key(pk) for pk in ids}
     published = list(Initiative.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
     if not published:
         return frozenset(keys)  # a draft's change shows nowhere but (maybe) its own 404
     keys.add(COLLECTION)
-    for taxonomy in TAXONOMIES:
-        filing = taxonomy.filing
-        if isinstance(filing, ByForeignKey):
-            terms = Initiative.objects.filter(pk__in=published).values_list(filing.column, flat=True)
-        else:
-            rows = filing.rows().filter(**{f"{filing.initiative_column}__in": published})
-            terms = rows.values_list(filing.term_column, flat=True)
-        keys.update(term_key(taxonomy.name, pk) for pk in set(terms) if pk is not None)
+    terms = FacetMembership.objects.filter(initiative_id__in=published).values_list("facet", "term_id").distinct()
+    keys.update(term_key(facet, pk) for facet, pk in terms)
     countries = Involvement.objects.filter(initiative_id__in=published, organisation__country__isnull=False)
     keys.update(partner_key(pk) for pk in set(countries.values_list("organisation__country_id", flat=True)))
     return frozenset(keys)

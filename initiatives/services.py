@@ -54,7 +54,6 @@ def refresh_coverage(*, initiative: Initiative) -> None:
     direct |= {pk for pk in initiative.countries.values_list("region_id", flat=True) if pk}
     initiative.covered_regions.set(region_closure(direct))
     _refresh_sdg_coverage(initiative=initiative)
-    collection_changed(dependencies.of_initiatives([initiative.pk]))
 
 
 def _refresh_sdg_coverage(*, initiative: Initiative) -> None:

@@ -155,7 +155,7 @@ def test_guid_is_stable_when_the_initiative_is_edited(client, url):
     initiative.title = "The Anti-Rumour Strategy Handbook, second edition"
     initiative.slug = "anti-rumour-strategy-handbook-2"
     initiative.save()
-    services.refresh_coverage(initiative=initiative)  # as every editing path does (admin, save_initiative)
+    services.initiative_written(initiative=initiative, reason="test")  # the end of every editing path
     after = entry_for(parse(client, url), "anti-rumour-strategy-handbook-2")
     assert after.title == "The Anti-Rumour Strategy Handbook, second edition"
     assert after.id == before.id
