@@ -23,11 +23,8 @@ timeout handlers), so it sees the cookies and headers they all set; it also star
 what the answer reads (``counts.Reads``).
 """
 
-import hashlib
-
 from django.conf import settings
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import quote_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 
 from . import counts
 
@@ -107,8 +104,8 @@ def make_shared(request, response, reads: counts.Reads):
     if response.status_code != 200 or response.streaming:
         return response
     if not response.has_header("ETag"):
-        response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
-    not_modified = get_conditional_response(request, etag=response["ETag"], response=response)
+        set_response_etag(response)  # Django's: an MD5 of the body (none for an empty one)
+    not_modified = get_conditional_response(request, etag=response.get("ETag"), response=response)
     if not_modified is not response:
         for header in KEPT_ON_304:
             if response.has_header(header):
