@@ -110,7 +110,7 @@ def _home_map():
     """The map of every published initiative (issue 14), from the listing's cached facet counts."""
     from .insights import build  # insights' page is built on this module's page cache
 
-    return build(InitiativeFilter(QueryDict()), with_charts=False)
+    return build(Listing(QueryDict()).filterset, with_charts=False)
 
 
 def _with_counts(terms, facet):
