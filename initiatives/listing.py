@@ -89,7 +89,6 @@ class Listing:
     """
 
     def __init__(self, params, *, facet: str | None = None, term=None, sort: str | None = None):
-        self.params = params
         self.facet = facet if term is not None else None
         self.term = term
         queryset = Initiative.objects.published()
