@@ -84,14 +84,15 @@ def _with_query(path: str, query: str) -> str:
 class Listing:
     """The published initiatives a query string selects, within ``term`` of taxonomy ``facet`` on a term page.
 
-    ``sort`` overrides the query string's order (a feed is newest first). Building one makes no query; the rows,
-    chips and links read the database when first asked for, once.
+    ``sort`` overrides the query string's order (a feed is newest first); ``within`` narrows the published
+    initiatives it selects from (the alerts: those just published). Building one makes no query; the rows, chips and
+    links read the database when first asked for, once.
     """
 
-    def __init__(self, params, *, facet: str | None = None, term=None, sort: str | None = None):
+    def __init__(self, params, *, facet: str | None = None, term=None, sort: str | None = None, within=None):
         self.facet = facet if term is not None else None
         self.term = term
-        queryset = Initiative.objects.published()
+        queryset = Initiative.objects.published() if within is None else within
         if term is not None:
             queryset = InitiativeFilter.restrict(queryset, facet, [term.pk])
         data = params
