@@ -1,8 +1,7 @@
 """The read-only JSON API: initiatives with the listing's filters, and the seven taxonomies.
 
-Rows come from the one listing definition, ``InitiativeFilter`` over ``Initiative.objects.published()``,
-exactly as ``initiatives.views.InitiativeListView`` takes them, so a query string gives the same
-initiatives in the same order here as on /initiatives/.
+Rows come from the one listing definition, ``initiatives.listing.Listing``, exactly as the listing page takes
+them, so a query string gives the same initiatives in the same order here as on /initiatives/.
 """
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from rest_framework.views import APIView
 
 from initiatives import counts, dependencies, selectors, throttle
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
+from initiatives.listing import Listing
 from initiatives.models import Initiative, Involvement, SdgTarget
 from initiatives.search import MAX_QUERY_LENGTH
 from initiatives.taxonomies import TAXONOMIES, Taxonomy
@@ -204,7 +204,8 @@ class InitiativeListView(ApiView):
         """
         counts.cacheable("api")
         query = request.query_params
-        filterset = InitiativeFilter(query, queryset=Initiative.objects.published())
+        listing = Listing(query)
+        filterset = listing.filterset
         errors = params.check_names(query, single=params.SINGLE_FILTERS, repeatable=InitiativeFilter.FACETS)
         page_number, page_size, paging_errors = params.paging(query)
         errors += paging_errors + params.filter_errors(filterset, query)
@@ -212,15 +213,16 @@ class InitiativeListView(ApiView):
             raise params.InvalidParameters(errors)
 
         def representation():
-            keys = dependencies.of_filters(filterset)  # the rows lie within the terms of one filter, if any
-            counts.depends_on(keys)
-            rows = filterset.qs.for_listing().prefetch_related(*INITIATIVE_PREFETCH)
+            keys = listing.depends_on()  # the rows lie within the terms of one filter, if any
+            rows = listing.rows.for_listing().prefetch_related(*INITIATIVE_PREFETCH)
             page = params.paginate(rows, page_number, page_size, keys=keys)
             data = {**page_links(request, page), "sort": filterset.active_sort}
             return InitiativePageSerializer(data, context={"request": request}).data
 
         # What a page shows depends only on its query string, its language and the part of the collection its rows
         # lie in (see initiatives.counts); the parameters were all understood (else 400), in whatever order they came.
+        # The key is the query string itself (its pairs sorted), not the listing's key form: the answer repeats it,
+        # as given, in its next and previous links, so "?theme=B" and "?theme=b" are two answers.
         parts = (request.path, get_language(), tuple(sorted(query.lists())))
         data = counts.lookup("api-initiatives", parts).value
         if data is None:

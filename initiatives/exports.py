@@ -1,7 +1,7 @@
 """Downloads of the collection: the listing's results as CSV or JSON (the format is in ``interchange``).
 
 The public views take the listing's query string and read their rows exactly as the listing does
-(``InitiativeFilter`` over ``Initiative.objects.published()``), so a download holds what the page shows. They
+(``listing.Listing``), so a download holds what the page shows. They
 leave out what is private (the submitter's e-mail address); the admin export
 (``export_response(..., include_private=True)``) keeps it, so that its file can be imported back unchanged.
 
@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import export_files
-from .filters import InitiativeFilter
 from .interchange import encodings, exporting
-from .models import Initiative
+from .listing import Listing
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 # Parameters that change neither which initiatives a download holds nor their order.
@@ -98,8 +97,8 @@ def is_whole_collection(params) -> bool:
 
 
 def listing_queryset(request):
-    """The listing's results for this query string, all pages (as ``InitiativeListView.get_queryset``)."""
-    return InitiativeFilter(request.GET, queryset=Initiative.objects.published()).qs
+    """The listing's results for this query string, all pages, in its order (``Listing.rows``)."""
+    return Listing(request.GET).rows
 
 
 def _download(request, fmt: str):

@@ -1,12 +1,12 @@
 """RSS 2.0 and Atom 1.0 feeds of the listing (with any of its query strings) and of every term page.
 
-Rows come from the listing's one definition (``InitiativeFilter`` over ``Initiative.objects.published()``), so
-a feed shows what the same query string shows on the page, newest first.
+Rows come from the listing's one definition (``listing.Listing``), so a feed shows what the same query string shows
+on the page, newest first; its links (to itself, the listing, the other format, the subscription) are the Listing's.
 
 Caching: a feed only changes when what it reads does: its rows lie within its term (a term's feed) or the terms of
-one of its filters, else anywhere in the collection (``dependencies.of_filters``). The rendered body is cached under
-the versions of those keys (``counts``) and the feed's address in normal form (``InitiativeFilter.cache_query``; a
-feed with parameters or values it does not understand is not kept), so a repeated request makes no query, a
+one of its filters, else anywhere in the collection (``Listing.keys``). The rendered body is cached under the
+versions of those keys (``counts``) and the feed's address in key form (``listing.cache_query``, page and sort left
+out; a feed with parameters or values it does not understand is not kept), so a repeated request makes no query, a
 publication under another term leaves a term's feed warm, and a computed one counts against the anonymous client's
 limit (``initiatives/throttle.py``). The ETag is a digest of the body, kept with it: a publish that changes a feed
 changes its ETag, one that does not (another term's) leaves it, and readers polling an unchanged feed get a 304.
@@ -40,18 +40,17 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, format_html, linebreaks
-from django.utils.http import http_date, urlencode
+from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from . import counts, dependencies, sections, selectors, throttle
-from .filters import InitiativeFilter
-from .models import Attachment, Initiative, Region, Theme
+from . import counts, sections, selectors, throttle
+from .listing import PRESENTATION, Listing, cache_query
+from .models import Attachment, Region, Theme
 
 FEED_ITEMS = 50
 PAGE_ITEMS = 20  # the latest items the page about a feed lists
@@ -115,7 +114,7 @@ class FeedSource:
 
     request: object
     term: object | None
-    filterset: InitiativeFilter
+    listing: Listing
     modified: datetime.datetime | None = None  # when the collection last changed (dates an empty feed)
 
 
@@ -132,10 +131,7 @@ class InitiativeFeed(Feed):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         page = self.wants_page(request)
         counts.cacheable("html" if page else "feed")
-        params = request.GET.copy()
-        for ignored in ("page", "sort"):  # a feed has one page, newest first
-            params.pop(ignored, None)
-        query = InitiativeFilter.cache_query(params)
+        query = cache_query(request.GET, unread=PRESENTATION)  # a feed has one page, newest first
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         # The items' text is in the reader's language (Initiative.text()): one body per language, and per
         # representation (the feed's XML, or the page about it).
@@ -189,21 +185,15 @@ class InitiativeFeed(Feed):
         source = self.get_object(request, **kwargs)
         source.modified = datetime.datetime.fromtimestamp(modified, tz=datetime.UTC)
         body = self.get_feed(source, request).writeString("utf-8").encode()
-        return body, source.filterset.understood_everything()
+        return body, source.listing.understood
 
     def render_page(self, request, *, modified: int, **kwargs) -> tuple[bytes, bool]:
         """The page about the feed (for a browser), and whether its filters understood everything they were given."""
         source = self.get_object(request, **kwargs)
         source.modified = datetime.datetime.fromtimestamp(modified, tz=datetime.UTC)
-        query = followed_query(request)
-        rss, atom = self.feed_paths(source)
+        listing = source.listing
+        rss, atom = listing.feed_url(), listing.feed_url(atom=True)
         here = atom if issubclass(self.feed_type, Atom1Feed) else rss
-        # The e-mail subscription follows the term too (as the term page's "Subscribe" link does).
-        followed = request.GET.copy()
-        if source.term is not None:
-            followed.setlist(self.facet, [getattr(source.term, self.lookup)])
-        subscribe_query = _normal_query(followed)
-        subscribe = reverse("subscriptions:subscribe")
         items = list(self.items(source)[:PAGE_ITEMS])
         for item in items:
             item.page_categories = [*item.feed_themes, *item.feed_regions]
@@ -212,46 +202,33 @@ class InitiativeFeed(Feed):
             "feed_name": str(source.term) if source.term is not None else _("Initiatives"),
             "term": source.term,
             "description": self.description(source),
-            "chips": source.filterset.active_filters(),
+            "chips": listing.chips,
             "items": items,
             "is_atom": here == atom,
-            "feed_address": request.build_absolute_uri(_with_query(here, query)),
-            "rss_url": _with_query(rss, query),
-            "atom_url": _with_query(atom, query),
-            "listing_url": self.link(source),
-            "subscribe_url": _with_query(subscribe, subscribe_query),
+            "feed_address": request.build_absolute_uri(here),
+            "rss_url": rss,
+            "atom_url": atom,
+            "listing_url": listing.page_url,
+            # The e-mail subscription follows the term too (as the term page's "Subscribe" link does).
+            "subscribe_url": listing.subscribe_url,
             "summary_words": PAGE_SUMMARY_WORDS,
         }
         body = render_to_string("initiatives/feed_page.html", context, request=request).encode()
-        return body, source.filterset.understood_everything()
-
-    def feed_paths(self, source) -> tuple[str, str]:
-        """The paths of this feed as RSS and as Atom (without the query string)."""
-        if source.term is None:
-            return reverse("initiatives:feed"), reverse("initiatives:feed-atom")
-        kwargs = {self.lookup: getattr(source.term, self.lookup)}
-        return (
-            reverse(f"initiatives:{self.facet}-feed", kwargs=kwargs),
-            reverse(f"initiatives:{self.facet}-feed-atom", kwargs=kwargs),
-        )
+        return body, listing.understood
 
     def get_object(self, request, **kwargs):
         term = None
-        queryset = Initiative.objects.published()
         if self.model is not None:
             term = get_object_or_404(selectors.public_terms(self.facet), **{self.lookup: kwargs[self.lookup].lower()})
-            queryset = InitiativeFilter.restrict(queryset, self.facet, [term.pk])
-        data = request.GET.copy()
-        data["sort"] = "newest"
-        filterset = InitiativeFilter(data, queryset=queryset, fixed_facet=self.facet, fixed_term=term)
-        counts.depends_on(dependencies.of_filters(filterset))
-        return FeedSource(request=request, term=term, filterset=filterset)
+        listing = Listing(request.GET, facet=self.facet, term=term, sort="newest")
+        listing.depends_on()
+        return FeedSource(request=request, term=term, listing=listing)
 
     # --- the feed ----------------------------------------------------------------------------
 
     def title(self, source):
         name = str(source.term) if source.term is not None else str(_("Initiatives"))
-        filters = ", ".join(str(chip.text) for chip in source.filterset.active_filters())
+        filters = ", ".join(str(chip.text) for chip in source.listing.chips)
         if filters:
             # Translators: a feed's title: what it follows, then the filters applied, e.g. "Africa (Remittances)".
             name = _("%(name)s (%(filters)s)") % {"name": name, "filters": filters}
@@ -260,20 +237,18 @@ class InitiativeFeed(Feed):
 
     def link(self, source):
         """The page that shows the same initiatives, with the same filters."""
-        if source.term is None:
-            url = reverse("initiatives:list")
-        else:
-            url = reverse(f"initiatives:{self.facet}", kwargs={self.lookup: getattr(source.term, self.lookup)})
-        query = followed_query(source.request)
-        return f"{url}?{query}" if query else url
+        return source.listing.page_url
 
     def feed_url(self, source):
-        return source.request.get_full_path()
+        # The feed's own address in the link form, as every link to it is: the body is cached under the key form
+        # of the address asked for, which "?page=2&theme=B" shares with "?theme=b" (the address asked for would be
+        # served to the other).
+        return source.listing.feed_url(atom=issubclass(self.feed_type, Atom1Feed))
 
     def feed_guid(self, source):
-        # The feed's canonical address on the public site, whatever host or parameter order it was asked with.
-        query = followed_query(source.request)
-        return f"{settings.SITE_URL}{source.request.path}" + (f"?{query}" if query else "")
+        # The feed's canonical address on the public site, whatever host, parameter order or spelling it was asked
+        # with.
+        return f"{settings.SITE_URL}{source.listing.feed_url(atom=issubclass(self.feed_type, Atom1Feed))}"
 
     def description(self, source):
         if source.term is not None:
@@ -293,7 +268,7 @@ class InitiativeFeed(Feed):
     def items(self, source):
         # Only what an item shows (the page about the feed links its terms: their slugs): no description or search
         # vector (the widest columns), no category.
-        return source.filterset.qs.only(*ITEM_FIELDS).prefetch_related(
+        return source.listing.rows.only(*ITEM_FIELDS).prefetch_related(
             Prefetch("themes", queryset=Theme.objects.only("name", "number", "slug"), to_attr="feed_themes"),
             Prefetch("regions", queryset=Region.objects.only("name", "slug"), to_attr="feed_regions"),
             # issue 13, files: the image, as the item's enclosure
@@ -348,22 +323,6 @@ def term_feed(*, model, facet: str, lookup: str, atom: bool = False) -> Initiati
     base = AtomInitiativeFeed if atom else InitiativeFeed
     name = f"{model.__name__}{'Atom' if atom else ''}Feed"
     return type(name, (base,), {"model": model, "facet": facet, "lookup": lookup})()
-
-
-def followed_query(request) -> str:
-    """The request's filters in the listing's normal form (no page or sort, sorted), as its pages link to feeds."""
-    return _normal_query(request.GET)
-
-
-def _normal_query(params) -> str:
-    pairs = sorted(
-        (key, value) for key in params if key not in ("page", "sort") for value in params.getlist(key) if value
-    )
-    return urlencode(pairs)
-
-
-def _with_query(path: str, query: str) -> str:
-    return f"{path}?{query}" if query else path
 
 
 def _anonymous_without_messages(request) -> bool:

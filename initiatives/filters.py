@@ -1,7 +1,8 @@
 """The one definition of what a listing's query string means.
 
-The listing page, every term page and every feed build their rows with ``InitiativeFilter`` over
-``Initiative.objects.published()``, so a query string means the same thing everywhere.
+The listing page, every term page, every feed, the downloads, the API and the subscriptions build their rows with
+``InitiativeFilter`` over ``Initiative.objects.published()``, through ``listing.Listing``, so a query string means the
+same thing everywhere.
 
 Semantics: several values within one facet combine with OR, different facets with AND. Values that
 are malformed or name no known term are dropped (the rest of the query still applies); a facet
@@ -19,7 +20,6 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
@@ -244,29 +244,9 @@ class InitiativeFilter(_taxonomy_filters()):
         raw = [v for v in self.data.getlist(name) if v] if hasattr(self.data, "getlist") else []
         return [value for value in raw if ValuesField.normalise(value) not in found]
 
-    @classmethod
-    def cache_query(cls, params) -> str | None:
-        """``params`` in one canonical form, for a cache key: values read as the filters read them (facet values
-        normalised, deduplicated and sorted, a single-valued parameter's last value), empty ones and page 1 left
-        out, parameters sorted. None when a parameter is not the listing's: such a page is answered, never cached.
-
-        Whether every value was *understood* is only known once the page is built (``understood_everything``)."""
-        pairs = []
-        for name in params:
-            if name != "page" and name not in cls.base_filters:
-                return None
-            if name in cls.FACETS:
-                values = sorted(ValuesField().to_python([v for v in params.getlist(name) if v]))
-            elif name == "q":
-                values = [search.clean_query(params.get(name))]
-            else:
-                values = [params.get(name, "").strip()]
-            pairs += [(name, value) for value in values if value and (name, value) != ("page", "1")]
-        return urlencode(sorted(pairs))
-
     def understood_everything(self) -> bool:
-        """Whether the page these filters built is the one for their ``cache_query``: every value was understood,
-        none was left out."""
+        """Whether the page these filters built is the one of their key form (``listing.cache_query``): every
+        value was understood, none was left out."""
         if self.ignored_parameters or self.query_shortened:
             return False
         return all(

@@ -29,15 +29,14 @@ from django.views.generic import TemplateView
 from . import dependencies
 from .counts import cached_many, queryset_key
 from .filters import MAX_YEAR, MIN_YEAR, InitiativeFilter
+from .listing import PRESENTATION, Listing, cache_query, understood_pairs
 from .models import Country, Initiative, Region, Theme
-from .taxonomies import TAXONOMIES
 from .views import CachedForVisitorsMixin
 
 MAP_FILE = Path(__file__).parent / "data" / "world_map.json"
 STEPS = 5  # shades of the map, from 1 initiative to the most any country has
 MAX_YEAR_BARS = 40  # the most recent years shown, at most (a bounded page whatever the dates in the collection)
 YEAR_PARAMS = ("year_from", "year_to")
-SINGLE_VALUED = ("q", *YEAR_PARAMS, "status", "evidence", "partner_country", "documents")
 
 
 @cache
@@ -181,20 +180,6 @@ def counts_for(filterset: InitiativeFilter, *, with_charts: bool = True) -> dict
 # --- links ------------------------------------------------------------------------------------------------------
 
 
-def filter_params(filterset: InitiativeFilter) -> list[tuple[str, str]]:
-    """The filters the listing understood, in a normal form (unknown and malformed values left out)."""
-    params = []
-    for taxonomy in TAXONOMIES:
-        params += [(taxonomy.name, getattr(term, taxonomy.lookup)) for term in filterset.selected_terms(taxonomy.name)]
-    if filterset.query:
-        params.append(("q", filterset.query))
-    for name in SINGLE_VALUED[1:]:
-        value = filterset.cleaned(name)
-        if value:
-            params.append((name, str(value)))
-    return params
-
-
 def listing_url(params: list[tuple[str, str]], **replace) -> str:
     """The listing with ``params``, the parameters named in ``replace`` set to its values instead."""
     kept = [(key, value) for key, value in params if key not in replace]
@@ -242,7 +227,7 @@ def shapes_for(country_counts: dict[int, int], terms, params, selected: set[int]
 
 def build(filterset: InitiativeFilter, *, with_charts: bool = True) -> Insight:
     counted = counts_for(filterset, with_charts=with_charts)
-    params = filter_params(filterset)
+    params = understood_pairs(filterset)
     selected = {term.pk for term in filterset.selected_terms("country")}
     shapes, legend = shapes_for(counted["country"], counted["country_terms"], params, selected)
     atlas = world_map()
@@ -324,18 +309,19 @@ class InsightsView(CachedForVisitorsMixin, TemplateView):
     template_name = "initiatives/insights.html"
 
     def page_cache_query(self) -> str | None:
-        return None if "page" in self.request.GET else InitiativeFilter.cache_query(self.request.GET)
+        return cache_query(self.request.GET, unread=PRESENTATION)  # (one page, in no order)
 
     def page_is_canonical(self) -> bool:
-        return self.filterset.understood_everything()
+        return self.listing.understood
 
     def get_context_data(self, **kwargs):
-        self.filterset = filterset = InitiativeFilter(self.request.GET)
-        params = filter_params(filterset)
+        self.listing = Listing(self.request.GET)
+        filterset = self.listing.filterset
+        params = self.listing.followed_pairs()
         return super().get_context_data(
             insight=build(filterset),
             filterset=filterset,
-            chips=filterset.active_filters(),
+            chips=self.listing.chips,
             ignored=filterset.ignored_parameters,
             listing_url=listing_url(params),
             **kwargs,

@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import counts, dependencies, facet_counts, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
+from .listing import Listing, cache_query
 from .models import (
     Category,
     Country,
@@ -109,7 +110,7 @@ def _home_map():
     """The map of every published initiative (issue 14), from the listing's cached facet counts."""
     from .insights import build  # insights' page is built on this module's page cache
 
-    return build(InitiativeFilter(QueryDict()), with_charts=False)
+    return build(Listing(QueryDict()).filterset, with_charts=False)
 
 
 def _with_counts(terms, facet):
@@ -140,29 +141,20 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
     def get_term(self):
         return None
 
-    def get_base_queryset(self):
-        return Initiative.objects.published()
-
     def get_queryset(self):
         self.term = self.get_term()
-        base = self.get_base_queryset()
-        if self.term is not None:
-            base = InitiativeFilter.restrict(base, self.facet, [self.term.pk])
-        self.filterset = InitiativeFilter(self.request.GET, queryset=base, fixed_facet=self.facet, fixed_term=self.term)
-        # The rows lie within the term of a term page, or the terms of one filter (dependencies.of_filters); the
-        # search's "did you mean" reads the whole collection's words.
-        counts.depends_on(dependencies.of_filters(self.filterset))
-        if self.filterset.query:
-            counts.depends_on([counts.COLLECTION])
-        return self.filterset.qs.for_listing()
+        self.listing = Listing(self.request.GET, facet=self.facet, term=self.term)
+        self.filterset = self.listing.filterset
+        self.listing.depends_on(suggestion=True)
+        return self.listing.rows.for_listing()
 
     def page_cache_query(self) -> str | None:
-        return InitiativeFilter.cache_query(self.request.GET)
+        return cache_query(self.request.GET)
 
     def page_is_canonical(self) -> bool:
         # A page number past the last, or not a number, shows another page than the one asked for.
         asked = self.request.GET.get(self.page_kwarg, "").strip() or "1"
-        return self.filterset.understood_everything() and asked == str(self.page_number)
+        return self.listing.understood and asked == str(self.page_number)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
@@ -174,7 +166,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search ordered by relevance ranks every match to find a page: its pages' ids are cached too.
         ranked = self.filterset.query and self.filterset.active_sort == "relevance"
-        keys = dependencies.of_filters(self.filterset)
+        keys = self.listing.keys
         return counts.CachedCountPaginator(queryset, per_page, cache_rows=bool(ranked), keys=keys, **kwargs)
 
     def get_paginate_by(self, queryset):
@@ -184,8 +176,10 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         context = super().get_context_data(**kwargs)
         page_objects = list(context["page_obj"].object_list)
         filterset = self.filterset
-        chips = filterset.active_filters()
+        listing = self.listing
+        chips = listing.chips
         context.update(
+            listing=listing,
             filterset=filterset,
             term=self.term,
             facet_name=self.facet,
@@ -210,50 +204,13 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
                 (filterset.form["year_to"], _("Until")),
             ],
             suggestion=search.suggest(filterset.query),
-            feed_url=self.get_feed_url(),
-            atom_feed_url=self.get_feed_url(atom=True),
+            feed_url=listing.feed_url(),
+            atom_feed_url=listing.feed_url(atom=True),
             feed_title=str(self.term) if self.term is not None else _("Initiatives"),
-            subscribe_url=self.get_subscribe_url(),
-            **self.get_export_urls(total=context["paginator"].count),
+            subscribe_url=listing.subscribe_url,
+            **listing.export_urls(total=context["paginator"].count),
         )
         return context
-
-    def get_feed_url(self, *, atom: bool = False):
-        suffix = "-atom" if atom else ""
-        if self.term is not None:
-            url = reverse(f"initiatives:{self.facet}-feed{suffix}", kwargs=self.kwargs)
-        else:
-            url = reverse(f"initiatives:feed{suffix}")
-        query = self.followed_query(include_term=False)
-        return f"{url}?{query}" if query else url
-
-    def followed_query(self, *, include_term: bool = True) -> str:
-        """This page's filters as a query string in a normal form (no page or sort; sorted keys)."""
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        params.pop("sort", None)
-        if include_term and self.term is not None:
-            params.setlist(self.facet, [getattr(self.term, self.lookup)])
-        pairs = sorted((key, value) for key in params for value in params.getlist(key) if value)
-        return urlencode(pairs)
-
-    def get_export_urls(self, *, total: int) -> dict:
-        """The CSV and JSON downloads of this listing: its filters, on a term page with the term as one. A filtered
-        download stops after ``EXPORTS_MAX_ROWS`` rows: when this listing has more, the links say so and the
-        whole collection's files are offered beside them."""
-        query = self.followed_query()
-        urls = {fmt: reverse(f"initiatives:export-{fmt}") for fmt in ("csv", "json")}
-        capped = bool(query) and total > settings.EXPORTS_MAX_ROWS
-        return {
-            **{f"export_{fmt}_url": f"{url}?{query}" if query else url for fmt, url in urls.items()},
-            **{f"export_full_{fmt}_url": url for fmt, url in urls.items()},
-            "export_cap": settings.EXPORTS_MAX_ROWS if capped else None,
-        }
-
-    def get_subscribe_url(self):
-        query = self.followed_query()
-        url = reverse("subscriptions:subscribe")
-        return f"{url}?{query}" if query else url
 
 
 def page_numbers(page) -> list[int | None]:

@@ -4,7 +4,7 @@ Immediate alerts (``tasks.send_immediate_alerts``, one task per newly published 
 (``manage.py send_digests``) go through the same two steps:
 
 1. **Record what is owed.** The subscriptions concerned are grouped by their query string; each distinct query
-   runs ``InitiativeFilter`` (the one listing definition) once over the candidate initiatives, and the result is
+   runs the one listing definition (``Listing``) once over the candidate initiatives, and the result is
    fanned out to the subscriptions that follow it, keeping for each only what was published after it started
    (``confirmed_at``, or ``since`` once digests moved it on). One ``Delivery`` row per (subscription, initiative)
    is inserted with ``ignore_conflicts``: the unique constraint makes a second insert, by a re-run or a second
@@ -72,7 +72,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
-from initiatives.filters import InitiativeFilter
+from initiatives.listing import Listing
 from initiatives.models import Initiative
 from portal import mail
 from portal.addresses import canonical_or_none
@@ -151,8 +151,8 @@ def starts(subscription: Subscription) -> datetime.datetime:
 def matching(subscriptions: Iterable[Subscription], candidates: dict[int, datetime.datetime]) -> dict[int, list[int]]:
     """For each subscription (by pk), the candidate initiatives its listing shows that were published after it started.
 
-    ``candidates`` maps initiative pks to their ``published_at``. Each distinct query runs ``InitiativeFilter`` once
-    over the candidates, whatever the number of subscriptions following it.
+    ``candidates`` maps initiative pks to their ``published_at``. Each distinct query selects from the candidates once
+    (``Listing(..., within=...)``), whatever the number of subscriptions following it.
     """
     if not candidates:
         return {}
@@ -162,7 +162,7 @@ def matching(subscriptions: Iterable[Subscription], candidates: dict[int, dateti
     base = Initiative.objects.published().filter(pk__in=list(candidates))
     matches: dict[int, list[int]] = {}
     for query, followers in by_query.items():
-        shown = InitiativeFilter(QueryDict(query), queryset=base).qs.order_by().values_list("pk", flat=True)
+        shown = Listing(QueryDict(query), within=base).rows.order_by().values_list("pk", flat=True)
         shown = sorted(shown)
         if not shown:
             continue

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from initiatives.filters import InitiativeFilter
+from initiatives.listing import Listing
 from portal import mail
 
 from . import tokens
@@ -32,7 +32,7 @@ LABELLED_CHIPS = ("year_from", "year_to", "status")
 
 def _followed(subscription: Subscription) -> dict:
     """What the subscription follows, for an e-mail: its terms by their names, its search words quoted."""
-    chips = InitiativeFilter(QueryDict(subscription.query)).active_filters()
+    chips = Listing(QueryDict(subscription.query)).chips
     search = mail.quote_stranger_text(" ".join(chip.value for chip in chips if chip.param == "q"))
     named = [
         f"{chip.label}: {chip.text}" if chip.param in LABELLED_CHIPS else chip.text

@@ -25,10 +25,10 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from initiatives.filters import InitiativeFilter
+from initiatives.listing import PRESENTATION, Listing
 from portal import mail
 from portal.addresses import canonical_email, canonical_or_none, same_mailbox
 
@@ -41,8 +41,6 @@ Frequency = Subscription.Frequency
 
 QUERY_MAX_LENGTH = Subscription._meta.get_field("query").max_length
 LABEL_MAX_LENGTH = Subscription._meta.get_field("label").max_length
-# Parameters a listing understands that do not change what it lists.
-PRESENTATION_PARAMETERS = ("page", "sort")
 
 
 class AddressSuppressed(Exception):
@@ -67,23 +65,25 @@ class Followed:
 
 
 def followed_listing(params: QueryDict) -> Followed:
-    """Read a listing's query string as the listing does (``InitiativeFilter``) and put it in normal form.
+    """Read a listing's query string as the listing does and put it in the listing's link form
+    (``Listing.followed_query``: the form of the listing's own "Subscribe" and feed links).
 
     Only what changes the results is kept, each value as the listing understood it (a term's slug or code, the
     cleaned search, a valid year or status), sorted: ``?theme=b&region=europe&page=2&x=1`` and
     ``?region=europe&theme=b`` are one subscription. The label is the listing's filter chips ("Europe; Search:
     “diaspora”"), or "All initiatives".
     """
-    filterset = InitiativeFilter(params)
-    chips = filterset.active_filters()
-    pairs = sorted({(chip.param, chip.value) for chip in chips})
-    known = set(filterset.filters) | set(PRESENTATION_PARAMETERS)
+    listing = Listing(params)
+    filterset = listing.filterset
+    known = set(filterset.filters) | set(PRESENTATION)
     ignored = [name for name in params if name not in known and any(params.getlist(name))]
     ignored += [name for name in filterset.ignored_parameters if name not in ignored]
     unknown_terms = tuple(
         name for name in InitiativeFilter.FACETS if any(params.getlist(name)) and not filterset.selected_terms(name)
     )
-    return Followed(query=urlencode(pairs), label=_label(chips), ignored=tuple(ignored), unknown_terms=unknown_terms)
+    return Followed(
+        query=listing.followed_query, label=_label(listing.chips), ignored=tuple(ignored), unknown_terms=unknown_terms
+    )
 
 
 def _label(chips) -> str:

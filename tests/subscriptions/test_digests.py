@@ -340,12 +340,12 @@ def test_a_subscription_gets_what_its_listing_shows(query, client, new_initiativ
 def test_each_distinct_query_is_matched_once_whatever_the_number_of_subscriptions(new_initiatives, monkeypatch):
     made = []
 
-    class Counting(alerts.InitiativeFilter):
+    class Counting(alerts.Listing):
         def __init__(self, *args, **kwargs):
             made.append(args[0].urlencode())
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(alerts, "InitiativeFilter", Counting)
+    monkeypatch.setattr(alerts, "Listing", Counting)
     for n in range(10):
         subscribe(f"r{n}@example.org", REMITTANCES)
         subscribe(f"e{n}@example.org", EUROPE)
