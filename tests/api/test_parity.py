@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from initiatives.models import GuidingPrinciple
 from tests.factories import make_initiative
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +57,7 @@ def api_listing(client, query):
     return [item["slug"] for item in data["results"]], data["count"], data["num_pages"]
 
 
-@pytest.fixture
-def more_data():
+def _more_data():
     """More initiatives than a page, spread over facets, years and titles, so that order and pagination matter."""
     gender = GuidingPrinciple.objects.get(slug="gender-responsive")
     for n in range(30):
@@ -76,34 +76,39 @@ def more_data():
             initiative.principles.add(gender)
 
 
-def test_api_lists_what_the_listing_lists(client, more_data, subtests):
-    # One test over every query (building the data is the slow part), one subtest per query.
-    for query in QUERIES:
-        with subtests.test(query=query):
-            assert api_listing(client, query) == html_listing(client, query)
+class TestWithMoreData:
+    """The tests that read the 30 more initiatives, written once for them (tests/shared_rows.py)."""
 
+    @pytest.fixture(scope="class")
+    def more_data(self, django_db_setup, django_db_blocker):
+        yield from shared_rows(django_db_blocker, _more_data)
 
-def test_pages_match_page_by_page(client, more_data, subtests):
-    for query in ["", "q=pilot", "sort=title", "q=pilot&sort=relevance", "sort=oldest", "q=pilot&sort=oldest"]:
-        with subtests.test(query=query):
-            _, total, num_pages = html_listing(client, query)
-            assert num_pages >= 2, "the data must span several pages"
-            seen = []
-            for page in range(1, num_pages + 2):
-                suffix = f"{query}&page={page}" if query else f"page={page}"
-                if page > num_pages:  # past the last page: the listing shows the last one, the API says 404
-                    assert client.get(f"/api/initiatives/?{suffix}").status_code == 404
-                    continue
-                html = html_listing(client, suffix)
-                assert api_listing(client, suffix) == html
-                seen += html[0]
-            assert len(seen) == len(set(seen)) == total
+    def test_api_lists_what_the_listing_lists(self, client, more_data, subtests):
+        # One test over every query (building the data is the slow part), one subtest per query.
+        for query in QUERIES:
+            with subtests.test(query=query):
+                assert api_listing(client, query) == html_listing(client, query)
 
+    def test_pages_match_page_by_page(self, client, more_data, subtests):
+        for query in ["", "q=pilot", "sort=title", "q=pilot&sort=relevance", "sort=oldest", "q=pilot&sort=oldest"]:
+            with subtests.test(query=query):
+                _, total, num_pages = html_listing(client, query)
+                assert num_pages >= 2, "the data must span several pages"
+                seen = []
+                for page in range(1, num_pages + 2):
+                    suffix = f"{query}&page={page}" if query else f"page={page}"
+                    if page > num_pages:  # past the last page: the listing shows the last one, the API says 404
+                        assert client.get(f"/api/initiatives/?{suffix}").status_code == 404
+                        continue
+                    html = html_listing(client, suffix)
+                    assert api_listing(client, suffix) == html
+                    seen += html[0]
+                assert len(seen) == len(set(seen)) == total
 
-def test_bigger_api_pages_hold_the_listing_pages_in_order(client, more_data):
-    html = html_listing(client, "sort=title")[0] + html_listing(client, "sort=title&page=2")[0]
-    slugs, total, _ = api_listing(client, "sort=title&page_size=40")
-    assert slugs == html[:40] and total == 37
+    def test_bigger_api_pages_hold_the_listing_pages_in_order(self, client, more_data):
+        html = html_listing(client, "sort=title")[0] + html_listing(client, "sort=title&page=2")[0]
+        slugs, total, _ = api_listing(client, "sort=title&page_size=40")
+        assert slugs == html[:40] and total == 37
 
 
 def test_seed_only_parity_without_extra_data(client):

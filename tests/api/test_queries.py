@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Link
 from tests.factories import make_initiative
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,7 @@ LIST_QUERIES = 12
 EXTRA = 25
 
 
-@pytest.fixture
-def many():
+def _many():
     """More initiatives than a default page, each with several terms of every kind, links and organisations."""
     for n in range(EXTRA):
         initiative = make_initiative(
@@ -41,24 +41,32 @@ def count_queries(client, url):
     return len(queries)
 
 
-def test_initiative_list_queries_are_pinned(client, many, django_assert_num_queries, subtests, miss_window_begun):
-    client.get("/api/initiatives/")
-    for page_size in (1, 20, 100):
-        with subtests.test(page_size=page_size), django_assert_num_queries(LIST_QUERIES):
-            response = client.get(f"/api/initiatives/?page_size={page_size}")
-            assert len(response.json()["results"]) == min(page_size, 7 + EXTRA)
-    # Each facet in the query string looks its terms up once (as the listing does), whatever the page size.
-    client.get("/api/initiatives/?theme=remittances&tag=diaspora")  # counts the results of this query once
-    for page_size in (2, 100):
-        with subtests.test(page_size=page_size, filtered=True), django_assert_num_queries(LIST_QUERIES + 2):
-            client.get(f"/api/initiatives/?theme=remittances&tag=diaspora&page_size={page_size}")
-    # A detail is the page query (and never counts, neither its results nor against the limit).
-    with django_assert_num_queries(LIST_QUERIES - 1):
-        client.get("/api/initiatives/pare-1-1/")
+class TestWithMany:
+    """The 25 more initiatives, written once for both tests (tests/shared_rows.py), which only read."""
 
+    @pytest.fixture(scope="class")
+    def many(self, django_db_setup, django_db_blocker):
+        yield from shared_rows(django_db_blocker, _many)
 
-def test_term_lists_are_fixed_too(client, many, subtests):
-    for plural in ("regions", "countries", "themes", "principles", "categories", "organisations", "tags"):
-        with subtests.test(plural=plural):
-            small = count_queries(client, f"/api/{plural}/?page_size=2")
-            assert small == count_queries(client, f"/api/{plural}/?page_size=100") <= 3
+    def test_initiative_list_queries_are_pinned(
+        self, client, many, django_assert_num_queries, subtests, miss_window_begun
+    ):
+        client.get("/api/initiatives/")
+        for page_size in (1, 20, 100):
+            with subtests.test(page_size=page_size), django_assert_num_queries(LIST_QUERIES):
+                response = client.get(f"/api/initiatives/?page_size={page_size}")
+                assert len(response.json()["results"]) == min(page_size, 7 + EXTRA)
+        # Each facet in the query string looks its terms up once (as the listing does), whatever the page size.
+        client.get("/api/initiatives/?theme=remittances&tag=diaspora")  # counts the results of this query once
+        for page_size in (2, 100):
+            with subtests.test(page_size=page_size, filtered=True), django_assert_num_queries(LIST_QUERIES + 2):
+                client.get(f"/api/initiatives/?theme=remittances&tag=diaspora&page_size={page_size}")
+        # A detail is the page query (and never counts, neither its results nor against the limit).
+        with django_assert_num_queries(LIST_QUERIES - 1):
+            client.get("/api/initiatives/pare-1-1/")
+
+    def test_term_lists_are_fixed_too(self, client, many, subtests):
+        for plural in ("regions", "countries", "themes", "principles", "categories", "organisations", "tags"):
+            with subtests.test(plural=plural):
+                small = count_queries(client, f"/api/{plural}/?page_size=2")
+                assert small == count_queries(client, f"/api/{plural}/?page_size=100") <= 3

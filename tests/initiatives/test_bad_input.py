@@ -12,6 +12,7 @@ import pytest
 from initiatives import services
 from initiatives.models import Category, Initiative
 from tests.factories import make_initiative
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -183,16 +184,27 @@ def test_unknown_parameters_are_urlencoded_in_pagination_and_feed_links(client):
     _assert_nothing_raw(html)
 
 
-@pytest.mark.parametrize(
-    ("page", "expected"), [("999999", 2), ("abc", 1), ("0", 2), ("-1", 2), ("2", 2), ("", 1), ("%00", 1)]
-)
-def test_out_of_range_pages_give_the_first_or_last_page(client, page, expected):
+def _paged_initiatives():
     for n in range(25):
         make_initiative(title=f"Paged initiative {n}")  # 32 in all: two pages of 20
-    response = client.get(f"/en/initiatives/?page={page}")
-    assert response.status_code == 200
-    assert response.context["page_obj"].number == expected
-    assert f"Page {expected} of 2" in response.content.decode()
+
+
+class TestPageNumbers:
+    """The same 32 initiatives for each page number (written once: tests/shared_rows.py); the tests only read."""
+
+    @pytest.fixture(scope="class")
+    def paged(self, django_db_setup, django_db_blocker):
+        yield from shared_rows(django_db_blocker, _paged_initiatives)
+
+    @pytest.mark.parametrize(
+        ("page", "expected"), [("999999", 2), ("abc", 1), ("0", 2), ("-1", 2), ("2", 2), ("", 1), ("%00", 1)]
+    )
+    def test_out_of_range_pages_give_the_first_or_last_page(self, paged, client, page, expected):
+        assert Initiative.objects.published().count() == 32
+        response = client.get(f"/en/initiatives/?page={page}")
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == expected
+        assert f"Page {expected} of 2" in response.content.decode()
 
 
 # --- unknown addresses ----------------------------------------------------------------------

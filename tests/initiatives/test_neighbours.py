@@ -8,6 +8,7 @@ import pytest
 from initiatives import services
 from initiatives.models import GuidingPrinciple
 from tests.factories import make_initiative
+from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,7 @@ def _dated(title, start, end=None, *, ongoing=False, summary="A plain summary.")
     return initiative
 
 
-@pytest.fixture
-def facet_world(db):
+def _facet_world():
     """Three initiatives carrying the same term of every facet, each matching a different filter."""
     return [
         _dated(
@@ -101,18 +101,27 @@ def _count_of(response, facet_name: str, value: str) -> int:
 FILTERS = ["q=diaspora", "year_to=1955", "year_from=2080", "status=ongoing", "status=completed"]
 
 
-@pytest.mark.parametrize("facet_name", list(FACET_TERMS))
-@pytest.mark.parametrize("other_filter", FILTERS)
-def test_a_facet_option_counts_what_the_other_filters_let_through(client, facet_world, facet_name, other_filter):
-    """An option's count is the number of results choosing it gives, under the search, year and status;
-    without that filter the same option counts more (the initiatives the filter leaves out)."""
-    value = FACET_TERMS[facet_name]
-    filtered = client.get(f"/en/initiatives/?{other_filter}&{facet_name}={value}")
-    results = filtered.context["page_obj"].paginator.count
-    assert results >= 1
-    assert _count_of(filtered, facet_name, value) == results
-    unfiltered = client.get(f"/en/initiatives/?{facet_name}={value}")
-    assert _count_of(unfiltered, facet_name, value) == unfiltered.context["page_obj"].paginator.count > results
+class TestFacetWorld:
+    """The three initiatives, written once for the cases of the class (tests/shared_rows.py), which only read."""
+
+    @pytest.fixture(scope="class")
+    def facet_world(self, django_db_setup, django_db_blocker):
+        yield from shared_rows(django_db_blocker, _facet_world)
+
+    @pytest.mark.parametrize("facet_name", list(FACET_TERMS))
+    @pytest.mark.parametrize("other_filter", FILTERS)
+    def test_a_facet_option_counts_what_the_other_filters_let_through(
+        self, client, facet_world, facet_name, other_filter
+    ):
+        """An option's count is the number of results choosing it gives, under the search, year and status;
+        without that filter the same option counts more (the initiatives the filter leaves out)."""
+        value = FACET_TERMS[facet_name]
+        filtered = client.get(f"/en/initiatives/?{other_filter}&{facet_name}={value}")
+        results = filtered.context["page_obj"].paginator.count
+        assert results >= 1
+        assert _count_of(filtered, facet_name, value) == results
+        unfiltered = client.get(f"/en/initiatives/?{facet_name}={value}")
+        assert _count_of(unfiltered, facet_name, value) == unfiltered.context["page_obj"].paginator.count > results
 
 
 # --- year range bounds ---------------------------------------------------------------------------
