@@ -404,9 +404,9 @@ class InitiativeFilter(_taxonomy_filters()):
         base = self._count_base(name)
         return ("totals",) if base is None else queryset_key(base)
 
-    def _count_base(self, name: str):
-        """The ids of the initiatives that facet ``name``'s options count (every filter but its own), as a
-        subquery; None for the whole published collection."""
+    def _count_base(self, name: str | None):
+        """The ids of the initiatives that facet ``name``'s options count (every filter but its own; every filter
+        for None), as a subquery; None for the whole published collection."""
         self.form.is_valid()
         data = self.form.cleaned_data
         others = [key for key, value in data.items() if key not in self.FACETS and key != "sort" and value]
@@ -423,6 +423,23 @@ class InitiativeFilter(_taxonomy_filters()):
         for other, ids in rest:
             base = base.filter(initiative_id__in=facet_counts.members(other, ids))
         return base
+
+    def counter(self):
+        """A function counting these filters' results from the membership table (issue 15), or None when they
+        cannot be counted there (a search, years, a status… or the whole collection: counted as it is).
+
+        The listing's total was a ``COUNT(*)`` over the wide initiatives table joined with the filters; when every
+        filter is a facet (a term page included), the results are an intersection of index ranges of the membership
+        table, counted by an index-only scan of it. An initiative filed under two of one facet's selected terms has
+        two rows there: distinct initiatives are counted."""
+        self.form.is_valid()
+        others = [key for key, value in self.form.cleaned_data.items() if key not in self.FACETS and value]
+        if not self.counts_from_membership or [key for key in others if key != "sort"]:
+            return None
+        base = self._count_base(None)
+        if base is None:
+            return None
+        return partial(facet_counts.count_distinct, base)
 
     def active_filters(self) -> list["Chip"]:
         """Chips for every active filter, each with the query string that removes it."""
