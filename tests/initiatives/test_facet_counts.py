@@ -297,11 +297,15 @@ def test_a_page_past_the_first_finds_its_ids_in_a_subquery(client, settings, dja
 
 
 def test_a_deep_page_reads_its_ids_by_index_only(on_postgresql):
-    """The plan of a deep page's ids: an index-only scan of the listing's order (status, published, id), never a
-    sequential scan or a sort of the initiatives table."""
+    """The plan of a deep page's ids: the index of the listing's order (status, published, id) read in order, by
+    index only, never a sort of the initiatives table. (The tiny test table would be read sequentially and sorted:
+    the large-table plan is asked for.)"""
     published = Initiative.objects.published().newest_first()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = _plan(published.filter(pk__in=published.values("pk")[40:60]))
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # what an index-only scan needs, the visibility map,
+        cursor.execute("SET LOCAL enable_bitmapscan = off")  # is only set by a VACUUM, which a test cannot run
+        plan = _plan(published.values("pk")[40:60])
     assert "Index Only Scan using initiative_status_published" in plan, plan
-    assert "Sort" not in plan.split("SubPlan")[0] or "Index Only Scan" in plan
+    assert "Sort" not in plan, plan
