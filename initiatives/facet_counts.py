@@ -20,7 +20,6 @@ around the services (bulk loads).
 from collections import Counter
 from collections.abc import Iterable
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast
@@ -181,33 +180,6 @@ def count(facets: Iterable[str], base_ids: QuerySet) -> dict[str, dict[int, int]
     for facet, term_id, n in rows:
         found[facet][term_id] = n
     return found
-
-
-def count_with_total(facets: Iterable[str], base_ids: QuerySet) -> tuple[dict[str, dict[int, int]], int]:
-    """``count`` and the number of initiatives ``base_ids`` gives, in one query: the base (a search, years… read
-    from the initiatives table) is found once, as a common table expression read twice, instead of once for the
-    counts and once more for the listing's ``COUNT(*)``."""
-    found: dict[str, dict[int, int]] = {facet: {} for facet in facets}
-    try:
-        base_sql, base_params = base_ids.query.sql_with_params()
-    except EmptyResultSet:  # what can match nothing (a search of "OR" alone on SQLite): no query
-        return found, 0
-    marks = ", ".join(["%s"] * len(found))
-    sql = (
-        f"WITH base AS ({base_sql}) "
-        f"SELECT facet, term_id, COUNT(*) FROM {MEMBERSHIP} "
-        f"WHERE facet IN ({marks}) AND initiative_id IN (SELECT * FROM base) GROUP BY facet, term_id "
-        "UNION ALL SELECT NULL, NULL, COUNT(*) FROM base"
-    )
-    total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*base_params, *found])
-        for facet, term_id, n in cursor.fetchall():
-            if facet is None:
-                total = n
-            else:
-                found[facet][term_id] = n
-    return found, total
 
 
 def count_distinct(base_ids: QuerySet) -> int:

@@ -188,7 +188,6 @@ class InitiativeFilter(_taxonomy_filters()):
         self.fixed_term = fixed_term  # the term ``queryset`` is restricted to (a term page's), for its cache keys
         self.fixed_term_id = getattr(fixed_term, "pk", None)
         self._counted: dict[tuple, dict[str, dict[int, int]]] = {}  # per count base: every facet's counts
-        self._totals: dict[tuple, int] = {}  # per count base read from the initiatives table: its size
         self._bases: dict[str | None, tuple] = {}  # per facet (None: every filter): its count base and key
         self._found: dict[str, dict] = {}  # per facet: {value: the term it names}
         super().__init__(data, queryset, **kwargs)
@@ -398,16 +397,9 @@ class InitiativeFilter(_taxonomy_filters()):
             sharing = [n for n in names if n == name or self._count_base_key(n) == key]
             if base is None:
                 self._counted[key] = facet_counts.all_totals(sharing)
-            elif self.counts_from_membership and not self._other_filters():
+            else:
                 self._counted[key] = facet_counts.count(sharing, base)
-            else:  # the base is read from the initiatives table: its size comes with the counts (``counter``)
-                self._counted[key], self._totals[key] = facet_counts.count_with_total(sharing, base)
         return self._counted[key][name]
-
-    def _other_filters(self) -> list[str]:
-        """The active filters that are not facets (nor the sort)."""
-        self.form.is_valid()
-        return [k for k, v in self.form.cleaned_data.items() if k not in self.FACETS and k != "sort" and v]
 
     def _count_base_key(self, name: str | None) -> tuple:
         return self._base_and_key(name)[1]
@@ -458,26 +450,11 @@ class InitiativeFilter(_taxonomy_filters()):
         self.form.is_valid()
         others = [key for key, value in self.form.cleaned_data.items() if key not in self.FACETS and value]
         if not self.counts_from_membership or [key for key in others if key != "sort"]:
-            return self._counter_with_facets()
+            return None
         base = self._count_base(None)
         if base is None:
             return None
         return partial(facet_counts.count_distinct, base)
-
-    def _counter_with_facets(self):
-        """With a filter the membership table does not hold (a search, years…), the facets that no filter names
-        count the listing's own rows: their counts and the total are one query (``facet_counts.count_with_total``),
-        made by whichever of the two is asked first. None when every facet is named by a filter."""
-        base, key = self._base_and_key(None)
-        sharing = [n for n in self.FACETS if n != self.fixed_facet and self._count_base_key(n) == key]
-        if not sharing:
-            return None
-
-        def total() -> int:
-            self._count_group(key, base, sharing[0])
-            return self._totals[key]
-
-        return total
 
     def active_filters(self) -> list["Chip"]:
         """Chips for every active filter, each with the query string that removes it."""
