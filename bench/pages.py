@@ -208,17 +208,20 @@ def prepare_database(args, env) -> None:
             generate = [sys.executable, "-m", "bench.generator", str(args.initiatives), "--seed", str(SEED)]
             out(f"$ python -m bench.generator {' '.join(generate[3:])}")
             subprocess.run(generate, cwd=ROOT, env=env, check=True)
-            # The generator analyses too; once more, so that statistics also hold after a partial load.
-            conn.execute("ANALYZE")
+            # The generator analyses too; once more, so that statistics also hold after a partial load. And vacuumed:
+            # a table loaded by COPY has no visibility map until autovacuum gets to it, and without one the listing's
+            # total and deep pages cannot be read by index only (issue 15), as they are on a live database.
+            conn.execute("VACUUM ANALYZE")
         else:
             out(f"{name} already holds {loaded:,} synthetic initiatives (BENCH_RELOAD=1 reloads them)")
             analysed = conn.execute(
-                "SELECT coalesce(last_analyze, last_autoanalyze) IS NOT NULL FROM pg_stat_user_tables "
+                "SELECT coalesce(last_analyze, last_autoanalyze) IS NOT NULL, "
+                "coalesce(last_vacuum, last_autovacuum) IS NOT NULL FROM pg_stat_user_tables "
                 "WHERE relname = 'initiatives_initiative'"
             ).fetchone()
-            if not (analysed and analysed[0]):
-                out("Analysing (the planner has no statistics yet)")
-                conn.execute("ANALYZE")
+            if not (analysed and all(analysed)):
+                out("Vacuuming and analysing (the planner has no statistics or no visibility map yet)")
+                conn.execute("VACUUM ANALYZE")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         conn.execute("TRUNCATE portal_cache")  # every run starts with nothing cached

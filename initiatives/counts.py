@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
 
@@ -305,30 +306,45 @@ class CachedCountPaginator(Paginator):
 
     With ``cache_rows``, the ids of each page are cached too and its rows read by primary key: for a search
     ordered by relevance, where finding the first page means ranking every match. ``keys``: what the rows depend
-    on (``dependencies.of_filters``; the whole collection by default).
+    on (``dependencies.of_filters``; the whole collection by default). ``counter``: what computes the total when
+    it is not cached (a cheaper count of the same rows: ``InitiativeFilter.counter``); counting ``object_list`` by
+    default.
+
+    A page past the first finds its rows' ids in a subquery of its own (issue 15): ``OFFSET`` then skips index
+    entries (an index-only scan of the listing's order on PostgreSQL) instead of whole rows of the wide initiatives
+    table, and only the page's rows are read: one query still, a deep page 98,000 rows down in milliseconds.
     """
 
-    def __init__(self, *args, cache_rows: bool = False, keys: Iterable[str] | None = None, **kwargs):
+    def __init__(self, *args, cache_rows: bool = False, keys: Iterable[str] | None = None, counter=None, **kwargs):
         self.cache_rows = cache_rows
         self.keys = frozenset(keys) if keys is not None else frozenset({COLLECTION})
+        self.counter = counter
         super().__init__(*args, **kwargs)
 
     @cached_property
     def count(self) -> int:
         rows = self.object_list.order_by()
-        return cached("count", queryset_key(rows), rows.count, self.keys)
+        return cached("count", queryset_key(rows), self.counter or rows.count, self.keys)
 
     def page(self, number):
         page = super().page(number)
         if self.cache_rows:
             page.object_list = self._cached_rows(page.number)
+        elif page.number > 1 and isinstance(self.object_list, QuerySet) and self.object_list.ordered:
+            bottom, top = self._bounds(page.number)
+            page.object_list = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
         return page
 
-    def _cached_rows(self, number: int) -> list:
+    def _bounds(self, number: int) -> tuple[int, int]:
+        """The slice of the rows that page ``number`` shows (as ``Paginator.page`` cuts it)."""
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        return bottom, top
+
+    def _cached_rows(self, number: int) -> list:
+        bottom, top = self._bounds(number)
         fetched = []  # on a miss, the rows read to find the ids: no second query for them
 
         def ids_of_page():

@@ -182,6 +182,12 @@ def count(facets: Iterable[str], base_ids: QuerySet) -> dict[str, dict[int, int]
     return found
 
 
+def count_distinct(base_ids: QuerySet) -> int:
+    """How many initiatives ``base_ids`` (a ``members`` subquery, maybe intersected) gives: one query, an
+    index-only scan of the membership table (a listing's total when its filters are facets alone)."""
+    return base_ids.aggregate(n=Count("initiative_id", distinct=True))["n"]
+
+
 def restrict(qs: QuerySet, facet: str, term_ids) -> QuerySet:
     """Initiatives of ``qs`` filed under any of ``term_ids`` (published ones only: the table holds no other)."""
     return qs.filter(pk__in=members(facet, term_ids))

@@ -167,7 +167,9 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         # A search ordered by relevance ranks every match to find a page: its pages' ids are cached too.
         ranked = self.filterset.query and self.filterset.active_sort == "relevance"
         keys = self.listing.keys
-        return counts.CachedCountPaginator(queryset, per_page, cache_rows=bool(ranked), keys=keys, **kwargs)
+        return counts.CachedCountPaginator(
+            queryset, per_page, cache_rows=bool(ranked), keys=keys, counter=self.filterset.counter(), **kwargs
+        )
 
     def get_paginate_by(self, queryset):
         return settings.INITIATIVES_PAGE_SIZE

@@ -274,7 +274,7 @@ _CACHE_BACKENDS = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 3000)},
     },
     "database": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "portal.cache.DatabaseCache",  # set_many in one statement (portal/cache.py)
         "LOCATION": "portal_cache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 50000)},
     },

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from initiatives import services
 from initiatives.models import GuidingPrinciple
 from tests.factories import make_initiative
 from tests.shared_rows import shared_rows
@@ -74,6 +75,7 @@ def _more_data():
         )
         if n % 7 == 0:
             initiative.principles.add(gender)
+            services.initiative_written(initiative=initiative, reason="test")  # the end of every editing path
 
 
 class TestWithMoreData:

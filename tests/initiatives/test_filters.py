@@ -67,10 +67,12 @@ def test_every_facet_filters(client):
 
 
 def test_principle_filter(client):
+    from initiatives import services
     from initiatives.models import GuidingPrinciple
 
     initiative = make_initiative(slug="gender-practice")
     initiative.principles.add(GuidingPrinciple.objects.get(slug="gender-responsive"))
+    services.initiative_written(initiative=initiative, reason="test")  # the end of every editing path
     assert slugs(client, "principle=gender-responsive") == {"gender-practice"}
 
 
