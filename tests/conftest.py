@@ -18,6 +18,39 @@ def django_db_setup(django_db_setup, django_db_blocker):
         DBTaskResult.objects.all().delete()  # the build of the download files that publishing the seed queued
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_scanned_once():
+    """The static files are listed once per process and settings, not once per test client.
+
+    WhiteNoise lists and stats every collected file (about 180 with their compressed copies) when its middleware is
+    made, which a server does once per process; but each test's client makes the middleware again, and that listing
+    was about a tenth of the database pass's time. What it finds is a function of the directory and the settings
+    (WhiteNoise reads nothing else), so a listing is kept per directory, prefix and settings, and a test that
+    changes any of them (STATIC_ROOT, STORAGES, a WHITENOISE_ setting) gets a listing of its own."""
+    from django.conf import settings
+    from whitenoise.base import WhiteNoise
+
+    original = WhiteNoise.update_files_dictionary
+    listed: dict[tuple, dict] = {}
+
+    def update_files_dictionary(self, root, prefix):
+        names = sorted(name for name in dir(settings) if name.startswith("WHITENOISE_"))
+        names += ["DEBUG", "FORCE_SCRIPT_NAME", "STATIC_ROOT", "STATIC_URL", "STORAGES"]
+        key = (type(self), root, prefix, repr([(name, getattr(settings, name, None)) for name in names]))
+        if key not in listed:
+            kept, self.files = self.files, {}
+            try:
+                original(self, root, prefix)
+                listed[key] = self.files
+            finally:
+                self.files = kept
+        self.files.update(listed[key])
+
+    WhiteNoise.update_files_dictionary = update_files_dictionary
+    yield
+    WhiteNoise.update_files_dictionary = original
+
+
 @pytest.fixture
 def on_postgresql(db):
     if connection.vendor != "postgresql":
