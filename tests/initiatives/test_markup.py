@@ -1,6 +1,7 @@
 """Descriptions are rendered once, when written, by a parser whose time is linear in its input, and pages
 show the stored, sanitised HTML."""
 
+import gc
 import importlib
 import io
 import json
@@ -40,9 +41,18 @@ def _description_section(client, initiative) -> str:
 @pytest.mark.parametrize("unit", WORST_UNITS)
 def test_the_worst_descriptions_render_in_well_under_a_second(unit):
     text = (unit * (LIMIT // len(unit) + 1))[:LIMIT]
-    started = time.process_time()  # this process's CPU: other work on a busy machine does not count
-    markup.render(text)
-    assert time.process_time() - started < 1.0
+    # The parser's own work: this process's CPU (other work on a busy machine does not count), with the garbage
+    # collector held, since a full collection of a process that has run a thousand tests can take a second by
+    # itself (seen in CI: 1.2 s for an input that renders in 0.11 s).
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.process_time()
+        markup.render(text)
+        spent = time.process_time() - started
+    finally:
+        gc.enable()
+    assert spent < 1.0
 
 
 def test_a_published_page_shows_the_stored_html_and_renders_nothing(client):
