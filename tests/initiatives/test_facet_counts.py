@@ -93,6 +93,36 @@ def test_the_rebuild_command_repairs_what_was_written_around_the_services():
     assert_tables_match_a_recount()
 
 
+def test_the_membership_query_of_a_few_ids_is_the_same_as_of_many():
+    """A few ids fill a query compiled once with stand-ins; many get a query of their own: the same rows."""
+    first = make_initiative(themes=["remittances"], countries=["ma"], tags=["alpha"], organisations=["Org A"])
+    second = make_initiative(themes=["regular-pathways"], countries=["md"], tags=["beta"])
+    draft = make_initiative(themes=["remittances"], publish=False)
+    few = facet_counts.memberships_of([second.pk, first.pk, draft.pk])
+    assert few == facet_counts.memberships_of([first.pk]) | facet_counts.memberships_of([second.pk])
+    assert {i for i, _f, _t in few} == {first.pk, second.pk}  # the draft beside them has none
+    many = facet_counts.memberships_of(Initiative.objects.values_list("pk", flat=True))
+    assert {row for row in many if row[0] in (first.pk, second.pk, draft.pk)} == few
+
+
+def test_a_term_first_used_gets_a_total_and_a_total_never_goes_below_zero():
+    initiative = make_initiative(tags=["brand-new-word"])
+    from taggit.models import Tag
+
+    tag = Tag.objects.get(slug="brand-new-word")
+    assert TermTotal.objects.get(facet="tag", term_id=tag.pk).n == 1  # its row made by its first initiative
+    second = make_initiative(tags=["brand-new-word"], themes=["remittances"])
+    assert TermTotal.objects.get(facet="tag", term_id=tag.pk).n == 2
+    theme = Theme.objects.get(slug="remittances")
+    theme_total = TermTotal.objects.get(facet="theme", term_id=theme.pk).n
+    # A total that lags (written around the services) is lowered to 0, never below, and its row stays.
+    TermTotal.objects.filter(facet="tag", term_id=tag.pk).update(n=1)
+    services.unpublish_initiative(initiative=initiative)
+    services.unpublish_initiative(initiative=second)
+    assert TermTotal.objects.get(facet="tag", term_id=tag.pk).n == 0
+    assert TermTotal.objects.get(facet="theme", term_id=theme.pk).n == theme_total - 1  # its neighbour: one less
+
+
 QUERIES = [
     "",
     "theme=remittances",
