@@ -35,8 +35,12 @@ def _static_files_scanned_once():
 
     def update_files_dictionary(self, root, prefix):
         names = sorted(name for name in dir(settings) if name.startswith("WHITENOISE_"))
-        names += ["DEBUG", "FORCE_SCRIPT_NAME", "STATIC_ROOT", "STATIC_URL", "STORAGES"]
-        key = (type(self), root, prefix, repr([(name, getattr(settings, name, None)) for name in names]))
+        names += ["DEBUG", "FORCE_SCRIPT_NAME", "STATIC_ROOT", "STATIC_URL"]
+        # Of the storages, the static files' only: every test has a media directory of its own (``_media_root``),
+        # and a key with the whole setting would list the files again for each test.
+        read = [(name, getattr(settings, name, None)) for name in names]
+        read.append(("STORAGES[staticfiles]", settings.STORAGES.get("staticfiles")))
+        key = (type(self), root, prefix, repr(read))
         if key not in listed:
             kept, self.files = self.files, {}
             try:

@@ -36,3 +36,26 @@ def test_a_changed_setting_is_seen_by_the_next_client(settings):
     assert not _cache_control("/static/css/portal.css").startswith("max-age=17,")
     settings.WHITENOISE_MAX_AGE = 17
     assert _cache_control("/static/css/portal.css").startswith("max-age=17,")
+
+
+def test_a_media_directory_of_its_own_does_not_list_the_static_files_again(settings, tmp_path, monkeypatch):
+    """Every test has its own media directory (the default storage): the listing depends on the static files'
+    storage only, so a new media directory reuses it; about a tenth of the database pass was these listings."""
+    from whitenoise import base
+
+    _cache_control("/static/css/portal.css")
+    scanned = []
+    original = base.scantree
+    monkeypatch.setattr(base, "scantree", lambda root: scanned.append(root) or original(root))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    _cache_control("/static/css/portal.css")
+    assert scanned == []
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {**settings.STORAGES["staticfiles"], "OPTIONS": {"base_url": "/static/"}},
+    }
+    _cache_control("/static/css/portal.css")
+    assert scanned  # the static files' storage changed: listed again
