@@ -6,6 +6,7 @@ initiatives services (preview and approval use the same conversion, so the previ
 """
 
 import datetime
+import html
 import re
 from functools import partial
 
@@ -95,6 +96,11 @@ _PICKER_GROUP = (
 )
 
 
+def _escape(text) -> str:
+    """``conditional_escape`` without its lazy-string wrapper (a third of the time of writing an option)."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+
+
 class PickerWidget(forms.CheckboxSelectMultiple):
     """A long list of checkboxes in a scrolling box; the portal's script adds a filter field.
 
@@ -130,10 +136,10 @@ class PickerWidget(forms.CheckboxSelectMultiple):
         def one(value, label, index: str) -> str:
             value = str(value)
             return option(
-                value=conditional_escape(value),
-                id=conditional_escape(f"{id_}_{index}") if id_ else "",
+                value=_escape(value),
+                id=_escape(f"{id_}_{index}") if id_ else "",
                 checked=" checked" if value in selected else "",
-                label=conditional_escape(label),
+                label=_escape(label),
             )
 
         parts = []
