@@ -13,6 +13,7 @@ from functools import partial
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -152,8 +153,10 @@ class PickerWidget(forms.CheckboxSelectMultiple):
         return "".join(parts)
 
 
-class OnceChoices:
-    """Choices read on the first iteration and kept: several widgets can show them for one query."""
+class OnceChoices(BaseChoiceIterator):
+    """Choices read on the first iteration and kept: several widgets can show them for one query. (A choice
+    iterator: Django's widgets keep it as it is rather than reading it when it is assigned, so a form that is not
+    shown reads nothing.)"""
 
     def __init__(self, choices):
         self.choices = choices
@@ -161,7 +164,7 @@ class OnceChoices:
 
     def __iter__(self):
         if self.read is None:
-            self.read = list(self.choices)
+            self.read = list(iter(self.choices))  # not list(choices): it would ask a model iterator's len(), a COUNT
         return iter(self.read)
 
 
