@@ -7,7 +7,7 @@ adds what a page says around it: the "Original in French" note and the links to 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import Case, F, Prefetch, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import get_language_info
@@ -61,3 +61,18 @@ def shown_expression(field: str):
         output_field=TextField(),
     )
     return Coalesce(NullIf(F(f"{field}_{reader_language()}"), Value("")), original, output_field=TextField())
+
+
+# The relations a result card lists (includes/initiative_card.html): card_themes, card_countries, card_regions.
+CARD_LISTS = ("themes", "countries", "regions")
+
+
+def for_cards(initiatives: QuerySet) -> QuerySet:
+    """The rows of result cards: what ``Initiative.objects.for_listing()`` reads, in as many queries, with the
+    relations the card lists as plain lists (``initiative.card_themes``…) rather than in the related managers.
+
+    Prefetched into a manager (``initiative.themes.all``), each relation of each initiative gets a queryset built
+    for it (and patched by modeltranslation): 60 per listing page, a third of the CPU of reading a page's rows
+    (issue 15). A list is an attribute."""
+    lists = (Prefetch(name, to_attr=f"card_{name}") for name in CARD_LISTS)
+    return initiatives.select_related("category").prefetch_related("attachments", *lists)

@@ -98,9 +98,11 @@ class HomeView(CachedForVisitorsMixin, TemplateView):
             themes=_with_counts(Theme.objects.all(), "theme"),
             categories=_with_counts(Category.objects.all(), "category"),
             featured=list(
-                published.filter(featured=True).for_listing().order_by("featured_order", "-published_at", "-pk")[:3]
+                presentation.for_cards(published.filter(featured=True)).order_by(
+                    "featured_order", "-published_at", "-pk"
+                )[:3]
             ),
-            latest=list(published.for_listing().newest_first()[:6]),
+            latest=list(presentation.for_cards(published).newest_first()[:6]),
             world_map=_home_map(),
             **kwargs,
         )
@@ -146,7 +148,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         self.listing = Listing(self.request.GET, facet=self.facet, term=self.term)
         self.filterset = self.listing.filterset
         self.listing.depends_on(suggestion=True)
-        return self.listing.rows.for_listing()
+        return presentation.for_cards(self.listing.rows)
 
     def page_cache_query(self) -> str | None:
         return cache_query(self.request.GET)
@@ -470,10 +472,9 @@ def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiati
         has_related = RelatedInitiative.objects.filter(initiative=initiative).exists()
     if has_related:
         shown = list(
-            Initiative.objects.published()
-            .filter(related_of_rows__initiative=initiative)
-            .order_by("related_of_rows__rank")
-            .for_listing()[:limit]
+            presentation.for_cards(
+                Initiative.objects.published().filter(related_of_rows__initiative=initiative)
+            ).order_by("related_of_rows__rank")[:limit]
         )
         counts.depends_on(dependencies.initiative_key(i.pk) for i in shown)
         return shown
@@ -504,7 +505,7 @@ def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiati
     keys = [dependencies.term_key("theme", pk) for pk in theme_ids]
     keys += [dependencies.term_key("region", pk) for pk in region_ids]  # (a direct region is a covered one)
     ids = counts.cached("related", (initiative.pk, limit), ranked_ids, keys)
-    by_pk = {i.pk: i for i in Initiative.objects.published().filter(pk__in=ids).for_listing()}
+    by_pk = {i.pk: i for i in presentation.for_cards(Initiative.objects.published().filter(pk__in=ids))}
     counts.depends_on(dependencies.initiative_key(pk) for pk in by_pk)
     return [by_pk[pk] for pk in ids if pk in by_pk]
 

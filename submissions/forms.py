@@ -6,11 +6,16 @@ initiatives services (preview and approval use the same conversion, so the previ
 """
 
 import datetime
+import html
 import re
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
@@ -83,10 +88,84 @@ def _end_of_period(date: datetime.date, precision: str) -> datetime.date:
     return date
 
 
+_PICKER_OPTION = (
+    '\n    <div class="picker-option"><input type="checkbox" name="{name}" value="{value}" id="{id}"{checked}>'
+    '\n    <label for="{id}"{dir}>{label}</label></div>\n  {indent}'
+)
+_PICKER_GROUP = (
+    '\n    <fieldset class="picker-group"><legend dir="auto">{group}</legend>\n    {options}\n    </fieldset>\n  '
+)
+
+
+def _escape(text) -> str:
+    """``conditional_escape`` without its lazy-string wrapper (a third of the time of writing an option)."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+
+
 class PickerWidget(forms.CheckboxSelectMultiple):
-    """A long list of checkboxes in a scrolling box; the portal's script adds a filter field."""
+    """A long list of checkboxes in a scrolling box; the portal's script adds a filter field.
+
+    The options are written here, one string format each, not by the template: a picker holds hundreds of terms
+    (countries, organisations three times, SDG targets) and each option was a dict from ``create_option`` and a
+    dozen variable lookups in the template, most of the form page's CPU (issue 15). The markup is the one Django's
+    options gave (ids ``id_<name>_<index>``, ``…_<group>_<index>`` when grouped); the template keeps the box around
+    them. ``grouped``: the choices come in groups (the SDG targets, one per goal), each shown in a fieldset.
+    """
 
     template_name = "submissions/widgets/picker.html"
+
+    def __init__(self, attrs=None, choices=(), *, grouped: bool = False):
+        super().__init__(attrs, choices)
+        self.grouped = grouped
+        if grouped:
+            self.template_name = "submissions/widgets/sdg_target_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)  # not ChoiceWidget's: no optgroups
+        widget = context["widget"]
+        widget["options_html"] = mark_safe(self.options_html(name, set(widget["value"]), widget["attrs"].get("id")))
+        return context
+
+    def options_html(self, name: str, selected: set[str], id_: str | None) -> str:
+        option = partial(
+            _PICKER_OPTION.format,
+            name=conditional_escape(name),
+            dir=' dir="auto"' if self.grouped else "",
+            indent="  " if self.grouped else "",
+        )
+
+        def one(value, label, index: str) -> str:
+            value = str(value)
+            return option(
+                value=_escape(value),
+                id=_escape(f"{id_}_{index}") if id_ else "",
+                checked=" checked" if value in selected else "",
+                label=_escape(label),
+            )
+
+        parts = []
+        for index, (value, label) in enumerate(self.choices):
+            if isinstance(label, (list, tuple)):
+                options = "".join(one(*choice, f"{index}_{sub}") for sub, choice in enumerate(label))
+                parts.append(_PICKER_GROUP.format(group=conditional_escape(value), options=options))
+            else:
+                parts.append(one("" if value is None else value, label, str(index)))
+        return "".join(parts)
+
+
+class OnceChoices(BaseChoiceIterator):
+    """Choices read on the first iteration and kept: several widgets can show them for one query. (A choice
+    iterator: Django's widgets keep it as it is rather than reading it when it is assigned, so a form that is not
+    shown reads nothing.)"""
+
+    def __init__(self, choices):
+        self.choices = choices
+        self.read = None
+
+    def __iter__(self):
+        if self.read is None:
+            self.read = list(iter(self.choices))  # not list(choices): it would ask a model iterator's len(), a COUNT
+        return iter(self.read)
 
 
 def picker(label, queryset, *, to_field_name: str = "slug") -> forms.ModelMultipleChoiceField:
@@ -126,13 +205,11 @@ class SdgTargetField(forms.ModelMultipleChoiceField):
 
 def sdg_target_picker() -> SdgTargetField:
     taxonomy = BY_NAME["sdg_target"]
-    widget = PickerWidget()  # a picker (its widget_type), with one group of options per goal
-    widget.template_name = "submissions/widgets/sdg_target_picker.html"
     return SdgTargetField(
         label=taxonomy.picker_label,
         queryset=taxonomy.model.objects.all(),
         to_field_name=taxonomy.lookup,
-        widget=widget,
+        widget=PickerWidget(grouped=True),  # a picker (its widget_type), with one group of options per goal
         required=False,
         help_text=_("The goal of each target you tick is added to the goals."),
     )
@@ -223,6 +300,11 @@ class ProposalForm(TranslatedTextMixin, InitiativeTexts):
             for form_field in self.fields.values():
                 form_field.required = False
         self.add_translation_fields(complete=complete)
+        # The three organisation pickers list the same organisations: read and labelled once per form, not three
+        # times (hundreds of rows; each picker's field still validates against its own queryset).
+        organisations = OnceChoices(self.fields["implementers"].choices)
+        for name, _role in ROLE_FIELDS:
+            self.fields[name].widget.choices = organisations
 
     def clean_language(self):
         return self.cleaned_data["language"] or self.original_language()

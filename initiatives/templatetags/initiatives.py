@@ -3,6 +3,7 @@ import json
 from django import template
 from django.http import QueryDict
 from django.utils import formats
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -45,3 +46,45 @@ def grouped(number) -> str:
     """A count as the active language writes it, its thousands grouped: 12,345 in English, 12 345 in French and
     Spanish, 12.345 in Arabic. (USE_THOUSAND_SEPARATOR would group every number, years and ids in URLs included.)"""
     return formats.number_format(number, force_grouping=True)
+
+
+_FACET_OPTION = (
+    '\n  <li>\n    <input type="checkbox" name="{name}" value="{value}" id="f-{name}-{value}"{checked}>'
+    '\n    <label for="f-{name}-{value}">{label} <span class="count">({count})</span></label>'
+    "\n    {children}\n  </li>\n"
+)
+
+
+@register.simple_tag
+def facet_options(facet, options) -> str:
+    """A facet's options, each a checkbox with its count (a region's sub-regions nested under it).
+
+    Written here rather than by a template looping over the options: a listing shows about a hundred of them and the
+    template's lookups per option were a fifth of a cold page's rendering (issue 15). Themes show their objective's
+    number before the name ("20. Promote faster…"); every other term its name.
+    """
+    name = conditional_escape(facet.name)
+    numbered = facet.name == "theme"
+
+    def option_list(options) -> str:
+        items = []
+        for option in options:
+            term = option.term
+            number = getattr(term, "number", None) if numbered else None
+            if number:
+                label = f"{conditional_escape(formats.localize(number))}. {conditional_escape(term.name)}"
+            else:
+                label = conditional_escape(term)
+            items.append(
+                _FACET_OPTION.format(
+                    name=name,
+                    value=conditional_escape(formats.localize(option.value)),
+                    checked=" checked" if option.selected else "",
+                    label=label,
+                    count=conditional_escape(grouped(option.count)),
+                    children=f"{option_list(option.children)}\n" if option.children else "",
+                )
+            )
+        return f'<ul class="facet-options">\n{"".join(items)}\n</ul>'
+
+    return mark_safe(option_list(options))

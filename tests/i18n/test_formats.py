@@ -3,11 +3,13 @@ counts with the ``grouped`` filter, never spelling out an English shape (portal/
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from initiatives.filters import FacetOption
 from tests.factories import make_initiative
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +73,10 @@ def test_counts_group_their_thousands_as_the_language_does(language):
         downloads = render_to_string("includes/downloads.html", context)
         options = render_to_string(
             "includes/facet_options.html",
-            {"options": [{"term": "Africa", "value": "africa", "count": 12345}], "facet": {"name": "region"}},
+            {
+                "options": [FacetOption(term="Africa", value="africa", count=12345, selected=False)],
+                "facet": SimpleNamespace(name="region"),
+            },
         )
     assert COUNTS[language] in downloads
     assert f"({COUNTS[language]})" in options

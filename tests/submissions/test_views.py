@@ -6,6 +6,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
 from initiatives.models import Country, Initiative, Theme
@@ -145,6 +147,23 @@ def test_the_form_is_prefilled_with_the_persons_name_and_email(author_client):
     body = response.content.decode()
     assert body.count('name="countries"') == Country.objects.count() > 200
     assert "data-picker" in body
+
+
+def _organisation_reads(queries) -> int:
+    return sum('FROM "initiatives_organisation"' in query["sql"] for query in queries)
+
+
+def test_the_organisations_are_read_once_for_the_three_pickers_and_not_for_a_form_not_shown(author_client):
+    with CaptureQueriesContext(connection) as shown:
+        response = author_client.get("/en/submit/")
+    assert response.status_code == 200
+    assert _organisation_reads(shown.captured_queries) == 1  # implementers, partners and funders share it
+    for name in ("implementers", "partners", "funders"):
+        assert f'name="{name}"' in response.content.decode()
+    with CaptureQueriesContext(connection) as saved:
+        response = author_client.post("/en/submit/", {"action": "save", "title": "Just a title"})
+    assert response.status_code == 302
+    assert _organisation_reads(saved.captured_queries) == 0
 
 
 def test_saving_a_draft_needs_only_a_title(author_client, author):
