@@ -333,11 +333,50 @@ def indexes_built_at_the_end(tables: Sequence[str]) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem TO '1GB'")
-            try:
-                for _name, definition in indexes:
-                    cursor.execute(definition)
-            finally:
-                cursor.execute("RESET maintenance_work_mem")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            cursor.execute("RESET maintenance_work_mem")
+
+
+@contextlib.contextmanager
+def unique_constraints_added_at_the_end(tables: Sequence[str]) -> Iterator[None]:
+    """Drop the unique constraints (not the primary keys) of ``tables`` and add them back at the end, which builds
+    their indexes in one pass and refuses a duplicate then, as an insert would have.
+
+    For the facet-membership table, whose rows a rebuild inserts in an order unrelated to its unique index (facet,
+    term, initiative): measured at 100,000 initiatives, the rebuild cost PostgreSQL 9.6-11.0 s of CPU with the
+    constraint, and 3.4 s without it plus 1.9 s to add it back. Meant for tables rebuilt in one go (the derived
+    ones), not for those the load appends to in batches, whose unique indexes refuse a duplicate when it comes.
+    """
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:  # checks still queued would forbid ALTER TABLE
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'u' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [list(tables)],
+        )
+        constraints = cursor.fetchall()
+        for table, name, _definition in constraints:
+            cursor.execute(
+                psycopg_sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                    psycopg_sql.SQL(table), psycopg_sql.Identifier(name)
+                )
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:  # checks still queued would forbid ALTER TABLE
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET maintenance_work_mem TO '1GB'")  # reset after, not when adding fails (the error shows)
+            for table, name, definition in constraints:
+                cursor.execute(
+                    psycopg_sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                        psycopg_sql.SQL(table), psycopg_sql.Identifier(name), psycopg_sql.SQL(definition)
+                    )
+                )
+            cursor.execute("RESET maintenance_work_mem")
 
 
 def loaded_tables() -> list[str]:
@@ -465,7 +504,8 @@ def generate(
         tables = [*loaded_tables(), *derived_tables()]
         bulk = contextlib.ExitStack()
         bulk.enter_context(foreign_keys_checked_at_the_end(tables))
-        bulk.enter_context(indexes_built_at_the_end(tables))  # exits first: the keys are checked with the indexes
+        bulk.enter_context(indexes_built_at_the_end(tables))  # exits before: the keys are checked with the indexes
+        bulk.enter_context(unique_constraints_added_at_the_end(derived_tables()))
     else:
         bulk = contextlib.nullcontext()
     with bulk:

@@ -241,3 +241,15 @@ def test_a_load_with_late_checks_leaves_the_same_indexes_and_keys(on_postgresql)
             "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [tables]
         )
         assert cursor.fetchone()[0] >= 11
+
+
+def test_unique_constraints_added_at_the_end_come_back_and_refuse_a_duplicate(on_postgresql):
+    tables = loading.derived_tables()
+    before = indexes(tables)
+    assert "facetmembership_unique" in dict(before)
+    loading.generate(count=2, seed=SEED, now=NOW, copy=True, late_checks=False)
+    initiative, facet, term = FacetMembership.objects.values_list("initiative_id", "facet", "term_id").first()
+    with pytest.raises(IntegrityError), transaction.atomic(), loading.unique_constraints_added_at_the_end(tables):
+        assert "facetmembership_unique" not in dict(indexes(tables))
+        FacetMembership.objects.create(initiative_id=initiative, facet=facet, term_id=term)  # refused at the end
+    assert indexes(tables) == before
