@@ -78,6 +78,15 @@ def main(argv: list[str] | None = None, *, stdout=None, stderr=None) -> int:
             shown["step"] = step
             stdout.write(f"  {done:,}/{total:,} ({done * 100 // total}%) {time.monotonic() - started:.1f}s\n")
 
+    last = {"name": "rows", "at": started}
+
+    def stage(name: str) -> None:
+        """With -v 1 or more, how long each step took (the rows, then what is derived from them)."""
+        now = time.monotonic()
+        if args.verbosity >= 1 and not args.dry_run:
+            stdout.write(f"  {last['name']}: {now - last['at']:.1f}s\n")
+        last.update(name=name, at=now)
+
     batch_size = args.batch_size or loading.default_batch_size()
     workers = args.workers or ((os.cpu_count() or 1) if args.count >= 20_000 else 1)
     if args.verbosity >= 1:
@@ -94,6 +103,7 @@ def main(argv: list[str] | None = None, *, stdout=None, stderr=None) -> int:
             progress=progress,
             dry_run=args.dry_run,
             workers=workers,
+            stage=stage,
         )
     except loading.TaxonomyMissing as error:
         stderr.write(f"{error}\n")

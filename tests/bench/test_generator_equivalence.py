@@ -18,8 +18,19 @@ from django.core.management import get_commands
 from django.db import IntegrityError, connection, transaction
 
 from bench.generator import building, loading
-from initiatives import search, search_sqlite, services
-from initiatives.models import Category, Country, GuidingPrinciple, Initiative, Organisation, Region, SearchWord, Theme
+from initiatives import facet_counts, search, search_sqlite, services
+from initiatives.models import (
+    Category,
+    Country,
+    FacetMembership,
+    GuidingPrinciple,
+    Initiative,
+    Organisation,
+    Region,
+    SearchWord,
+    TermTotal,
+    Theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +73,9 @@ def snapshot() -> dict[str, dict]:
             (involvement.organisation.slug, involvement.role, involvement.note)
             for involvement in initiative.involvements.all()
         )
+        row["facet_membership"] = sorted(
+            FacetMembership.objects.filter(initiative=initiative).values_list("facet", "term_id")
+        )
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -75,6 +89,11 @@ def snapshot() -> dict[str, dict]:
 
 def vocabulary() -> list[tuple]:
     return sorted(SearchWord.objects.values_list("language", "word", "ndoc"))
+
+
+def totals() -> list[tuple]:
+    """The kept facet totals (a term whose count fell to 0 keeps a row on the write path, none after a rebuild)."""
+    return sorted(TermTotal.objects.filter(n__gt=0).values_list("facet", "term_id", "n"))
 
 
 def publish_through_the_services(records: list[building.InitiativeData]) -> None:
@@ -121,10 +140,11 @@ def test_generated_initiatives_equal_those_published_through_the_services(copy, 
     if copy and connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
     assert loading.generate(count=COUNT, seed=SEED, now=NOW, copy=copy, late_checks=late_checks) == COUNT
-    generated, generated_words = snapshot(), vocabulary()
+    generated, generated_words, generated_totals = snapshot(), vocabulary(), totals()
 
     Initiative.objects.filter(slug__in=generated).delete()
     search.rebuild_vocabulary()  # the vocabulary of what is left: the seed
+    facet_counts.rebuild()  # and its facet counts (a queryset's delete does not go through the services)
     records = building.build_initiatives(
         seed=SEED, numbers=range(1, COUNT + 1), pools=building.Pools.from_database(), now=NOW
     )
@@ -135,11 +155,13 @@ def test_generated_initiatives_equal_those_published_through_the_services(copy, 
     for slug, row in published.items():
         assert generated[slug] == row, slug
     assert generated_words == vocabulary()
+    assert generated_totals == totals()
     # The comparison has something to compare: derived regions, tags, organisations, rendered Markdown.
     rows = list(generated.values())
     assert all(row["covered_regions"] for row in rows if row["countries"])
     assert any(row["tags"] for row in rows) and all(row["involvements"] for row in rows)
     assert any("<h2>" in row["description_html"] for row in rows)
+    assert all(row["facet_membership"] for row in rows)
     if connection.vendor == "postgresql":
         assert all(row["search_en"] for row in rows)
 
@@ -184,3 +206,50 @@ def test_foreign_keys_checked_at_the_end_come_back_and_still_refuse_bad_rows(on_
         missing = Initiative.objects.order_by("pk").last().pk + 1000
         Initiative.themes.through.objects.create(initiative_id=missing, theme_id=Theme.objects.first().pk)
     assert keys() == before
+
+
+def indexes(tables) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1",
+            [list(tables)],
+        )
+        return cursor.fetchall()
+
+
+def test_indexes_built_at_the_end_are_the_same_ones_and_come_back_after_a_failure(on_postgresql):
+    tables = [*loading.loaded_tables(), *loading.derived_tables()]
+    before = indexes(tables)
+    gin = [name for name, definition in before if "USING gin" in definition]
+    assert len(gin) == 4 and "initiative_status_published" in dict(before)
+    with pytest.raises(RuntimeError), loading.indexes_built_at_the_end(tables):
+        during = dict(indexes(tables))
+        assert not set(gin) & set(during) and "initiative_status_published" not in during
+        assert "initiatives_initiative_slug_key" in during  # the unique ones stay, to refuse duplicates
+        raise RuntimeError("the load failed half-way")
+    assert indexes(tables) == before
+
+
+def test_a_load_with_late_checks_leaves_the_same_indexes_and_keys(on_postgresql):
+    tables = [*loading.loaded_tables(), *loading.derived_tables()]
+    before = indexes(tables)
+    assert loading.generate(count=5, seed=SEED, now=NOW, late_checks=True) == 5
+    assert indexes(tables) == before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [tables]
+        )
+        assert cursor.fetchone()[0] >= 11
+
+
+def test_unique_constraints_added_at_the_end_come_back_and_refuse_a_duplicate(on_postgresql):
+    tables = loading.derived_tables()
+    before = indexes(tables)
+    assert "facetmembership_unique" in dict(before)
+    loading.generate(count=2, seed=SEED, now=NOW, copy=True, late_checks=False)
+    initiative, facet, term = FacetMembership.objects.values_list("initiative_id", "facet", "term_id").first()
+    with pytest.raises(IntegrityError), transaction.atomic(), loading.unique_constraints_added_at_the_end(tables):
+        assert "facetmembership_unique" not in dict(indexes(tables))
+        FacetMembership.objects.create(initiative_id=initiative, facet=facet, term_id=term)  # refused at the end
+    assert indexes(tables) == before
