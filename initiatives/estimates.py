@@ -72,17 +72,22 @@ def sample(ids_queryset) -> tuple[list[int], float]:
     return ids, span / (width * count)
 
 
-def size(rows, drawn: tuple[list[int], float] | None = None) -> Size:
+def size(rows, drawn: tuple[list[int], float] | None = None) -> tuple[Size, list[int] | None]:
     """The size of ``rows`` (a search's initiatives): exact when it is at most ``SEARCH_EXACT_LIMIT``, else about
-    (estimated from the sample, ``drawn`` when given; rounded, when the sample is the whole collection)."""
+    (estimated from the sample, ``drawn`` when given; rounded, when the sample is the whole collection). With it,
+    the ids of all the rows when they were read to count them (the facets count those, not the search again)."""
     limit = settings.SEARCH_EXACT_LIMIT
     ids, scale = drawn if drawn is not None else sample(rows.order_by())
     if scale == 1.0:
-        return Size(len(ids), True) if len(ids) <= limit else Size(about(len(ids)), False)
+        return (Size(len(ids), True) if len(ids) <= limit else Size(about(len(ids)), False)), None
     estimate = len(ids) * scale
-    if estimate <= limit:  # near the limit, the sample may be off: counted, and shown exact whatever it finds
-        return Size(rows.order_by().count(), True)
-    return Size(about(estimate), False)
+    if estimate <= limit:
+        # Near the limit the sample may be off: the ids are read, at most one more than the limit.
+        every = list(rows.order_by().values_list("pk", flat=True)[: limit + 1])
+        if len(every) <= limit:
+            return Size(len(every), True), every
+        estimate = max(estimate, len(every))
+    return Size(about(estimate), False), None
 
 
 def facet_counts(facets, base_ids, drawn: tuple[list[int], float]) -> dict[str, dict[int, int]]:

@@ -395,7 +395,10 @@ class InitiativeFilter(_taxonomy_filters()):
         """How many initiatives a search selects, exactly or about (``estimates.size``), from the sample its
         facet counts use."""
         base, key = self._base_and_key(None)
-        return estimates.size(self.qs, drawn=self._sample(key, base))
+        size, every = estimates.size(self.qs, drawn=self._sample(key, base))
+        if every is not None:  # all the ids, read to count them exactly: the facets count the same
+            self._samples[key] = (every, 1.0)
+        return size
 
     def _count_base_key(self, name: str | None) -> tuple:
         return self._base_and_key(name)[1]
