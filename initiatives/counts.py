@@ -307,9 +307,10 @@ class CachedCountPaginator(Paginator):
     With ``cache_rows``, the ids of each page are cached too and its rows read by primary key: for a search
     ordered by relevance, where finding the first page means ranking every match. ``keys``: what the rows depend
     on (``dependencies.of_filters``; the whole collection by default). ``counter``: what computes the total when
-    it is not cached (a cheaper count of the same rows: ``InitiativeFilter.counter``, a search's estimate);
-    counting ``object_list`` by default. ``page_ids(bottom, top)``, with ``cache_rows``: the ids of a page in an
-    order the queryset does not say (a broad search's capped ranking, ``estimates.ranked_page_ids``).
+    it is not cached (a cheaper count of the same rows: ``InitiativeFilter.counter``); counting ``object_list`` by
+    default; ``total``: the count, known already (a search's size, maybe "about": ``estimates.py``).
+    ``page_ids(bottom, top)``, with ``cache_rows``: the ids of a page in an order the queryset does not say (a broad
+    search's capped ranking, ``estimates.ranked_page_ids``).
 
     A page past the first finds its rows' ids in a subquery of its own (issue 15): ``OFFSET`` then skips index
     entries (an index-only scan of the listing's order on PostgreSQL) instead of whole rows of the wide initiatives
@@ -319,16 +320,26 @@ class CachedCountPaginator(Paginator):
     approximate = False  # the count is an estimate ("about N": a broad search, estimates.py)
 
     def __init__(
-        self, *args, cache_rows: bool = False, keys: Iterable[str] | None = None, counter=None, page_ids=None, **kwargs
+        self,
+        *args,
+        cache_rows: bool = False,
+        keys: Iterable[str] | None = None,
+        counter=None,
+        page_ids=None,
+        total: int | None = None,
+        **kwargs,
     ):
         self.cache_rows = cache_rows
         self.keys = frozenset(keys) if keys is not None else frozenset({COLLECTION})
         self.counter = counter
         self.page_ids = page_ids
+        self.total = total
         super().__init__(*args, **kwargs)
 
     @cached_property
     def count(self) -> int:
+        if self.total is not None:  # known already (a search's size, cached with its own key: maybe an estimate)
+            return self.total
         rows = self.object_list.order_by()
         return cached("count", queryset_key(rows), self.counter or rows.count, self.keys)
 

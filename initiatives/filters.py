@@ -191,6 +191,9 @@ class InitiativeFilter(_taxonomy_filters()):
         self._counted: dict[tuple, dict[str, dict[int, int]]] = {}  # per count base: every facet's counts
         self._bases: dict[str | None, tuple] = {}  # per facet (None: every filter): its count base and key
         self._samples: dict[tuple, tuple] = {}  # per count base of a search: its sample (estimates.sample)
+        # Whether a broad search's facet counts may be estimated from a sample (estimates.py), as the listing shows
+        # them ("~N"); False for a page that shows them unmarked.
+        self.estimates = True
         self._found: dict[str, dict] = {}  # per facet: {value: the term it names}
         super().__init__(data, queryset, **kwargs)
 
@@ -372,7 +375,10 @@ class InitiativeFilter(_taxonomy_filters()):
         if base is None:
             return ("facet-total", (name,), partial(self._count_group, ("totals",), None, name), keys)
         key = queryset_key(base)
-        return ("facet", (name, *key), partial(self._count_group, key, base, name), keys)
+        # A search's counts may be estimates (estimates.py): kept apart from exact ones, which a page showing its
+        # counts unmarked (the insight page: ``estimates = False``) reads.
+        kind = "facet-search" if self.query and self.estimates else "facet"
+        return (kind, (name, *key), partial(self._count_group, key, base, name), keys)
 
     def _count_group(self, key: tuple, base, name: str) -> dict[int, int]:
         if key not in self._counted:
@@ -380,7 +386,7 @@ class InitiativeFilter(_taxonomy_filters()):
             sharing = [n for n in names if n == name or self._count_base_key(n) == key]
             if base is None:
                 self._counted[key] = facet_counts.all_totals(sharing)
-            elif self.query:  # a search: exact up to SEARCH_EXACT_LIMIT initiatives, else from a sample
+            elif self.query and self.estimates:  # a search: exact up to SEARCH_EXACT_LIMIT, else from a sample
                 self._counted[key] = estimates.facet_counts(sharing, base, self._sample(key, base))
             else:
                 self._counted[key] = facet_counts.count(sharing, base)

@@ -176,7 +176,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         size = counts.cached("search-size", counts.queryset_key(queryset), self.filterset.search_size, keys)
         bounded = estimates.ranked_page_ids(queryset, self.filterset.query) if ranked and not size.exact else None
         paginator = counts.CachedCountPaginator(
-            queryset, per_page, cache_rows=bool(ranked), keys=keys, counter=lambda: size.n, page_ids=bounded, **kwargs
+            queryset, per_page, cache_rows=bool(ranked), keys=keys, total=size.n, page_ids=bounded, **kwargs
         )
         paginator.approximate = not size.exact
         return paginator

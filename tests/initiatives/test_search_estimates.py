@@ -171,3 +171,41 @@ def test_a_sample_scales_to_the_whole(broad, settings):
 )
 def test_about_keeps_two_significant_figures(n, shown):
     assert estimates.about(n) == shown
+
+
+def test_the_title_condition_is_the_one_its_indexes_serve(broad):
+    """search.title_text_sql must spell migration 0018's expression exactly, or the title matches are a scan of
+    every initiative's title (what the indexes are there to avoid)."""
+    from django.db import connection
+
+    from initiatives import search
+    from initiatives.models import Initiative
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's expression indexes (SQLite has FTS5's column filter)")
+    rows = Initiative.objects.filter(search.title_matches(WORD)).values("pk")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to be scanned anyway
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for code in search.SEARCH_LANGUAGES:
+        assert f"initiative_title_search_{code}" in plan, plan
+    assert sorted(i.slug for i in Initiative.objects.filter(search.title_matches(WORD))) == ["title-0", "title-1"]
+
+
+def test_the_insight_page_counts_a_broad_search_exactly(client, broad, settings):
+    """The insight page shows its counts unmarked: it never reads the listing's estimated ones from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_EXACT_LIMIT = 7
+    assert page(client).context["paginator"].approximate  # the listing's counts, estimated, are cached
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/en/initiatives/insights/", {"q": WORD})
+    assert response.status_code == 200
+    counting = [q["sql"] for q in captured if "initiatives_facetmembership" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert counting, "the insight page's facet counts came from the listing's cached estimates"
+    themes = {bar.label: bar.count for bar in response.context["insight"].themes}
+    assert 2 in themes.values()
+    assert "estimated from a sample" not in response.content.decode()
