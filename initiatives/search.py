@@ -105,6 +105,11 @@ def _bounded(raw: str | None) -> tuple[str, bool]:
     text = "".join(ch if ch.isprintable() else " " for ch in raw)
     kept, alternatives, words = [], 1, 0
     for token in " ".join(text.split())[:MAX_QUERY_LENGTH].split():
+        # A run of exclusions ("---x", "- - x") nests a NOT per dash: PostgreSQL's parser fails past about a hundred
+        # ("tsquery stack too small"). One dash excludes as many; dashes alone in a row are one.
+        token = re.sub(r"^-+", "-", token)
+        if token == "-" and kept and kept[-1] == "-":
+            continue
         if token.upper() == "OR":
             alternatives += 1
             if alternatives > MAX_ALTERNATIVES:

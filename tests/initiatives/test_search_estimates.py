@@ -140,7 +140,8 @@ def test_a_search_page_costs_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize(
     "query",
-    ['"', "-", "OR", "OR OR", f"-{WORD}", f'"{WORD}', "a:b & | ! (", "NEAR(a b)", "title:x", "*", "\\", "'", "%_"],
+    ['"', "-", "OR", "OR OR", f"-{WORD}", f'"{WORD}', "a:b & | ! (", "NEAR(a b)", "title:x", "*", "\\", "'", "%_"]
+    + ["-" * 200, "- " * 100 + "x", "-" * 150 + WORD],
 )
 def test_hostile_queries_never_fail(client, broad, settings, query):
     settings.SEARCH_EXACT_LIMIT = 1
