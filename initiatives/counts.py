@@ -308,21 +308,38 @@ class CachedCountPaginator(Paginator):
     ordered by relevance, where finding the first page means ranking every match. ``keys``: what the rows depend
     on (``dependencies.of_filters``; the whole collection by default). ``counter``: what computes the total when
     it is not cached (a cheaper count of the same rows: ``InitiativeFilter.counter``); counting ``object_list`` by
-    default.
+    default; ``total``: the count, known already (a search's size, maybe "about": ``estimates.py``).
+    ``page_ids(bottom, top)``, with ``cache_rows``: the ids of a page in an order the queryset does not say (a broad
+    search's capped ranking, ``estimates.ranked_page_ids``).
 
     A page past the first finds its rows' ids in a subquery of its own (issue 15): ``OFFSET`` then skips index
     entries (an index-only scan of the listing's order on PostgreSQL) instead of whole rows of the wide initiatives
     table, and only the page's rows are read: one query still, a deep page 98,000 rows down in milliseconds.
     """
 
-    def __init__(self, *args, cache_rows: bool = False, keys: Iterable[str] | None = None, counter=None, **kwargs):
+    approximate = False  # the count is an estimate ("about N": a broad search, estimates.py)
+
+    def __init__(
+        self,
+        *args,
+        cache_rows: bool = False,
+        keys: Iterable[str] | None = None,
+        counter=None,
+        page_ids=None,
+        total: int | None = None,
+        **kwargs,
+    ):
         self.cache_rows = cache_rows
         self.keys = frozenset(keys) if keys is not None else frozenset({COLLECTION})
         self.counter = counter
+        self.page_ids = page_ids
+        self.total = total
         super().__init__(*args, **kwargs)
 
     @cached_property
     def count(self) -> int:
+        if self.total is not None:  # known already (a search's size, cached with its own key: maybe an estimate)
+            return self.total
         rows = self.object_list.order_by()
         return cached("count", queryset_key(rows), self.counter or rows.count, self.keys)
 
@@ -348,6 +365,8 @@ class CachedCountPaginator(Paginator):
         fetched = []  # on a miss, the rows read to find the ids: no second query for them
 
         def ids_of_page():
+            if self.page_ids is not None:  # an order of its own (a broad search's capped ranking)
+                return self.page_ids(bottom, top)
             fetched.extend(self.object_list[bottom:top])
             return [row.pk for row in fetched]
 

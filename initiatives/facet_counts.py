@@ -219,9 +219,13 @@ def members(facet: str, term_ids) -> QuerySet:
     return FacetMembership.objects.filter(facet=facet, term_id__in=list(term_ids)).values("initiative_id")
 
 
-def count(facets: Iterable[str], base_ids: QuerySet) -> dict[str, dict[int, int]]:
-    """For each of ``facets``, how many of the initiatives whose ids ``base_ids`` gives each term has: one query
-    (an index-only scan of the membership table by initiative)."""
+class Estimated(dict):
+    """Counts per term scaled from a sample (``estimates.py``, a broad search): each one "about", and shown so."""
+
+
+def count(facets: Iterable[str], base_ids: QuerySet | list[int]) -> dict[str, dict[int, int]]:
+    """For each of ``facets``, how many of the initiatives whose ids ``base_ids`` gives (a subquery or a list) each
+    term has: one query (an index-only scan of the membership table by initiative)."""
     found: dict[str, dict[int, int]] = {facet: {} for facet in facets}
     rows = (
         FacetMembership.objects.filter(facet__in=list(found), initiative_id__in=base_ids)

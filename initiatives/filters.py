@@ -23,7 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from . import dependencies, facet_counts, presentation, redirects, search, sections, selectors
+from . import dependencies, estimates, facet_counts, presentation, redirects, search, sections, selectors
 from .counts import cached_many, queryset_key
 from .models import Attachment, Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -108,6 +108,7 @@ class Facet:
     taxonomy: Taxonomy
     options: list = field(default_factory=list)
     hidden: int = 0  # how many options the top-N cut left out
+    approximate: bool = False  # counts scaled from a sample (a broad search: estimates.py), shown "~N"
     on_place_page: bool = False  # shown on a region's or a country's page
 
     @property
@@ -189,6 +190,10 @@ class InitiativeFilter(_taxonomy_filters()):
         self.fixed_term_id = getattr(fixed_term, "pk", None)
         self._counted: dict[tuple, dict[str, dict[int, int]]] = {}  # per count base: every facet's counts
         self._bases: dict[str | None, tuple] = {}  # per facet (None: every filter): its count base and key
+        self._samples: dict[tuple, tuple] = {}  # per count base of a search: its sample (estimates.sample)
+        # Whether a broad search's facet counts may be estimated from a sample (estimates.py), as the listing shows
+        # them ("~N"); False for a page that shows them unmarked.
+        self.estimates = True
         self._found: dict[str, dict] = {}  # per facet: {value: the term it names}
         super().__init__(data, queryset, **kwargs)
 
@@ -349,6 +354,7 @@ class InitiativeFilter(_taxonomy_filters()):
             elif taxonomy.facet_order == "name":
                 options.sort(key=lambda o: str(o.term))
             facet.options = options
+            facet.approximate = isinstance(counts, facet_counts.Estimated)
             facets.append(facet)
         return facets
 
@@ -369,7 +375,10 @@ class InitiativeFilter(_taxonomy_filters()):
         if base is None:
             return ("facet-total", (name,), partial(self._count_group, ("totals",), None, name), keys)
         key = queryset_key(base)
-        return ("facet", (name, *key), partial(self._count_group, key, base, name), keys)
+        # A search's counts may be estimates (estimates.py): kept apart from exact ones, which a page showing its
+        # counts unmarked (the insight page: ``estimates = False``) reads.
+        kind = "facet-search" if self.query and self.estimates else "facet"
+        return (kind, (name, *key), partial(self._count_group, key, base, name), keys)
 
     def _count_group(self, key: tuple, base, name: str) -> dict[int, int]:
         if key not in self._counted:
@@ -377,9 +386,25 @@ class InitiativeFilter(_taxonomy_filters()):
             sharing = [n for n in names if n == name or self._count_base_key(n) == key]
             if base is None:
                 self._counted[key] = facet_counts.all_totals(sharing)
+            elif self.query and self.estimates:  # a search: exact up to SEARCH_EXACT_LIMIT, else from a sample
+                self._counted[key] = estimates.facet_counts(sharing, base, self._sample(key, base))
             else:
                 self._counted[key] = facet_counts.count(sharing, base)
         return self._counted[key][name]
+
+    def _sample(self, key: tuple, base) -> tuple:
+        if key not in self._samples:
+            self._samples[key] = estimates.sample(base)
+        return self._samples[key]
+
+    def search_size(self) -> estimates.Size:
+        """How many initiatives a search selects, exactly or about (``estimates.size``), from the sample its
+        facet counts use."""
+        base, key = self._base_and_key(None)
+        size, every = estimates.size(self.qs, drawn=self._sample(key, base))
+        if every is not None:  # all the ids, read to count them exactly: the facets count the same
+            self._samples[key] = (every, 1.0)
+        return size
 
     def _count_base_key(self, name: str | None) -> tuple:
         return self._base_and_key(name)[1]

@@ -9,7 +9,8 @@ The counts are the listing's own: the same facet counts (``InitiativeFilter.coun
 ``queryset_without(facet)``), cached with ``counts.cached_many`` under the same keys, so a listing and its insight
 page share their cached counts and the page costs what a listing costs. A count therefore applies every filter but
 its own facet's, which is what the listing would show once that shape or bar is followed: each link replaces that
-facet's values by its own.
+facet's values by its own. A broad search is the exception: the listing shows estimated counts ("~N", estimates.py),
+this page counts exactly (it shows its numbers unmarked), under keys of their own.
 """
 
 import json
@@ -163,6 +164,7 @@ def counts_for(filterset: InitiativeFilter, *, with_charts: bool = True) -> dict
     """The counts the page shows and the terms it names (in the reader's language: the collection's version changes
     when a term is renamed), in one cache round trip; those missing are computed and stored."""
     filterset.form.is_valid()  # queryset_without() reads the cleaned values
+    filterset.estimates = False  # its counts are shown unmarked: exact, even for a broad search (estimates.py)
     names = ["country", "theme", "region"] if with_charts else ["country"]
     items = [_facet_item(filterset, name) for name in names]
     items += [(f"insight-{name}-terms", (get_language(),), TERMS[name]) for name in names]

@@ -52,7 +52,7 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils.html import escape
@@ -105,6 +105,11 @@ def _bounded(raw: str | None) -> tuple[str, bool]:
     text = "".join(ch if ch.isprintable() else " " for ch in raw)
     kept, alternatives, words = [], 1, 0
     for token in " ".join(text.split())[:MAX_QUERY_LENGTH].split():
+        # A run of exclusions ("---x", "- - x") nests a NOT per dash: PostgreSQL's parser fails past about a hundred
+        # ("tsquery stack too small"). One dash excludes as many; dashes alone in a row are one.
+        token = re.sub(r"^-+", "-", token)
+        if token == "-" and kept and kept[-1] == "-":
+            continue
         if token.upper() == "OR":
             alternatives += 1
             if alternatives > MAX_ALTERNATIVES:
@@ -192,6 +197,46 @@ def apply(queryset: QuerySet, query: str) -> QuerySet:
     return queryset.filter(pk__in=RawSQL(*search_sqlite.matching_ids_sql(expression.match))).annotate(
         rank=search_sqlite.Rank(expression, reader)
     )
+
+
+# --- title matches (a broad search's ranking candidates, estimates.py) -------------------------------------------
+
+
+def title_text_sql(code: str) -> str:
+    """SQL for an initiative's title and acronym in language ``code`` (the original's plain columns standing in, as
+    in the search vectors). Migration 0018 indexes ``to_tsvector('portal_<code>'::regconfig, <this>)``: the query
+    must spell the expression exactly as the index does."""
+
+    def column(field: str) -> str:
+        return (
+            f"CASE WHEN language = '{code}' THEN coalesce(nullif({field}_{code}, ''), {field}, '') "
+            f"ELSE coalesce({field}_{code}, '') END"
+        )
+
+    text = f"{column('title')} || ' ' || {column('acronym')}"
+    return f"portal_ar_normalize({text})" if code == "ar" else text
+
+
+def title_matches(query: str):
+    """A condition: the initiative's title or acronym matches ``query`` in some language (on PostgreSQL each language
+    by a GIN index of its own, migration 0018; French and Spanish in their unaccented stems only). For the ranking
+    of a broad search, not for what a search finds."""
+    query = clean_query(query)
+    if not is_postgresql():
+        expression = search_sqlite.FtsQuery(query)
+        if expression.match is None:
+            return Q(pk__in=[])
+        return Q(pk__in=RawSQL(*search_sqlite.matching_ids_sql(expression.in_columns("{title acronym}"))))
+    # Unqualified columns: the condition is used in a subquery, where Django renames the table.
+    conditions, params = [], []
+    for code in SEARCH_LANGUAGES:
+        typed = "portal_ar_normalize(%s)" if code == "ar" else "%s"
+        conditions.append(
+            f"to_tsvector('{SEARCH_CONFIGS[code]}'::regconfig, {title_text_sql(code)}) "
+            f"@@ websearch_to_tsquery('{SEARCH_CONFIGS[code]}'::regconfig, {typed})"
+        )
+        params.append(query)
+    return RawSQL("(" + " OR ".join(conditions) + ")", params, output_field=BooleanField())
 
 
 class Snippet(SafeString):

@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, dependencies, facet_counts, presentation, search, selectors, throttle
+from . import counts, dependencies, estimates, facet_counts, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
 from .listing import Listing, cache_query
 from .models import (
@@ -169,9 +169,19 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         # A search ordered by relevance ranks every match to find a page: its pages' ids are cached too.
         ranked = self.filterset.query and self.filterset.active_sort == "relevance"
         keys = self.listing.keys
-        return counts.CachedCountPaginator(
-            queryset, per_page, cache_rows=bool(ranked), keys=keys, counter=self.filterset.counter(), **kwargs
+        if not self.filterset.query:
+            return counts.CachedCountPaginator(
+                queryset, per_page, cache_rows=bool(ranked), keys=keys, counter=self.filterset.counter(), **kwargs
+            )
+        # A search: its size is exact up to SEARCH_EXACT_LIMIT, else "about" (estimates.py), and a broad one is ranked
+        # among its best title matches only.
+        size = counts.cached("search-size", counts.queryset_key(queryset), self.filterset.search_size, keys)
+        bounded = estimates.ranked_page_ids(queryset, self.filterset.query) if ranked and not size.exact else None
+        paginator = counts.CachedCountPaginator(
+            queryset, per_page, cache_rows=bool(ranked), keys=keys, total=size.n, page_ids=bounded, **kwargs
         )
+        paginator.approximate = not size.exact
+        return paginator
 
     def get_paginate_by(self, queryset):
         return settings.INITIATIVES_PAGE_SIZE

@@ -396,6 +396,11 @@ UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_DOCUMENT_BYTES + UPLOAD_MAX_IMAGE_BYTES + 
 
 # Listing pages
 INITIATIVES_PAGE_SIZE = 20
+# A search matching more initiatives than SEARCH_EXACT_LIMIT is counted "about N" from a sample of about
+# SEARCH_SAMPLE_ROWS ids, and ranked among at most SEARCH_RANKED_LIMIT title matches (initiatives/estimates.py).
+SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
+SEARCH_SAMPLE_ROWS = int(os.environ.get("SEARCH_SAMPLE_ROWS", "3000"))
+SEARCH_RANKED_LIMIT = int(os.environ.get("SEARCH_RANKED_LIMIT", "500"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))  # largest file import_initiatives reads
 
 # Downloads (initiatives/exports.py, export_files.py). The whole collection is a file built in the background under

@@ -5,6 +5,7 @@ from django.http import QueryDict
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -65,6 +66,12 @@ def facet_options(facet, options) -> str:
     """
     name = conditional_escape(facet.name)
     numbered = facet.name == "theme"
+    # A broad search's counts are estimates (initiatives/estimates.py): "~" to the eye, "about" to a screen reader.
+    about = (
+        f'<span aria-hidden="true">~</span><span class="visually-hidden">{conditional_escape(gettext("about"))} </span>'
+        if getattr(facet, "approximate", False)
+        else ""
+    )
 
     def option_list(options) -> str:
         items = []
@@ -81,7 +88,7 @@ def facet_options(facet, options) -> str:
                     value=conditional_escape(formats.localize(option.value)),
                     checked=" checked" if option.selected else "",
                     label=label,
-                    count=conditional_escape(grouped(option.count)),
+                    count=about + conditional_escape(grouped(option.count)),
                     children=f"{option_list(option.children)}\n" if option.children else "",
                 )
             )

@@ -258,7 +258,7 @@ def _total_query(captured) -> str:
         ("theme=remittances&theme=regular-pathways&region=europe", True),
         ("theme=remittances&sort=title", True),
         ("theme=remittances&year_from=2000", False),  # a filter that is not a facet: the initiatives table
-        ("q=migrants&theme=remittances", False),
+        ("q=migrants&theme=remittances", None),  # a search: its size from estimates.py's sample, no COUNT at all
     ],
 )
 def test_a_listing_of_facet_filters_counts_its_total_from_the_membership_table(client, query, from_membership):
@@ -269,8 +269,11 @@ def test_a_listing_of_facet_filters_counts_its_total_from_the_membership_table(c
     make_initiative(themes=["regular-pathways"], countries=["ma"])
     with CaptureQueriesContext(connection) as captured:
         response = client.get(f"/en/initiatives/?{query}")
-    total = _total_query(captured)
-    assert ("initiatives_facetmembership" in total and "initiatives_initiative" not in total) == from_membership
+    if from_membership is None:
+        assert not [q for q in captured if q["sql"].startswith("SELECT COUNT(") and "GROUP BY" not in q["sql"]]
+    else:
+        total = _total_query(captured)
+        assert ("initiatives_facetmembership" in total and "initiatives_initiative" not in total) == from_membership
     expected = InitiativeFilter(QueryDict(query)).qs.count()
     assert response.context["paginator"].count == expected
     if "theme=regular-pathways" in query:  # filed under both themes asked for: counted once

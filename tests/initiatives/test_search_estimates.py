@@ -1,0 +1,212 @@
+"""A broad search's bounded work (issue 15, initiatives/estimates.py): counts exact up to SEARCH_EXACT_LIMIT, "about"
+above it, and a capped ranking (title matches first, by relevance, then the others newest first). On both databases.
+
+The threshold is a setting: the tests lower it, so that a handful of initiatives make a "broad" search. In a
+collection whose ids all fit in SEARCH_SAMPLE_ROWS the sample is every initiative: the numbers above the threshold
+are then the exact ones, rounded to two significant figures (13 stays 13) and still marked "about".
+"""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from initiatives import estimates
+from tests.factories import make_initiative
+
+pytestmark = pytest.mark.django_db
+
+WORD = "zanzibarian"  # in none of the seed's initiatives
+
+
+@pytest.fixture
+def broad(db):
+    """Eight initiatives that say the word: two in their title, six in their body only (two of them newer)."""
+    made = {}
+    for n in range(4):
+        made[f"body-{n}"] = make_initiative(
+            slug=f"body-{n}", title=f"Coastal livelihoods {n}", summary=f"Fishing cooperatives near {WORD} harbours."
+        )
+    for n in range(2):
+        made[f"title-{n}"] = make_initiative(
+            slug=f"title-{n}", title=f"The {WORD} corridor {n}", summary="Savings.", themes=["remittances"]
+        )
+    # Published last: the newest, so that newest-first alone would put them before the title matches.
+    for n in range(4, 6):
+        made[f"body-{n}"] = make_initiative(
+            slug=f"body-{n}", title=f"Inland markets {n}", summary=f"Traders who came from {WORD} islands."
+        )
+    return made
+
+
+def page(client, **params):
+    response = client.get("/en/initiatives/", {"q": WORD, **params})
+    assert response.status_code == 200
+    return response
+
+
+def heading(response) -> str:
+    found = re.search(r'<h2 id="results-heading"[^>]*>(.*?)</h2>', response.content.decode(), re.S)
+    return found.group(1).strip()
+
+
+def slugs(response) -> list[str]:
+    return [initiative.slug for initiative in response.context["page_obj"].object_list]
+
+
+def test_below_the_threshold_every_count_is_exact(client, broad, settings):
+    settings.SEARCH_EXACT_LIMIT = 8
+    response = page(client)
+    assert heading(response) == "8 initiatives"
+    html = response.content.decode()
+    assert "About" not in heading(response)
+    assert 'aria-hidden="true">~</span>' not in html
+    assert "estimated from a sample" not in html
+    assert not response.context["paginator"].approximate
+    themes = next(f for f in response.context["facets"] if f.name == "theme")
+    assert not themes.approximate
+    assert {o.value: o.count for o in themes.options}["remittances"] == 2
+
+
+def test_above_the_threshold_the_counts_say_about(client, broad, settings):
+    settings.SEARCH_EXACT_LIMIT = 7
+    response = page(client)
+    assert heading(response) == "About 8 initiatives"
+    html = response.content.decode()
+    assert "estimated from a sample" in html
+    # A facet's count: "~2" on screen, "about 2" for a screen reader.
+    assert '(<span aria-hidden="true">~</span><span class="visually-hidden">about </span>2)' in html
+    themes = next(f for f in response.context["facets"] if f.name == "theme")
+    assert themes.approximate
+    assert {o.value: o.count for o in themes.options}["remittances"] == 2
+
+
+def test_the_page_range_says_about_too(client, broad, settings):
+    settings.SEARCH_EXACT_LIMIT = 5
+    settings.INITIATIVES_PAGE_SIZE = 4
+    response = page(client)
+    assert "1–4 of about 8" in response.content.decode()
+    settings.SEARCH_EXACT_LIMIT = 8
+    cache.clear()  # the page above, cached
+    assert "1–4 of 8" in page(client).content.decode()
+
+
+@pytest.mark.parametrize("limit", [5, 100])
+def test_a_title_match_comes_before_a_body_only_match(client, broad, settings, limit):
+    """Exact ranking (every match ranked) and the capped one (title matches first) agree on what comes first."""
+    settings.SEARCH_EXACT_LIMIT = limit
+    found = slugs(page(client))
+    assert sorted(found[:2]) == ["title-0", "title-1"]
+    assert sorted(found[2:]) == ["body-0", "body-1", "body-2", "body-3", "body-4", "body-5"]
+
+
+def test_beyond_the_title_matches_the_newest_come_first(client, broad, settings):
+    settings.SEARCH_EXACT_LIMIT = 5
+    settings.INITIATIVES_PAGE_SIZE = 3
+    first = slugs(page(client))
+    second = slugs(page(client, page=2))
+    third = slugs(page(client, page=3))
+    assert first[:2] in (["title-0", "title-1"], ["title-1", "title-0"])
+    assert first[2:] + second + third == ["body-5", "body-4", "body-3", "body-2", "body-1", "body-0"]
+    assert "whose title matches come first" in page(client).content.decode()
+    assert "whose title matches come first" not in page(client, sort="newest").content.decode()
+
+
+def test_the_ranked_candidates_are_capped(client, broad, settings):
+    settings.SEARCH_EXACT_LIMIT = 5
+    settings.SEARCH_RANKED_LIMIT = 1
+    found = slugs(page(client))
+    assert found[0] in ("title-0", "title-1")
+    # The other title match is not ranked: it follows with the rest, newest first.
+    other = "title-1" if found[0] == "title-0" else "title-0"
+    newest_first = ["body-5", "body-4", "title-1", "title-0", "body-3", "body-2", "body-1", "body-0"]
+    assert found[1:] == [slug for slug in newest_first if slug != found[0]]
+    assert other in found[1:]
+
+
+@pytest.mark.parametrize("more", [0, 3])
+@pytest.mark.parametrize(("limit", "expected"), [(7, 17), (100, 14)])
+def test_a_search_page_costs_a_fixed_number_of_queries(
+    client, broad, settings, django_assert_num_queries, limit, expected, more
+):
+    """Below the threshold 14 queries (the rows, ranked, in one). Above it, 3 more: the title matches' ids, those
+    ranked, and the other matches newest first (two title matches do not fill a page), the rows then read by id."""
+    settings.SEARCH_EXACT_LIMIT = limit
+    for n in range(more):
+        make_initiative(slug=f"more-{n}", title=f"More {n}", summary=f"Also {WORD}.")
+    with django_assert_num_queries(expected):
+        page(client)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "-", "OR", "OR OR", f"-{WORD}", f'"{WORD}', "a:b & | ! (", "NEAR(a b)", "title:x", "*", "\\", "'", "%_"]
+    + ["-" * 200, "- " * 100 + "x", "-" * 150 + WORD],
+)
+def test_hostile_queries_never_fail(client, broad, settings, query):
+    settings.SEARCH_EXACT_LIMIT = 1
+    response = client.get("/en/initiatives/", {"q": query})
+    assert response.status_code == 200
+    response = client.get("/en/initiatives/", {"q": f"{WORD} {query}", "page": "2"})
+    assert response.status_code == 200
+
+
+def test_a_sample_scales_to_the_whole(broad, settings):
+    """Past SEARCH_SAMPLE_ROWS ids, the sample is evenly spread windows of ids and its count is scaled."""
+    from initiatives.models import Initiative
+
+    every = Initiative.objects.values("pk")
+    all_ids = set(every.values_list("pk", flat=True))
+    span = max(all_ids) - min(all_ids) + 1
+    settings.SEARCH_SAMPLE_ROWS = span
+    ids, scale = estimates.sample(every)
+    assert (set(ids), scale) == (all_ids, 1.0)
+    settings.SEARCH_SAMPLE_ROWS = 2
+    ids, scale = estimates.sample(every)
+    assert set(ids) <= all_ids and len(ids) <= 2 and min(all_ids) in ids
+    assert scale == span / 2
+
+
+@pytest.mark.parametrize(
+    ("n", "shown"), [(0, 0), (7, 7), (37.4, 37), (1234, 1200), (86_991, 87_000), (99_960, 100_000)]
+)
+def test_about_keeps_two_significant_figures(n, shown):
+    assert estimates.about(n) == shown
+
+
+def test_the_title_condition_is_the_one_its_indexes_serve(broad):
+    """search.title_text_sql must spell migration 0018's expression exactly, or the title matches are a scan of
+    every initiative's title (what the indexes are there to avoid)."""
+    from django.db import connection
+
+    from initiatives import search
+    from initiatives.models import Initiative
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's expression indexes (SQLite has FTS5's column filter)")
+    rows = Initiative.objects.filter(search.title_matches(WORD)).values("pk")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to be scanned anyway
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for code in search.SEARCH_LANGUAGES:
+        assert f"initiative_title_search_{code}" in plan, plan
+    assert sorted(i.slug for i in Initiative.objects.filter(search.title_matches(WORD))) == ["title-0", "title-1"]
+
+
+def test_the_insight_page_counts_a_broad_search_exactly(client, broad, settings):
+    """The insight page shows its counts unmarked: it never reads the listing's estimated ones from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_EXACT_LIMIT = 7
+    assert page(client).context["paginator"].approximate  # the listing's counts, estimated, are cached
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/en/initiatives/insights/", {"q": WORD})
+    assert response.status_code == 200
+    counting = [q["sql"] for q in captured if "initiatives_facetmembership" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert counting, "the insight page's facet counts came from the listing's cached estimates"
+    themes = {bar.label: bar.count for bar in response.context["insight"].themes}
+    assert 2 in themes.values()
+    assert "estimated from a sample" not in response.content.decode()
