@@ -182,9 +182,10 @@ class InitiativeFilter(_taxonomy_filters()):
     def __init__(self, data=None, queryset=None, *, fixed_facet: str | None = None, fixed_term=None, **kwargs):
         # Facet counts can come from the membership table alone when the rows are the published initiatives (of
         # the fixed term, on a term page).
+        published = queryset is None  # the published initiatives, as given: no SQL to compare
         if queryset is None:
             queryset = Initiative.objects.published()
-        self.counts_from_membership = fixed_term is not None or _is_published(queryset)
+        self.counts_from_membership = fixed_term is not None or published or _is_published(queryset)
         self.fixed_facet = fixed_facet
         self.fixed_term = fixed_term  # the term ``queryset`` is restricted to (a term page's), for its cache keys
         self.fixed_term_id = getattr(fixed_term, "pk", None)
