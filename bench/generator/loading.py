@@ -281,31 +281,8 @@ def foreign_keys_checked_at_the_end(tables: Sequence[str]) -> Iterator[None]:
     million. Adding a key back checks the whole table with one join instead. If anything written is wrong, adding
     it back fails, as the commit would have. The keys come back even if the load fails half-way.
     """
-    with connection.cursor() as cursor:
-        if connection.in_atomic_block:  # checks still queued (new organisations, tags) would forbid ALTER TABLE
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-            [list(tables)],
-        )
-        keys = cursor.fetchall()
-        for table, name, _definition in keys:
-            cursor.execute(
-                psycopg_sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
-                    psycopg_sql.Identifier(table), psycopg_sql.Identifier(name)
-                )
-            )
-    try:
+    with _constraints_dropped(tables, "f"):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            for table, name, definition in keys:
-                cursor.execute(
-                    psycopg_sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                        psycopg_sql.Identifier(table), psycopg_sql.Identifier(name), psycopg_sql.SQL(definition)
-                    )
-                )
 
 
 @contextlib.contextmanager
@@ -348,16 +325,25 @@ def unique_constraints_added_at_the_end(tables: Sequence[str]) -> Iterator[None]
     constraint, and 3.4 s without it plus 1.9 s to add it back. Meant for tables rebuilt in one go (the derived
     ones), not for those the load appends to in batches, whose unique indexes refuse a duplicate when it comes.
     """
+    with _constraints_dropped(tables, "u", maintenance_work_mem="1GB"):
+        yield
+
+
+@contextlib.contextmanager
+def _constraints_dropped(tables: Sequence[str], kind: str, *, maintenance_work_mem: str = "") -> Iterator[None]:
+    """Drop the constraints of ``kind`` (``pg_constraint.contype``: "f" foreign keys, "u" unique) of ``tables``, and
+    add them back at the end from their definitions (``pg_get_constraintdef``), even if the load fails half-way.
+    Checks still queued would forbid ALTER TABLE inside a transaction: they run first."""
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:  # checks still queued would forbid ALTER TABLE
+        if connection.in_atomic_block:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'u' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-            [list(tables)],
+            "WHERE contype = %s AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [kind, list(tables)],
         )
         constraints = cursor.fetchall()
-        for table, name, _definition in constraints:
+        for table, name, _definition in constraints:  # the table as regclass writes it: quoted where it must be
             cursor.execute(
                 psycopg_sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
                     psycopg_sql.SQL(table), psycopg_sql.Identifier(name)
@@ -367,16 +353,18 @@ def unique_constraints_added_at_the_end(tables: Sequence[str]) -> Iterator[None]
         yield
     finally:
         with connection.cursor() as cursor:
-            if connection.in_atomic_block:  # checks still queued would forbid ALTER TABLE
+            if connection.in_atomic_block:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET maintenance_work_mem TO '1GB'")  # reset after, not when adding fails (the error shows)
+            if maintenance_work_mem:  # reset after, not when adding fails (the error shows)
+                cursor.execute(psycopg_sql.SQL("SET maintenance_work_mem TO {}").format(maintenance_work_mem))
             for table, name, definition in constraints:
                 cursor.execute(
                     psycopg_sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
                         psycopg_sql.SQL(table), psycopg_sql.Identifier(name), psycopg_sql.SQL(definition)
                     )
                 )
-            cursor.execute("RESET maintenance_work_mem")
+            if maintenance_work_mem:
+                cursor.execute("RESET maintenance_work_mem")
 
 
 def loaded_tables() -> list[str]:
