@@ -25,7 +25,7 @@ from django.db.models import CharField, Count, F, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete
 
-from .models import FacetMembership, Initiative, TermTotal
+from .models import FacetChange, FacetMembership, Initiative, TermTotal
 from .taxonomies import TAXONOMIES, ByForeignKey
 
 MEMBERSHIP = FacetMembership._meta.db_table
@@ -124,11 +124,15 @@ def sync(initiative_ids: Iterable[int], *, deleted: bool = False) -> None:
     if not gone and not new:
         return
     delta: Counter = Counter()
+    changed = {i for i, _f, _t in new}
     for i, f, t in stored:
         if (i, f, t) not in wanted:
             delta[(f, t)] -= 1
+            changed.add(i)
     for _i, f, t in new:
         delta[(f, t)] += 1
+    # Which initiatives changed, for each process's bitmaps (facet_bitmaps.py).
+    FacetChange.objects.bulk_create([FacetChange(initiative_id=i) for i in sorted(changed)])
     if gone:
         FacetMembership.objects.filter(pk__in=gone).delete()
     if new:
@@ -179,6 +183,8 @@ def rebuild() -> int:
     """Recompute both tables from the relations (every published initiative); returns the number of rows."""
     FacetMembership.objects.all().delete()
     TermTotal.objects.all().delete()
+    FacetChange.objects.all().delete()
+    FacetChange.objects.create(initiative_id=None)  # every process's bitmaps read everything again
     published = Initiative.objects.published()
     with connection.cursor() as cursor:
         for taxonomy in TAXONOMIES:
@@ -225,7 +231,13 @@ class Estimated(dict):
 
 def count(facets: Iterable[str], base_ids: QuerySet | list[int]) -> dict[str, dict[int, int]]:
     """For each of ``facets``, how many of the initiatives whose ids ``base_ids`` gives (a subquery or a list) each
-    term has: one query (an index-only scan of the membership table by initiative)."""
+    term has: from each process's bitmaps (``facet_bitmaps.py``: the ids of the base read, then one intersection
+    per term), or in one query (an index-only scan of the membership table by initiative) where they are not used."""
+    from . import facet_bitmaps
+
+    counted = facet_bitmaps.count(facets, base_ids)
+    if counted is not None:
+        return counted
     found: dict[str, dict[int, int]] = {facet: {} for facet in facets}
     rows = (
         FacetMembership.objects.filter(facet__in=list(found), initiative_id__in=base_ids)
@@ -259,6 +271,7 @@ def _term_deleted(sender, instance, **kwargs):
         if taxonomy.model is sender:
             FacetMembership.objects.filter(facet=taxonomy.name, term_id=instance.pk).delete()
             TermTotal.objects.filter(facet=taxonomy.name, term_id=instance.pk).delete()
+            FacetChange.objects.create(initiative_id=None)
 
 
 for _taxonomy in TAXONOMIES:

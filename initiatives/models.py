@@ -1164,3 +1164,15 @@ class TermTotal(models.Model):
 
     def __str__(self):
         return f"{self.facet} {self.term_id}: {self.n}"
+
+
+class FacetChange(models.Model):
+    """An initiative whose ``FacetMembership`` rows changed, in the order written (no initiative: any of them may
+    have, after a rebuild or a term's deletion). Each process's copy of the memberships as bitmaps
+    (``facet_bitmaps.py``) reads the rows written since it last looked, to catch up before it counts."""
+
+    id = models.BigAutoField(primary_key=True)
+    initiative_id = models.BigIntegerField(null=True)
+
+    def __str__(self):
+        return f"{self.pk}: {self.initiative_id if self.initiative_id is not None else 'all'}"

@@ -401,6 +401,8 @@ INITIATIVES_PAGE_SIZE = 20
 SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
 SEARCH_SAMPLE_ROWS = int(os.environ.get("SEARCH_SAMPLE_ROWS", "3000"))
 SEARCH_RANKED_LIMIT = int(os.environ.get("SEARCH_RANKED_LIMIT", "500"))
+# Facet counts of a filtered listing from bitmaps each process holds (initiatives/facet_bitmaps.py), instead of SQL.
+FACET_BITMAPS = env_bool("FACET_BITMAPS", True)
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))  # largest file import_initiatives reads
 
 # Downloads (initiatives/exports.py, export_files.py). The whole collection is a file built in the background under

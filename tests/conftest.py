@@ -15,9 +15,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     from django_tasks_db.models import DBTaskResult
 
+    from initiatives import facet_bitmaps
+
     with django_db_blocker.unblock():
         call_command("load_seed", stdout=io.StringIO())
         DBTaskResult.objects.all().delete()  # the build of the download files that publishing the seed queued
+        facet_bitmaps.prime()  # the seed's facet bitmaps, which each test starts from (_fresh_facet_bitmaps)
+        _SEED_BITMAPS.update(facet_bitmaps.copies())
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -85,6 +89,25 @@ def _fresh_embedding_index():
     embeddings.forget_index()
     yield
     embeddings.forget_index()
+
+
+# The facet bitmaps of the seed, read once the test database is made (django_db_setup).
+_SEED_BITMAPS: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_facet_bitmaps(request):
+    """The facet bitmaps are kept per process (initiatives/facet_bitmaps.py) and brought up to date from the changes
+    written since: a rolled-back test's changes are not in the database the next test reads, so each test starts
+    from the seed's. A test whose database is emptied after it (``transaction=True``) leaves none: the next reads
+    the database again."""
+    from initiatives import facet_bitmaps
+
+    facet_bitmaps.restore(_SEED_BITMAPS)
+    yield
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        _SEED_BITMAPS.clear()
+    facet_bitmaps.restore(_SEED_BITMAPS)
 
 
 @pytest.fixture(autouse=True)

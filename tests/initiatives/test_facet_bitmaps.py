@@ -1,0 +1,116 @@
+"""Facet counts from the bitmaps each process holds (issue 15, initiatives/facet_bitmaps.py): after every kind of
+write they equal the counts in SQL from the membership table, they catch up from the changes written since they
+last counted, and a count inside a transaction of the caller's own is made in SQL."""
+
+import pytest
+from django.db import transaction
+from taggit.models import Tag
+
+from initiatives import facet_bitmaps, facet_counts, services
+from initiatives.models import FacetChange, FacetMembership, Initiative, Organisation, Region, Theme
+from initiatives.taxonomies import TAXONOMIES
+from tests.factories import make_initiative
+
+pytestmark = pytest.mark.django_db
+FACETS = [taxonomy.name for taxonomy in TAXONOMIES]
+
+
+def in_sql(base, settings):
+    settings.FACET_BITMAPS = False
+    try:
+        return facet_counts.count(FACETS, base)
+    finally:
+        settings.FACET_BITMAPS = True
+
+
+def bases():
+    europe = Region.objects.get(slug="europe")
+    remittances = Theme.objects.get(slug="remittances")
+    return {
+        "everything": Initiative.objects.published().order_by().values("pk"),
+        "a region": facet_counts.members("region", [europe.pk]),
+        "a region and a theme": facet_counts.members("region", [europe.pk]).filter(
+            initiative_id__in=facet_counts.members("theme", [remittances.pk])
+        ),
+        "a list of ids": list(Initiative.objects.values_list("pk", flat=True)[:5]),
+        "nothing": [],
+    }
+
+
+def assert_same_as_sql(settings):
+    for name, base in bases().items():
+        counted = facet_bitmaps.count(FACETS, base)
+        assert counted is not None, name
+        assert counted == in_sql(base, settings), name
+
+
+def test_the_counts_equal_the_sql_counts_through_every_kind_of_write(settings):
+    assert_same_as_sql(settings)  # the seed
+    first = make_initiative(themes=["remittances"], countries=["fr"], tags=["alpha"], organisations=["Org A"])
+    second = make_initiative(themes=["remittances"], countries=["de"], tags=["beta"], organisations=["Org B"])
+    assert_same_as_sql(settings)  # two published since the last count: caught up
+    services.change_classification(
+        initiatives=[first, second], facet="theme", term=Theme.objects.get(slug="regular-pathways"), add=True
+    )
+    assert_same_as_sql(settings)
+    services.unpublish_initiative(initiative=Initiative.objects.get(pk=first.pk))
+    assert_same_as_sql(settings)
+    services.merge_terms(
+        source=Organisation.objects.get(slug="org-a"), target=Organisation.objects.get(slug="org-b"), user=None
+    )
+    assert_same_as_sql(settings)
+    Tag.objects.get(slug="beta").delete()  # a term deleted: every process reads everything again
+    assert_same_as_sql(settings)
+    services.delete_initiative(initiative=Initiative.objects.get(pk=second.pk))
+    assert_same_as_sql(settings)
+    facet_counts.rebuild()
+    assert_same_as_sql(settings)
+
+
+def test_a_write_names_the_initiatives_it_changed_and_only_those(settings):
+    before = FacetChange.objects.count()
+    initiative = make_initiative(themes=["remittances"])
+    assert list(FacetChange.objects.order_by("pk").values_list("initiative_id", flat=True)[before:]) == [initiative.pk]
+    neighbour = Initiative.objects.published().exclude(pk=initiative.pk).first()
+    services.initiative_written(initiative=neighbour)  # written again, its rows the same: nothing to read
+    assert FacetChange.objects.count() == before + 1
+
+
+def test_a_change_reaches_only_the_terms_of_the_initiative_it_names(settings):
+    base = Initiative.objects.published().order_by().values("pk")
+    counted = facet_bitmaps.count(FACETS, base)
+    initiative = make_initiative(themes=["remittances"], countries=["ma"], tags=["gamma"])
+    after = facet_bitmaps.count(FACETS, base)
+    remittances = Theme.objects.get(slug="remittances").pk
+    assert after["theme"][remittances] == counted["theme"][remittances] + 1
+    assert after["tag"][Tag.objects.get(slug="gamma").pk] == 1
+    others = {term: n for term, n in after["theme"].items() if term != remittances}
+    assert others == {term: n for term, n in counted["theme"].items() if term != remittances}  # the neighbours
+    assert after == in_sql(base, settings)
+    assert initiative.pk in set(FacetMembership.objects.values_list("initiative_id", flat=True))
+
+
+def test_an_up_to_date_count_is_one_query_and_a_catch_up_one_more(settings, django_assert_num_queries):
+    base = facet_counts.members("theme", [Theme.objects.get(slug="remittances").pk])
+    facet_bitmaps.count(FACETS, base)
+    with django_assert_num_queries(1):  # the ids and the changes since, together
+        facet_bitmaps.count(FACETS, base)
+    make_initiative(themes=["remittances"])
+    with django_assert_num_queries(2):  # and the memberships of the one published
+        facet_bitmaps.count(FACETS, base)
+    with django_assert_num_queries(1):
+        facet_bitmaps.count(FACETS, base)
+
+
+def test_inside_a_transaction_of_its_own_the_count_is_made_in_sql(settings):
+    base = Initiative.objects.published().order_by().values("pk")
+    assert facet_bitmaps.count(FACETS, base) is not None
+    with transaction.atomic():
+        make_initiative(themes=["remittances"])
+        assert facet_bitmaps.count(FACETS, base) is None  # what it would read could be rolled back
+        assert facet_counts.count(FACETS, base) == in_sql(base, settings)
+
+
+def test_off_the_counts_are_made_in_sql(settings):
+    settings.FACET_BITMAPS = False
+    assert facet_bitmaps.count(FACETS, Initiative.objects.published().order_by().values("pk")) is None
