@@ -39,7 +39,7 @@ def _description_section(client, initiative) -> str:
 
 
 @pytest.mark.parametrize("unit", WORST_UNITS)
-def test_the_worst_descriptions_render_in_well_under_a_second(unit):
+def test_the_worst_descriptions_render_in_linear_time(unit):
     text = (unit * (LIMIT // len(unit) + 1))[:LIMIT]
     # The parser's own work: this process's CPU (other work on a busy machine does not count), with the garbage
     # collector held, since a full collection of a process that has run a thousand tests can take a second by
@@ -52,7 +52,10 @@ def test_the_worst_descriptions_render_in_well_under_a_second(unit):
         spent = time.process_time() - started
     finally:
         gc.enable()
-    assert spent < 1.0
+    # Quadratic time was about 100 s for the worst of these. Linear is 0.1-0.6 s on one machine of this kind and up
+    # to 1.4 s on another, twice as slow and busy with CI (the worst, "[![" alone, 1.1 s idle there): a bound of 4 s
+    # holds on both and still fails a quadratic parser twenty-five times over.
+    assert spent < 4.0
 
 
 def test_a_published_page_shows_the_stored_html_and_renders_nothing(client):
