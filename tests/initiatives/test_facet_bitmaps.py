@@ -114,3 +114,42 @@ def test_inside_a_transaction_of_its_own_the_count_is_made_in_sql(settings):
 def test_off_the_counts_are_made_in_sql(settings):
     settings.FACET_BITMAPS = False
     assert facet_bitmaps.count(FACETS, Initiative.objects.published().order_by().values("pk")) is None
+
+
+def test_a_server_process_reads_the_bitmaps_before_its_first_request(settings, django_assert_num_queries):
+    """Importing the WSGI application (what gunicorn's workers do before they answer) reads the bitmaps: the first
+    count is then one query, not the three of reading everything first."""
+    import importlib
+
+    import portal.wsgi
+
+    facet_bitmaps.forget()
+    importlib.reload(portal.wsgi)
+    assert facet_bitmaps.copies()
+    base = bases()["a region"]
+    with django_assert_num_queries(1):
+        counted = facet_bitmaps.count(FACETS, base)
+    assert counted == in_sql(base, settings)
+
+
+def test_a_database_not_ready_at_start_leaves_the_bitmaps_to_the_first_count(settings, caplog):
+    """A database that cannot be read as the server starts (here: a table missing, as before ``migrate``) is a
+    warning, not a server that does not start; the first count reads everything."""
+    from django.db import connection
+
+    facet_bitmaps.forget()
+    table = connection.ops.quote_name(FacetChange._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO initiatives_facetchange_away")
+    try:
+        assert facet_bitmaps.warm_up() is False
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE initiatives_facetchange_away RENAME TO {table}")
+    assert "Facet bitmaps not read at start" in caplog.text
+    assert not facet_bitmaps.copies()
+    assert facet_bitmaps.count(FACETS, bases()["a region"]) == in_sql(bases()["a region"], settings)
+    facet_bitmaps.forget()
+    settings.FACET_BITMAPS = False
+    assert facet_bitmaps.warm_up() is False  # off: nothing read
+    assert not facet_bitmaps.copies()
