@@ -25,6 +25,7 @@ from django.db import transaction
 from . import counts
 from .counts import COLLECTION
 from .models import FacetMembership, Initiative, Involvement
+from .taxonomies import TAXONOMIES
 
 
 def initiative_key(pk: int) -> str:
@@ -50,7 +51,11 @@ def of_initiatives(ids: Iterable[int]) -> frozenset[str]:
     if not published:
         return frozenset(keys)  # a draft's change shows nowhere but (maybe) its own 404
     keys.add(COLLECTION)
-    terms = FacetMembership.objects.filter(initiative_id__in=published).values_list("facet", "term_id").distinct()
+    terms = (
+        FacetMembership.objects.filter(initiative_id__in=published, facet__in=[t.name for t in TAXONOMIES])
+        .values_list("facet", "term_id")
+        .distinct()
+    )
     keys.update(term_key(facet, pk) for facet, pk in terms)
     countries = Involvement.objects.filter(initiative_id__in=published, organisation__country__isnull=False)
     keys.update(partner_key(pk) for pk in set(countries.values_list("organisation__country_id", flat=True)))

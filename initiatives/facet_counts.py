@@ -11,6 +11,12 @@ one page, 0.2–3 s at 100,000 initiatives. Two tables derived from the relation
 - ``TermTotal`` (facet, term_id, n): the number of rows per term, so the collection-wide counts (the unfiltered
   listing, a facet whose only filter is its own, the home page, the term indexes) are one small read.
 
+Two more facets, not taxonomies, hold the years an initiative is active, so that the year filters are index ranges
+of the same table (and bitmaps: ``facet_bitmaps.py``) rather than a scan of the wide table's dates: ``start_year``
+(the year it began, when known) and ``end_year`` (the year it ended, or ``OPEN_END`` when it has begun and has no
+end). "Active in or after Y" (``year_from``) is then ``end_year >= Y`` and "begun by Y" (``year_to``)
+``start_year <= Y``, as the filters read the dates.
+
 The relations stay the one source of truth: ``sync`` recomputes an initiative's rows from them in the one write
 path (``services.initiative_written``) and moves the totals by the difference; ``rebuild`` (``manage.py
 rebuild_facet_counts``, the migration that adds the tables) recomputes both from scratch, for data written
@@ -21,8 +27,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, F, IntegerField, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.db.models.signals import post_delete
 
 from .models import FacetChange, FacetMembership, Initiative, TermTotal
@@ -30,6 +36,8 @@ from .taxonomies import TAXONOMIES, ByForeignKey
 
 MEMBERSHIP = FacetMembership._meta.db_table
 TOTALS = TermTotal._meta.db_table
+START_YEAR, END_YEAR = "start_year", "end_year"  # the facets of the years (see the module), beside the taxonomies'
+OPEN_END = 9999  # the end year of an initiative begun and not ended: active in every year from its start
 
 
 # --- what the relations say -----------------------------------------------------------------------------------
@@ -54,6 +62,31 @@ def _source(taxonomy, published: QuerySet) -> QuerySet:
     return rows.values_list("member_initiative", "member_facet", "member_term").distinct()
 
 
+def _year_sources(published: QuerySet) -> list[QuerySet]:
+    """The ``_source`` rows of the years: (initiative, ``start_year``, the year it began) when it has a start, and
+    (initiative, ``end_year``, the year it ended or ``OPEN_END``) when it has an end or a start (what ``year_from``
+    selects: it ended in or after the year, or has begun and not ended)."""
+    published = published.order_by()
+    begun = published.filter(start_date__isnull=False).annotate(
+        member_initiative=F("pk"),
+        member_facet=Value(START_YEAR, output_field=CharField()),
+        member_term=ExtractYear("start_date"),
+    )
+    ends = published.filter(Q(end_date__isnull=False) | Q(start_date__isnull=False)).annotate(
+        member_initiative=F("pk"),
+        member_facet=Value(END_YEAR, output_field=CharField()),
+        member_term=Coalesce(ExtractYear("end_date"), Value(OPEN_END), output_field=IntegerField()),
+    )
+    return [rows.values_list("member_initiative", "member_facet", "member_term") for rows in (begun, ends)]
+
+
+def _sources(published: QuerySet) -> list[tuple[str, QuerySet]]:
+    """Every ``_source`` (each taxonomy's, then the years'), each with a name for its subquery."""
+    return [(taxonomy.name, _source(taxonomy, published)) for taxonomy in TAXONOMIES] + list(
+        zip((START_YEAR, END_YEAR), _year_sources(published), strict=True)
+    )
+
+
 # The membership query of a few initiatives, compiled once per number of ids and database: the one write path runs
 # it for every write, and building and compiling its eleven subqueries was most of what keeping the tables cost
 # (about 15 ms of Python a publication). It is compiled with stand-in ids (negative numbers no row or other
@@ -68,9 +101,9 @@ def _membership_sql(initiative_ids: list[int]) -> tuple[str, list]:
     a SELECT's columns its own way) and put together with UNION (each row once)."""
     published = Initiative.objects.published().filter(pk__in=initiative_ids)
     parts, params = [], []
-    for taxonomy in TAXONOMIES:
-        sql, part_params = _source(taxonomy, published).query.sql_with_params()
-        parts.append(f"SELECT member_initiative, member_facet, member_term FROM ({sql}) AS {taxonomy.name}_rows")
+    for name, source in _sources(published):
+        sql, part_params = source.query.sql_with_params()
+        parts.append(f"SELECT member_initiative, member_facet, member_term FROM ({sql}) AS {name}_rows")
         params.extend(part_params)
     return " UNION ".join(parts), params
 
@@ -81,7 +114,7 @@ def _compiled_membership_sql(n: int) -> tuple[str, tuple, dict[int, int]]:
         stand_ins = [_STAND_IN - k for k in range(n)]
         sql, params = _membership_sql(stand_ins)
         places = {i: stand_ins.index(p) for i, p in enumerate(params) if type(p) is int and p in stand_ins}
-        assert len(places) == n * len(TAXONOMIES), "every stand-in id is a parameter of every subquery"
+        assert len(places) == n * (len(TAXONOMIES) + 2), "every stand-in id is a parameter of every subquery"
         _compiled[key] = (sql, tuple(params), places)
     return _compiled[key]
 
@@ -187,8 +220,8 @@ def rebuild() -> int:
     FacetChange.objects.create(initiative_id=None)  # every process's bitmaps read everything again
     published = Initiative.objects.published()
     with connection.cursor() as cursor:
-        for taxonomy in TAXONOMIES:
-            sql, params = _source(taxonomy, published).query.sql_with_params()
+        for _name, source in _sources(published):
+            sql, params = source.query.sql_with_params()
             # By name from a subquery: Django orders a SELECT's columns its own way.
             cursor.execute(
                 f"INSERT INTO {MEMBERSHIP} (initiative_id, facet, term_id) "
@@ -247,6 +280,17 @@ def count(facets: Iterable[str], base_ids: QuerySet | list[int]) -> dict[str, di
     )
     for facet, term_id, n in rows:
         found[facet][term_id] = n
+    return found
+
+
+def in_years(*, since: int | None = None, until: int | None = None) -> list[QuerySet]:
+    """The ``members`` subqueries of the year filters: active in or after ``since`` (ended then or later, or not
+    ended), begun by the end of ``until``."""
+    found = []
+    if since is not None:
+        found.append(FacetMembership.objects.filter(facet=END_YEAR, term_id__gte=since).values("initiative_id"))
+    if until is not None:
+        found.append(FacetMembership.objects.filter(facet=START_YEAR, term_id__lte=until).values("initiative_id"))
     return found
 
 

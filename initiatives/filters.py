@@ -174,6 +174,7 @@ class InitiativeFilter(_taxonomy_filters()):
     documents = django_filters.ChoiceFilter(method="filter_documents", choices=[("1", _("Has documents"))])
 
     FACETS = tuple(BY_NAME)
+    YEARS = ("year_from", "year_to")  # read from the membership table too (facet_counts.in_years)
 
     class Meta:
         model = Initiative
@@ -428,34 +429,43 @@ class InitiativeFilter(_taxonomy_filters()):
     def _build_count_base(self, name: str | None):
         """The ids of the initiatives that facet ``name``'s options count (every filter but its own; every filter
         for None), as a subquery; None for the whole published collection."""
-        self.form.is_valid()
-        data = self.form.cleaned_data
-        others = [key for key, value in data.items() if key not in self.FACETS and key != "sort" and value]
-        if others or not self.counts_from_membership:
+        restrictions = self._restrictions(name)
+        if restrictions is None:
             return self.queryset_without(name).order_by().values("pk")
-        restrictions = [(n, [t.pk for t in self.selected_terms(n)]) for n in self.FACETS if n != name]
-        restrictions = [(n, ids) for n, ids in restrictions if ids]
-        if self.fixed_term_id is not None:
-            restrictions.append((self.fixed_facet, [self.fixed_term_id]))
         if not restrictions:
             return None
-        (first, first_ids), *rest = restrictions
-        base = facet_counts.members(first, first_ids)
-        for other, ids in rest:
-            base = base.filter(initiative_id__in=facet_counts.members(other, ids))
+        base, *rest = restrictions
+        for other in rest:
+            base = base.filter(initiative_id__in=other)
         return base
+
+    def _restrictions(self, name: str | None) -> list | None:
+        """The membership subqueries (``facet_counts.members``, ``in_years``) whose intersection is every filter
+        but facet ``name``'s (every filter for None), or None when a filter cannot be read there (a search, a
+        status…): the facets, a term page's term and the years are index ranges of the membership table."""
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        others = [key for key, value in data.items() if key not in (*self.FACETS, *self.YEARS, "sort") and value]
+        if others or not self.counts_from_membership:
+            return None
+        restrictions = [
+            facet_counts.members(n, [t.pk for t in self.selected_terms(n)])
+            for n in self.FACETS
+            if n != name and self.selected_terms(n)
+        ]
+        if self.fixed_term_id is not None:
+            restrictions.append(facet_counts.members(self.fixed_facet, [self.fixed_term_id]))
+        return restrictions + facet_counts.in_years(since=data.get("year_from"), until=data.get("year_to"))
 
     def counter(self):
         """A function counting these filters' results from the membership table (issue 15), or None when they
-        cannot be counted there (a search, years, a status… or the whole collection: counted as it is).
+        cannot be counted there (a search, a status… or the whole collection: counted as it is).
 
         The listing's total was a ``COUNT(*)`` over the wide initiatives table joined with the filters; when every
-        filter is a facet (a term page included), the results are an intersection of index ranges of the membership
-        table, counted by an index-only scan of it. An initiative filed under two of one facet's selected terms has
-        two rows there: distinct initiatives are counted."""
-        self.form.is_valid()
-        others = [key for key, value in self.form.cleaned_data.items() if key not in self.FACETS and value]
-        if not self.counts_from_membership or [key for key in others if key != "sort"]:
+        filter is a facet or a year (a term page included), the results are an intersection of index ranges of the
+        membership table, counted by an index-only scan of it. An initiative filed under two of one facet's
+        selected terms has two rows there: distinct initiatives are counted."""
+        if self._restrictions(None) is None:
             return None
         base = self._count_base(None)
         if base is None:

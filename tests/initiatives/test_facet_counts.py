@@ -1,6 +1,7 @@
 """The facet-count tables (issue 15, initiatives/facet_counts.py): kept by the one write path so that they always
 match a recount from the relations, and the listing's counts read from them equal counting the relations."""
 
+import datetime
 import io
 from collections import Counter
 
@@ -257,7 +258,9 @@ def _total_query(captured) -> str:
         ("theme=remittances", True),
         ("theme=remittances&theme=regular-pathways&region=europe", True),
         ("theme=remittances&sort=title", True),
-        ("theme=remittances&year_from=2000", False),  # a filter that is not a facet: the initiatives table
+        ("theme=remittances&year_from=2000", True),  # the years are rows of the table too
+        ("year_from=2005&year_to=2012", True),
+        ("theme=remittances&status=ongoing", False),  # a filter that is not a facet nor a year: the initiatives table
         ("q=migrants&theme=remittances", None),  # a search: its size from estimates.py's sample, no COUNT at all
     ],
 )
@@ -337,3 +340,42 @@ def test_a_deep_page_reads_its_ids_by_index_only(on_postgresql):
         plan = _plan(published.values("pk")[40:60])
     assert "Index Only Scan using initiative_status_published" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_the_years_rows_select_what_the_year_filters_select(client):
+    """``start_year`` and ``end_year`` (facet_counts.in_years) select, for every year, the initiatives the date
+    filters select: ended in or after it or begun and not ended (``year_from``), begun by its end (``year_to``);
+    an initiative without dates in neither, a draft in none; and they follow a change of dates."""
+    dated = {
+        "both": make_initiative(start_date="2008-03-01", end_date="2011-06-30"),
+        "begun": make_initiative(start_date="2010-01-01"),
+        "ended only": make_initiative(end_date="2009-12-31"),
+        "same year": make_initiative(start_date="2012-01-01", end_date="2012-12-31"),
+        "undated": make_initiative(),
+    }
+    draft = make_initiative(start_date="2010-01-01", publish=False)
+
+    def by_rows(**years):
+        selected = set(Initiative.objects.published().values_list("pk", flat=True))
+        for subquery in facet_counts.in_years(**years):
+            selected &= set(subquery.values_list("initiative_id", flat=True))
+        return selected
+
+    def by_dates(query):
+        return set(InitiativeFilter(QueryDict(query)).qs.values_list("pk", flat=True))
+
+    for year in range(2006, 2015):
+        assert by_rows(since=year) == by_dates(f"year_from={year}"), year
+        assert by_rows(until=year) == by_dates(f"year_to={year}"), year
+        assert by_rows(since=year, until=year + 1) == by_dates(f"year_from={year}&year_to={year + 1}"), year
+    assert dated["undated"].pk not in by_rows(since=1900) | by_rows(until=3000)
+    assert draft.pk not in by_rows(since=1900) | by_rows(until=3000)
+    assert dated["begun"].pk in by_rows(since=2100)  # not ended: active in every year from its start
+
+    begun = Initiative.objects.get(pk=dated["begun"].pk)
+    begun.end_date = datetime.date(2010, 12, 31)
+    begun.save()
+    services.initiative_written(initiative=begun)  # the end of every write (the admin's, a submission's…)
+    assert dated["begun"].pk not in by_rows(since=2011)
+    assert dated["begun"].pk in by_rows(since=2010)
+    assert by_rows(since=2011) == by_dates("year_from=2011")
