@@ -168,20 +168,55 @@ def _ids_and_changes(base_ids: QuerySet | Iterable[int], seen: int) -> tuple[Bit
     return BitMap(pk for pk, _none in rows if pk > 0), [(-pk, initiative_id) for pk, initiative_id in rows if pk < 0]
 
 
-def count(facets: Iterable[str], base_ids: QuerySet | Iterable[int]) -> dict[str, dict[int, int]] | None:
+def _current(base_ids) -> tuple[_Copy, BitMap]:
+    """This database's copy, brought up to date, and the ids of ``base_ids`` (read with the changes, or made from
+    the copy for ``Members``). Called with the lock held."""
+    from .facet_counts import Members
+
+    key = (connection.alias, connection.settings_dict["NAME"])
+    copy = _copies.get(key)
+    if copy is None:
+        copy = _copies[key] = _read_all()
+    if isinstance(base_ids, Members):
+        ids, changes = None, _changes_since(copy.seen)
+    else:
+        ids, changes = _ids_and_changes(base_ids, copy.seen)
+    if changes:
+        copy = _copies[key] = _catch_up(copy, changes)
+    return copy, _members(copy, base_ids) if ids is None else ids
+
+
+def _changes_since(seen: int) -> list[tuple[int, int | None]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, initiative_id FROM {CHANGES} WHERE id > %s", [seen])
+        return cursor.fetchall()
+
+
+def _members(copy: _Copy, members) -> BitMap:
+    """The initiatives of ``members`` (``facet_counts.Members``): for each restriction the union of its terms'
+    bitmaps, and the intersection of those."""
+    found = None
+    for restriction in members:
+        terms = copy.bitmaps.get(restriction.facet, {})
+        if restriction.term_ids is not None:
+            chosen = [terms[t] for t in restriction.term_ids if t in terms and restriction.takes(t)]
+        else:
+            chosen = [bitmap for term_id, bitmap in terms.items() if restriction.takes(term_id)]
+        part = BitMap.union(*chosen) if len(chosen) > 1 else BitMap(chosen[0]) if chosen else BitMap()
+        found = part if found is None else found & part
+        if not found:
+            break
+    return found if found is not None else BitMap()
+
+
+def count(facets: Iterable[str], base_ids) -> dict[str, dict[int, int]] | None:
     """What ``facet_counts.count`` answers, from the bitmaps; None when they are not used (``FACET_BITMAPS`` off,
     or inside a transaction of the caller's)."""
     if not settings.FACET_BITMAPS or _in_own_transaction():
         return None
-    key = (connection.alias, connection.settings_dict["NAME"])
     found: dict[str, dict[int, int]] = {}
     with _lock:
-        copy = _copies.get(key)
-        if copy is None:
-            copy = _copies[key] = _read_all()
-        ids, changes = _ids_and_changes(base_ids, copy.seen)
-        if changes:
-            copy = _copies[key] = _catch_up(copy, changes)
+        copy, ids = _current(base_ids)
         for facet in facets:
             counts = found[facet] = {}
             for term_id, bitmap in copy.bitmaps.get(facet, {}).items():
@@ -189,3 +224,12 @@ def count(facets: Iterable[str], base_ids: QuerySet | Iterable[int]) -> dict[str
                 if n:
                     counts[term_id] = n
     return found
+
+
+def size(members) -> int | None:
+    """How many initiatives ``members`` (``facet_counts.Members``) holds, from the bitmaps; None when they are not
+    used."""
+    if not settings.FACET_BITMAPS or _in_own_transaction():
+        return None
+    with _lock:
+        return len(_current(members)[1])

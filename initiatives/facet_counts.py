@@ -25,6 +25,7 @@ around the services (bulk loads).
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import astuple, dataclass
 
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Value
@@ -253,24 +254,74 @@ def all_totals(facets: Iterable[str]) -> dict[str, dict[int, int]]:
     return found
 
 
+@dataclass(frozen=True)
+class Restriction:
+    """The published initiatives filed in ``facet`` under one of ``term_ids`` or (the years) under a term from
+    ``at_least`` to ``at_most``."""
+
+    facet: str
+    term_ids: tuple[int, ...] | None = None
+    at_least: int | None = None
+    at_most: int | None = None
+
+    def rows(self) -> QuerySet:
+        """Their ids, as a subquery of the membership table."""
+        rows = FacetMembership.objects.filter(facet=self.facet)
+        if self.term_ids is not None:
+            rows = rows.filter(term_id__in=list(self.term_ids))
+        if self.at_least is not None:
+            rows = rows.filter(term_id__gte=self.at_least)
+        if self.at_most is not None:
+            rows = rows.filter(term_id__lte=self.at_most)
+        return rows.values("initiative_id")
+
+    def takes(self, term_id: int) -> bool:
+        return (
+            (self.term_ids is None or term_id in self.term_ids)
+            and (self.at_least is None or term_id >= self.at_least)
+            and (self.at_most is None or term_id <= self.at_most)
+        )
+
+
+class Members(tuple):
+    """The published initiatives in every one of its ``Restriction``s (at least one): a listing's filters when they
+    are all facets and years. Counted from the bitmaps without reading the ids from the database (an intersection
+    of unions of bitmaps, in memory), or in SQL from ``queryset()``."""
+
+    def queryset(self) -> QuerySet:
+        first, *rest = self
+        base = first.rows()
+        for restriction in rest:
+            base = base.filter(initiative_id__in=restriction.rows())
+        return base
+
+    @property
+    def key(self) -> tuple:
+        """A cache key part naming the same initiatives as ``queryset()``'s SQL would."""
+        return ("members", *(astuple(restriction) for restriction in self))
+
+
 def members(facet: str, term_ids) -> QuerySet:
     """The ids of the published initiatives filed under any of ``term_ids`` in ``facet`` (a subquery)."""
-    return FacetMembership.objects.filter(facet=facet, term_id__in=list(term_ids)).values("initiative_id")
+    return Restriction(facet, tuple(term_ids)).rows()
 
 
 class Estimated(dict):
     """Counts per term scaled from a sample (``estimates.py``, a broad search): each one "about", and shown so."""
 
 
-def count(facets: Iterable[str], base_ids: QuerySet | list[int]) -> dict[str, dict[int, int]]:
-    """For each of ``facets``, how many of the initiatives whose ids ``base_ids`` gives (a subquery or a list) each
-    term has: from each process's bitmaps (``facet_bitmaps.py``: the ids of the base read, then one intersection
-    per term), or in one query (an index-only scan of the membership table by initiative) where they are not used."""
+def count(facets: Iterable[str], base_ids: QuerySet | list[int] | Members) -> dict[str, dict[int, int]]:
+    """For each of ``facets``, how many of the initiatives whose ids ``base_ids`` gives (a subquery, a list, or
+    ``Members``) each term has: from each process's bitmaps (``facet_bitmaps.py``: the ids of the base read or, for
+    ``Members``, made in memory, then one intersection per term), or in one query (an index-only scan of the
+    membership table by initiative) where they are not used."""
     from . import facet_bitmaps
 
     counted = facet_bitmaps.count(facets, base_ids)
     if counted is not None:
         return counted
+    if isinstance(base_ids, Members):
+        base_ids = base_ids.queryset()
     found: dict[str, dict[int, int]] = {facet: {} for facet in facets}
     rows = (
         FacetMembership.objects.filter(facet__in=list(found), initiative_id__in=base_ids)
@@ -283,20 +334,28 @@ def count(facets: Iterable[str], base_ids: QuerySet | list[int]) -> dict[str, di
     return found
 
 
-def in_years(*, since: int | None = None, until: int | None = None) -> list[QuerySet]:
-    """The ``members`` subqueries of the year filters: active in or after ``since`` (ended then or later, or not
-    ended), begun by the end of ``until``."""
+def in_years(*, since: int | None = None, until: int | None = None) -> list[Restriction]:
+    """The restrictions of the year filters: active in or after ``since`` (ended then or later, or not ended), begun
+    by the end of ``until``."""
     found = []
     if since is not None:
-        found.append(FacetMembership.objects.filter(facet=END_YEAR, term_id__gte=since).values("initiative_id"))
+        found.append(Restriction(END_YEAR, at_least=since))
     if until is not None:
-        found.append(FacetMembership.objects.filter(facet=START_YEAR, term_id__lte=until).values("initiative_id"))
+        found.append(Restriction(START_YEAR, at_most=until))
     return found
 
 
-def count_distinct(base_ids: QuerySet) -> int:
-    """How many initiatives ``base_ids`` (a ``members`` subquery, maybe intersected) gives: one query, an
-    index-only scan of the membership table (a listing's total when its filters are facets alone)."""
+def count_distinct(base_ids: Members | QuerySet) -> int:
+    """How many initiatives ``base_ids`` (``Members``, or a ``members`` subquery, maybe intersected) gives (a
+    listing's total when its filters are facets and years): from the bitmaps, or in one query, an index-only scan of
+    the membership table."""
+    from . import facet_bitmaps
+
+    if isinstance(base_ids, Members):
+        size = facet_bitmaps.size(base_ids)
+        if size is not None:
+            return size
+        base_ids = base_ids.queryset()
     return base_ids.aggregate(n=Count("initiative_id", distinct=True))["n"]
 
 

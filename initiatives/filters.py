@@ -376,7 +376,7 @@ class InitiativeFilter(_taxonomy_filters()):
         keys = dependencies.of_filters(self, without=name)
         if base is None:
             return ("facet-total", (name,), partial(self._count_group, ("totals",), None, name), keys)
-        key = queryset_key(base)
+        key = self._count_base_key(name)
         # A search's counts may be estimates (estimates.py): kept apart from exact ones, which a page showing its
         # counts unmarked (the insight page: ``estimates = False``) reads.
         kind = "facet-search" if self.query and self.estimates else "facet"
@@ -423,38 +423,38 @@ class InitiativeFilter(_taxonomy_filters()):
             name = None
         if name not in self._bases:
             base = self._build_count_base(name)
-            self._bases[name] = (base, ("totals",) if base is None else queryset_key(base))
+            if base is None:
+                key = ("totals",)
+            else:
+                key = base.key if isinstance(base, facet_counts.Members) else queryset_key(base)
+            self._bases[name] = (base, key)
         return self._bases[name]
 
     def _build_count_base(self, name: str | None):
-        """The ids of the initiatives that facet ``name``'s options count (every filter but its own; every filter
-        for None), as a subquery; None for the whole published collection."""
+        """The initiatives that facet ``name``'s options count (every filter but its own; every filter for None):
+        ``facet_counts.Members`` when the membership table can say which, else a subquery of their ids; None for
+        the whole published collection."""
         restrictions = self._restrictions(name)
         if restrictions is None:
             return self.queryset_without(name).order_by().values("pk")
-        if not restrictions:
-            return None
-        base, *rest = restrictions
-        for other in rest:
-            base = base.filter(initiative_id__in=other)
-        return base
+        return facet_counts.Members(restrictions) if restrictions else None
 
     def _restrictions(self, name: str | None) -> list | None:
-        """The membership subqueries (``facet_counts.members``, ``in_years``) whose intersection is every filter
-        but facet ``name``'s (every filter for None), or None when a filter cannot be read there (a search, a
-        status…): the facets, a term page's term and the years are index ranges of the membership table."""
+        """The ``facet_counts.Restriction``s whose intersection is every filter but facet ``name``'s (every filter
+        for None), or None when a filter cannot be read from the membership table (a search, a status…): the
+        facets, a term page's term and the years can."""
         self.form.is_valid()
         data = self.form.cleaned_data
         others = [key for key, value in data.items() if key not in (*self.FACETS, *self.YEARS, "sort") and value]
         if others or not self.counts_from_membership:
             return None
         restrictions = [
-            facet_counts.members(n, [t.pk for t in self.selected_terms(n)])
+            facet_counts.Restriction(n, tuple(t.pk for t in self.selected_terms(n)))
             for n in self.FACETS
             if n != name and self.selected_terms(n)
         ]
         if self.fixed_term_id is not None:
-            restrictions.append(facet_counts.members(self.fixed_facet, [self.fixed_term_id]))
+            restrictions.append(facet_counts.Restriction(self.fixed_facet, (self.fixed_term_id,)))
         return restrictions + facet_counts.in_years(since=data.get("year_from"), until=data.get("year_to"))
 
     def counter(self):

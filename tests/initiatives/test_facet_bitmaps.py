@@ -2,6 +2,8 @@
 write they equal the counts in SQL from the membership table, they catch up from the changes written since they
 last counted, and a count inside a transaction of the caller's own is made in SQL."""
 
+import datetime
+
 import pytest
 from django.db import transaction
 from taggit.models import Tag
@@ -34,6 +36,16 @@ def bases():
         ),
         "a list of ids": list(Initiative.objects.values_list("pk", flat=True)[:5]),
         "nothing": [],
+        # Made in memory (facet_counts.Members): a union within a facet, an intersection across, the years.
+        "members: two themes in a region, active since 2000": facet_counts.Members(
+            [
+                facet_counts.Restriction("theme", (remittances.pk, Theme.objects.get(slug="regular-pathways").pk)),
+                facet_counts.Restriction("region", (europe.pk,)),
+                *facet_counts.in_years(since=2000),
+            ]
+        ),
+        "members: begun by 2015": facet_counts.Members(facet_counts.in_years(until=2015)),
+        "members: a term no initiative has": facet_counts.Members([facet_counts.Restriction("theme", (-1,))]),
     }
 
 
@@ -42,13 +54,29 @@ def assert_same_as_sql(settings):
         counted = facet_bitmaps.count(FACETS, base)
         assert counted is not None, name
         assert counted == in_sql(base, settings), name
+        if isinstance(base, facet_counts.Members):
+            assert facet_bitmaps.size(base) == facet_counts.count_distinct(base.queryset()), name
 
 
 def test_the_counts_equal_the_sql_counts_through_every_kind_of_write(settings):
     assert_same_as_sql(settings)  # the seed
-    first = make_initiative(themes=["remittances"], countries=["fr"], tags=["alpha"], organisations=["Org A"])
-    second = make_initiative(themes=["remittances"], countries=["de"], tags=["beta"], organisations=["Org B"])
+    first = make_initiative(
+        themes=["remittances"], countries=["fr"], tags=["alpha"], organisations=["Org A"], start_date="2010-01-01"
+    )
+    second = make_initiative(
+        themes=["remittances"],
+        countries=["de"],
+        tags=["beta"],
+        organisations=["Org B"],
+        start_date="1998-01-01",
+        end_date="2003-12-31",
+    )
     assert_same_as_sql(settings)  # two published since the last count: caught up
+    dates_changed = Initiative.objects.get(pk=second.pk)
+    dates_changed.end_date = datetime.date(2000, 6, 30)  # now active since 2000: the bound is inclusive
+    dates_changed.save()
+    services.initiative_written(initiative=dates_changed)
+    assert_same_as_sql(settings)
     services.change_classification(
         initiatives=[first, second], facet="theme", term=Theme.objects.get(slug="regular-pathways"), add=True
     )

@@ -264,15 +264,22 @@ def _total_query(captured) -> str:
         ("q=migrants&theme=remittances", None),  # a search: its size from estimates.py's sample, no COUNT at all
     ],
 )
-def test_a_listing_of_facet_filters_counts_its_total_from_the_membership_table(client, query, from_membership):
+@pytest.mark.parametrize("bitmaps", [True, False], ids=["bitmaps", "sql"])
+def test_a_listing_of_facet_filters_counts_its_total_from_the_membership_table(
+    client, settings, query, from_membership, bitmaps
+):
+    """Facets and years: the total is the size of an intersection of the bitmaps (no COUNT at all), or, without
+    them, a COUNT of the membership table alone; any other filter counts the initiatives table."""
     from django.test.utils import CaptureQueriesContext
+
+    settings.FACET_BITMAPS = bitmaps
 
     both = make_initiative(themes=["remittances", "regular-pathways"], regions=["europe"], start_date="2010-01-01")
     make_initiative(themes=["remittances"], regions=["europe"], start_date="2010-01-01")
     make_initiative(themes=["regular-pathways"], countries=["ma"])
     with CaptureQueriesContext(connection) as captured:
         response = client.get(f"/en/initiatives/?{query}")
-    if from_membership is None:
+    if from_membership is None or (from_membership and bitmaps):
         assert not [q for q in captured if q["sql"].startswith("SELECT COUNT(") and "GROUP BY" not in q["sql"]]
     else:
         total = _total_query(captured)
@@ -283,10 +290,11 @@ def test_a_listing_of_facet_filters_counts_its_total_from_the_membership_table(c
         assert both.slug in {i.slug for i in response.context["initiatives"]}
 
 
-def test_a_term_page_counts_its_total_from_the_membership_table(client):
+def test_a_term_page_counts_its_total_from_the_membership_table(client, settings):
     from django.test.utils import CaptureQueriesContext
 
     make_initiative(themes=["remittances"], regions=["europe"])
+    settings.FACET_BITMAPS = False  # with them, no COUNT at all (above)
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/en/themes/remittances/?region=europe")
     assert "initiatives_initiative" not in _total_query(captured)
@@ -357,8 +365,8 @@ def test_the_years_rows_select_what_the_year_filters_select(client):
 
     def by_rows(**years):
         selected = set(Initiative.objects.published().values_list("pk", flat=True))
-        for subquery in facet_counts.in_years(**years):
-            selected &= set(subquery.values_list("initiative_id", flat=True))
+        for restriction in facet_counts.in_years(**years):
+            selected &= set(restriction.rows().values_list("initiative_id", flat=True))
         return selected
 
     def by_dates(query):
