@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, router
 from django.db.models import Q
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -568,6 +569,23 @@ def section_field(name: str) -> models.TextField:
 RESERVED_SLUGS = frozenset({"feed", "insights"})
 
 
+def shown_text_sql(field: str, language: str):
+    """SQL for what ``Initiative.text(field)`` shows a reader of ``language``: that language's column when written,
+    else the original language's (``presentation.shown_expression``: the listing's order by title). The same
+    expression names an index per language (``initiative_<field>_shown_<language>``): sorting the published
+    initiatives by the title a reader sees is then a walk of an index, not a sort of every row."""
+    original = models.Case(
+        *[models.When(language=code, then=models.F(f"{field}_{code}")) for code in settings.MODELTRANSLATION_LANGUAGES],
+        default=models.F(f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"),
+        output_field=models.TextField(),
+    )
+    return Coalesce(
+        NullIf(models.F(f"{field}_{language}"), models.Value("")),
+        original,
+        output_field=models.TextField(),
+    )
+
+
 class Initiative(RemembersSlug):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -751,6 +769,15 @@ class Initiative(RemembersSlug):
             models.Index(fields=["start_date"], name="initiative_start"),
             models.Index(fields=["end_date"], name="initiative_end"),
             models.Index(fields=["featured", "status"], name="initiative_featured"),
+            *(
+                models.Index(
+                    shown_text_sql("title", code),
+                    models.F("id"),
+                    condition=Q(status="published"),
+                    name=f"initiative_title_shown_{code}",
+                )
+                for code in settings.MODELTRANSLATION_LANGUAGES
+            ),
         ]
 
     def __str__(self):

@@ -7,12 +7,11 @@ adds what a page says around it: the "Original in French" note and the links to 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, F, Prefetch, QuerySet, TextField, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from django.utils.translation import get_language_info
 
-from .models import Initiative, reader_language
+from .models import Initiative, reader_language, shown_text_sql
 
 
 @dataclass(frozen=True)
@@ -54,13 +53,9 @@ def other_versions(initiative: Initiative) -> list[Version]:
 
 def shown_expression(field: str):
     """SQL for what ``Initiative.text(field)`` shows: the reader's language's column when written, else the
-    original language's (e.g. to sort by the title a reader sees, the same way whatever the active language)."""
-    original = Case(
-        *[When(language=code, then=F(f"{field}_{code}")) for code in settings.MODELTRANSLATION_LANGUAGES],
-        default=F(f"{field}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"),
-        output_field=TextField(),
-    )
-    return Coalesce(NullIf(F(f"{field}_{reader_language()}"), Value("")), original, output_field=TextField())
+    original language's (e.g. to sort by the title a reader sees, the same way whatever the active language; an
+    index per language serves the title's: ``models.shown_text_sql``)."""
+    return shown_text_sql(field, reader_language())
 
 
 # The relations a result card lists (includes/initiative_card.html): card_themes, card_countries, card_regions.

@@ -387,3 +387,21 @@ def test_the_years_rows_select_what_the_year_filters_select(client):
     assert dated["begun"].pk not in by_rows(since=2011)
     assert dated["begun"].pk in by_rows(since=2010)
     assert by_rows(since=2011) == by_dates("year_from=2011")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar"])
+def test_the_listing_by_title_walks_the_index_of_the_readers_titles(on_postgresql, language):
+    """Sorted by the title the reader sees (``sort=title``), the first page of the published initiatives is read
+    in the order of that language's index (``initiative_title_shown_<language>``: the same expression as the
+    order), not by sorting every row: 160 ms at 100,000 initiatives before, a few milliseconds after. (The tiny
+    test table would be sorted: the large-table plan is asked for.)"""
+    from django.utils import translation
+
+    with translation.override(language):
+        rows = InitiativeFilter(QueryDict("sort=title")).qs[:20]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            plan = _plan(rows)
+    assert f"initiative_title_shown_{language}" in plan, plan
+    assert "Sort" not in plan, plan
