@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from pyroaring import BitMap
 
@@ -72,8 +72,8 @@ def warm_up() -> bool:
         with transaction.atomic():  # a failed read leaves no aborted transaction behind (PostgreSQL)
             prime()
         return True
-    except DatabaseError as error:
-        logger.warning("Facet bitmaps not read at start (read at the first count instead): %s", error)
+    except Exception as error:  # whatever it is, the server starts: the first count reads them (or fails visibly)
+        logger.warning("Facet bitmaps not read at start (read at the first count instead): %r", error)
         return False
     finally:
         if not connection.in_atomic_block:
@@ -123,23 +123,26 @@ def _read_all() -> _Copy:
 
 def _catch_up(copy: _Copy, changes: list[tuple[int, int | None]]) -> _Copy:
     """Take in the ``FacetChange`` rows ``changes`` (id, initiative): read those initiatives' rows again, or everything
-    after a rebuild or past ``REBUILD_ABOVE``."""
+    after a rebuild, past ``REBUILD_ABOVE``, or when rows this copy had not read were pruned."""
     changed = {initiative_id for _id, initiative_id in changes}
-    if None in changed or len(changed) > REBUILD_ABOVE:
-        return _read_all()
-    gone = BitMap(changed)
-    for terms in copy.bitmaps.values():
-        for bitmap in terms.values():
-            bitmap.difference_update(gone)
-    ids = sorted(changed)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT facet, term_id, initiative_id FROM {MEMBERSHIP} "
-            f"WHERE initiative_id IN ({', '.join(['%s'] * len(ids))})",
-            ids,
-        )
-        for facet, term_id, initiative_id in cursor.fetchall():
-            copy.bitmaps.setdefault(facet, {}).setdefault(term_id, BitMap()).add(initiative_id)
+    pruned = [-initiative_id for initiative_id in changed if initiative_id is not None and initiative_id < 0]
+    if None in changed or (pruned and copy.seen < max(pruned)) or len(changed) > REBUILD_ABOVE:
+        return _read_all()  # everything changed, or changes this copy never read were pruned, or many changed
+    changed -= {-floor for floor in pruned}  # rows pruned that this copy had read: nothing to do
+    if changed:
+        gone = BitMap(changed)
+        for terms in copy.bitmaps.values():
+            for bitmap in terms.values():
+                bitmap.difference_update(gone)
+        ids = sorted(changed)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT facet, term_id, initiative_id FROM {MEMBERSHIP} "
+                f"WHERE initiative_id IN ({', '.join(['%s'] * len(ids))})",
+                ids,
+            )
+            for facet, term_id, initiative_id in cursor.fetchall():
+                copy.bitmaps.setdefault(facet, {}).setdefault(term_id, BitMap()).add(initiative_id)
     copy.seen = max(change_id for change_id, _initiative_id in changes)
     return copy
 

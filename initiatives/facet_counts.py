@@ -166,7 +166,8 @@ def sync(initiative_ids: Iterable[int], *, deleted: bool = False) -> None:
     for _i, f, t in new:
         delta[(f, t)] += 1
     # Which initiatives changed, for each process's bitmaps (facet_bitmaps.py).
-    FacetChange.objects.bulk_create([FacetChange(initiative_id=i) for i in sorted(changed)])
+    written = FacetChange.objects.bulk_create([FacetChange(initiative_id=i) for i in sorted(changed)])
+    _prune_changes(max(change.pk or 0 for change in written), len(written))
     if gone:
         FacetMembership.objects.filter(pk__in=gone).delete()
     if new:
@@ -174,6 +175,22 @@ def sync(initiative_ids: Iterable[int], *, deleted: bool = False) -> None:
             [FacetMembership(initiative_id=i, facet=f, term_id=t) for i, f, t in sorted(new)]
         )
     _move_totals({key: n for key, n in delta.items() if n})
+
+
+# The change log is pruned each time its ids pass a multiple of PRUNE_EVERY: the rows older than the last
+# KEEP_CHANGES go, and a row whose initiative is minus the last id deleted says so (a process that had not read
+# them reads everything again; one that had ignores it). KEEP_CHANGES is above facet_bitmaps.REBUILD_ABOVE: a
+# process that far behind reads everything anyway.
+PRUNE_EVERY = 1_000
+KEEP_CHANGES = 10_000
+
+
+def _prune_changes(newest: int, written: int) -> None:
+    if not newest or newest // PRUNE_EVERY == (newest - written) // PRUNE_EVERY or newest <= KEEP_CHANGES:
+        return
+    floor = newest - KEEP_CHANGES
+    FacetChange.objects.filter(id__lte=floor).delete()
+    FacetChange.objects.create(initiative_id=-floor)
 
 
 def _move_totals(delta: dict[tuple[str, int], int]) -> None:

@@ -181,3 +181,28 @@ def test_a_database_not_ready_at_start_leaves_the_bitmaps_to_the_first_count(set
     settings.FACET_BITMAPS = False
     assert facet_bitmaps.warm_up() is False  # off: nothing read
     assert not facet_bitmaps.copies()
+
+
+def test_the_change_log_is_pruned_and_only_a_copy_behind_the_pruning_reads_everything(
+    settings, monkeypatch, django_assert_num_queries
+):
+    """The change log keeps its last rows (``KEEP_CHANGES``), pruned each time its ids pass a multiple of
+    ``PRUNE_EVERY``: a process that counts as it goes takes the pruning in its stride (each catch-up reads the one
+    initiative's rows), one that had stopped before it reads everything again, and both count what SQL counts."""
+    monkeypatch.setattr(facet_counts, "PRUNE_EVERY", 4)
+    monkeypatch.setattr(facet_counts, "KEEP_CHANGES", 3)
+    base = bases()["a region"]
+    facet_bitmaps.count(FACETS, base)
+    behind = facet_bitmaps.copies()  # a process that stops counting here
+    for _ in range(9):
+        make_initiative(countries=["fr"])
+        with django_assert_num_queries(2):  # the ids and the changes, that initiative's rows: never everything
+            counted = facet_bitmaps.count(FACETS, base)
+        assert counted == in_sql(base, settings)
+    newest = FacetChange.objects.order_by("-id").values_list("id", flat=True).first()
+    assert FacetChange.objects.filter(initiative_id__lt=0).exists()  # pruned, and said so
+    assert not FacetChange.objects.filter(id__lte=newest - 4 - 3).exists()
+    facet_bitmaps.restore(behind)
+    with django_assert_num_queries(3):  # the ids and the changes, then everything (the newest id, the rows)
+        counted = facet_bitmaps.count(FACETS, base)
+    assert counted == in_sql(base, settings)
