@@ -1,5 +1,5 @@
 """The WSGI application (gunicorn ``portal.wsgi:application``), with what a server process does before its first
-request: reading the facet bitmaps (``initiatives.facet_bitmaps.warm_up``)."""
+request (``portal.startup.warm_up``: the facet bitmaps read, the templates compiled)."""
 
 import os
 
@@ -9,6 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 application = get_wsgi_application()
 
-from initiatives import facet_bitmaps  # noqa: E402  (the apps are loaded by get_wsgi_application)
+from portal import startup  # noqa: E402  (the apps are loaded by get_wsgi_application)
 
-facet_bitmaps.warm_up()
+startup.warm_up()

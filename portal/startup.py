@@ -1,0 +1,36 @@
+"""What a server process does once it has loaded the application, before its first request (``portal/wsgi.py``):
+the work each process would otherwise do on some visitor's request, which is then many times slower than the
+others (the first cold listing of a gunicorn worker: 220 ms, where the next take 60)."""
+
+import logging
+from pathlib import Path
+
+from django.template import engines
+
+logger = logging.getLogger(__name__)
+
+
+def compile_templates() -> int:
+    """Compile every template of the project's template directories (``TEMPLATES`` ``DIRS``: about 150, 0.1 s)
+    into the engine's cached loader, as a page would at its first rendering in this process. Returns how many."""
+    engine = engines["django"].engine
+    compiled = 0
+    for directory in map(Path, engine.dirs):
+        for path in sorted(directory.rglob("*")):
+            if not path.is_file():
+                continue
+            try:
+                engine.get_template(path.relative_to(directory).as_posix())
+                compiled += 1
+            except Exception as error:  # a template that does not compile fails where it is rendered, visibly
+                logger.warning("Template %s not compiled at start: %r", path, error)
+    return compiled
+
+
+def warm_up() -> None:
+    """Read the facet bitmaps (``initiatives.facet_bitmaps.warm_up``) and compile the templates. Never raises: a
+    server that could not warm up still starts, and does the work at its first requests instead."""
+    from initiatives import facet_bitmaps
+
+    facet_bitmaps.warm_up()
+    compile_templates()

@@ -1,0 +1,49 @@
+"""A server process warms up before its first request (``portal/startup.py``, called by ``portal/wsgi.py``): the
+templates it would otherwise compile on a visitor's request are compiled as it loads the application."""
+
+import importlib
+from pathlib import Path
+
+import pytest
+from django.template import engines
+
+pytestmark = pytest.mark.django_db
+
+
+def _compiled() -> set[str]:
+    """The templates the engine's cached loader holds, by name."""
+    cache = engines["django"].engine.template_loaders[0].get_template_cache
+    return {template.origin.template_name for template in cache.values() if hasattr(template, "origin")}
+
+
+def test_loading_the_application_compiles_every_template_of_the_project():
+    import portal.wsgi
+
+    engine = engines["django"].engine
+    engine.template_loaders[0].reset()
+    assert "initiatives/initiative_list.html" not in _compiled()
+    importlib.reload(portal.wsgi)
+    project = {
+        path.relative_to(directory).as_posix()
+        for directory in map(Path, engine.dirs)
+        for path in directory.rglob("*")
+        if path.is_file()
+    }
+    assert len(project) > 100
+    assert project <= _compiled(), sorted(project - _compiled())[:10]
+
+
+def test_a_template_that_does_not_compile_is_a_warning_not_a_server_that_does_not_start(settings, tmp_path, caplog):
+    from portal import startup
+
+    (tmp_path / "broken.html").write_text("{% if %}")
+    (tmp_path / "fine.html").write_text("{{ value }}")
+    engine = engines["django"].engine
+    dirs = engine.dirs
+    engine.dirs = [str(tmp_path)]
+    try:
+        assert startup.compile_templates() == 1
+    finally:
+        engine.dirs = dirs
+        engine.template_loaders[0].reset()
+    assert "Template" in caplog.text and "broken.html" in caplog.text
