@@ -229,10 +229,16 @@ def count(facets: Iterable[str], base_ids) -> dict[str, dict[int, int]] | None:
     return found
 
 
-def size(members) -> int | None:
-    """How many initiatives ``members`` (``facet_counts.Members``) holds, from the bitmaps; None when they are not
-    used."""
+def ids(members) -> BitMap | None:
+    """The initiatives ``members`` (``facet_counts.Members``) holds, from the bitmaps (one query: the changes since
+    this process last read them); None when they are not used."""
     if not settings.FACET_BITMAPS or _in_own_transaction():
         return None
     with _lock:
-        return len(_current(members)[1])
+        return _current(members)[1]  # made for this call (a union or a copy): the caller's own
+
+
+def size(members) -> int | None:
+    """How many initiatives ``members`` holds, from the bitmaps; None when they are not used."""
+    found = ids(members)
+    return None if found is None else len(found)

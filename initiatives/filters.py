@@ -23,7 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from . import dependencies, estimates, facet_counts, presentation, redirects, search, sections, selectors
+from . import dependencies, estimates, facet_bitmaps, facet_counts, presentation, redirects, search, sections, selectors
 from .counts import cached_many, queryset_key
 from .models import Attachment, Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -456,6 +456,15 @@ class InitiativeFilter(_taxonomy_filters()):
         if self.fixed_term_id is not None:
             restrictions.append(facet_counts.Restriction(self.fixed_facet, (self.fixed_term_id,)))
         return restrictions + facet_counts.in_years(since=data.get("year_from"), until=data.get("year_to"))
+
+    def result_ids(self):
+        """The ids of these filters' results as a bitmap, when every filter is a facet or a year (a term page's term
+        included) and each process's bitmaps are used (``facet_bitmaps.ids``: one query); else None (another
+        filter, no filter at all, or the bitmaps off)."""
+        restrictions = self._restrictions(None)
+        if not restrictions:
+            return None
+        return facet_bitmaps.ids(facet_counts.Members(restrictions))
 
     def counter(self):
         """A function counting these filters' results from the membership table (issue 15), or None when they

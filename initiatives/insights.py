@@ -171,12 +171,19 @@ def counts_for(filterset: InitiativeFilter, *, with_charts: bool = True) -> dict
     keys = [*names, *(f"{name}_terms" for name in names)]
     if with_charts:
         rows = filterset.qs.for_listing().order_by()
-        # The listing paginator's key, and its dependency keys.
-        items.append(("count", queryset_key(rows), rows.count, dependencies.of_filters(filterset)))
+        # The listing paginator's key, and its dependency keys; counted as the listing counts (the bitmaps' size for
+        # facets and years).
+        total = partial(_total, filterset, rows)
+        items.append(("count", queryset_key(rows), total, dependencies.of_filters(filterset)))
         years = _without_years(filterset)
         items.append(("years", queryset_key(years), partial(year_spans, years)))
         keys += ["total", "years"]
     return dict(zip(keys, cached_many(items), strict=True))
+
+
+def _total(filterset: InitiativeFilter, rows) -> int:
+    found = filterset.result_ids()
+    return len(found) if found is not None else rows.count()
 
 
 # --- links ------------------------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ def shared_rows[T](django_db_blocker, fill: Callable[[], T]) -> Iterator[T]:
     in the default language, in a transaction kept open for the class's tests and rolled back after them. Database
     access stays blocked between the tests as usual: only ``fill`` and the rollback are let through."""
     outer = transaction.atomic()
+    # A test's transaction, as Django's TestCase marks its own: the facet bitmaps count inside it
+    # (facet_bitmaps._in_own_transaction), as they do in each test's.
+    outer._from_testcase = True
     with django_db_blocker.unblock():
         outer.__enter__()
         try:

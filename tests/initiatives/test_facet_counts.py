@@ -405,3 +405,31 @@ def test_the_listing_by_title_walks_the_index_of_the_readers_titles(on_postgresq
             plan = _plan(rows)
     assert f"initiative_title_shown_{language}" in plan, plan
     assert "Sort" not in plan, plan
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "title"])
+def test_a_few_results_put_in_order_from_their_ids_make_the_same_pages(client, monkeypatch, sort):
+    """A listing of facets and years with at most ``views.FEW_RESULTS`` results puts them in order from the bitmaps'
+    ids (no walk of the collection's order until enough match: seconds for a rare combination at a million), then
+    reads a page's rows by primary key: the same initiatives on the same pages as the listing's own order, and the
+    neighbour (filed elsewhere) on none."""
+    from django.core.cache import cache
+
+    from initiatives import views
+
+    for n in range(25):
+        make_initiative(title=f"Probe {chr(ord('Z') - n)} {n}", tags=["probe"], countries=["ma"] if n % 2 else [])
+    make_initiative(title="Probe not tagged", countries=["ma"])
+
+    def pages(few):
+        monkeypatch.setattr(views, "FEW_RESULTS", few)
+        cache.clear()
+        found = []
+        for page in (1, 2):
+            response = client.get(f"/en/initiatives/?tag=probe&sort={sort}&page={page}")
+            found.append([initiative.slug for initiative in response.context["initiatives"]])
+        return found, response.context["paginator"].count
+
+    (first, second), total = pages(5_000)
+    assert (total, len(first), len(second)) == (25, 20, 5)
+    assert ([first, second], total) == pages(0)  # the listing's own order, read with LIMIT

@@ -100,7 +100,8 @@ def test_the_partner_list_is_capped_with_a_link_to_the_whole_listing(client, age
 
 
 def test_the_partner_list_adds_a_fixed_number_of_queries(client, agency, django_assert_num_queries):
-    """Two queries (the count and the first rows) on top of the country page's own, whatever the number."""
+    """Three queries (the ids from the country's involvements, the count and the first rows) on top of the country
+    page's own, whatever the number."""
     client.get("/en/countries/md/")  # warm the content-type cache
     cache.clear()
     with django_assert_num_queries(COUNTRY_PAGE_QUERIES):
@@ -115,8 +116,10 @@ def test_the_partner_list_adds_a_fixed_number_of_queries(client, agency, django_
 
 # The country page with issue 13's SDG facets (+2) and the cards' attachments (+1), issue 14's cards' themes,
 # countries and regions (+3), plus two: the partner initiatives' count and first rows.
-# Issue 15: its eight facets share one base (the country), counted in one query from the membership table (−7).
-COUNTRY_PAGE_QUERIES = 17 + 3 + 3 + 2 - 7
+# Issue 15: its eight facets share one base (the country), counted in one query from the membership table (−7);
+# its results put in order from the bitmaps' ids before their rows are read (+1); the partner list's ids read first
+# from the country's involvements (+1: selectors.partner_initiatives).
+COUNTRY_PAGE_QUERIES = 17 + 3 + 3 + 2 - 7 + 2
 
 
 def test_partner_country_filter_on_the_listing(client, agency):
@@ -152,3 +155,20 @@ def test_the_api_has_the_partner_country_filter_too(client, agency):
     response = client.get("/api/initiatives/?partner_country=mda")
     assert response.status_code == 400
     assert response.json()["errors"][0]["parameter"] == "partner_country"
+
+
+@pytest.mark.parametrize("read_up_to", [5_000, 1], ids=["ids-first", "many-partners"])
+def test_the_partner_list_is_the_same_whether_its_ids_are_read_first_or_not(agency, monkeypatch, read_up_to):
+    """``selectors.partner_initiatives`` reads the country's involvements first (a rare country's initiatives by
+    primary key, not by testing the whole collection newest first) unless there are more than
+    ``PARTNER_IDS_READ_UP_TO``: either way the published initiatives with a partner from there, newest first; not a
+    draft's, nor another country's."""
+    from initiatives import selectors
+
+    monkeypatch.setattr(selectors, "PARTNER_IDS_READ_UP_TO", read_up_to)
+    draft = make_initiative(title="Draft with the agency", slug="draft-agency", publish=False)
+    Involvement.objects.create(initiative=draft, organisation=agency, role=Involvement.Role.PARTNER)
+    moldova = Country.objects.get(code="md")
+    listed = [initiative.slug for initiative in selectors.partner_initiatives(moldova)]
+    assert listed == ["funded-abroad", "moldova-jobs"]
+    assert [i.slug for i in selectors.partner_initiatives(Country.objects.get(code="gh"))] == ["ghana-only"]

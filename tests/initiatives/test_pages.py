@@ -214,11 +214,14 @@ PINNED = {
     # A search adds highlighted snippets (1) and the "did you mean" vocabulary check (1), on both databases; its size
     # comes from a sample of ids (estimates.py: the id range, then the ids, no COUNT: +1).
     "/en/initiatives/?q=remittances": (17, 0),
-    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": (18, 0),
+    # Issue 15, a listing of facets and years (the next three): the bitmaps give its results' ids, so its total is
+    # their number (the changes since, instead of the total's cache read and count) and a few are put in order from
+    # their ids (one query), then their rows read by primary key (+1).
+    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": (19, 0),
     # Issue 14: a region page's place navigation counts its sub-regions' and countries' initiatives with the term
     # indexes' cached counts (+2 when the collection changed; shared with the home page and the indexes).
-    "/en/regions/europe/": (18, 0),
-    "/en/themes/remittances/": (14, 0),
+    "/en/regions/europe/": (19, 0),
+    "/en/themes/remittances/": (15, 0),
     "/en/initiatives/thamm/": (20, 0),
     "/en/regions/": (2, 1),
     "/en/tags/": (2, 1),
@@ -232,9 +235,11 @@ RENDERED_WARM = {
     "/en/": 6 + 3 + 3,
     "/en/initiatives/": 8 + 3 + 3,
     "/en/initiatives/?q=remittances": 10 + 3 + 3,  # snippets and "did you mean" on both databases (issue 14)
-    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": 10 + 3 + 3,
-    "/en/regions/europe/": 10 + 3 + 3,
-    "/en/themes/remittances/": 8 + 3 + 3,
+    # Issue 15: facets and years: the changes since the bitmaps last read (their total is not cached), and the
+    # results put in order from their ids before the page's rows are read (+2).
+    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": 10 + 3 + 3 + 2,
+    "/en/regions/europe/": 10 + 3 + 3 + 2,
+    "/en/themes/remittances/": 8 + 3 + 3 + 2,
     "/en/initiatives/thamm/": 14 + 3 + 3,
 }
 
@@ -270,6 +275,16 @@ def test_query_counts_are_pinned_on_the_seed(client, url, expected, miss_window_
     assert (_queries(client, url), _queries(client, url)) == expected
 
 
+# The pages whose counts come from the facet bitmaps (initiatives/facet_bitmaps.py), which start each test from the
+# seed's: with rows written since (the thirty, then one more), their first count reads those rows' memberships.
+COUNTED_FROM_BITMAPS = {
+    "/en/initiatives/?q=remittances",
+    "/en/initiatives/?theme=remittances&region=europe&year_from=2000",
+    "/en/regions/europe/",
+    "/en/themes/remittances/",
+}
+
+
 class TestWithThirtyMore:
     """The same pinned counts with 30 more initiatives on every page's terms (written once for the class:
     tests/shared_rows.py; the seed alone is the test above): they do not grow with the page."""
@@ -284,6 +299,8 @@ class TestWithThirtyMore:
     ):
         if isinstance(expected, dict):
             expected = expected[connection.vendor]
+        if url in COUNTED_FROM_BITMAPS:  # their facet bitmaps catch up on what was written since the seed (+1)
+            expected = (expected[0] + 1, expected[1])
         assert (_queries(client, url), _queries(client, url)) == expected
         _remittances_initiative(30)
         # Publishing dropped the cached counts: cold again, then warm.
