@@ -37,11 +37,15 @@ REBUILD_ABOVE = 5_000
 
 
 class _Copy:
-    """The bitmaps of one database, and the last ``FacetChange`` they include."""
+    """The bitmaps of one database, the last ``FacetChange`` they include, and every initiative they hold (the
+    published initiatives filed under a term or dated: the collection's size, for ``Snapshot.size``)."""
 
-    def __init__(self, seen: int, bitmaps: dict[str, dict[int, BitMap]]):
+    def __init__(self, seen: int, bitmaps: dict[str, dict[int, BitMap]], every: BitMap | None = None):
         self.seen = seen
         self.bitmaps = bitmaps
+        if every is None:
+            every = BitMap.union(*(bitmap for terms in bitmaps.values() for bitmap in terms.values()))
+        self.every = every
 
 
 _copies: dict[tuple, _Copy] = {}
@@ -83,13 +87,13 @@ def warm_up() -> bool:
 def copies() -> dict:
     """A copy of what this process holds, for ``restore`` (the tests: each starts from the seed's bitmaps)."""
     with _lock:
-        return {key: _Copy(copy.seen, _copied(copy.bitmaps)) for key, copy in _copies.items()}
+        return {key: _Copy(copy.seen, _copied(copy.bitmaps), BitMap(copy.every)) for key, copy in _copies.items()}
 
 
 def restore(held: dict) -> None:
     with _lock:
         _copies.clear()
-        _copies.update({key: _Copy(copy.seen, _copied(copy.bitmaps)) for key, copy in held.items()})
+        _copies.update({key: _Copy(copy.seen, _copied(copy.bitmaps), BitMap(copy.every)) for key, copy in held.items()})
 
 
 def _copied(bitmaps: dict[str, dict[int, BitMap]]) -> dict[str, dict[int, BitMap]]:
@@ -134,6 +138,7 @@ def _catch_up(copy: _Copy, changes: list[tuple[int, int | None]]) -> _Copy:
         for terms in copy.bitmaps.values():
             for bitmap in terms.values():
                 bitmap.difference_update(gone)
+        copy.every.difference_update(gone)
         ids = sorted(changed)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -143,6 +148,7 @@ def _catch_up(copy: _Copy, changes: list[tuple[int, int | None]]) -> _Copy:
             )
             for facet, term_id, initiative_id in cursor.fetchall():
                 copy.bitmaps.setdefault(facet, {}).setdefault(term_id, BitMap()).add(initiative_id)
+                copy.every.add(initiative_id)
     copy.seen = max(change_id for change_id, _initiative_id in changes)
     return copy
 
@@ -172,21 +178,28 @@ def _ids_and_changes(base_ids: QuerySet | Iterable[int], seen: int) -> tuple[Bit
 
 
 def _current(base_ids) -> tuple[_Copy, BitMap]:
-    """This database's copy, brought up to date, and the ids of ``base_ids`` (read with the changes, or made from
-    the copy for ``Members``). Called with the lock held."""
-    from .facet_counts import Members
-
+    """This database's copy, brought up to date, and the ids of ``base_ids`` (read with the changes). Called with
+    the lock held."""
     key = (connection.alias, connection.settings_dict["NAME"])
     copy = _copies.get(key)
     if copy is None:
         copy = _copies[key] = _read_all()
-    if isinstance(base_ids, Members):
-        ids, changes = None, _changes_since(copy.seen)
-    else:
-        ids, changes = _ids_and_changes(base_ids, copy.seen)
+    ids, changes = _ids_and_changes(base_ids, copy.seen)
     if changes:
         copy = _copies[key] = _catch_up(copy, changes)
-    return copy, _members(copy, base_ids) if ids is None else ids
+    return copy, ids
+
+
+def _up_to_date() -> _Copy:
+    """This database's copy, brought up to date (one query: the changes since it was). Called with the lock held."""
+    key = (connection.alias, connection.settings_dict["NAME"])
+    copy = _copies.get(key)
+    if copy is None:
+        copy = _copies[key] = _read_all()
+    changes = _changes_since(copy.seen)
+    if changes:
+        copy = _copies[key] = _catch_up(copy, changes)
+    return copy
 
 
 def _changes_since(seen: int) -> list[tuple[int, int | None]]:
@@ -212,33 +225,57 @@ def _members(copy: _Copy, members) -> BitMap:
     return found if found is not None else BitMap()
 
 
-def count(facets: Iterable[str], base_ids) -> dict[str, dict[int, int]] | None:
-    """What ``facet_counts.count`` answers, from the bitmaps; None when they are not used (``FACET_BITMAPS`` off,
-    or inside a transaction of the caller's)."""
-    if not settings.FACET_BITMAPS or _in_own_transaction():
-        return None
+def _count(copy: _Copy, facets: Iterable[str], ids: BitMap) -> dict[str, dict[int, int]]:
     found: dict[str, dict[int, int]] = {}
-    with _lock:
-        copy, ids = _current(base_ids)
-        for facet in facets:
-            counts = found[facet] = {}
-            for term_id, bitmap in copy.bitmaps.get(facet, {}).items():
-                n = bitmap.intersection_cardinality(ids)
-                if n:
-                    counts[term_id] = n
+    for facet in facets:
+        counts = found[facet] = {}
+        for term_id, bitmap in copy.bitmaps.get(facet, {}).items():
+            n = bitmap.intersection_cardinality(ids)
+            if n:
+                counts[term_id] = n
     return found
 
 
-def ids(members) -> BitMap | None:
-    """The initiatives ``members`` (``facet_counts.Members``) holds, from the bitmaps (one query: the changes since
-    this process last read them); None when they are not used."""
+def count(facets: Iterable[str], base_ids: QuerySet | Iterable[int]) -> dict[str, dict[int, int]] | None:
+    """What ``facet_counts.count`` answers for the ids ``base_ids`` gives (a subquery or a list), from the bitmaps
+    (one query: the ids and the changes since this process last read them); None when they are not used
+    (``FACET_BITMAPS`` off, or inside a transaction of the caller's)."""
     if not settings.FACET_BITMAPS or _in_own_transaction():
         return None
     with _lock:
-        return _current(members)[1]  # made for this call (a union or a copy): the caller's own
+        copy, ids = _current(base_ids)
+        return _count(copy, facets, ids)
 
 
-def size(members) -> int | None:
-    """How many initiatives ``members`` holds, from the bitmaps; None when they are not used."""
-    found = ids(members)
-    return None if found is None else len(found)
+def snapshot() -> "Snapshot | None":
+    """The bitmaps brought up to date (one query: the changes since this process last read them), for what one
+    request counts from ``facet_counts.Members``; None when they are not used."""
+    if not settings.FACET_BITMAPS or _in_own_transaction():
+        return None
+    with _lock:
+        return Snapshot(_up_to_date())
+
+
+class Snapshot:
+    """The bitmaps as one request found them: the initiatives of ``Members`` and their facet counts, made in memory
+    without another query. A catch-up by another thread may change them meanwhile (each read is made under the
+    lock); a later request takes the next snapshot."""
+
+    def __init__(self, copy: _Copy):
+        self._copy = copy
+
+    def ids(self, members) -> BitMap:
+        """The initiatives ``members`` (``facet_counts.Members``) holds: made for this call, the caller's own."""
+        with _lock:
+            return _members(self._copy, members)
+
+    def count(self, facets: Iterable[str], ids: BitMap) -> dict[str, dict[int, int]]:
+        """For each of ``facets``, how many of ``ids`` each term has (the terms with none left out)."""
+        with _lock:
+            return _count(self._copy, facets, ids)
+
+    @property
+    def size(self) -> int:
+        """How many published initiatives are filed under a term or dated: the collection, near enough."""
+        with _lock:
+            return len(self._copy.every)

@@ -334,11 +334,15 @@ def count(facets: Iterable[str], base_ids: QuerySet | list[int] | Members) -> di
     membership table by initiative) where they are not used."""
     from . import facet_bitmaps
 
-    counted = facet_bitmaps.count(facets, base_ids)
-    if counted is not None:
-        return counted
     if isinstance(base_ids, Members):
+        snapshot = facet_bitmaps.snapshot()
+        if snapshot is not None:
+            return snapshot.count(facets, snapshot.ids(base_ids))
         base_ids = base_ids.queryset()
+    else:
+        counted = facet_bitmaps.count(facets, base_ids)
+        if counted is not None:
+            return counted
     found: dict[str, dict[int, int]] = {facet: {} for facet in facets}
     rows = (
         FacetMembership.objects.filter(facet__in=list(found), initiative_id__in=base_ids)
@@ -362,17 +366,10 @@ def in_years(*, since: int | None = None, until: int | None = None) -> list[Rest
     return found
 
 
-def count_distinct(base_ids: Members | QuerySet) -> int:
-    """How many initiatives ``base_ids`` (``Members``, or a ``members`` subquery, maybe intersected) gives (a
-    listing's total when its filters are facets and years): from the bitmaps, or in one query, an index-only scan of
-    the membership table."""
-    from . import facet_bitmaps
-
-    if isinstance(base_ids, Members):
-        size = facet_bitmaps.size(base_ids)
-        if size is not None:
-            return size
-        base_ids = base_ids.queryset()
+def count_distinct(base_ids: QuerySet) -> int:
+    """How many initiatives ``base_ids`` (a ``members`` subquery, maybe intersected: ``Members.queryset()``) gives,
+    in one query, an index-only scan of the membership table (a listing's total when its filters are facets and
+    years and the bitmaps are not used)."""
     return base_ids.aggregate(n=Count("initiative_id", distinct=True))["n"]
 
 

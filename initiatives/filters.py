@@ -193,6 +193,7 @@ class InitiativeFilter(_taxonomy_filters()):
         self._counted: dict[tuple, dict[str, dict[int, int]]] = {}  # per count base: every facet's counts
         self._bases: dict[str | None, tuple] = {}  # per facet (None: every filter): its count base and key
         self._samples: dict[tuple, tuple] = {}  # per count base of a search: its sample (estimates.sample)
+        self._member_ids: dict[tuple, object] = {}  # per ``Members`` base: its initiatives (a bitmap)
         # Whether a broad search's facet counts may be estimated from a sample (estimates.py), as the listing shows
         # them ("~N"); False for a page that shows them unmarked.
         self.estimates = True
@@ -390,9 +391,23 @@ class InitiativeFilter(_taxonomy_filters()):
                 self._counted[key] = facet_counts.all_totals(sharing)
             elif self.query and self.estimates:  # a search: exact up to SEARCH_EXACT_LIMIT, else from a sample
                 self._counted[key] = estimates.facet_counts(sharing, base, self._sample(key, base))
+            elif isinstance(base, facet_counts.Members) and self._bitmaps is not None:
+                self._counted[key] = self._bitmaps.count(sharing, self._members_ids(base))
             else:
                 self._counted[key] = facet_counts.count(sharing, base)
         return self._counted[key][name]
+
+    @cached_property
+    def _bitmaps(self):
+        """The facet bitmaps as this filter set first needs them (``facet_bitmaps.snapshot``: one query, the
+        changes since the process last read them), or None when they are not used: the listing's results and
+        every facet's counts are then made in memory, with no other query."""
+        return facet_bitmaps.snapshot()
+
+    def _members_ids(self, members: "facet_counts.Members"):
+        if members.key not in self._member_ids:
+            self._member_ids[members.key] = self._bitmaps.ids(members)
+        return self._member_ids[members.key]
 
     def _sample(self, key: tuple, base) -> tuple:
         if key not in self._samples:
@@ -459,12 +474,17 @@ class InitiativeFilter(_taxonomy_filters()):
 
     def result_ids(self):
         """The ids of these filters' results as a bitmap, when every filter is a facet or a year (a term page's term
-        included) and each process's bitmaps are used (``facet_bitmaps.ids``: one query); else None (another
-        filter, no filter at all, or the bitmaps off)."""
-        restrictions = self._restrictions(None)
-        if not restrictions:
+        included) and each process's bitmaps are used (``_bitmaps``; the facets without a filter of their own
+        count the same bitmap); else None (another filter, no filter at all, or the bitmaps off)."""
+        base = self._count_base(None)
+        if not isinstance(base, facet_counts.Members) or self._bitmaps is None:
             return None
-        return facet_bitmaps.ids(facet_counts.Members(restrictions))
+        return self._members_ids(base)
+
+    def collection_size(self) -> int | None:
+        """About how many initiatives are published (``facet_bitmaps.Snapshot.size``), when ``result_ids`` is
+        known."""
+        return None if self._bitmaps is None else self._bitmaps.size
 
     def counter(self):
         """A function counting these filters' results from the membership table (issue 15), or None when they
@@ -474,12 +494,10 @@ class InitiativeFilter(_taxonomy_filters()):
         filter is a facet or a year (a term page included), the results are an intersection of index ranges of the
         membership table, counted by an index-only scan of it. An initiative filed under two of one facet's
         selected terms has two rows there: distinct initiatives are counted."""
-        if self._restrictions(None) is None:
-            return None
         base = self._count_base(None)
-        if base is None:
+        if not isinstance(base, facet_counts.Members):
             return None
-        return partial(facet_counts.count_distinct, base)
+        return partial(facet_counts.count_distinct, base.queryset())
 
     def active_filters(self) -> list["Chip"]:
         """Chips for every active filter, each with the query string that removes it."""

@@ -1,4 +1,5 @@
 import datetime
+import math
 from functools import partial
 
 from django.conf import settings
@@ -175,7 +176,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
                 # Facets and years: the bitmaps know the results (their number is the total). A few are put in
                 # order from their ids: otherwise the rows of a rare combination (a country and a tag) are found by
                 # walking the date index of the whole collection until 20 match (seconds at a million).
-                among = list(found) if len(found) <= FEW_RESULTS else None
+                among = list(found) if len(found) <= few_results(self.filterset.collection_size()) else None
                 return counts.CachedCountPaginator(
                     queryset, per_page, keys=keys, total=len(found), among=among, **kwargs
                 )
@@ -236,8 +237,17 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         return context
 
 
-# A listing of facets and years with at most this many results orders them from their ids (get_paginator).
-FEW_RESULTS = 5_000
+# A listing of facets and years with at most few_results(n) results orders them from their ids (get_paginator).
+FEW_RESULTS_FACTOR = 70
+
+
+def few_results(collection_size: int) -> int:
+    """Up to how many results a listing of facets and years orders from their ids rather than by walking the
+    collection in the listing's order until a page of them is found: √(70 × the collection's size), about 2,600 at
+    100,000 and 8,400 at a million. Ordering k ids fetches k rows; the walk reads about page × n / k of the n rows
+    (the results spread through the collection), so the ids pay off below a multiple of √n; 70 is what
+    ``make bench`` measured at 100,000 and a million (bench/README.md, "the few-results path")."""
+    return math.isqrt(FEW_RESULTS_FACTOR * collection_size)
 
 
 def page_numbers(page) -> list[int | None]:

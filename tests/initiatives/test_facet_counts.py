@@ -180,15 +180,25 @@ def test_the_unfiltered_facets_are_one_query(django_assert_num_queries):
             compute()
 
 
-def test_a_filter_counts_its_facets_in_one_query_per_base(django_assert_num_queries):
+@pytest.mark.parametrize("bitmaps, queries", [(True, 1), (False, 3)])
+def test_a_filter_counts_its_facets_in_one_query_per_base(django_assert_num_queries, settings, bitmaps, queries):
+    """Every facet but the two filtered shares one base; the theme's and the region's each have their own: a query
+    each in SQL, and with the bitmaps one query for all three (the changes since the process last read them, then
+    three sets made and counted in memory), which the listing's total shares."""
+    settings.FACET_BITMAPS = bitmaps
     filterset = InitiativeFilter(QueryDict("theme=remittances&region=europe"))
     filterset.form.is_valid()
     filterset.selected_terms("theme")  # resolving the values is a query of its own, before counting
-    items = [filterset.facet_item(t.name) for t in TAXONOMIES]
-    # Every facet but those two shares one base; the theme's and the region's each have their own.
-    with django_assert_num_queries(3):
-        for _name, _parts, compute, _keys in items:
-            compute()
+    names = [t.name for t in TAXONOMIES]
+    items = [filterset.facet_item(name) for name in names]
+    with django_assert_num_queries(queries):
+        counted = [compute() for _kind, _parts, compute, _keys in items]
+        found = filterset.result_ids()
+    assert found is None if not bitmaps else sorted(found) == sorted(filterset.qs.values_list("pk", flat=True))
+    with_sql = InitiativeFilter(QueryDict("theme=remittances&region=europe"))
+    settings.FACET_BITMAPS = False
+    assert counted == [with_sql.facet_item(name)[2]() for name in names]
+    assert counted[names.index("theme")]  # not all empty
 
 
 def _plan(queryset) -> str:
@@ -409,7 +419,7 @@ def test_the_listing_by_title_walks_the_index_of_the_readers_titles(on_postgresq
 
 @pytest.mark.parametrize("sort", ["newest", "oldest", "title"])
 def test_a_few_results_put_in_order_from_their_ids_make_the_same_pages(client, monkeypatch, sort):
-    """A listing of facets and years with at most ``views.FEW_RESULTS`` results puts them in order from the bitmaps'
+    """A listing of facets and years with at most ``views.few_results`` results puts them in order from the bitmaps'
     ids (no walk of the collection's order until enough match: seconds for a rare combination at a million), then
     reads a page's rows by primary key: the same initiatives on the same pages as the listing's own order, and the
     neighbour (filed elsewhere) on none."""
@@ -421,8 +431,8 @@ def test_a_few_results_put_in_order_from_their_ids_make_the_same_pages(client, m
         make_initiative(title=f"Probe {chr(ord('Z') - n)} {n}", tags=["probe"], countries=["ma"] if n % 2 else [])
     make_initiative(title="Probe not tagged", countries=["ma"])
 
-    def pages(few):
-        monkeypatch.setattr(views, "FEW_RESULTS", few)
+    def pages(factor):
+        monkeypatch.setattr(views, "FEW_RESULTS_FACTOR", factor)
         cache.clear()
         found = []
         for page in (1, 2):
@@ -430,6 +440,14 @@ def test_a_few_results_put_in_order_from_their_ids_make_the_same_pages(client, m
             found.append([initiative.slug for initiative in response.context["initiatives"]])
         return found, response.context["paginator"].count
 
-    (first, second), total = pages(5_000)
+    (first, second), total = pages(1_000)  # up to √(1,000 × the seed and these): every listing of facets
     assert (total, len(first), len(second)) == (25, 20, 5)
     assert ([first, second], total) == pages(0)  # the listing's own order, read with LIMIT
+
+
+def test_few_results_grow_with_the_square_root_of_the_collection():
+    """Ordering k ids fetches k rows, walking the listing's order until a page of them reads about n / k per row
+    shown: the threshold grows with √n (bench/README.md), not with n, and not fixed."""
+    from initiatives.views import few_results
+
+    assert [few_results(n) for n in (0, 40, 100_000, 1_000_000)] == [0, 52, 2_645, 8_366]
