@@ -17,6 +17,10 @@ BROWSER_WORKERS ?= 0
 # on SQLite and on PostgreSQL, the system tests once, the browser tests once. .ci/check-selections checks that
 # together they select every test.
 SELECT_DATABASE := not browser and not system
+# On PostgreSQL (DATABASE_URL postgres://… or postgresql://…) the database pass leaves out the tests marked
+# any_database: what they check (the HTTP layer) does not depend on the engine, and they run in the SQLite pass.
+SELECT_DATABASE_POSTGRESQL := $(SELECT_DATABASE) and not any_database
+ON_POSTGRESQL = $(filter postgres%,$(DATABASE_URL))
 SELECT_SYSTEM := system
 SELECT_BROWSER := browser
 
@@ -73,7 +77,7 @@ worker: setup
 
 # The whole suite except the browser tests; on PostgreSQL when DATABASE_URL points at one.
 test: test-checks
-	$(VENV)/bin/pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not browser$(if $(ON_POSTGRESQL), and not any_database)" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # What every test run starts with: the catalogues compiled, the static files collected, the checks, ruff.
 test-checks: $(VENV)/.installed compilemessages
@@ -86,7 +90,7 @@ test-checks: $(VENV)/.installed compilemessages
 # The suite in the parts CI runs side by side (`make test` is the first two together). `make -o test-checks ...`
 # skips the checks, as .ci/run does once it has run them.
 test-database: test-checks
-	$(VENV)/bin/pytest -m "$(SELECT_DATABASE)" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "$(if $(ON_POSTGRESQL),$(SELECT_DATABASE_POSTGRESQL),$(SELECT_DATABASE))" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-system: test-checks
 	$(VENV)/bin/pytest -m "$(SELECT_SYSTEM)" -n $(TEST_WORKERS) $(PYTEST_ARGS)
@@ -98,7 +102,7 @@ test-browser: test-checks
 
 # The marker expressions of the parts, one a line (for .ci/check-selections).
 test-selections:
-	@printf '%s\n' "$(SELECT_DATABASE)" "$(SELECT_SYSTEM)" "$(SELECT_BROWSER)"
+	@printf '%s\n' "$(SELECT_DATABASE)" "$(SELECT_DATABASE_POSTGRESQL)" "$(SELECT_SYSTEM)" "$(SELECT_BROWSER)"
 
 # Full-page PNGs of home, the listing (plain and filtered), an initiative and the insights page at 1366 and 390 px,
 # in var/screenshots/ (scripts/screenshots): of a throw-away seeded site on a temporary SQLite database, or of

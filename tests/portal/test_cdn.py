@@ -20,7 +20,8 @@ from initiatives.signals import collection_changed
 from portal import cdn
 from tests.factories import make_initiative
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 LATER_TASK = "portal.cdn.purge_later"
 

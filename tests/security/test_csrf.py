@@ -14,7 +14,8 @@ from tests.submissions import test_permissions as submissions_matrix
 from .conftest import ROLES, as_role, send
 from .test_permission_matrix import API_WRITES, MATRIX, Done
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}

@@ -18,7 +18,8 @@ from tests.properties.test_query_parameters import GET_TARGETS, Target, fill
 
 from .conftest import as_role
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 PAYLOAD = "\"'><img src=x onerror=alert(1)></title></textarea><script>alert(2)</script>"
 # What the payload leaves behind if any part of it is echoed as markup (escaped, none of these can appear).

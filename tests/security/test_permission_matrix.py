@@ -20,7 +20,8 @@ from tests.submissions import test_permissions as submissions_matrix
 
 from .conftest import ROLES, as_role, inline_markup, send
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 
 @dataclass(frozen=True)

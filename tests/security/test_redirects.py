@@ -17,7 +17,8 @@ from tests.accounts.factories import link_path
 
 from .conftest import as_role, send
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 HOSTILE = [
     "https://evil.example",

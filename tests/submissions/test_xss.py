@@ -17,7 +17,8 @@ from submissions.models import Submission
 
 from .conftest import PROPOSAL
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 State = Submission.State
 
 
