@@ -19,7 +19,8 @@ from tests.factories import make_initiative
 
 from .test_admin import _admin_url, _form_errors, curator, submit  # noqa: F401 (curator is a fixture)
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 # Inputs that took Python-Markdown quadratic time (20,000 "[" about 100 s), and others that stress a
 # Markdown parser: nesting, emphasis and code-span delimiters, reference definitions, tables.
