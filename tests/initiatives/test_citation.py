@@ -22,7 +22,8 @@ from submissions.forms import ProposalForm
 from tests.factories import make_initiative
 from tests.initiatives.test_pages import PINNED
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 HOSTILE_TITLE = r"Rights {and} 100% wages & a \back slash: #1 $5 under_score ~ ^"
 ARABIC_TITLE = "مبادرة {حماية} العمال المهاجرين 100% & الحقوق"

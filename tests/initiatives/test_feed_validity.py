@@ -21,7 +21,8 @@ from initiatives.models import Category, Country, GuidingPrinciple, Initiative, 
 from tests.factories import make_initiative
 from tests.shared_rows import shared_rows
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -7,7 +7,8 @@ import pytest
 
 from tests.factories import make_initiative
 
-pytestmark = pytest.mark.django_db
+# What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 
 def _html(client, url) -> str:
