@@ -1,3 +1,4 @@
+import gc
 import io
 import itertools
 from pathlib import Path
@@ -22,6 +23,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
         DBTaskResult.objects.all().delete()  # the build of the download files that publishing the seed queued
         facet_bitmaps.prime()  # the seed's facet bitmaps, which each test starts from (_fresh_facet_bitmaps)
         _SEED_BITMAPS.update(facet_bitmaps.copies())
+    _freeze_what_lives_until_the_end()
+
+
+# The garbage collector (issue 15, CI time). A test process holds several hundred thousand objects that live until it
+# ends (the modules, the collected tests, the migrated models); every full collection went through all of them
+# again, and the young collections ran every 2,000 allocations: 6.5 % of the database pass's CPU time (26 of 400 CPU-s
+# on SQLite, measured with gc.callbacks). Frozen after the collection and after the database's set-up (they are
+# never garbage), and with young collections ten times rarer, it is 13 CPU-s, and the pass 7 % faster. The tests'
+# own objects are collected as before.
+YOUNG_COLLECTION_EVERY = 20_000
+
+
+def _freeze_what_lives_until_the_end() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_collection_finish(session):
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
+    _freeze_what_lives_until_the_end()
 
 
 @pytest.fixture(scope="session", autouse=True)
