@@ -177,29 +177,20 @@ def _ids_and_changes(base_ids: QuerySet | Iterable[int], seen: int) -> tuple[Bit
     return BitMap(pk for pk, _none in rows if pk > 0), [(-pk, initiative_id) for pk, initiative_id in rows if pk < 0]
 
 
-def _current(base_ids) -> tuple[_Copy, BitMap]:
-    """This database's copy, brought up to date, and the ids of ``base_ids`` (read with the changes). Called with
-    the lock held."""
+def _current(base_ids=None) -> tuple[_Copy, BitMap | None]:
+    """This database's copy, brought up to date, and the ids of ``base_ids`` (read with the changes, in one query),
+    or None without ``base_ids`` (the changes alone). Called with the lock held."""
     key = (connection.alias, connection.settings_dict["NAME"])
     copy = _copies.get(key)
     if copy is None:
         copy = _copies[key] = _read_all()
-    ids, changes = _ids_and_changes(base_ids, copy.seen)
+    if base_ids is None:
+        ids, changes = None, _changes_since(copy.seen)
+    else:
+        ids, changes = _ids_and_changes(base_ids, copy.seen)
     if changes:
         copy = _copies[key] = _catch_up(copy, changes)
     return copy, ids
-
-
-def _up_to_date() -> _Copy:
-    """This database's copy, brought up to date (one query: the changes since it was). Called with the lock held."""
-    key = (connection.alias, connection.settings_dict["NAME"])
-    copy = _copies.get(key)
-    if copy is None:
-        copy = _copies[key] = _read_all()
-    changes = _changes_since(copy.seen)
-    if changes:
-        copy = _copies[key] = _catch_up(copy, changes)
-    return copy
 
 
 def _changes_since(seen: int) -> list[tuple[int, int | None]]:
@@ -253,7 +244,7 @@ def snapshot() -> "Snapshot | None":
     if not settings.FACET_BITMAPS or _in_own_transaction():
         return None
     with _lock:
-        return Snapshot(_up_to_date())
+        return Snapshot(_current()[0])
 
 
 class Snapshot:
