@@ -82,6 +82,23 @@ def _static_files_scanned_once():
     WhiteNoise.update_files_dictionary = original
 
 
+@pytest.fixture(scope="session")
+def _seeded_snapshot(django_db_blocker):
+    from tests.seeded import SeededSnapshot
+
+    snapshot = SeededSnapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.close()
+
+
+@pytest.fixture
+def seeded_database(transactional_db, _seeded_snapshot):
+    """For a ``transaction=True`` test: the taxonomy and the seven seed initiatives, committed (an earlier such test
+    flushed the database), from a copy taken once per process (tests/seeded.py)."""
+    _seeded_snapshot.load()
+
+
 @pytest.fixture
 def on_postgresql(db):
     if connection.vendor != "postgresql":

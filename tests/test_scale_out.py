@@ -8,7 +8,6 @@ minute that migrating and loading the seed take, it starts from a copy of the te
 which this test seeds and then leaves (a database that is copied must have no one connected to it).
 """
 
-import io
 import os
 import shutil
 import subprocess
@@ -16,7 +15,6 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection, connections
 
 from tests.databases import postgres_url
@@ -45,8 +43,7 @@ MISSING = [name for name in ("varnishd", "varnishtest", "pgbouncer") if not shut
 @pytest.mark.skipif(
     bool(MISSING), reason=f"{', '.join(MISSING)} not installed: run scripts/install-scale-out-deps (Debian's packages)"
 )
-def test_varnish_two_servers_two_workers_and_pgbouncer_work_as_one(on_postgresql):
-    call_command("load_seed", stdout=io.StringIO())  # an earlier transaction=True test may have flushed it
+def test_varnish_two_servers_two_workers_and_pgbouncer_work_as_one(on_postgresql, seeded_database):
     template = connection.settings_dict["NAME"]
     postgres = postgres_url("")
     connections.close_all()

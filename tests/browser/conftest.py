@@ -5,14 +5,10 @@ Every test collected under this folder is marked ``browser``: ``make test`` runs
 packages axe-core and vnu-jar). Never run ``playwright install``: it downloads a browser build of its own.
 """
 
-import io
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -76,50 +72,9 @@ def live_server(django_db_setup, live_server):
     return live_server
 
 
-class SeededSnapshot:
-    """A copy of the seeded SQLite test database, taken once per process and copied back before each test.
-
-    Live-server tests run in ``transactional_db``, which flushes the database after each test, so the seed loaded
-    once by tests/conftest.py's ``django_db_setup`` is gone after the first one. Loading it again costs about three
-    seconds of CPU per test (the taxonomy, seven publications, their embeddings); copying the database back with
-    SQLite's backup API costs a few milliseconds. The copy is taken the first time a test asks for the seed, right
-    after ``load_seed`` ran for that test on a flushed database, as it runs for every test without the copy.
-    """
-
-    def __init__(self):
-        self.copy = None
-
-    def load(self):
-        if connection.vendor != "sqlite":  # the browser tests run on SQLite; elsewhere, the slow way
-            call_command("load_seed", stdout=io.StringIO())
-            return
-        connection.ensure_connection()
-        if self.copy is None:
-            # From an empty database, as after an earlier test's flush (which most tests follow): django_db_setup's
-            # seed, loaded without running its tasks, has no embeddings.
-            call_command("flush", interactive=False, verbosity=0)
-            call_command("load_seed", stdout=io.StringIO())
-            self.copy = sqlite3.connect(":memory:")
-            connection.connection.backup(self.copy)
-        else:
-            self.copy.backup(connection.connection)
-
-    def close(self):
-        if self.copy is not None:
-            self.copy.close()
-
-
-@pytest.fixture(scope="session")
-def _seeded_snapshot():
-    snapshot = SeededSnapshot()
-    yield snapshot
-    snapshot.close()
-
-
 @pytest.fixture
-def seeded_live_server(live_server, transactional_db, _seeded_snapshot):
-    """The live server, with the taxonomy and the seven seed initiatives loaded (see ``SeededSnapshot``)."""
-    _seeded_snapshot.load()
+def seeded_live_server(live_server, seeded_database):
+    """The live server, with the taxonomy and the seven seed initiatives loaded (``seeded_database``)."""
     return live_server
 
 

@@ -6,12 +6,10 @@ so that each thread's transaction really commits); SQLite serialises writers, so
 there. The constraints that back the services up are checked on both databases.
 """
 
-import io
 import threading
 import time
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from initiatives.models import Initiative
@@ -24,9 +22,8 @@ HOLD_SECONDS = 0.5
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    """``transaction=True`` tests flush the database afterwards, so an earlier one may have removed the seed."""
-    call_command("load_seed", stdout=io.StringIO())
+def seeded(seeded_database):
+    """``transaction=True`` tests flush the database afterwards: the seed, put back (``seeded_database``)."""
 
 
 @pytest.fixture

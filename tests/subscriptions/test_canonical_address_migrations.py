@@ -4,10 +4,7 @@ that become the same mailbox are merged without losing what was sent, look-alike
 Run on SQLite and PostgreSQL: the migrations go back and forth on the test database (``transaction=True``).
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -23,8 +20,7 @@ def migrate(targets):
 
 
 @pytest.fixture
-def old_apps(transactional_db):
-    call_command("load_seed", stdout=io.StringIO())  # an earlier transaction=True test may have flushed it
+def old_apps(seeded_database):
     try:
         yield migrate(BEFORE)
     finally:

@@ -30,10 +30,9 @@ TITLES = ("Remittance Savings Groups", "Diaspora Bonds", "European Skills Partne
 
 
 @pytest.fixture
-def collection(transactional_db, on_postgresql):
-    """The seed (a flush after an earlier ``transaction=True`` test may have removed it), a month old, and four
-    new initiatives; twenty addresses, every other one with a second subscription."""
-    call_command("load_seed", stdout=io.StringIO())
+def collection(seeded_database, on_postgresql):
+    """The seed (``seeded_database``), a month old, and four new initiatives; twenty addresses, every other one with
+    a second subscription."""
     Initiative.objects.update(published_at=timezone.now() - datetime.timedelta(days=30))
     publish(TITLES[0], themes=["remittances"])
     publish(TITLES[1], themes=["remittances"], regions=["europe"])

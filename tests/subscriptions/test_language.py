@@ -11,7 +11,6 @@ import datetime
 import email
 import email.policy
 import functools
-import io
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +19,6 @@ import polib
 import pytest
 from django.conf import settings as django_settings
 from django.conf.urls.i18n import i18n_patterns
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
@@ -595,8 +593,7 @@ def test_the_feeds_follow_the_language_of_their_address(client):
 # --- the migration -----------------------------------------------------------------------------------------------
 
 
-def test_existing_subscriptions_get_english(transactional_db):
-    call_command("load_seed", stdout=io.StringIO())  # an earlier transaction=True test may have flushed it
+def test_existing_subscriptions_get_english(seeded_database):
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     try:

@@ -26,7 +26,6 @@ import collections
 import datetime
 import email
 import email.policy
-import io
 import os
 import socket
 import subprocess
@@ -37,7 +36,6 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -166,9 +164,8 @@ def drained() -> bool:
 
 
 @pytest.fixture
-def followers(transactional_db, on_postgresql):
+def followers(seeded_database, on_postgresql):
     """The seed (a month old), and forty addresses following remittances immediately."""
-    call_command("load_seed", stdout=io.StringIO())
     Initiative.objects.update(published_at=timezone.now() - datetime.timedelta(days=30))
     for address in ADDRESSES:
         subscribe(address, "theme=remittances", frequency="immediate")
