@@ -9,21 +9,30 @@ from django.db import connection
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the taxonomy and the seven seed initiatives once into the test database.
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database, with the taxonomy and the seven seed initiatives: made once per run and copied by each test
+    process (tests/shared_database.py).
 
     Tests run inside transactions that are rolled back, so each starts from this state.
     """
-    from django_tasks_db.models import DBTaskResult
-
     from initiatives import facet_bitmaps
+    from tests import shared_database
 
     with django_db_blocker.unblock():
-        call_command("load_seed", stdout=io.StringIO())
-        DBTaskResult.objects.all().delete()  # the build of the download files that publishing the seed queued
+        remove = shared_database.set_up(request.config, _load_seed)
         facet_bitmaps.prime()  # the seed's facet bitmaps, which each test starts from (_fresh_facet_bitmaps)
         _SEED_BITMAPS.update(facet_bitmaps.copies())
     _freeze_what_lives_until_the_end()
+    yield
+    with django_db_blocker.unblock():
+        remove()
+
+
+def _load_seed() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("load_seed", stdout=io.StringIO())
+    DBTaskResult.objects.all().delete()  # the build of the download files that publishing the seed queued
 
 
 # The garbage collector (issue 15, CI time). A test process holds several hundred thousand objects that live until it

@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from tests.shared_database import copy_database, drop_database
+
 
 class SeededSnapshot:
     def __init__(self):
@@ -44,29 +46,22 @@ class SeededSnapshot:
             connection.connection.backup(self.sqlite_copy)
         elif connection.vendor == "postgresql":
             name = connection.settings_dict["NAME"]
-            copy = f"{name}_seeded"
             connection.close()  # a template has no other connection
-            with connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-                cursor.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
-            self.postgresql_copy = copy
+            copy_database(name, f"{name}_seeded")
+            self.postgresql_copy = f"{name}_seeded"
 
     def _put_back(self) -> None:
         if self.sqlite_copy is not None:
             self.sqlite_copy.backup(connection.connection)
             return
-        name = connection.settings_dict["NAME"]
         connection.close()
-        with connection.creation._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.postgresql_copy}"')
+        copy_database(self.postgresql_copy, connection.settings_dict["NAME"])
 
     def close(self) -> None:
         if self.sqlite_copy is not None:
             self.sqlite_copy.close()
         if self.postgresql_copy is not None:
-            with connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{self.postgresql_copy}"')
+            drop_database(self.postgresql_copy)
 
 
 def _forget_what_the_process_knows() -> None:
