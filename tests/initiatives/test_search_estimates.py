@@ -10,6 +10,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from initiatives import estimates
 from tests.factories import make_initiative
@@ -137,6 +139,26 @@ def test_a_search_page_costs_a_fixed_number_of_queries(
         make_initiative(slug=f"more-{n}", title=f"More {n}", summary=f"Also {WORD}.")
     with django_assert_num_queries(expected):
         page(client)
+
+
+def test_a_search_counted_exactly_after_a_sample_shows_the_pages_of_the_whole_search(
+    client, broad, settings, django_assert_num_queries
+):
+    """A sample that is not the whole collection (SEARCH_SAMPLE_ROWS below the ids' span) finds a search under the
+    threshold: its matches are then read to count them exactly (one query more), and its pages are those of the
+    search ranked as a whole."""
+    settings.SEARCH_EXACT_LIMIT = 100
+    settings.INITIATIVES_PAGE_SIZE = 3
+    whole = [slugs(page(client, page=n)) for n in (1, 2, 3)]
+    assert whole[0][:2] == ["title-1", "title-0"] and len(sum(whole, [])) == 8
+    cache.clear()
+    with CaptureQueriesContext(connection) as as_a_whole:
+        page(client)
+    cache.clear()
+    settings.SEARCH_SAMPLE_ROWS = 2
+    with django_assert_num_queries(len(as_a_whole) + 1):  # and the matches' ids, read after the sample
+        first = slugs(page(client))
+    assert [first] + [slugs(page(client, page=n)) for n in (2, 3)] == whole
 
 
 @pytest.mark.parametrize(
