@@ -10,7 +10,7 @@ from django.utils import translation
 
 from api.kinds import absolute
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]  # the API's language negotiation: HTTP, not SQL
 
 LANGUAGES = [("en", "English"), ("fr", "French"), ("es", "Spanish"), ("ar", "Arabic")]
 CODES = [code for code, _name in LANGUAGES]
