@@ -2,6 +2,7 @@
 the work each process would otherwise do on some visitor's request, which is then many times slower than the
 others (the first cold listing of a gunicorn worker: 220 ms, where the next take 60)."""
 
+import gc
 import logging
 from pathlib import Path
 
@@ -27,10 +28,24 @@ def compile_templates() -> int:
     return compiled
 
 
+def freeze_what_was_loaded() -> None:
+    """Move every object the process holds now (the modules, the URL resolver, the compiled templates, the bitmaps)
+    out of the garbage collector's reach (``gc.freeze``): they live as long as the process.
+
+    Without it, each full collection walks all of them. CPython runs one every 100 young collections or so, about
+    once in 40–70 requests of a listing, and at 100,000 initiatives a worker's full collection took 70–95 ms: the
+    slowest request of a run was often just the one that paid for it. Frozen, a full collection walks only what the
+    requests since have left alive (about 1 ms). Objects made later are collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def warm_up() -> None:
-    """Read the facet bitmaps (``initiatives.facet_bitmaps.warm_up``) and compile the templates. Never raises: a
-    server that could not warm up still starts, and does the work at its first requests instead."""
+    """Read the facet bitmaps (``initiatives.facet_bitmaps.warm_up``), compile the templates, then freeze what was
+    loaded (``freeze_what_was_loaded``). Never raises: a server that could not warm up still starts, and does the
+    work at its first requests instead."""
     from initiatives import facet_bitmaps
 
     facet_bitmaps.warm_up()
     compile_templates()
+    freeze_what_was_loaded()

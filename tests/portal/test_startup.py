@@ -47,3 +47,20 @@ def test_a_template_that_does_not_compile_is_a_warning_not_a_server_that_does_no
         engine.dirs = dirs
         engine.template_loaders[0].reset()
     assert "Template" in caplog.text and "broken.html" in caplog.text
+
+
+def test_a_server_process_freezes_what_it_loaded_out_of_the_collectors_reach():
+    """What the process loaded lives as long as it does: a full collection (one every 40–70 requests) walks only what
+    requests have left since, not the application (70–95 ms a collection at 100,000 initiatives, else)."""
+    import gc
+
+    import portal.wsgi
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    importlib.reload(portal.wsgi)
+    loaded = gc.get_freeze_count()
+    assert loaded > 20_000  # the modules, the URL resolver, the compiled templates
+    assert len(gc.get_objects()) < loaded / 100  # what the collector still walks: what was made since
+    leftover = [[n] for n in range(1000)]
+    assert len(gc.get_objects()) >= len(leftover)  # objects made later are tracked (and collected) as before
