@@ -366,7 +366,11 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def _ordered_among(self) -> list[int]:
-        return list(self.object_list.filter(pk__in=self.among).values_list("pk", flat=True)) if self.among else []
+        if not self.among:
+            return []
+        from . import selectors  # the initiatives' own (this module knows no model)
+
+        return list(self.object_list.filter(selectors.pk_among(self.among)).values_list("pk", flat=True))
 
     def _bounds(self, number: int) -> tuple[int, int]:
         """The slice of the rows that page ``number`` shows (as ``Paginator.page`` cuts it)."""

@@ -389,8 +389,11 @@ class InitiativeFilter(_taxonomy_filters()):
             sharing = [n for n in names if n == name or self._count_base_key(n) == key]
             if base is None:
                 self._counted[key] = facet_counts.all_totals(sharing)
-            elif self.query and self.estimates:  # a search: exact up to SEARCH_EXACT_LIMIT, else from a sample
-                self._counted[key] = estimates.facet_counts(sharing, base, self._sample(key, base))
+            elif self.query and self.estimates:  # a search: exact when cheap enough, else from a sample
+                within = self.search_within(name)
+                collection = self.collection_size() if within is not None else None
+                drawn = self._sample(key, base, within)
+                self._counted[key] = estimates.facet_counts(sharing, base, drawn, within=within, collection=collection)
             elif isinstance(base, facet_counts.Members) and self._bitmaps is not None:
                 self._counted[key] = self._bitmaps.count(sharing, self._members_ids(base))
             else:
@@ -409,16 +412,39 @@ class InitiativeFilter(_taxonomy_filters()):
             self._member_ids[members.key] = self._bitmaps.ids(members)
         return self._member_ids[members.key]
 
-    def _sample(self, key: tuple, base) -> tuple:
+    def _sample(self, key: tuple, base, within=None) -> tuple:
         if key not in self._samples:
-            self._samples[key] = estimates.sample(base)
+            self._samples[key] = estimates.sample(base, within)
         return self._samples[key]
+
+    def search_within(self, name: str | None = None):
+        """For a search whose other filters are all facets and years (a term page's term included): the initiatives
+        those select, but facet ``name``'s (all of them for None), as a bitmap; its sample is drawn from them
+        (``estimates.sample``). None otherwise: no such filter, another filter, or the bitmaps off."""
+        restrictions = self._restrictions(name, search_aside=True) if self.query else None
+        if not restrictions or self._bitmaps is None:
+            return None
+        return self._members_ids(facet_counts.Members(restrictions))
+
+    def searched(self):
+        """The search alone, over the published initiatives (where ``search_within``'s title matches are found)."""
+        return search.apply(Initiative.objects.published(), self.query)
+
+    def search_ids(self) -> list[int] | None:
+        """The ids of every result of the search, when ``search_size`` read them all in this request (to count
+        them exactly); else None."""
+        key = self._count_base_key(None)
+        ids, scale = self._samples.get(key, (None, None))
+        return ids if scale == 1.0 else None
 
     def search_size(self) -> estimates.Size:
         """How many initiatives a search selects, exactly or about (``estimates.size``), from the sample its
         facet counts use."""
         base, key = self._base_and_key(None)
-        size, every = estimates.size(self.qs, drawn=self._sample(key, base))
+        within = self.search_within()
+        drawn = self._sample(key, base, within)
+        collection = self.collection_size() if within is not None else None
+        size, every = estimates.size(self.qs, drawn=drawn, within=within, collection=collection)
         if every is not None:  # all the ids, read to count them exactly: the facets count the same
             self._samples[key] = (every, 1.0)
         return size
@@ -454,13 +480,14 @@ class InitiativeFilter(_taxonomy_filters()):
             return self.queryset_without(name).order_by().values("pk")
         return facet_counts.Members(restrictions) if restrictions else None
 
-    def _restrictions(self, name: str | None) -> list | None:
+    def _restrictions(self, name: str | None, *, search_aside: bool = False) -> list | None:
         """The ``facet_counts.Restriction``s whose intersection is every filter but facet ``name``'s (every filter
         for None), or None when a filter cannot be read from the membership table (a search, a status…): the
-        facets, a term page's term and the years can."""
+        facets, a term page's term and the years can. ``search_aside``: the search left out (not a reason for None)."""
         self.form.is_valid()
         data = self.form.cleaned_data
-        others = [key for key, value in data.items() if key not in (*self.FACETS, *self.YEARS, "sort") and value]
+        aside = ("sort", "q") if search_aside else ("sort",)
+        others = [key for key, value in data.items() if key not in (*self.FACETS, *self.YEARS, *aside) and value]
         if others or not self.counts_from_membership:
             return None
         restrictions = [

@@ -1,5 +1,9 @@
 """Reads of the collection's terms that several entry points share (site, feeds, API, sitemap)."""
 
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
 from .models import Initiative
 from .taxonomies import BY_NAME
 
@@ -73,3 +77,13 @@ def organisation_roles(organisation) -> list[tuple[str, int]]:
         .order_by()
     )
     return [(label, counts[role]) for role, label in Involvement.Role.choices if counts.get(role)]
+
+
+def pk_among(ids) -> Q | RawSQL:
+    """A condition of a queryset of initiatives (not a subquery's: the table is named): its primary key is one of
+    ``ids``. ``pk__in=ids``, but one array parameter on PostgreSQL: for a thousand ids, 5 ms less of binding and
+    parsing a thousand parameters."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=list(ids))
+    column = f'"{Initiative._meta.db_table}"."id"'
+    return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())

@@ -187,9 +187,22 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         # A search: its size is exact up to SEARCH_EXACT_LIMIT, else "about" (estimates.py), and a broad one is ranked
         # among its best title matches only.
         size = counts.cached("search-size", counts.queryset_key(queryset), self.filterset.search_size, keys)
-        bounded = estimates.ranked_page_ids(queryset, self.filterset.query) if ranked and not size.exact else None
+        bounded = None
+        if ranked and not size.exact:
+            within = self.filterset.search_within()
+            searched = self.filterset.searched() if within is not None else None
+            bounded = estimates.ranked_page_ids(queryset, self.filterset.query, within=within, searched=searched)
+        # Every result's id, when they were read to count them exactly: a page then ranks (or sorts) only those.
+        among = self.filterset.search_ids() if size.exact else None
         paginator = counts.CachedCountPaginator(
-            queryset, per_page, cache_rows=bool(ranked), keys=keys, total=size.n, page_ids=bounded, **kwargs
+            queryset,
+            per_page,
+            cache_rows=bool(ranked) and among is None,
+            keys=keys,
+            total=size.n,
+            page_ids=bounded,
+            among=among,
+            **kwargs,
         )
         paginator.approximate = not size.exact
         return paginator

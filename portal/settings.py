@@ -396,10 +396,13 @@ UPLOAD_MAX_REQUEST_BYTES = UPLOAD_MAX_DOCUMENT_BYTES + UPLOAD_MAX_IMAGE_BYTES + 
 
 # Listing pages
 INITIATIVES_PAGE_SIZE = 20
-# A search matching more initiatives than SEARCH_EXACT_LIMIT is counted "about N" from a sample of about
-# SEARCH_SAMPLE_ROWS ids, and ranked among at most SEARCH_RANKED_LIMIT title matches (initiatives/estimates.py).
-SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "5000"))
+# A search matching more initiatives than SEARCH_EXACT_LIMIT (or whose matches are costlier to read than 3 times
+# that many rows: estimates.readable) is counted "about N" from a sample of about SEARCH_SAMPLE_ROWS ids, and
+# ranked among at most SEARCH_RANKED_LIMIT title matches (initiatives/estimates.py).
+SEARCH_EXACT_LIMIT = int(os.environ.get("SEARCH_EXACT_LIMIT", "1000"))
 SEARCH_SAMPLE_ROWS = int(os.environ.get("SEARCH_SAMPLE_ROWS", "3000"))
+# ... or, with facet filters, from SEARCH_FACET_SAMPLE of the initiatives they select (each read by its id).
+SEARCH_FACET_SAMPLE = int(os.environ.get("SEARCH_FACET_SAMPLE", "1000"))
 SEARCH_RANKED_LIMIT = int(os.environ.get("SEARCH_RANKED_LIMIT", "500"))
 # Facet counts of a filtered listing from bitmaps each process holds (initiatives/facet_bitmaps.py), instead of SQL.
 FACET_BITMAPS = env_bool("FACET_BITMAPS", True)

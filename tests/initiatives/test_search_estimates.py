@@ -128,12 +128,13 @@ def test_the_ranked_candidates_are_capped(client, broad, settings):
 
 @pytest.mark.parametrize("more", [0, 3])
 # Each with one query of the facet bitmaps (facet_bitmaps.py) reading the memberships of what the test published.
-@pytest.mark.parametrize(("limit", "expected"), [(7, 18), (100, 15)])
+@pytest.mark.parametrize(("limit", "expected"), [(7, 18), (100, 16)])
 def test_a_search_page_costs_a_fixed_number_of_queries(
     client, broad, settings, django_assert_num_queries, limit, expected, more
 ):
-    """Below the threshold 15 queries (the rows, ranked, in one). Above it, 3 more: the title matches' ids, those
-    ranked, and the other matches newest first (two title matches do not fill a page), the rows then read by id."""
+    """Below the threshold 16 queries (the matches' ids, read with the sample when it is every initiative, put in
+    order, then the page's rows read by id). Above it, 2 more: the title matches' ids, those ranked, and the other
+    matches newest first (two title matches do not fill a page), the rows then read by id."""
     settings.SEARCH_EXACT_LIMIT = limit
     for n in range(more):
         make_initiative(slug=f"more-{n}", title=f"More {n}", summary=f"Also {WORD}.")
@@ -235,3 +236,97 @@ def test_the_insight_page_counts_a_broad_search_exactly(client, broad, settings)
     themes = {bar.label: bar.count for bar in response.context["insight"].themes}
     assert 2 in themes.values()
     assert "estimated from a sample" not in response.content.decode()
+
+
+# --- a search with facet filters (issue 15: the sample is drawn from the facets' initiatives) ------------------------
+
+TAG = "Coastal pilots"  # a tag none of the seed's initiatives has (slug coastal-pilots)
+
+
+@pytest.fixture
+def tagged(db):
+    """Four initiatives saying the word without the tag, made first (the lowest ids), one of them in its title; then
+    twelve tagged ones: six say the word (the first two in their title), six do not."""
+    made = {}
+    for n in range(4):
+        title = f"The {WORD} harbour {n}" if n < 2 else f"Harbour {n}"
+        made[f"untagged-{n}"] = make_initiative(slug=f"untagged-{n}", title=title, summary=f"Near {WORD} harbours.")
+    for n in range(6):
+        title = f"The {WORD} pilot {n}" if n < 2 else f"Pilot {n}"
+        made[f"tagged-{n}"] = make_initiative(
+            slug=f"tagged-{n}", title=title, summary=f"Working with {WORD} fishers.", tags=[TAG]
+        )
+    for n in range(6):
+        made[f"silent-{n}"] = make_initiative(slug=f"silent-{n}", title=f"Savings {n}", summary="Savings.", tags=[TAG])
+    return made
+
+
+def test_a_facet_worth_reading_whole_is_counted_exactly_from_its_initiatives(client, tagged, settings):
+    """Twelve tagged initiatives, at most three rows read per match that may be ranked (SEARCH_EXACT_LIMIT 4): the
+    sample is all of them, so the count is exact, and the page ranks those it found (title matches first)."""
+    settings.SEARCH_EXACT_LIMIT = 6
+    settings.SEARCH_SAMPLE_ROWS = 2  # the id ranges' sample would know nothing of the tag
+    response = page(client, tag="coastal-pilots")
+    assert heading(response) == "6 initiatives"
+    assert not response.context["paginator"].approximate
+    found = slugs(response)
+    assert sorted(found[:2]) == ["tagged-0", "tagged-1"]
+    assert sorted(found[2:]) == ["tagged-2", "tagged-3", "tagged-4", "tagged-5"]
+
+
+def test_a_facet_too_broad_to_read_is_estimated_from_a_sample_of_its_own_initiatives(client, tagged, settings):
+    """At most three rows read per match (SEARCH_EXACT_LIMIT 2: six rows) and twelve tagged initiatives: the search is
+    counted "about", from every other tagged initiative (SEARCH_FACET_SAMPLE 6), not from the id ranges of the whole
+    collection (SEARCH_SAMPLE_ROWS 2 ids: no tagged one among them)."""
+    settings.SEARCH_EXACT_LIMIT = 2
+    settings.SEARCH_FACET_SAMPLE = 6
+    settings.SEARCH_SAMPLE_ROWS = 2
+    response = page(client, tag="coastal-pilots")
+    assert heading(response) == "About 6 initiatives"
+    assert response.context["paginator"].approximate
+    assert "estimated from a sample" in response.content.decode()
+
+
+def test_a_facet_searchs_title_matches_are_found_among_its_own_initiatives(client, tagged, settings):
+    """Ranked first: the tagged title matches, though two untagged title matches come first in the table (their ids
+    are lower) and only two candidates are ranked; the other tagged matches follow, newest first."""
+    settings.SEARCH_EXACT_LIMIT = 2
+    settings.SEARCH_FACET_SAMPLE = 6
+    settings.SEARCH_RANKED_LIMIT = 2
+    found = slugs(page(client, tag="coastal-pilots"))
+    assert sorted(found[:2]) == ["tagged-0", "tagged-1"]
+    assert found[2:] == ["tagged-5", "tagged-4", "tagged-3", "tagged-2"]
+
+
+# The sample of the tagged initiatives (after the tag, and the bitmaps' changes and the memberships the test wrote),
+# the title matches of the search alone, those ranked, the other matches newest first, the page's rows by id (and
+# their attachments, themes, countries, regions and snippets), the counts of the facets the tag does not name (the
+# bitmaps' changes), the id range and the whole search's sample for the tag facet's own counts (the changes again),
+# the category and tag names, the vocabulary: 22 queries, however many initiatives match.
+@pytest.mark.parametrize("more", [0, 4])
+def test_a_facet_search_estimated_costs_a_fixed_number_of_queries(
+    client, tagged, settings, django_assert_num_queries, more
+):
+    settings.SEARCH_EXACT_LIMIT = 2
+    settings.SEARCH_FACET_SAMPLE = 6
+    for n in range(more):
+        make_initiative(slug=f"more-{n}", title=f"More {n}", summary=f"Also {WORD}.", tags=[TAG])
+    with django_assert_num_queries(22):
+        page(client, tag="coastal-pilots")
+
+
+@pytest.mark.parametrize(
+    ("estimate", "within", "collection", "readable"),
+    [
+        (1000, None, None, True),  # no facet: the read finds the matches themselves
+        (1001, None, None, False),
+        (400, 12_313, 100_000, False),  # the word in about 3,250 of the collection, the facet 12,313: both > 3,000
+        (300, 12_313, 100_000, True),  # the word in about 2,440: found through its index
+        (900, 2_500, 100_000, True),  # a facet of 2,500: walked
+        (1001, 2_500, 100_000, False),  # too many to rank
+    ],
+)
+def test_a_search_is_counted_exactly_when_reading_it_is_cheap(settings, estimate, within, collection, readable):
+    settings.SEARCH_EXACT_LIMIT = 1000
+    ids = range(within) if within is not None else None
+    assert estimates.readable(estimate, ids, collection) is readable
