@@ -709,8 +709,13 @@ class ColdResult:
 
 
 def empty_caches(conn) -> None:
-    """Forget every cached page and count: what a never-seen URL finds (the cache table is the only cache)."""
-    conn.execute("TRUNCATE portal_cache")
+    """Forget every cached page and count: what a never-seen URL finds (the cache table is the only cache). The
+    versions stay (``initiatives.counts.VERSION_PREFIX``): they are not cached values but what tells a cached value
+    from a stale one, kept for good by a running site (a page stored under versions that moved is never read); a
+    table without them is a cache server emptied, after which every process also reads its terms again."""
+    from initiatives.counts import VERSION_PREFIX
+
+    conn.execute("DELETE FROM portal_cache WHERE cache_key NOT LIKE %s", (f"%{VERSION_PREFIX}%",))
 
 
 def timed_request(port: int, url: str) -> tuple[int | str, float]:

@@ -23,7 +23,18 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
 
-from . import dependencies, estimates, facet_bitmaps, facet_counts, presentation, redirects, search, sections, selectors
+from . import (
+    dependencies,
+    estimates,
+    facet_bitmaps,
+    facet_counts,
+    facet_terms,
+    presentation,
+    redirects,
+    search,
+    sections,
+    selectors,
+)
 from .counts import cached_many, queryset_key
 from .models import Attachment, Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
@@ -337,7 +348,7 @@ class InitiativeFilter(_taxonomy_filters()):
                 # ties included, and the selected ones): not the hundreds of organisations or tags a listing has.
                 floor = sorted(counts.values(), reverse=True)[taxonomy.facet_top - 1]
                 candidates = {pk for pk, n in counts.items() if n >= floor} | selected
-            terms = taxonomy.model.objects.filter(pk__in=candidates)
+            terms = facet_terms.terms(taxonomy.model, candidates)
             options = [
                 FacetOption(
                     term=term,

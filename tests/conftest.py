@@ -170,10 +170,14 @@ def _no_pending_announcement():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Cached counts must not leak from one test (whose data is rolled back) into the next."""
+    """Cached counts must not leak from one test (whose data is rolled back) into the next; nor the facets' terms
+    each process keeps (initiatives/facet_terms.py; a cleared cache moves the version they are kept under anyway)."""
     from django.core.cache import cache
 
+    from initiatives import facet_terms
+
     cache.clear()
+    facet_terms.forget()
 
 
 @pytest.fixture(autouse=True)

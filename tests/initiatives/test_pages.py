@@ -229,20 +229,30 @@ PINNED = {
     "/en/regions/": (2, 1),
     "/en/tags/": (2, 1),
 }
+# Issue 15 (initiatives/facet_terms.py): the terms a page's facets name (one query per taxonomy) are read once per
+# version of "all" by each process. The first request after the cache was emptied reads them; a publication does not
+# move that version, so the first request after it reads this many fewer queries, and so does a page rendered again.
+TERMS_READ = {
+    "/en/initiatives/": 4,
+    "/en/initiatives/?q=remittances": 4,
+    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": 4,
+    "/en/regions/europe/": 3,
+    "/en/themes/remittances/": 3,
+}
 # Rendered for a logged-in person (three more queries: the session, the user, whether they moderate) once the
 # counts are cached: the number of results is cached too, and a search ordered by relevance reads its page's rows
-# by primary key.
+# by primary key. The facets' terms are known (facet_terms.py: the six facets with options on these pages, −6).
 # Issue 13: +1 per page of cards (attachments), +4 on the detail page (SDGs, attachments); issue 14: +3 per page of
 # cards (their themes, countries and regions).
 RENDERED_WARM = {
     "/en/": 6 + 3 + 3,
-    "/en/initiatives/": 8 + 3 + 3,
-    "/en/initiatives/?q=remittances": 10 + 3 + 3,  # snippets and "did you mean" on both databases (issue 14)
+    "/en/initiatives/": 8 + 3 + 3 - 6,
+    "/en/initiatives/?q=remittances": 10 + 3 + 3 - 6,  # snippets and "did you mean" on both databases (issue 14)
     # Issue 15: facets and years: the changes since the bitmaps last read (their total is not cached), and the
     # results put in order from their ids before the page's rows are read (+2).
-    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": 10 + 3 + 3 + 2,
-    "/en/regions/europe/": 10 + 3 + 3 + 2,
-    "/en/themes/remittances/": 8 + 3 + 3 + 2,
+    "/en/initiatives/?theme=remittances&region=europe&year_from=2000": 10 + 3 + 3 + 2 - 6,
+    "/en/regions/europe/": 10 + 3 + 3 + 2 - 5,
+    "/en/themes/remittances/": 8 + 3 + 3 + 2 - 5,
     "/en/initiatives/thamm/": 14 + 3 + 3,
 }
 
@@ -306,8 +316,8 @@ class TestWithThirtyMore:
             expected = (expected[0] + 1, expected[1])
         assert (_queries(client, url), _queries(client, url)) == expected
         _remittances_initiative(30)
-        # Publishing dropped the cached counts: cold again, then warm.
-        assert (_queries(client, url), _queries(client, url)) == expected
+        # Publishing dropped the cached counts: cold again, then warm; the facets' terms are still known.
+        assert (_queries(client, url), _queries(client, url)) == (expected[0] - TERMS_READ.get(url, 0), expected[1])
 
 
 @pytest.mark.parametrize(("url", "expected"), RENDERED_WARM.items())
