@@ -425,7 +425,10 @@ class InitiativeFilter(_taxonomy_filters()):
 
     def _sample(self, key: tuple, base, within=None) -> tuple:
         if key not in self._samples:
-            self._samples[key] = estimates.sample(base, within)
+            # Drawn from ``within``, the facets' initiatives: the search alone tells which match (testing the facets
+            # again made PostgreSQL hash a principle's 14,000 rows to check 1,000 ids already known to have it).
+            rows = base if within is None else self.searched().order_by().values("pk")
+            self._samples[key] = estimates.sample(rows, within)
         return self._samples[key]
 
     def search_within(self, name: str | None = None):
