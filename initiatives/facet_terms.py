@@ -26,6 +26,30 @@ _lock = threading.Lock()
 _held: dict[tuple, tuple[str, float, list, frozenset]] = {}
 
 
+def warm_up() -> None:
+    """Read every taxonomy's terms in every language as a server process starts (``portal/startup.py``), under the
+    current version of ``all``: the first listing a worker answers does not read them."""
+    from django.conf import settings as conf
+    from django.utils import translation
+
+    from .taxonomies import TAXONOMIES
+
+    version = counts.current_versions(())[counts.ALL]
+    for code, _name in conf.LANGUAGES:
+        with translation.override(code):
+            for taxonomy in TAXONOMIES:
+                _read(taxonomy.model, version)
+
+
+def _read(model, version: str) -> tuple:
+    """Every term of ``model`` in the active language's order, kept under ``version``."""
+    every = list(model.objects.all())
+    held = (version, time.monotonic(), every, frozenset(term.pk for term in every))
+    with _lock:
+        _held[(model, get_language())] = held
+    return held
+
+
 def forget() -> None:
     """Drop every copy (the tests' database is emptied under them)."""
     with _lock:
@@ -47,9 +71,5 @@ def terms(model, pks) -> list:
         held = _held.get(key)
     fresh = held is not None and held[0] == version and time.monotonic() - held[1] < settings.COUNTS_CACHE_SECONDS
     if not fresh or not wanted <= held[3]:
-        read_at = time.monotonic()
-        every = list(model.objects.all())
-        held = (version, read_at, every, frozenset(term.pk for term in every))
-        with _lock:
-            _held[key] = held
+        held = _read(model, version)
     return [term for term in held[2] if term.pk in wanted]

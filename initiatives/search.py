@@ -297,6 +297,18 @@ class _Statement:
         return filled
 
 
+def warm_up() -> None:
+    """Compile the snippets' query for each language's readers as a server process starts (``portal/startup.py``):
+    about 10 ms each, otherwise paid by a worker's first search in that language."""
+    if is_postgresql():
+        from django.conf import settings
+        from django.utils import translation
+
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                _snippet_statement(code)
+
+
 @functools.cache
 def _snippet_statement(reader: str) -> _Statement:
     """The snippets' query for a reader of language ``reader`` (PostgreSQL): each initiative's highlighted

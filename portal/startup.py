@@ -40,12 +40,34 @@ def freeze_what_was_loaded() -> None:
     gc.freeze()
 
 
+def read_ahead() -> bool:
+    """Read the facets' terms (``initiatives.facet_terms.warm_up``) and compile the search snippets' query
+    (``initiatives.search.warm_up``), each otherwise paid by a worker's first listing or search: about 100 ms in all.
+    A database that cannot be read yet leaves them to the first requests, with a warning. Whether they were read."""
+    from django.db import connection, transaction
+
+    from initiatives import facet_terms, search
+
+    try:
+        with transaction.atomic():  # a failed read leaves no aborted transaction behind (PostgreSQL)
+            facet_terms.warm_up()
+            search.warm_up()
+        return True
+    except Exception as error:  # whatever it is, the server starts: the first requests read them (or fail visibly)
+        logger.warning("Facet terms and search statements not read at start: %r", error)
+        return False
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()  # not handed to the workers of a server that loads the application before it forks
+
+
 def warm_up() -> None:
-    """Read the facet bitmaps (``initiatives.facet_bitmaps.warm_up``), compile the templates, then freeze what was
-    loaded (``freeze_what_was_loaded``). Never raises: a server that could not warm up still starts, and does the
-    work at its first requests instead."""
+    """Read the facet bitmaps (``initiatives.facet_bitmaps.warm_up``), compile the templates, read the facets' terms
+    and compile the search statements (``read_ahead``), then freeze what was loaded (``freeze_what_was_loaded``).
+    Never raises: a server that could not warm up still starts, and does the work at its first requests instead."""
     from initiatives import facet_bitmaps
 
     facet_bitmaps.warm_up()
     compile_templates()
+    read_ahead()
     freeze_what_was_loaded()

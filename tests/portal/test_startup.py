@@ -64,3 +64,35 @@ def test_a_server_process_freezes_what_it_loaded_out_of_the_collectors_reach():
     assert len(gc.get_objects()) < loaded / 100  # what the collector still walks: what was made since
     leftover = [[n] for n in range(1000)]
     assert len(gc.get_objects()) >= len(leftover)  # objects made later are tracked (and collected) as before
+
+
+def test_a_server_process_reads_the_facets_terms_before_its_first_listing(client):
+    """Its first listing reads no term to name its facets' options (initiatives/facet_terms.py), and, on PostgreSQL,
+    its first search does not compile the snippets' query (initiatives/search.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import portal.wsgi
+    from initiatives import facet_terms, search
+
+    facet_terms.forget()
+    search._snippet_statement.cache_clear()
+    importlib.reload(portal.wsgi)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/en/initiatives/")
+    assert response.status_code == 200
+    assert next(f for f in response.context["facets"] if f.name == "category").options
+    assert not [q for q in captured if 'FROM "initiatives_category"' in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert search._snippet_statement.cache_info().currsize == 4  # one per language
+
+
+def test_a_database_not_ready_at_start_leaves_the_terms_to_the_first_listing(monkeypatch, caplog):
+    from portal import startup
+
+    def unreadable():
+        raise RuntimeError("no such table: initiatives_theme")
+
+    monkeypatch.setattr("initiatives.facet_terms.warm_up", unreadable)
+    assert startup.read_ahead() is False
+    assert "not read at start" in caplog.text
