@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.crypto import get_random_string
 from django.utils.functional import cached_property
 
@@ -292,7 +293,11 @@ def store(name: str, parts: tuple, value) -> frozenset[str]:
 
 
 def queryset_key(queryset) -> tuple:
-    """A cache key part that identifies a queryset by its SQL and parameters."""
+    """A cache key part that identifies a queryset's rows and their order by its SQL and parameters: of a queryset
+    of model instances, the SQL of their primary keys (the columns and related rows it reads say nothing of which
+    rows: compiling a listing's 120 columns for a key took 2-3 ms, twice on a cold search page)."""
+    if queryset._iterable_class is ModelIterable:
+        queryset = queryset.values("pk")
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # no SQL for what can match nothing (a search of "OR" alone is .none() on SQLite)
