@@ -26,6 +26,7 @@ Both databases do the same (SQLite counts exactly below the limit and samples ab
 stays the initiatives table: nothing here is stored but in the cache, under the same dependency keys as exact counts.
 """
 
+import datetime
 import math
 from dataclasses import dataclass
 from functools import reduce
@@ -176,17 +177,18 @@ def ranked_page_ids(rows, query: str, *, within=None, searched=None):
 
     wanted = settings.SEARCH_RANKED_LIMIT
 
-    def candidates() -> list[int]:
+    def ranked_candidates() -> list[int]:
         if within is None or searched is None:
-            matching = rows.filter(search.title_matches(query)).order_by().values_list("pk", flat=True)
-            return list(matching[:wanted])
+            # Found and ranked in one query, put in the listing's order here: rank, then newest (relevance's).
+            matching = rows.filter(search.title_matches(query)).order_by()
+            found = matching.values_list("rank", "published_at", "pk")[:wanted]
+            return [pk for _rank, _at, pk in sorted(found, key=_relevance_key, reverse=True)]
         matching = searched.filter(search.title_matches(query)).order_by().values_list("pk", flat=True)
-        kept = [pk for pk in matching[: wanted * TITLE_MATCHES_READ_PER_CANDIDATE] if pk in within]
-        return kept[:wanted]
+        kept = [pk for pk in matching[: wanted * TITLE_MATCHES_READ_PER_CANDIDATE] if pk in within][:wanted]
+        return list(rows.filter(selectors.pk_among(kept)).values_list("pk", flat=True)) if kept else []
 
     def page_ids(bottom: int, top: int) -> list[int]:
-        found = candidates()
-        ranked = list(rows.filter(pk__in=found).values_list("pk", flat=True)) if found else []
+        ranked = ranked_candidates()
         ids = ranked[bottom:top]
         if len(ids) < top - bottom:
             start = max(0, bottom - len(ranked))
@@ -195,3 +197,13 @@ def ranked_page_ids(rows, query: str, *, within=None, searched=None):
         return ids
 
     return page_ids
+
+
+def _relevance_key(row: tuple) -> tuple:
+    """``(rank, published_at, pk)`` as ``order_by("-rank", "-published_at", "-pk")`` sorts them, reversed."""
+    rank, published_at, pk = row
+    return (
+        rank if rank is not None else float("-inf"),
+        published_at or datetime.datetime.min.replace(tzinfo=datetime.UTC),
+        pk,
+    )
