@@ -269,6 +269,7 @@ def snippets(initiatives: list, query: str) -> dict[int, Snippet]:
 # Stand-ins for a search's words and a page's ids while a statement is compiled once (``_Statement``).
 _WORDS_PLACEHOLDER = "\U000f0000 words \U000f0000"  # a plane-15 private-use character
 _IDS_PLACEHOLDER = [-0x5EED]
+_IDS_PLACEHOLDER_TEXT = "{-24301}"  # how selectors.pk_among passes it
 
 
 class _Statement:
@@ -283,7 +284,7 @@ class _Statement:
         self.sql = f"SELECT {selected} FROM ({inner}) AS statement"
         self._params = list(params)
         self._words = [n for n, param in enumerate(params) if param == _WORDS_PLACEHOLDER]
-        self._ids = [n for n, param in enumerate(params) if param == _IDS_PLACEHOLDER]
+        self._ids = [n for n, param in enumerate(params) if param == _IDS_PLACEHOLDER_TEXT]
         leftover = [param for param in params if isinstance(param, str) and "\U000f0000" in param]
         if len(leftover) != len(self._words) or len(self._ids) != 1:  # a placeholder changed on its way to SQL
             raise ValueError("the statement's parameters do not show where its words and ids go")
@@ -293,7 +294,7 @@ class _Statement:
         for n in self._words:
             filled[n] = words
         for n in self._ids:
-            filled[n] = list(ids)
+            filled[n] = "{" + ",".join(str(int(pk)) for pk in ids) + "}"  # as selectors.pk_among passes it
         return filled
 
 

@@ -82,8 +82,11 @@ def organisation_roles(organisation) -> list[tuple[str, int]]:
 def pk_among(ids) -> Q | RawSQL:
     """A condition of a queryset of initiatives (not a subquery's: the table is named): its primary key is one of
     ``ids``. ``pk__in=ids``, but one array parameter on PostgreSQL: for a thousand ids, 5 ms less of binding and
-    parsing a thousand parameters."""
+    parsing a thousand parameters. The array is passed as its text, ``{1,2,3}``: psycopg's client-side binding dumps
+    a list element by element (a regular expression each), 3 ms for 2,000 ids."""
     if connection.vendor != "postgresql":
         return Q(pk__in=list(ids))
     column = f'"{Initiative._meta.db_table}"."id"'
-    return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())
+    array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    cast = Initiative._meta.pk.db_type(connection)
+    return RawSQL(f"{column} = ANY(%s::{cast}[])", (array,), output_field=BooleanField())
