@@ -52,7 +52,7 @@ from django.contrib.postgres.search import (
     SearchQueryField,
     SearchRank,
 )
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
@@ -258,8 +258,11 @@ def snippets(initiatives: list, query: str) -> dict[int, Snippet]:
         return {}
     reader = reader_language()
     if is_postgresql():
+        from .models import Initiative
+
         statement = _snippet_statement(reader)
-        with connection.cursor() as cursor:
+        # Where the ORM would read it (a read replica, when the request may read from one: portal/db_router.py).
+        with connections[router.db_for_read(Initiative)].cursor() as cursor:
             cursor.execute(statement.sql, statement.params(query, [i.pk for i in initiatives]))
             return {pk: _render(text, language, reader) for pk, text, language in cursor.fetchall() if language}
     found = search_sqlite.snippets(initiatives, search_sqlite.FtsQuery(query), reader)

@@ -230,3 +230,26 @@ def test_a_write_does_not_pin_the_next_request(replica_configured, rf):
     """The routing decision ends with its request: the next one (another client's) starts afresh."""
     route(rf.post("/en/submit/"), writes=[Initiative])
     assert route(rf.get("/en/initiatives/"))[0] == "replica"
+
+
+def test_a_search_pages_snippets_are_read_where_the_router_sends_reads(replica_configured, monkeypatch, client, db):
+    """The snippets' query runs on its own cursor (initiatives/search.py), on the connection the router names for a
+    read of initiatives: the replica's, when the request may read from it (here, inside the test's transaction,
+    the primary's)."""
+    from django.db import connection
+
+    from initiatives import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the snippets' own statement is PostgreSQL's (SQLite's go through the ORM)")
+    asked = []
+
+    class Recording:
+        def __getitem__(self, alias):
+            asked.append(alias)
+            return connections[alias]
+
+    monkeypatch.setattr(search, "connections", Recording())
+    response = client.get("/en/initiatives/", {"q": "remittances"})
+    assert response.status_code == 200 and response.context["snippets"]
+    assert asked == ["default"]
