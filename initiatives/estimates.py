@@ -140,18 +140,21 @@ def size(rows, drawn: tuple[list[int], float] | None = None, *, within=None, col
     return Size(about(estimate), False), None
 
 
-def facet_counts(facets, base_ids, drawn: tuple[list[int], float], *, within=None, collection=None):
+def facet_counts(facets, base_ids, drawn: tuple[list[int], float], *, within=None, collection=None, counter=None):
     """``facet_counts.count(facets, base_ids)``, exact when the base is worth counting exactly (``readable``), else
-    each count scaled from ``drawn`` (``sample(base_ids, within)``) and rounded (``facet_counts.Estimated``)."""
+    each count scaled from ``drawn`` (``sample(base_ids, within)``) and rounded (``facet_counts.Estimated``).
+    ``counter(facets, ids)``: what counts a list of ids (the request's bitmaps: no query), ``facet_counts.count``
+    by default."""
     from . import facet_counts as kept
 
+    count_ids = counter or kept.count
     ids, scale = drawn
     limit = settings.SEARCH_EXACT_LIMIT
     if scale == 1.0 and len(ids) <= limit:
-        return kept.count(facets, ids)
+        return count_ids(facets, ids)
     if scale != 1.0 and readable(len(ids) * scale, within, collection):
         return kept.count(facets, base_ids)
-    counted = kept.count(facets, ids)
+    counted = count_ids(facets, ids)
     return {
         facet: kept.Estimated({term: about(n * scale) for term, n in found.items() if about(n * scale)})
         for facet, found in counted.items()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import get_translation_fields
+from pyroaring import BitMap
 
 from . import (
     dependencies,
@@ -404,7 +405,9 @@ class InitiativeFilter(_taxonomy_filters()):
                 within = self.search_within(name)
                 collection = self.collection_size() if within is not None else None
                 drawn = self._sample(key, base, within)
-                self._counted[key] = estimates.facet_counts(sharing, base, drawn, within=within, collection=collection)
+                self._counted[key] = estimates.facet_counts(
+                    sharing, base, drawn, within=within, collection=collection, counter=self._ids_counter()
+                )
             elif isinstance(base, facet_counts.Members) and self._bitmaps is not None:
                 self._counted[key] = self._bitmaps.count(sharing, self._members_ids(base))
             else:
@@ -417,6 +420,20 @@ class InitiativeFilter(_taxonomy_filters()):
         changes since the process last read them), or None when they are not used: the listing's results and
         every facet's counts are then made in memory, with no other query."""
         return facet_bitmaps.snapshot()
+
+    def _ids_counter(self):
+        """What counts the facets of a list of ids: from the bitmaps as this request read them (no query: each count
+        through ``facet_counts.count`` read the changes since again), or ``facet_counts.count`` when they are not
+        used; no ids, nothing read."""
+
+        def count(facets, ids) -> dict[str, dict[int, int]]:
+            if not ids:
+                return {facet: {} for facet in facets}
+            if self._bitmaps is None:
+                return facet_counts.count(facets, ids)
+            return self._bitmaps.count(facets, BitMap(ids))
+
+        return count
 
     def _members_ids(self, members: "facet_counts.Members"):
         if members.key not in self._member_ids:
