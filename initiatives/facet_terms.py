@@ -24,6 +24,8 @@ from . import counts
 _lock = threading.Lock()
 # (model, language): (the version of ``all``, when read, the terms in the model's order, their pks)
 _held: dict[tuple, tuple[str, float, list, frozenset]] = {}
+# (model, language): pks asked for that the last reading did not find (forgotten at the next reading)
+_absent: dict[tuple, frozenset] = {}
 
 
 def warm_up() -> None:
@@ -47,6 +49,7 @@ def _read(model, version: str) -> tuple:
     held = (version, time.monotonic(), every, frozenset(term.pk for term in every))
     with _lock:
         _held[(model, get_language())] = held
+        _absent.pop((model, get_language()), None)
     return held
 
 
@@ -54,6 +57,7 @@ def forget() -> None:
     """Drop every copy (the tests' database is emptied under them)."""
     with _lock:
         _held.clear()
+        _absent.clear()
 
 
 def terms(model, pks) -> list:
@@ -70,6 +74,10 @@ def terms(model, pks) -> list:
     with _lock:
         held = _held.get(key)
     fresh = held is not None and held[0] == version and time.monotonic() - held[1] < settings.COUNTS_CACHE_SECONDS
-    if not fresh or not wanted <= held[3]:
+    if not fresh or not wanted <= held[3] | _absent.get(key, frozenset()):
         held = _read(model, version)
+        missing = wanted - held[3]
+        if missing:  # no such term (a count that names a term since deleted): not read again for it until then
+            with _lock:
+                _absent[key] = _absent.get(key, frozenset()) | missing
     return [term for term in held[2] if term.pk in wanted]

@@ -74,3 +74,20 @@ def test_a_term_changed_without_the_services_is_read_again_after_the_counts_life
     settings.COUNTS_CACHE_SECONDS = 0
     response, _sql = get(client, "/en/initiatives/?q=migrants&sort=newest")
     assert options(response, "category")[category] == "Changed by hand"
+
+
+def test_a_term_that_does_not_exist_is_not_read_for_again_and_again(django_assert_num_queries):
+    """A count naming a term since deleted makes the copy read its taxonomy once, not at every request."""
+    from initiatives import counts, facet_terms
+
+    themes = set(Theme.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    token = counts.start_request()
+    try:
+        counts.depends_on([])  # the request reads the version of "all", as a page does first
+        with django_assert_num_queries(1):
+            found = facet_terms.terms(Theme, [*themes, 999_999])
+        with django_assert_num_queries(0):
+            again = facet_terms.terms(Theme, [*themes, 999_999])
+    finally:
+        counts.end_request(token)
+    assert {t.pk for t in found} == {t.pk for t in again} == themes
