@@ -16,19 +16,16 @@ Not inside a transaction of the caller's own (``count`` answers None and the SQL
 still be rolled back, and a copy that has taken in a change that never happened would keep it.
 """
 
-import logging
 import threading
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from pyroaring import BitMap
 
 from .models import FacetChange, FacetMembership
-
-logger = logging.getLogger(__name__)
 
 MEMBERSHIP = FacetMembership._meta.db_table
 CHANGES = FacetChange._meta.db_table
@@ -66,22 +63,13 @@ def prime() -> None:
 
 def warm_up() -> bool:
     """Read the bitmaps as a server process starts (``portal/wsgi.py``), so that no visitor's request waits for
-    them (0.4 s at 100,000 initiatives, seconds at a million). A database that cannot be read yet (down, not
-    migrated) is left to the first count, with a warning; the server starts all the same. The connection is closed
-    afterwards (unless a transaction holds it): a server that loads the application before it forks its workers
-    (gunicorn's ``--preload``) must not hand them one connection to share. Whether the bitmaps were read."""
+    them (0.4 s at 100,000 initiatives, seconds at a million): ``start_reads.read_at_start``, which leaves them to
+    the first count when the database cannot be read yet. Whether the bitmaps were read."""
+    from .start_reads import read_at_start
+
     if not settings.FACET_BITMAPS:
         return False
-    try:
-        with transaction.atomic():  # a failed read leaves no aborted transaction behind (PostgreSQL)
-            prime()
-        return True
-    except Exception as error:  # whatever it is, the server starts: the first count reads them (or fails visibly)
-        logger.warning("Facet bitmaps not read at start (read at the first count instead): %r", error)
-        return False
-    finally:
-        if not connection.in_atomic_block:
-            connection.close()
+    return read_at_start("Facet bitmaps", prime)
 
 
 def copies() -> dict:

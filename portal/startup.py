@@ -44,21 +44,10 @@ def read_ahead() -> bool:
     """Read the facets' terms (``initiatives.facet_terms.warm_up``) and compile the search snippets' query
     (``initiatives.search.warm_up``), each otherwise paid by a worker's first listing or search: about 100 ms in all.
     A database that cannot be read yet leaves them to the first requests, with a warning. Whether they were read."""
-    from django.db import connection, transaction
-
     from initiatives import facet_terms, search
+    from initiatives.start_reads import read_at_start
 
-    try:
-        with transaction.atomic():  # a failed read leaves no aborted transaction behind (PostgreSQL)
-            facet_terms.warm_up()
-            search.warm_up()
-        return True
-    except Exception as error:  # whatever it is, the server starts: the first requests read them (or fail visibly)
-        logger.warning("Facet terms and search statements not read at start: %r", error)
-        return False
-    finally:
-        if not connection.in_atomic_block:
-            connection.close()  # not handed to the workers of a server that loads the application before it forks
+    return read_at_start("Facet terms and search statements", facet_terms.warm_up, search.warm_up)
 
 
 def warm_up() -> None:
