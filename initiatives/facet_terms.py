@@ -31,13 +31,12 @@ _absent: dict[tuple, frozenset] = {}
 def warm_up() -> None:
     """Read every taxonomy's terms in every language as a server process starts (``portal/startup.py``), under the
     current version of ``all``: the first listing a worker answers does not read them."""
-    from django.conf import settings as conf
     from django.utils import translation
 
     from .taxonomies import TAXONOMIES
 
     version = counts.current_versions(())[counts.ALL]
-    for code, _name in conf.LANGUAGES:
+    for code, _name in settings.LANGUAGES:
         with translation.override(code):
             for taxonomy in TAXONOMIES:
                 _read(taxonomy.model, version)

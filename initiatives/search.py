@@ -60,7 +60,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from modeltranslation.utils import get_language as reader_language
 
-from . import search_sqlite, sections
+from . import search_sqlite, sections, selectors
 
 SEARCH_LANGUAGES = ("en", "fr", "es", "ar")
 SEARCH_CONFIGS = {code: f"portal_{code}" for code in SEARCH_LANGUAGES}
@@ -272,7 +272,6 @@ def snippets(initiatives: list, query: str) -> dict[int, Snippet]:
 # Stand-ins for a search's words and a page's ids while a statement is compiled once (``_Statement``).
 _WORDS_PLACEHOLDER = "\U000f0000 words \U000f0000"  # a plane-15 private-use character
 _IDS_PLACEHOLDER = [-0x5EED]
-_IDS_PLACEHOLDER_TEXT = "{-24301}"  # how selectors.pk_among passes it
 
 
 class _Statement:
@@ -287,7 +286,7 @@ class _Statement:
         self.sql = f"SELECT {selected} FROM ({inner}) AS statement"
         self._params = list(params)
         self._words = [n for n, param in enumerate(params) if param == _WORDS_PLACEHOLDER]
-        self._ids = [n for n, param in enumerate(params) if param == _IDS_PLACEHOLDER_TEXT]
+        self._ids = [n for n, param in enumerate(params) if param == selectors.pk_array_text(_IDS_PLACEHOLDER)]
         leftover = [param for param in params if isinstance(param, str) and "\U000f0000" in param]
         if len(leftover) != len(self._words) or len(self._ids) != 1:  # a placeholder changed on its way to SQL
             raise ValueError("the statement's parameters do not show where its words and ids go")
@@ -297,7 +296,7 @@ class _Statement:
         for n in self._words:
             filled[n] = words
         for n in self._ids:
-            filled[n] = "{" + ",".join(str(int(pk)) for pk in ids) + "}"  # as selectors.pk_among passes it
+            filled[n] = selectors.pk_array_text(ids)  # as selectors.pk_among passes it
         return filled
 
 
@@ -317,7 +316,6 @@ def warm_up() -> None:
 def _snippet_statement(reader: str) -> _Statement:
     """The snippets' query for a reader of language ``reader`` (PostgreSQL): each initiative's highlighted
     summary and its language, for the ids of one page."""
-    from . import selectors
     from .models import Initiative
 
     queries = {code: _search_query(_WORDS_PLACEHOLDER, code) for code in SEARCH_LANGUAGES}

@@ -87,6 +87,10 @@ def pk_among(ids) -> Q | RawSQL:
     if connection.vendor != "postgresql":
         return Q(pk__in=list(ids))
     column = f'"{Initiative._meta.db_table}"."id"'
-    array = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
     cast = Initiative._meta.pk.db_type(connection)
-    return RawSQL(f"{column} = ANY(%s::{cast}[])", (array,), output_field=BooleanField())
+    return RawSQL(f"{column} = ANY(%s::{cast}[])", (pk_array_text(ids),), output_field=BooleanField())
+
+
+def pk_array_text(ids) -> str:
+    """The parameter ``pk_among`` passes for ``ids`` on PostgreSQL: the array's text, ``{1,2,3}``."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
