@@ -325,6 +325,9 @@ class CachedCountPaginator(Paginator):
     A page then reads all their ids in the listing's order (no ``LIMIT``, so the planner fetches them by primary key
     and sorts them, rather than walking the order's index of the whole collection until enough match: seconds for
     a rare combination at a million) and its own rows by primary key: two queries.
+
+    ``in_order(bottom, top)``: the ids of a page past the first in the listing's order, from each process's copy of
+    it (``InitiativeFilter.ids_in_order``), or None when there is none; the page then reads its rows by primary key.
     """
 
     approximate = False  # the count is an estimate ("about N": a broad search, estimates.py)
@@ -338,9 +341,11 @@ class CachedCountPaginator(Paginator):
         page_ids=None,
         total: int | None = None,
         among: list[int] | None = None,
+        in_order=None,
         **kwargs,
     ):
         self.among = among
+        self.in_order = in_order
         self.cache_rows = cache_rows
         self.keys = frozenset(keys) if keys is not None else frozenset({COLLECTION})
         self.counter = counter
@@ -360,14 +365,22 @@ class CachedCountPaginator(Paginator):
         if self.among is not None and isinstance(self.object_list, QuerySet):
             bottom, top = self._bounds(page.number)
             ids = self._ordered_among[bottom:top]
-            by_pk = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)} if ids else {}
-            page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
+            page.object_list = self._rows_of(ids)
         elif self.cache_rows:
             page.object_list = self._cached_rows(page.number)
         elif page.number > 1 and isinstance(self.object_list, QuerySet) and self.object_list.ordered:
             bottom, top = self._bounds(page.number)
-            page.object_list = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+            ids = self.in_order(bottom, top) if self.in_order is not None else None
+            if ids is None:
+                page.object_list = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
+            else:
+                page.object_list = self._rows_of(ids)
         return page
+
+    def _rows_of(self, ids: list[int]) -> list:
+        """The rows of ``ids``, in that order (one query, by primary key)."""
+        by_pk = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)} if ids else {}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
 
     @cached_property
     def _ordered_among(self) -> list[int]:
@@ -398,5 +411,4 @@ class CachedCountPaginator(Paginator):
         ids = cached("page-ids", (*queryset_key(self.object_list), bottom, top), ids_of_page, self.keys)
         if fetched:
             return fetched
-        by_pk = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
-        return [by_pk[pk] for pk in ids if pk in by_pk]
+        return self._rows_of(ids)

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from pyroaring import BitMap
 
+from . import listing_order
 from .models import FacetChange, FacetMembership
 
 MEMBERSHIP = FacetMembership._meta.db_table
@@ -43,6 +44,7 @@ class _Copy:
         if every is None:
             every = BitMap.union(*(bitmap for terms in bitmaps.values() for bitmap in terms.values()))
         self.every = every
+        self.order: listing_order.Order | None = None  # read when a page first needs it (listing_order.py)
 
 
 _copies: dict[tuple, _Copy] = {}
@@ -61,6 +63,16 @@ def prime() -> None:
         _copies[(connection.alias, connection.settings_dict["NAME"])] = _read_all()
 
 
+def prime_order() -> None:
+    """Read this database's listing order now rather than for the first page past the first (a worker starting)."""
+    with _lock:
+        key = (connection.alias, connection.settings_dict["NAME"])
+        copy = _copies.get(key)
+        if copy is None:
+            copy = _copies[key] = _read_all()
+        copy.order = listing_order.read()
+
+
 def warm_up() -> bool:
     """Read the bitmaps as a server process starts (``portal/wsgi.py``), so that no visitor's request waits for
     them (0.4 s at 100,000 initiatives, seconds at a million): ``start_reads.read_at_start``, which leaves them to
@@ -69,7 +81,7 @@ def warm_up() -> bool:
 
     if not settings.FACET_BITMAPS:
         return False
-    return read_at_start("Facet bitmaps", prime)
+    return read_at_start("Facet bitmaps", prime, prime_order)
 
 
 def copies() -> dict:
@@ -123,6 +135,8 @@ def _catch_up(copy: _Copy, changes: list[tuple[int, int | None]]) -> _Copy:
     changed -= {-floor for floor in pruned}  # rows pruned that this copy had read: nothing to do
     if changed:
         gone = BitMap(changed)
+        if copy.order is not None:
+            copy.order.take_out(gone)  # put back in their places when a page next needs the order
         for terms in copy.bitmaps.values():
             for bitmap in terms.values():
                 bitmap.difference_update(gone)
@@ -252,6 +266,20 @@ class Snapshot:
         """For each of ``facets``, how many of ``ids`` each term has (the terms with none left out)."""
         with _lock:
             return _count(self._copy, facets, ids)
+
+    def page(self, found: BitMap | None, bottom: int, top: int, *, reverse: bool = False) -> list[int]:
+        """The ids at places ``bottom`` to ``top`` of the listing's order (newest first; reversed: oldest first)
+        among ``found`` (every published initiative for None): ``listing_order.Order.page``. The order is read when
+        first needed, and the initiatives written since put back in their places (a query each)."""
+        with _lock:
+            copy = self._copy
+            if copy.order is None:
+                copy.order = listing_order.read()
+            try:
+                copy.order.place()
+            except listing_order.Misplaced:
+                copy.order = listing_order.read()
+            return copy.order.page(found, bottom, top, reverse=reverse)
 
     @property
     def size(self) -> int:

@@ -155,19 +155,19 @@ def sync(initiative_ids: Iterable[int], *, deleted: bool = False) -> None:
     }
     gone = [pk for row, pk in stored.items() if row not in wanted]
     new = [row for row in wanted if row not in stored]
+    # Every initiative written, for each process's bitmaps (facet_bitmaps.py) and its copy of the listing's order
+    # (listing_order.py): its rows may have changed, or its place in the order (published, unpublished, re-dated by
+    # an import), which no row shows.
+    written = FacetChange.objects.bulk_create([FacetChange(initiative_id=i) for i in ids])
+    _prune_changes(max(change.pk or 0 for change in written), len(written))
     if not gone and not new:
         return
     delta: Counter = Counter()
-    changed = {i for i, _f, _t in new}
-    for i, f, t in stored:
-        if (i, f, t) not in wanted:
-            delta[(f, t)] -= 1
-            changed.add(i)
+    for row in stored:
+        if row not in wanted:
+            delta[row[1:]] -= 1
     for _i, f, t in new:
         delta[(f, t)] += 1
-    # Which initiatives changed, for each process's bitmaps (facet_bitmaps.py).
-    written = FacetChange.objects.bulk_create([FacetChange(initiative_id=i) for i in sorted(changed)])
-    _prune_changes(max(change.pk or 0 for change in written), len(written))
     if gone:
         FacetMembership.objects.filter(pk__in=gone).delete()
     if new:

@@ -539,6 +539,26 @@ class InitiativeFilter(_taxonomy_filters()):
             return None
         return self._members_ids(base)
 
+    def ids_in_order(self):
+        """A function giving the ids of the results at places ``bottom`` to ``top``, from each process's copy of
+        the listing's order (``listing_order.py``; None when the bitmaps are not used), when the results are the
+        newest or oldest first and every filter is a facet or a year (or there is none); else None. Nothing is read
+        until it is called (a first page reads its rows in SQL)."""
+        sort = self.active_sort
+        if self.query or sort not in ("newest", "oldest"):
+            return None
+        base = self._count_base(None)
+        if base is not None and not isinstance(base, facet_counts.Members):
+            return None
+
+        def ids(bottom: int, top: int) -> list[int] | None:
+            if self._bitmaps is None:
+                return None
+            found = None if base is None else self._members_ids(base)
+            return self._bitmaps.page(found, bottom, top, reverse=sort == "oldest")
+
+        return ids
+
     def collection_size(self) -> int | None:
         """About how many initiatives are published (``facet_bitmaps.Snapshot.size``), when ``result_ids`` is
         known."""

@@ -1194,10 +1194,11 @@ class TermTotal(models.Model):
 
 
 class FacetChange(models.Model):
-    """An initiative whose ``FacetMembership`` rows changed, in the order written (no initiative: any of them may
-    have, after a rebuild or a term's deletion; a negative one, -N: the rows up to id N were pruned,
-    ``facet_counts._prune_changes``). Each process's copy of the memberships as bitmaps (``facet_bitmaps.py``)
-    reads the rows written since it last looked, to catch up before it counts."""
+    """An initiative written, whose ``FacetMembership`` rows or place in the listing's order may have changed, in
+    the order written (no initiative: any of them may have, after a rebuild or a term's deletion; a negative one,
+    -N: the rows up to id N were pruned, ``facet_counts._prune_changes``). Each process's copy of the memberships as
+    bitmaps (``facet_bitmaps.py``), and of the listing's order (``listing_order.py``), reads the rows written since
+    it last looked, to catch up."""
 
     id = models.BigAutoField(primary_key=True)
     initiative_id = models.BigIntegerField(null=True)

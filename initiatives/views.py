@@ -177,12 +177,26 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
                 # Facets and years: the bitmaps know the results (their number is the total). A few are put in
                 # order from their ids: otherwise the rows of a rare combination (a country and a tag) are found by
                 # walking the date index of the whole collection until 20 match (seconds at a million).
-                among = list(found) if len(found) <= few_results(self.filterset.collection_size()) else None
+                # More are found in each process's copy of the listing's order (listing_order.py), on a page past
+                # the first: else PostgreSQL walks the order's index that far, testing each initiative it passes.
+                few = len(found) <= few_results(self.filterset.collection_size())
                 return counts.CachedCountPaginator(
-                    queryset, per_page, keys=keys, total=len(found), among=among, **kwargs
+                    queryset,
+                    per_page,
+                    keys=keys,
+                    total=len(found),
+                    among=list(found) if few else None,
+                    in_order=None if few else self.filterset.ids_in_order(),
+                    **kwargs,
                 )
             return counts.CachedCountPaginator(
-                queryset, per_page, cache_rows=bool(ranked), keys=keys, counter=self.filterset.counter(), **kwargs
+                queryset,
+                per_page,
+                cache_rows=bool(ranked),
+                keys=keys,
+                counter=self.filterset.counter(),
+                in_order=self.filterset.ids_in_order(),
+                **kwargs,
             )
         # A search: its size is exact up to SEARCH_EXACT_LIMIT, else "about" (estimates.py), and a broad one is ranked
         # among its best title matches only.

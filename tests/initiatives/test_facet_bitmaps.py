@@ -101,13 +101,19 @@ def test_the_counts_equal_the_sql_counts_through_every_kind_of_write(settings):
     assert_same_as_sql(settings)
 
 
-def test_a_write_names_the_initiatives_it_changed_and_only_those(settings):
+def test_a_write_names_the_initiative_it_wrote_and_only_it(settings):
+    """Every write names its initiative, its rows changed or not: its place in the listing's order may have moved
+    (re-dated by an import), which no row shows (listing_order.py)."""
+
+    def named():
+        return list(FacetChange.objects.order_by("pk").values_list("initiative_id", flat=True)[before:])
+
     before = FacetChange.objects.count()
     initiative = make_initiative(themes=["remittances"])
-    assert list(FacetChange.objects.order_by("pk").values_list("initiative_id", flat=True)[before:]) == [initiative.pk]
+    assert named() == [initiative.pk]
     neighbour = Initiative.objects.published().exclude(pk=initiative.pk).first()
-    services.initiative_written(initiative=neighbour)  # written again, its rows the same: nothing to read
-    assert FacetChange.objects.count() == before + 1
+    services.initiative_written(initiative=neighbour)  # written again, its rows the same
+    assert named() == [initiative.pk, neighbour.pk]
 
 
 def test_a_change_reaches_only_the_terms_of_the_initiative_it_names(settings):
