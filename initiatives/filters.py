@@ -458,7 +458,7 @@ class InitiativeFilter(_taxonomy_filters()):
         return self._members_ids(facet_counts.Members(restrictions))
 
     def searched(self):
-        """The search alone, over the published initiatives (where ``search_within``'s title matches are found)."""
+        """The search alone, over the published initiatives (what a sample within the facets tests)."""
         return search.apply(Initiative.objects.published(), self.query)
 
     def search_ids(self) -> list[int] | None:

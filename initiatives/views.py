@@ -204,8 +204,7 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         bounded = None
         if ranked and not size.exact:
             within = self.filterset.search_within()
-            searched = self.filterset.searched() if within is not None else None
-            bounded = estimates.ranked_page_ids(queryset, self.filterset.query, within=within, searched=searched)
+            bounded = estimates.ranked_page_ids(queryset, self.filterset.query, within=within)
         # Every result's id, when they were read to count them exactly: a page then ranks (or sorts) only those.
         among = self.filterset.search_ids() if size.exact else None
         paginator = counts.CachedCountPaginator(

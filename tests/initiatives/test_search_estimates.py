@@ -337,6 +337,22 @@ def test_a_facet_searchs_title_matches_are_found_among_its_own_initiatives(clien
     assert found[2:] == ["tagged-5", "tagged-4", "tagged-3", "tagged-2"]
 
 
+def test_a_facet_searchs_title_matches_are_read_by_the_title_indexes_alone(client, tagged, settings, on_postgresql):
+    """The title matches a facet search ranks are read without the search's own condition (a title match is one of
+    its matches; those that are not, with ``-word``, are left out after): with it, PostgreSQL intersected the title
+    indexes with the search's, whose bitmap for a common word holds most of the collection."""
+    settings.SEARCH_EXACT_LIMIT = 2
+    settings.SEARCH_FACET_SAMPLE = 6
+    with CaptureQueriesContext(connection) as captured:
+        found = slugs(page(client, tag="coastal-pilots"))
+    titled = [q["sql"] for q in captured if "to_tsvector('portal_en'" in q["sql"]]
+    assert len(titled) == 1 and "search_en" not in titled[0], titled
+    assert sorted(found[:2]) == ["tagged-0", "tagged-1"]
+    cache.clear()
+    excluded = slugs(page(client, q=f"{WORD} -fishers", tag="coastal-pilots"))  # the tagged title matches say it
+    assert not [slug for slug in excluded if slug.startswith("tagged-")]
+
+
 # The sample of the tagged initiatives (after the tag, and the bitmaps' changes and the memberships the test wrote),
 # the title matches of the search alone, those ranked, the other matches newest first, the page's rows by id (and
 # their attachments, themes, countries, regions and snippets), the id range and the whole search's sample for the
