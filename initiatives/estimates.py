@@ -178,27 +178,28 @@ def ranked_page_ids(rows, query: str, *, within=None):
     acronym matches, by rank, then every other match, newest first. Ranking is what costs (every match's search
     vectors read); this ranks a bounded number, and the newest others come from the listing's order index.
 
-    With facet filters (``within``: the initiatives they select, a bitmap), the title matches are read among the
-    published initiatives by the title indexes alone and those ``within`` kept, then those the search and filters
-    select: finding them through the facets' relation read each of the facets' initiatives (128 ms for
-    ``q=migrants&theme=data`` at 100,000), and with the search's own condition PostgreSQL intersected the title
-    index with the search's, whose bitmap for a common word holds most of the collection (100-210 ms at a million;
-    30-110 ms without).
+    The title matches are read among the published initiatives by the title indexes alone, then those the search
+    and filters select are ranked (a title match is one of the search's matches; with ``-word`` it may not be): with
+    the search's own condition, PostgreSQL intersected the title indexes with the search's, whose bitmap for a
+    common word holds most of the collection (70-210 ms at a million; 10-60 ms without). With facet filters
+    (``within``: the initiatives they select, a bitmap), more are read and those ``within`` kept: finding them
+    through the facets' relation read each of the facets' initiatives (128 ms for ``q=migrants&theme=data`` at
+    100,000).
     """
     from . import search
 
     wanted = settings.SEARCH_RANKED_LIMIT
 
     def ranked_candidates() -> list[int]:
-        if within is None:
-            # Found and ranked in one query, put in the listing's order here: rank, then newest (relevance's).
-            matching = rows.filter(search.title_matches(query)).order_by()
-            found = matching.values_list("rank", "published_at", "pk")[:wanted]
-            return [pk for _rank, _at, pk in sorted(found, key=_relevance_key, reverse=True)]
         from .models import Initiative
 
         titled = Initiative.objects.published().filter(search.title_matches(query))
         matching = titled.order_by().values_list("pk", flat=True)
+        if within is None:
+            # Those the search and filters select, ranked, put in the listing's order here: rank, then newest.
+            ids = list(matching[:wanted])
+            found = rows.filter(selectors.pk_among(ids)).order_by().values_list("rank", "published_at", "pk")
+            return [pk for _rank, _at, pk in sorted(found, key=_relevance_key, reverse=True)] if ids else []
         kept = [pk for pk in matching[: wanted * TITLE_MATCHES_READ_PER_CANDIDATE] if pk in within][:wanted]
         return list(rows.filter(selectors.pk_among(kept)).values_list("pk", flat=True)) if kept else []
 
