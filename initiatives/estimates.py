@@ -29,15 +29,19 @@ stays the initiatives table: nothing here is stored but in the cache, under the 
 import datetime
 import math
 from dataclasses import dataclass
+from functools import reduce
 from itertools import chain
+from operator import or_
 
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
 from . import selectors
 
 SAMPLE_WINDOWS = 50
 READS_PER_MATCH = 3  # rows an exact count may read per match it may rank (``readable``)
+# The sample's ids are named one by one when the id space is more than this many times the sample (``sample``).
+NAMED_SAMPLE_ABOVE = 100
 
 
 @dataclass(frozen=True)
@@ -76,15 +80,19 @@ def sample(ids_queryset, within=None) -> tuple[list[int], float]:
     wanted = settings.SEARCH_SAMPLE_ROWS
     if span <= wanted:
         return list(ids_queryset.values_list("pk", flat=True)), 1.0
-    # Evenly spread windows of the id space: every part of it (old and new initiatives) is in the sample. Each id of
-    # the windows is named, not the windows as ranges: PostgreSQL then reads them by primary key and tests the
-    # search on each row, where it intersected ranges with the search's index, whose bitmap for a common word holds
-    # most of the collection (40-80 ms at a million; 16-30 ms this way).
+    # Evenly spread windows of the id space: every part of it (old and new initiatives) is in the sample.
     count = max(1, min(SAMPLE_WINDOWS, wanted))
     width = max(1, wanted // count)
     step = span / count
-    windows = chain.from_iterable(range(low + int(i * step), low + int(i * step) + width) for i in range(count))
-    ids = list(ids_queryset.filter(selectors.pk_among(windows)).values_list("pk", flat=True))
+    starts = [low + int(i * step) for i in range(count)]
+    if span > NAMED_SAMPLE_ABOVE * wanted:
+        # A small share of a large collection: each id of the windows is named. PostgreSQL reads them by primary key
+        # and tests the search on each row, where it intersected ranges with the search's index, whose bitmap for a
+        # common word holds most of the collection (at a million: 40-80 ms as ranges, 16-30 named).
+        windows = selectors.pk_among(chain.from_iterable(range(start, start + width) for start in starts))
+    else:  # a larger share: intersecting with the search's index is cheaper (at 100,000: 8-15 ms, 15-24 named)
+        windows = reduce(or_, (Q(pk__range=(start, start + width - 1)) for start in starts))
+    ids = list(ids_queryset.filter(windows).values_list("pk", flat=True))
     return ids, span / (width * count)
 
 

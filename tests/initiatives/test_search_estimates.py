@@ -175,8 +175,8 @@ def test_a_search_counted_exactly_after_a_sample_shows_the_pages_of_the_whole_se
     # Read without a LIMIT: with one, PostgreSQL plans to walk the table until enough match when it cannot tell how
     # rare the words are (9 s for two rare words at a million); the sample bounds what is read.
     ids = [q["sql"] for q in sampled if q["sql"].startswith('SELECT "initiatives_initiative"."id" AS "pk" FROM')]
-    # Not the sample's nor the page's (ids named, as an array on PostgreSQL, a list on SQLite; or put in order).
-    named = re.compile(r'ANY\(|"initiatives_initiative"\."id" IN \(\d|ORDER BY')
+    # Not the sample's nor the page's (ids in ranges, or named: an array on PostgreSQL, a list on SQLite; in order).
+    named = re.compile(r'BETWEEN|ANY\(|"initiatives_initiative"\."id" IN \(\d|ORDER BY')
     read = [sql for sql in ids if not named.search(sql)]
     assert len(read) == 1 and " LIMIT " not in read[0], ids
     assert [first] + [slugs(page(client, page=n)) for n in (2, 3)] == whole
@@ -211,20 +211,24 @@ def test_a_sample_scales_to_the_whole(broad, settings):
     assert scale == span / 2
 
 
-def test_the_sample_names_each_id_of_its_windows(broad, settings):
-    """The sample's windows are named id by id (an array on PostgreSQL), not as ranges: PostgreSQL reads them by
-    primary key and tests the search on each row, where it intersected ranges with the search's index, whose bitmap
-    for a common word holds most of the collection (40-80 ms at a million; 16-30 ms by id). A test table is too
-    small for the planner to show either plan: the statement is checked."""
+@pytest.mark.parametrize("named", [True, False], ids=["named", "ranges"])
+def test_a_small_share_of_the_ids_is_sampled_id_by_id(broad, settings, monkeypatch, named):
+    """When the sample is a small share of the id space (at a million), its windows are named id by id (an array on
+    PostgreSQL): PostgreSQL reads them by primary key and tests the search on each row, where it intersected ranges
+    with the search's index, whose bitmap for a common word holds most of the collection (40-80 ms at a million;
+    16-30 ms by id). A larger share (at 100,000) is ranges, cheaper there. The same ids either way. (A test table is
+    too small for the planner to show either plan: the statement is checked.)"""
     from initiatives.filters import InitiativeFilter
     from initiatives.models import Initiative
 
     settings.SEARCH_SAMPLE_ROWS = 4
+    monkeypatch.setattr(estimates, "NAMED_SAMPLE_ABOVE", 0 if named else 1_000_000)
     rows = InitiativeFilter({"q": WORD}).qs.order_by().values("pk")
     with CaptureQueriesContext(connection) as captured:
         ids, _scale = estimates.sample(rows)
     statement = captured[-1]["sql"]
-    assert "BETWEEN" not in statement and (connection.vendor != "postgresql" or "= ANY(" in statement), statement
+    assert ("BETWEEN" not in statement) == named, statement
+    assert not named or connection.vendor != "postgresql" or "= ANY(" in statement, statement
     every = list(Initiative.objects.order_by("pk").values_list("pk", flat=True))
     span = every[-1] - every[0] + 1
     windows = [every[0] + int(i * span / 4) for i in range(4)]  # four windows of one id each
