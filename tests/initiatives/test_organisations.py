@@ -119,8 +119,9 @@ def test_the_partner_list_adds_a_fixed_number_of_queries(client, agency, django_
 # Issue 15: its eight facets share one base (the country), counted in one query from the membership table (−7);
 # its results put in order from the bitmaps' ids before their rows are read (+1); the partner list's ids read first
 # from the country's involvements (+1: selectors.partner_initiatives); its results and its facets' counts made from
-# one reading of the bitmaps' changes (−1).
-COUNTRY_PAGE_QUERIES = 17 + 3 + 3 + 2 - 7 + 2 - 1
+# one reading of the bitmaps' changes (−1); the cards' themes, countries and regions in one query, their terms from
+# each process's copy (presentation.card_terms: −2, +1 for the countries, no facet on a country's page).
+COUNTRY_PAGE_QUERIES = 17 + 3 + 3 + 2 - 7 + 2 - 1 - 2 + 1
 
 
 def test_partner_country_filter_on_the_listing(client, agency):
