@@ -326,8 +326,9 @@ class CachedCountPaginator(Paginator):
     and sorts them, rather than walking the order's index of the whole collection until enough match: seconds for
     a rare combination at a million) and its own rows by primary key: two queries.
 
-    ``in_order(bottom, top)``: the ids of a page past the first in the listing's order, from each process's copy of
-    it (``InitiativeFilter.ids_in_order``), or None when there is none; the page then reads its rows by primary key.
+    ``in_order(bottom, top)``: the ids of a page in the listing's order, from each process's copy of it
+    (``InitiativeFilter.ids_in_order``), or None when it has none for this page; the page then reads its rows by
+    primary key (``among`` and the rest are for what it has none of: another order).
     """
 
     approximate = False  # the count is an estimate ("about N": a broad search, estimates.py)
@@ -362,7 +363,12 @@ class CachedCountPaginator(Paginator):
 
     def page(self, number):
         page = super().page(number)
-        if self.among is not None and isinstance(self.object_list, QuerySet):
+        placed = None
+        if self.in_order is not None and isinstance(self.object_list, QuerySet):
+            placed = self.in_order(*self._bounds(page.number))
+        if placed is not None:
+            page.object_list = self._rows_of(placed)
+        elif self.among is not None and isinstance(self.object_list, QuerySet):
             bottom, top = self._bounds(page.number)
             ids = self._ordered_among[bottom:top]
             page.object_list = self._rows_of(ids)
@@ -370,11 +376,7 @@ class CachedCountPaginator(Paginator):
             page.object_list = self._cached_rows(page.number)
         elif page.number > 1 and isinstance(self.object_list, QuerySet) and self.object_list.ordered:
             bottom, top = self._bounds(page.number)
-            ids = self.in_order(bottom, top) if self.in_order is not None else None
-            if ids is None:
-                page.object_list = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
-            else:
-                page.object_list = self._rows_of(ids)
+            page.object_list = self.object_list.filter(pk__in=self.object_list.values("pk")[bottom:top])
         return page
 
     def _rows_of(self, ids: list[int]) -> list:

@@ -174,11 +174,11 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         if not self.filterset.query:
             found = self.filterset.result_ids()
             if found is not None:
-                # Facets and years: the bitmaps know the results (their number is the total). A few are put in
-                # order from their ids: otherwise the rows of a rare combination (a country and a tag) are found by
-                # walking the date index of the whole collection until 20 match (seconds at a million).
-                # More are found in each process's copy of the listing's order (listing_order.py), on a page past
-                # the first: else PostgreSQL walks the order's index that far, testing each initiative it passes.
+                # Facets and years: the bitmaps know the results (their number is the total). Newest or oldest
+                # first, a page of them is found in each process's copy of the listing's order (listing_order.py):
+                # else PostgreSQL walks the order's index until the page's rows, testing each initiative it passes
+                # (seconds for a rare combination, or a deep page, at a million). In another order, a few are put
+                # in order from their ids (one query), more walked in SQL.
                 few = len(found) <= few_results(self.filterset.collection_size())
                 return counts.CachedCountPaginator(
                     queryset,
@@ -186,16 +186,19 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
                     keys=keys,
                     total=len(found),
                     among=list(found) if few else None,
-                    in_order=None if few else self.filterset.ids_in_order(),
+                    in_order=self.filterset.ids_in_order(),
                     **kwargs,
                 )
+            # The whole collection (or another filter): its first page is the order's index read for 20 rows; a
+            # page past it is found in the copy of the order too, where it has one.
+            in_order = self.filterset.ids_in_order()
             return counts.CachedCountPaginator(
                 queryset,
                 per_page,
                 cache_rows=bool(ranked),
                 keys=keys,
                 counter=self.filterset.counter(),
-                in_order=self.filterset.ids_in_order(),
+                in_order=(lambda bottom, top: in_order(bottom, top) if bottom else None) if in_order else None,
                 **kwargs,
             )
         # A search: its size is exact up to SEARCH_EXACT_LIMIT, else "about" (estimates.py), and a broad one is ranked

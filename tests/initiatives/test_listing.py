@@ -209,6 +209,7 @@ def test_links_add_no_query_to_a_listing_page(client, django_assert_num_queries)
     # prefetches, the terms of the six facets shown: 14, as before the Listing (its links read nothing more); then
     # issue 15's ids of the results (facets: the changes the bitmaps read, the ids in the listing's order): +2; and
     # the facets' terms, known since the first request (initiatives/facet_terms.py): −6; the cards' themes, countries
-    # and regions in one query (presentation.card_terms): −2.
-    with django_assert_num_queries(8):
+    # and regions in one query (presentation.card_terms): −2; the results found in each process's copy of the listing's
+    # order, not put in order from their ids in SQL (listing_order.py): −1.
+    with django_assert_num_queries(7):
         client.get(f"{LISTING}?{FOLLOWED}&utm=1")
