@@ -543,7 +543,7 @@ class InitiativeFilter(_taxonomy_filters()):
         """A function giving the ids of the results at places ``bottom`` to ``top``, from each process's copy of
         the listing's order (``listing_order.py``; None when the bitmaps are not used), when the results are the
         newest or oldest first and every filter is a facet or a year (or there is none); else None. Nothing is read
-        until it is called (a first page reads its rows in SQL)."""
+        until it is called (the whole collection's first page reads its rows in SQL: ``views``)."""
         sort = self.active_sort
         if self.query or sort not in ("newest", "oldest"):
             return None

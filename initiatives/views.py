@@ -179,14 +179,15 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
                 # else PostgreSQL walks the order's index until the page's rows, testing each initiative it passes
                 # (seconds for a rare combination, or a deep page, at a million). In another order, a few are put
                 # in order from their ids (one query), more walked in SQL.
-                few = len(found) <= few_results(self.filterset.collection_size())
+                in_order = self.filterset.ids_in_order()
+                few = in_order is None and len(found) <= few_results(self.filterset.collection_size())
                 return counts.CachedCountPaginator(
                     queryset,
                     per_page,
                     keys=keys,
                     total=len(found),
                     among=list(found) if few else None,
-                    in_order=self.filterset.ids_in_order(),
+                    in_order=in_order,
                     **kwargs,
                 )
             # The whole collection (or another filter): its first page is the order's index read for 20 rows; a
