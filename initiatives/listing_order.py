@@ -18,7 +18,8 @@ from array import array
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from pyroaring import BitMap
 
 from .models import Initiative
@@ -104,15 +105,13 @@ class Order:
             return
         moved = list(self.moved)
         others = Initiative.objects.published().exclude(pk__in=moved)
-        before = (
-            others.filter(
-                Q(published_at__gt=OuterRef("published_at"))
-                | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk"))
-            )
-            .order_by("published_at", "pk")
-            .values("pk")[:1]
-        )
-        rows = Initiative.objects.published().filter(pk__in=moved).annotate(before=Subquery(before)).newest_first()
+        # The next in (published_at, pk) order: at the same moment with a larger pk, else the first later. Two
+        # conditions each an index range (one condition with OR was a filter: the walk of the whole index, 9 ms an
+        # initiative at 100,000).
+        same_moment = others.filter(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk")).order_by("pk")
+        later = others.filter(published_at__gt=OuterRef("published_at")).order_by("published_at", "pk")
+        before = Coalesce(Subquery(same_moment.values("pk")[:1]), Subquery(later.values("pk")[:1]))
+        rows = Initiative.objects.published().filter(pk__in=moved).annotate(before=before).newest_first()
         # Newest first: those with the same initiative before them come together, in their order.
         groups: list[tuple[int | None, list[int]]] = []
         for pk, after in rows.values_list("pk", "before"):
