@@ -137,6 +137,8 @@ def _catch_up(copy: _Copy, changes: list[tuple[int, int | None]]) -> _Copy:
         gone = BitMap(changed)
         if copy.order is not None:
             copy.order.take_out(gone)  # put back in their places when a page next needs the order
+            if len(copy.order.moved) > REBUILD_ABOVE:  # so many waiting that reading it all again costs less
+                copy.order = None
         for terms in copy.bitmaps.values():
             for bitmap in terms.values():
                 bitmap.difference_update(gone)

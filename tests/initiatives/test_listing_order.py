@@ -231,3 +231,25 @@ def test_an_initiative_put_back_finds_its_neighbour_by_two_conditions_without_or
     assert " OR " not in statement, statement
     newest = list(Initiative.objects.published().newest_first().values_list("pk", flat=True))
     assert order.page(None, 0, len(order)) == newest
+
+
+def test_a_copy_with_more_initiatives_to_put_back_than_reading_all_costs_reads_the_order_again(
+    client, paged, monkeypatch
+):
+    """Initiatives written while no page needs the order wait to be put back; past ``REBUILD_ABOVE`` of them the copy
+    drops the order and the next page reads it whole (bounded, where putting back grows with them)."""
+    monkeypatch.setattr(facet_bitmaps, "REBUILD_ABOVE", 3)
+    for _n in range(3):
+        make_initiative(themes=["remittances"])
+    every_page(client, paged, "", "newest", bitmaps=True)  # the order read
+    for _n in range(2):
+        make_initiative(themes=["remittances"])
+    facet_bitmaps.snapshot()  # caught up: two waiting
+    (held,) = facet_bitmaps._copies.values()
+    assert len(held.order.moved) == 2
+    for _n in range(2):
+        make_initiative(themes=["remittances"])
+    facet_bitmaps.snapshot()  # four waiting: the order dropped
+    (held,) = facet_bitmaps._copies.values()
+    assert held.order is None
+    assert_pages_as_in_sql(client, paged, queries=["", "theme=remittances"])
