@@ -13,7 +13,7 @@ middleware (a session saved on the way out). Two hooks between them see every on
 
 With DEBUG on, an outage met outside a view shows Django's debug page instead (Django calls no handler500 then).
 
-A query that the database cancelled (``REQUEST_STATEMENT_TIMEOUT_MS``, see ``portal/statement_timeout.py``) goes
+A query that the database cancelled (``REQUEST_STATEMENT_TIMEOUT_MS``, see ``portal/request_settings.py``) goes
 through the same two hooks but is not an outage: the database is there, this request asked too much of it. It is
 answered with the "too broad" page, a 503 too: the request is valid (a 4xx would blame it) and the same address
 may well be answered once the load is lower or the counts are cached, so ``Retry-After`` tells clients and

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.outage.DatabaseOutageMiddleware",  # database unreachable: 503 and Retry-After, never a 500
-    "portal.statement_timeout.StatementTimeoutMiddleware",  # PostgreSQL: a request's queries are cut short
+    "portal.request_settings.RequestSettingsMiddleware",  # PostgreSQL: a request's queries are cut short
     # Cache-Control, ETag and 304, Vary and Surrogate-Key for what a CDN may keep; private for anything personal
     "initiatives.http_cache.HttpCacheMiddleware",
     "api.middleware.ApiHeadersMiddleware",  # /api/: CORS for every origin, ETag and Cache-Control on every answer
@@ -163,8 +163,11 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["portal.db_router.PrimaryReplicaRouter"]
 
 # Each query of a web request (not of commands, migrations or the task worker) is cancelled on PostgreSQL after
-# this many milliseconds and answered with the "too broad" page (portal/statement_timeout.py); 0 turns it off.
+# this many milliseconds and answered with the "too broad" page (portal/request_settings.py); 0 turns it off.
 REQUEST_STATEMENT_TIMEOUT_MS = int(os.environ.get("REQUEST_STATEMENT_TIMEOUT_MS") or 3000)
+# PostgreSQL's max_parallel_workers_per_gather for a web request's queries (portal/request_settings.py): none by
+# default, a request's queries being small; -1 leaves the server's setting.
+REQUEST_PARALLEL_WORKERS = int(os.environ.get("REQUEST_PARALLEL_WORKERS") or 0)
 
 # How many pages (listings, term and detail pages, feeds, API answers) that are not in the cache one anonymous client
 # may have computed per minute; past it, 429 with Retry-After while cached pages are still served

@@ -157,7 +157,7 @@ def test_a_bug_in_a_view_stays_a_500(db, outage_client, caplog):
 @pytest.mark.urls("tests.portal.urls")
 def test_an_operational_error_on_a_working_connection_is_not_an_outage(db, outage_client):
     """The database is there. A missing table (SQLite) is a bug: a 500. A query cancelled by a statement timeout
-    (PostgreSQL) asked too much: the "too broad" page, a 503 that says so (tests/portal/test_statement_timeout.py)."""
+    (PostgreSQL) asked too much: the "too broad" page, a 503 that says so (tests/portal/test_request_settings.py)."""
     response = outage_client.get("/test/bad-query/")
     html = response.content.decode()
     assert "temporarily unavailable" not in html

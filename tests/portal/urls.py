@@ -1,4 +1,5 @@
-"""The portal's URLs plus views that fail in known ways, for tests/portal/test_outage.py."""
+"""The portal's URLs plus views that fail in known ways, for tests/portal/test_outage.py, and one that shows what its
+queries run with, for tests/portal/test_request_settings.py."""
 
 from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
@@ -28,6 +29,16 @@ def operational_error(request):
     raise OperationalError("not from this request's connections")
 
 
+def session_settings(request):
+    """What this request's queries run with (portal/request_settings.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('statement_timeout'), current_setting('max_parallel_workers_per_gather')"
+        )
+        timeout, workers = cursor.fetchone()
+    return HttpResponse(f"{timeout} {workers}")
+
+
 def touch_session(request):
     """Changes the session without any query: SessionMiddleware saves it on the way out."""
     request.session["seen"] = True
@@ -38,6 +49,7 @@ urlpatterns = [
     path("test/broken/", broken),
     path("test/bad-query/", bad_query),
     path("test/touch-session/", touch_session),
+    path("test/session-settings/", session_settings),
     path("test/operational-error/", operational_error),
     *portal_urlpatterns,
 ]

@@ -1,6 +1,7 @@
 """A web request's queries are cut short on PostgreSQL (REQUEST_STATEMENT_TIMEOUT_MS) and answered with the "too
 broad" page, a 503 with Retry-After, never a 500; the connection then serves the next request normally, and what
-runs outside requests (commands, the task worker) has no timeout.
+runs outside requests (commands, the task worker) has no timeout. A request's queries run without parallel workers
+(REQUEST_PARALLEL_WORKERS); outside requests, the server's default.
 
 The slow query is a real one: another connection holds a lock on the initiatives table, as a long write or a
 migration would, so the listing's search waits past the timeout (waiting counts towards it). These tests commit
@@ -50,6 +51,12 @@ def initiatives_locked(*, at_most: float = 5.0):
             other.rollback()
 
 
+def server_default(name: str) -> str:
+    """A setting as a new connection to the server has it."""
+    with psycopg.connect(postgres_url()) as other:
+        return other.execute(f"SHOW {name}").fetchone()[0]
+
+
 def statement_timeout() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
@@ -97,13 +104,15 @@ def test_a_page_that_does_not_wait_is_not_affected(pg_requests):
 
 
 def test_commands_and_the_task_worker_have_no_timeout(pg_requests):
-    """Outside requests (here a management command, as the task worker and migrations are) the setting does not
-    apply, even when the process reads it."""
+    """Outside requests (here a management command, as the task worker and migrations are) the settings do not
+    apply, even when the process reads them: no timeout, the server's parallel workers."""
     script = "; ".join(
         [
             "from django.db import connection",
             "cursor = connection.cursor()",
             "cursor.execute('SHOW statement_timeout')",
+            "print(cursor.fetchone()[0])",
+            "cursor.execute('SHOW max_parallel_workers_per_gather')",
             "print(cursor.fetchone()[0])",
         ]
     )
@@ -112,6 +121,7 @@ def test_commands_and_the_task_worker_have_no_timeout(pg_requests):
         "PYTHONPATH": str(BASE_DIR),
         "DATABASE_URL": postgres_url(),
         "REQUEST_STATEMENT_TIMEOUT_MS": "5",
+        "REQUEST_PARALLEL_WORKERS": "0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
@@ -122,4 +132,24 @@ def test_commands_and_the_task_worker_have_no_timeout(pg_requests):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "0"
+    assert result.stdout.splitlines()[-2:] == ["0", server_default("max_parallel_workers_per_gather")]
+
+
+@pytest.mark.urls("tests.portal.urls")
+def test_a_request_runs_without_parallel_workers_and_the_connection_gets_the_default_back(pg_requests, settings):
+    default = server_default("max_parallel_workers_per_gather")
+    assert default != "0"  # else this test could not tell
+    client = Client()
+    assert client.get("/test/session-settings/").content.decode() == "200ms 0"
+    with connection.cursor() as cursor:  # the same connection, after the request
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == default
+    assert statement_timeout() == "0"
+    # Each setting on its own: the timeout off leaves the workers' setting, and -1 the server's default.
+    settings.REQUEST_STATEMENT_TIMEOUT_MS = 0
+    assert client.get("/test/session-settings/").content.decode() == "0 0"
+    settings.REQUEST_PARALLEL_WORKERS = 2
+    assert client.get("/test/session-settings/").content.decode() == "0 2"
+    settings.REQUEST_PARALLEL_WORKERS = -1
+    settings.REQUEST_STATEMENT_TIMEOUT_MS = 200
+    assert client.get("/test/session-settings/").content.decode() == f"200ms {default}"
