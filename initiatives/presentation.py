@@ -59,7 +59,7 @@ def shown_expression(field: str):
     return shown_text_sql(field, reader_language())
 
 
-# The relations a result card lists (includes/initiative_card.html): card_themes, card_countries, card_regions.
+# The relations a result card lists (initiatives/cards.py): card_themes, card_countries, card_regions.
 CARD_LISTS = {"themes": Theme, "countries": Country, "regions": Region}
 
 

@@ -7,6 +7,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from initiatives import cards
+
 register = template.Library()
 
 
@@ -30,6 +32,18 @@ def json_ld(data) -> str:
     """JSON for a <script type="application/ld+json"> block, with "<" escaped so it cannot close it."""
     text = json.dumps(data, ensure_ascii=False)
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+@register.simple_tag
+def initiative_card(initiative, snippet=None):
+    """A result card (``initiatives.cards``): ``{% initiative_card initiative %}``, with a search's snippet."""
+    return cards.card(initiative, snippet)
+
+
+@register.simple_tag
+def submitted_by(initiative):
+    """ "Submitted by Ms. <name> on <date>", or nothing (``initiatives.cards.submitted_by``)."""
+    return cards.submitted_by(initiative)
 
 
 @register.filter
