@@ -92,9 +92,13 @@ class Listing:
     def __init__(self, params, *, facet: str | None = None, term=None, sort: str | None = None, within=None):
         self.facet = facet if term is not None else None
         self.term = term
-        queryset = Initiative.objects.published() if within is None else within
+        # None: the published initiatives, which the filters then know they count (comparing querysets' SQL to find
+        # out took 3 ms a request).
+        queryset = within
         if term is not None:
-            queryset = InitiativeFilter.restrict(queryset, facet, [term.pk])
+            queryset = InitiativeFilter.restrict(
+                Initiative.objects.published() if within is None else within, facet, [term.pk]
+            )
         data = params
         if sort is not None:
             data = params.copy()
