@@ -457,6 +457,11 @@ class InitiativeFilter(_taxonomy_filters()):
             return None
         return self._members_ids(facet_counts.Members(restrictions))
 
+    def newest_within(self, bottom: int, top: int) -> list[int]:
+        """The ids at places ``bottom`` to ``top``, in the listing's order (newest first), of the initiatives the
+        facet and year filters select beside a search (``search_within``): from each process's copy of the order."""
+        return self._bitmaps.page(self.search_within(), bottom, top)
+
     def searched(self):
         """The search alone, over the published initiatives (what a sample within the facets tests)."""
         return search.apply(Initiative.objects.published(), self.query)

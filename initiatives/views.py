@@ -208,7 +208,9 @@ class InitiativeListView(CachedForVisitorsMixin, ListView):
         bounded = None
         if ranked and not size.exact:
             within = self.filterset.search_within()
-            bounded = estimates.ranked_page_ids(queryset, self.filterset.query, within=within)
+            bounded = estimates.ranked_page_ids(
+                queryset, self.filterset.query, within=within, newest=self.filterset.newest_within
+            )
         # Every result's id, when they were read to count them exactly: a page then ranks (or sorts) only those.
         among = self.filterset.search_ids() if size.exact else None
         paginator = counts.CachedCountPaginator(

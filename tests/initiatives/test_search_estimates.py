@@ -343,15 +343,54 @@ def test_a_facet_too_broad_to_read_is_estimated_from_a_sample_of_its_own_initiat
     assert "estimated from a sample" in response.content.decode()
 
 
-def test_a_facet_searchs_title_matches_are_found_among_its_own_initiatives(client, tagged, settings):
+def test_a_facet_searchs_title_matches_are_found_among_its_own_initiatives(client, tagged, settings, monkeypatch):
     """Ranked first: the tagged title matches, though two untagged title matches come first in the table (their ids
-    are lower) and only two candidates are ranked; the other tagged matches follow, newest first."""
+    are lower) and only two candidates are ranked; the other tagged matches follow, newest first. The title is
+    tested on each of the twelve tagged initiatives (at most 2 × 6 are)."""
     settings.SEARCH_EXACT_LIMIT = 2
     settings.SEARCH_FACET_SAMPLE = 6
     settings.SEARCH_RANKED_LIMIT = 2
+    monkeypatch.setattr(estimates, "TITLE_MATCHES_READ_PER_CANDIDATE", 6)
     found = slugs(page(client, tag="coastal-pilots"))
     assert sorted(found[:2]) == ["tagged-0", "tagged-1"]
     assert found[2:] == ["tagged-5", "tagged-4", "tagged-3", "tagged-2"]
+
+
+def test_a_broad_facets_title_matches_are_looked_for_among_its_newest_initiatives(client, tagged, settings):
+    """More tagged initiatives than are tested (2 × 4 of 12): the title is tested on the newest eight (the six
+    silent ones and two of the matches), where no title matches, so nothing is ranked; the older title matches are
+    listed with the other matches, newest first. Then one of the newest says the word in its title: it alone is
+    ranked first."""
+    settings.SEARCH_EXACT_LIMIT = 2
+    settings.SEARCH_FACET_SAMPLE = 6
+    settings.SEARCH_RANKED_LIMIT = 2
+    assert slugs(page(client, tag="coastal-pilots")) == [f"tagged-{n}" for n in (5, 4, 3, 2, 1, 0)]
+    newest = tagged["silent-2"]
+    newest.title = f"The {WORD} savings"
+    newest.summary = f"Savings of {WORD} fishers."
+    newest.save()
+    cache.clear()
+    found = slugs(page(client, tag="coastal-pilots"))
+    assert found == ["silent-2", *[f"tagged-{n}" for n in (5, 4, 3, 2, 1, 0)]]
+
+
+def test_a_facet_searchs_other_matches_are_its_newest_on_every_page(client, tagged, settings, monkeypatch):
+    """The other matches of a facet search, found chunk by chunk among the facet's initiatives in the listing's
+    order (one at first here, then four times more each time), are those SQL's order gives, page after page, and so
+    are they past the depth where SQL walks the order instead (``REST_FROM_ORDER_UP_TO``)."""
+    settings.SEARCH_EXACT_LIMIT = 2
+    settings.SEARCH_FACET_SAMPLE = 6
+    settings.SEARCH_RANKED_LIMIT = 1
+    settings.INITIATIVES_PAGE_SIZE = 2
+    monkeypatch.setattr(estimates, "REST_CHUNK", 1)
+    monkeypatch.setattr(estimates, "TITLE_MATCHES_READ_PER_CANDIDATE", 12)
+    shown = [slug for number in (1, 2, 3) for slug in slugs(page(client, tag="coastal-pilots", page=number))]
+    ranked = shown[0]  # one of the two title matches (the first the title indexes give)
+    assert ranked in ("tagged-0", "tagged-1")
+    assert shown[1:] == [f"tagged-{n}" for n in (5, 4, 3, 2, 1, 0) if f"tagged-{n}" != ranked]
+    cache.clear()
+    monkeypatch.setattr(estimates, "REST_FROM_ORDER_UP_TO", 3)  # pages 2 and 3 from SQL
+    assert [slug for number in (1, 2, 3) for slug in slugs(page(client, tag="coastal-pilots", page=number))] == shown
 
 
 def test_a_facet_searchs_title_matches_are_read_by_the_title_indexes_alone(client, tagged, settings, on_postgresql):
@@ -371,9 +410,10 @@ def test_a_facet_searchs_title_matches_are_read_by_the_title_indexes_alone(clien
 
 
 # The sample of the tagged initiatives (after the tag, and the bitmaps' changes and the memberships the test wrote),
-# the title matches of the search alone, those ranked, the other matches newest first, the page's rows by id (and
-# their attachments, the themes, countries and regions they list, and snippets), the id range and the whole
-# search's sample for the tag facet's own counts, the category and tag names, the vocabulary: 18 queries, however
+# the title matches among the tagged initiatives, those ranked, the listing's order put back in place (the test's
+# initiatives were written after it was read) and the other matches among the newest tagged ones, the page's rows by
+# id (and their attachments, the themes, countries and regions they list, and snippets), the id range and the whole
+# search's sample for the tag facet's own counts, the category and tag names, the vocabulary: 19 queries, however
 # many initiatives match (every facet counted from the bitmaps as the request first read them).
 @pytest.mark.parametrize("more", [0, 4])
 def test_a_facet_search_estimated_costs_a_fixed_number_of_queries(
@@ -383,7 +423,7 @@ def test_a_facet_search_estimated_costs_a_fixed_number_of_queries(
     settings.SEARCH_FACET_SAMPLE = 6
     for n in range(more):
         make_initiative(slug=f"more-{n}", title=f"More {n}", summary=f"Also {WORD}.", tags=[TAG])
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         page(client, tag="coastal-pilots")
 
 
