@@ -144,10 +144,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), help="comma-separated page keys")
     parser.add_argument(
         "--results",
-        default=os.environ.get("BENCH_RESULTS") or str(RESULTS),
-        help="where to write the Markdown results ('-': nowhere)",
+        default=os.environ.get("BENCH_RESULTS") or "",
+        help="where to write the Markdown results ('-': nowhere; by default bench/RESULTS.md at 100,000 initiatives, "
+        "bench/RESULTS-<size>.md at another size: RESULTS-1m.md for a million)",
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.results = args.results or str(results_path(args.initiatives))
+    return args
+
+
+def results_path(initiatives: int) -> Path:
+    """Where a run at ``initiatives`` writes its results when not told: one file per size, so that a million's run
+    does not replace the 100,000's."""
+    if initiatives == 100_000:
+        return RESULTS
+    size = f"{initiatives // 1_000_000}m" if initiatives % 1_000_000 == 0 else str(initiatives)
+    return RESULTS.with_name(f"RESULTS-{size}.md")
 
 
 # --- the database ---------------------------------------------------------------------------------------------
