@@ -104,12 +104,26 @@ class InitiativesCountField(serializers.Field):
 # --- terms as an initiative names them -------------------------------------------------------
 
 
+class KnownTermsListSerializer(serializers.ListSerializer):
+    """An initiative's terms of one relation: the list ``presentation.card_terms`` gave it (``card_<field>``, the
+    same terms in the same order, from one query for a page of initiatives and each process's copy of the terms:
+    the listing, ``api.views``), else the relation's. Prefetched, the page's themes, regions and countries were
+    three queries and a model instance for every link of every row (about 12 ms of a page no cache has seen)."""
+
+    def get_attribute(self, instance):
+        known = getattr(instance, f"card_{self.field_name}", None)
+        return known if known is not None else super().get_attribute(instance)
+
+
 class RegionRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     m49_code = serializers.CharField()
     url = TermURLField("region")
     api_url = TermURLField("region", "api")
+
+    class Meta:
+        list_serializer_class = KnownTermsListSerializer
 
 
 class CountryRefSerializer(serializers.Serializer):
@@ -118,6 +132,9 @@ class CountryRefSerializer(serializers.Serializer):
     url = TermURLField("country")
     api_url = TermURLField("country", "api")
 
+    class Meta:
+        list_serializer_class = KnownTermsListSerializer
+
 
 class ThemeRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
@@ -125,6 +142,9 @@ class ThemeRefSerializer(serializers.Serializer):
     number = serializers.IntegerField(allow_null=True, help_text="GCM objective number (1–23); null for others.")
     url = TermURLField("theme")
     api_url = TermURLField("theme", "api")
+
+    class Meta:
+        list_serializer_class = KnownTermsListSerializer
 
 
 # Issue 13: the Sustainable Development Goals and targets an initiative serves.

@@ -23,7 +23,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiatives import counts, dependencies, selectors, throttle
+from initiatives import counts, dependencies, presentation, selectors, throttle
 from initiatives.filters import MAX_VALUE_LENGTH, MAX_VALUES_PER_FACET, MAX_YEAR, MIN_YEAR, InitiativeFilter
 from initiatives.listing import Listing
 from initiatives.models import Initiative, Involvement, SdgTarget
@@ -54,6 +54,13 @@ INITIATIVE_PREFETCH = (
     "sdg_covered",  # issue 13
     Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
     "attachments",  # issue 13, files
+)
+
+# A page of the listing: the themes, regions and countries (and the category) are the cards'
+# (``presentation.for_cards``: one query for the page, the terms from each process's copy;
+# ``serializers.KnownTermsListSerializer``), and so are the attachments.
+LISTING_PREFETCH = tuple(
+    lookup for lookup in INITIATIVE_PREFETCH if lookup not in ("themes", "regions", "countries", "attachments")
 )
 
 BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")
@@ -214,7 +221,7 @@ class InitiativeListView(ApiView):
 
         def representation():
             keys = listing.depends_on()  # the rows lie within the terms of one filter, if any
-            rows = listing.rows.for_listing().prefetch_related(*INITIATIVE_PREFETCH)
+            rows = presentation.for_cards(listing.rows).prefetch_related(*LISTING_PREFETCH)
             page = params.paginate(rows, page_number, page_size, keys=keys)
             data = {**page_links(request, page), "sort": filterset.active_sort}
             return InitiativePageSerializer(data, context={"request": request}).data

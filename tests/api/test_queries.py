@@ -10,13 +10,16 @@ from tests.shared_rows import shared_rows
 
 pytestmark = pytest.mark.django_db
 
-# page, then one each: themes, principles, regions, countries, tags, links, organisations (with involvements), SDGs
-# covered and SDG targets (with their goals: issue 13, +2), attachments (issue 13: documents and images, one query
-# for the whole page, +1); the
+# page, then one each: the themes, regions and countries together (issue 15: which of them, in one query of their
+# relation tables; the terms from each process's copy, presentation.card_terms), principles, tags, links,
+# organisations (with involvements), SDGs covered and SDG targets (with their goals: issue 13, +2), attachments
+# (issue 13: documents and images, one query for the whole page, +1); the
 # number of results is counted once and then cached with the other counts (initiatives.counts), as is each page's
 # representation (a request for the same address again makes none of these queries); and a computed page counts
 # against the anonymous client's limit (1)
-LIST_QUERIES = 12
+LIST_QUERIES = 10
+# An initiative: its row, then one query for each of its relations (its themes, regions and countries each their own).
+DETAIL_QUERIES = 11
 EXTRA = 25
 
 
@@ -62,8 +65,21 @@ class TestWithMany:
             with subtests.test(page_size=page_size, filtered=True), django_assert_num_queries(LIST_QUERIES + 2):
                 client.get(f"/api/initiatives/?theme=remittances&tag=diaspora&page_size={page_size}")
         # A detail is the page query (and never counts, neither its results nor against the limit).
-        with django_assert_num_queries(LIST_QUERIES - 1):
+        with django_assert_num_queries(DETAIL_QUERIES):
             client.get("/api/initiatives/pare-1-1/")
+
+    @pytest.mark.parametrize("language", ["en", "fr", "ar"])
+    def test_a_listings_terms_are_those_of_each_initiatives_own_answer(self, client, many, language):
+        """The themes, regions and countries a page of the listing gives each initiative (from one query and each
+        process's terms) are those of its own answer (its relations), in the same order and language."""
+        listed = client.get(f"/api/initiatives/?page_size=100&lang={language}").json()["results"]
+        assert len(listed) == 7 + EXTRA
+        for item in listed:
+            own = client.get(f"/api/initiatives/{item['slug']}/?lang={language}").json()
+            assert {name: item[name] for name in ("themes", "regions", "countries", "category")} == {
+                name: own[name] for name in ("themes", "regions", "countries", "category")
+            }, item["slug"]
+        assert any(item["countries"] for item in listed) and any(item["themes"] for item in listed)
 
     def test_term_lists_are_fixed_too(self, client, many, subtests):
         for plural in ("regions", "countries", "themes", "principles", "categories", "organisations", "tags"):
