@@ -88,6 +88,9 @@ PAGES = [
     Page("detail", "Detail", "/en/initiatives/{detail}/", "browse"),
     Page("search-common", "Search, common word", "/en/initiatives/?q=migrants", "search"),
     Page("search-rare", "Search, rare word", "/en/initiatives/?q=greenland", "search"),  # in 62 of 100,000
+    # Searching within a theme (or a region, a tag…): the search most visitors of a portal of practices make. Its
+    # matches are counted among the theme's initiatives (the bitmaps), its title matches looked for among them.
+    Page("search-facet", "Search within a theme", "/en/initiatives/?q=migrants&theme=remittances", "search"),
     Page("feed", "Term feed (RSS)", "/en/regions/europe/feed/", "browse"),
     Page("api", "API listing", "/api/initiatives/", "browse"),
 ]
