@@ -182,6 +182,9 @@ TITLE_MATCHES_READ_PER_CANDIDATE = 4
 # and four times more each time, up to REST_FROM_ORDER_UP_TO places down; deeper pages walk the listing's order in SQL.
 REST_CHUNK = 100
 REST_FROM_ORDER_UP_TO = 2_000
+# At most this many of the facets' initiatives are tested for the other matches; past it (matches rarer than the
+# estimate said), SQL walks the order.
+REST_TESTED_UP_TO = 20_000
 
 
 def ranked_page_ids(rows, query: str, *, within=None, newest=None):
@@ -235,7 +238,9 @@ def ranked_page_ids(rows, query: str, *, within=None, newest=None):
             return None
         skip, found, place, chunk = set(ranked), [], 0, REST_CHUNK
         while len(found) < start + needed and place < len(within):
-            ids = newest(place, place + chunk)
+            if place >= REST_TESTED_UP_TO:
+                return None
+            ids = newest(place, place + min(chunk, REST_TESTED_UP_TO - place))
             if not ids:
                 break
             selected = set(rows.order_by().filter(selectors.pk_among(ids)).values_list("pk", flat=True))

@@ -389,6 +389,10 @@ def test_a_facet_searchs_other_matches_are_its_newest_on_every_page(client, tagg
     assert ranked in ("tagged-0", "tagged-1")
     assert shown[1:] == [f"tagged-{n}" for n in (5, 4, 3, 2, 1, 0) if f"tagged-{n}" != ranked]
     cache.clear()
+    monkeypatch.setattr(estimates, "REST_TESTED_UP_TO", 3)  # too few tested: SQL for the rest
+    assert [slug for number in (1, 2, 3) for slug in slugs(page(client, tag="coastal-pilots", page=number))] == shown
+    cache.clear()
+    monkeypatch.setattr(estimates, "REST_TESTED_UP_TO", 20_000)
     monkeypatch.setattr(estimates, "REST_FROM_ORDER_UP_TO", 3)  # pages 2 and 3 from SQL
     assert [slug for number in (1, 2, 3) for slug in slugs(page(client, tag="coastal-pilots", page=number))] == shown
 
