@@ -2,18 +2,18 @@
 its API resource and the API list of its initiatives."""
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.http import urlencode
 
+from initiatives.reversing import reverse
 from initiatives.taxonomies import Taxonomy
 
 
 def site_url(taxonomy: Taxonomy, value: str) -> str:
-    return absolute(reverse(f"initiatives:{taxonomy.name}", kwargs={taxonomy.lookup: value}))
+    return absolute(reverse(f"initiatives:{taxonomy.name}", **{taxonomy.lookup: value}))
 
 
 def api_url(taxonomy: Taxonomy, value: str) -> str:
-    return absolute(reverse(f"api:{taxonomy.name}-detail", kwargs={taxonomy.lookup: value}))
+    return absolute(reverse(f"api:{taxonomy.name}-detail", **{taxonomy.lookup: value}))
 
 
 def initiatives_api_url(taxonomy: Taxonomy, value: str) -> str:

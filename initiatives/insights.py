@@ -21,13 +21,12 @@ from pathlib import Path
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from . import dependencies
+from . import dependencies, reversing
 from .counts import cached_many, queryset_key
 from .filters import MAX_YEAR, MIN_YEAR, InitiativeFilter
 from .listing import PRESENTATION, Listing, cache_query, understood_pairs
@@ -167,7 +166,8 @@ def counts_for(filterset: InitiativeFilter, *, with_charts: bool = True) -> dict
     filterset.estimates = False  # its counts are shown unmarked: exact, even for a broad search (estimates.py)
     names = ["country", "theme", "region"] if with_charts else ["country"]
     items = [_facet_item(filterset, name) for name in names]
-    items += [(f"insight-{name}-terms", (get_language(),), TERMS[name]) for name in names]
+    # The terms' names change when a curator renames, adds or deletes one, which moves ``all``: not at a publication.
+    items += [(f"insight-{name}-terms", (get_language(),), TERMS[name], frozenset()) for name in names]
     keys = [*names, *(f"{name}_terms" for name in names)]
     if with_charts:
         rows = filterset.qs.for_listing().order_by()
@@ -193,7 +193,7 @@ def listing_url(params: list[tuple[str, str]], **replace) -> str:
     """The listing with ``params``, the parameters named in ``replace`` set to its values instead."""
     kept = [(key, value) for key, value in params if key not in replace]
     pairs = sorted(kept + [(key, str(value)) for key, value in replace.items()])
-    return f"{reverse('initiatives:list')}?{urlencode(pairs)}"
+    return f"{reversing.reverse('initiatives:list')}?{urlencode(pairs)}"
 
 
 # --- the map ----------------------------------------------------------------------------------------------------

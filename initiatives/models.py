@@ -25,7 +25,7 @@ from simple_history.signals import (
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from . import markup
+from . import markup, reversing
 from . import sections as record_sections
 
 
@@ -216,7 +216,7 @@ class Region(Term):
         ]
 
     def get_absolute_url(self):
-        return reverse("initiatives:region", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:region", slug=self.slug)
 
     def ancestors(self) -> list["Region"]:
         """This region's parents, nearest first (at most two queries: the tree is shallow)."""
@@ -259,7 +259,7 @@ class Country(RemembersSlug):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("initiatives:country", kwargs={"code": self.code})
+        return reversing.reverse("initiatives:country", code=self.code)
 
 
 class Theme(Term):
@@ -287,7 +287,7 @@ class Theme(Term):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("initiatives:theme", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:theme", slug=self.slug)
 
 
 class GuidingPrinciple(Term):
@@ -303,7 +303,7 @@ class GuidingPrinciple(Term):
         ordering = ["number"]
 
     def get_absolute_url(self):
-        return reverse("initiatives:principle", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:principle", slug=self.slug)
 
 
 class Category(Term):
@@ -316,7 +316,7 @@ class Category(Term):
         verbose_name_plural = _("categories")
 
     def get_absolute_url(self):
-        return reverse("initiatives:category", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:category", slug=self.slug)
 
 
 class Organisation(Term):
@@ -388,7 +388,7 @@ class Organisation(Term):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("initiatives:organisation", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:organisation", slug=self.slug)
 
     @property
     def logo_url(self) -> str:
@@ -427,7 +427,7 @@ class SdgGoal(Term):
         return _("Goal %(number)s: %(name)s") % {"number": self.number, "name": self.name}
 
     def get_absolute_url(self):
-        return reverse("initiatives:sdg", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:sdg", slug=self.slug)
 
 
 class SdgTarget(Term):
@@ -458,7 +458,7 @@ class SdgTarget(Term):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("initiatives:sdg_target", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:sdg_target", slug=self.slug)
 
     @staticmethod
     def position_of(code: str) -> int:
@@ -812,7 +812,7 @@ class Initiative(RemembersSlug):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("initiatives:detail", kwargs={"slug": self.slug})
+        return reversing.reverse("initiatives:detail", slug=self.slug)
 
     def validate_constraints(self, exclude=None):
         """Django's validation of the table's constraints, each given only the columns it reads.

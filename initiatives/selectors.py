@@ -94,3 +94,12 @@ def pk_among(ids) -> Q | RawSQL:
 def pk_array_text(ids) -> str:
     """The parameter ``pk_among`` passes for ``ids`` on PostgreSQL: the array's text, ``{1,2,3}``."""
     return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+
+
+def pk_in_ranges(ranges) -> RawSQL:
+    """A condition of a queryset of initiatives: its primary key lies in one of ``ranges`` (``(low, high)`` pairs,
+    both included). ``Q(pk__range=…) | …``, written as one SQL condition: Django compiled 50 such lookups of a
+    search's sample in 8-10 ms (issue 15). The bounds are integers, written in the SQL itself."""
+    column = f'"{Initiative._meta.db_table}"."id"'
+    tests = " OR ".join(f"{column} BETWEEN {int(low)} AND {int(high)}" for low, high in ranges)
+    return RawSQL(f"({tests})" if tests else "(1 = 0)", (), output_field=BooleanField())

@@ -1,3 +1,4 @@
+import copy
 import datetime
 import math
 from functools import partial
@@ -18,7 +19,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, dependencies, estimates, facet_counts, presentation, search, selectors, throttle
+from . import counts, dependencies, estimates, facet_counts, facet_terms, presentation, search, selectors, throttle
 from .filters import InitiativeFilter
 from .listing import Listing, cache_query
 from .models import (
@@ -94,11 +95,17 @@ class HomeView(CachedForVisitorsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         counts.depends_on([counts.COLLECTION])  # the latest and featured initiatives, every count
         published = Initiative.objects.published()
+        facets = ("region", "theme", "category")
+        # The total and each taxonomy's counts in one cache round trip (after a publication, one write of them all).
+        total, *per_term = counts.cached_many([("total", (), published.count), *map(_term_counts_item, facets)])
+        regions, themes, categories = (
+            _with_counts(model, found) for model, found in zip((Region, Theme, Category), per_term, strict=True)
+        )
         return super().get_context_data(
-            total=counts.cached("total", (), published.count),
-            regions=_with_counts(Region.objects.filter(level=Region.Level.REGION), "region"),
-            themes=_with_counts(Theme.objects.all(), "theme"),
-            categories=_with_counts(Category.objects.all(), "category"),
+            total=total,
+            regions=[region for region in regions if region.level == Region.Level.REGION],
+            themes=themes,
+            categories=categories,
             featured=list(
                 presentation.for_cards(published.filter(featured=True)).order_by(
                     "featured_order", "-published_at", "-pk"
@@ -117,18 +124,25 @@ def _home_map():
     return build(Listing(QueryDict()).filterset, with_charts=False)
 
 
-def _with_counts(terms, facet):
-    """Terms with their number of published initiatives (``n``), empty ones left out."""
-    counts = term_counts(facet)
-    terms = list(terms)
-    for term in terms:
-        term.n = counts.get(term.pk, 0)
-    return [t for t in terms if t.n]
+def _with_counts(model, found: dict[int, int]) -> list:
+    """The terms of ``model`` that have published initiatives (``found``: term pk → number), in the model's order,
+    each with its number (``n``). Copies of each process's terms (``facet_terms``): no query."""
+    with_n = []
+    for term in facet_terms.terms(model, {pk for pk, n in found.items() if n}):
+        term = copy.copy(term)  # the process's copy is shared by every request: its own attribute on a copy
+        term.n = found[term.pk]
+        with_n.append(term)
+    return with_n
+
+
+def _term_counts_item(facet: str) -> tuple:
+    """The ``counts.cached_many`` item of ``term_counts(facet)``."""
+    return ("terms", (facet,), partial(facet_counts.totals, facet))  # issue 15: kept totals
 
 
 def term_counts(facet: str) -> dict[int, int]:
     """Published initiatives per term of one taxonomy (regions count everything they cover); cached."""
-    return counts.cached("terms", (facet,), partial(facet_counts.totals, facet))  # issue 15: kept totals
+    return counts.cached_many([_term_counts_item(facet)])[0]
 
 
 def region_counts() -> dict[int, int]:
