@@ -19,7 +19,18 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import counts, dependencies, estimates, facet_counts, facet_terms, presentation, search, selectors, throttle
+from . import (
+    counts,
+    dependencies,
+    estimates,
+    facet_bitmaps,
+    facet_counts,
+    facet_terms,
+    presentation,
+    search,
+    selectors,
+    throttle,
+)
 from .filters import InitiativeFilter
 from .listing import Listing, cache_query
 from .models import (
@@ -564,6 +575,10 @@ def related_initiatives(initiative: Initiative, limit: int = 4) -> list[Initiati
         return []
 
     def ranked_ids():
+        bitmaps = facet_bitmaps.snapshot()
+        if bitmaps is not None:  # issue 15: counted in each process's bitmaps (their regions are covered ones)
+            terms = [("theme", pk) for pk in theme_ids] + [("region", pk) for pk in region_ids]
+            return bitmaps.most_shared(terms, without=initiative.pk, limit=limit)
         published = Initiative.objects.published().exclude(pk=initiative.pk).values("pk")
         # The themes' rows of published initiatives are the membership table's (facet_counts.py): an index-only scan
         # of it, where the themes' own table had to be joined with every published id (at 100,000 initiatives, 18

@@ -149,3 +149,25 @@ def test_year_from_includes_initiatives_ending_that_year_and_not_the_year_before
     listed = _listed(client, "year_from=1931")
     assert {"Ends first day", "Ends last day"} <= listed
     assert "Ended the year before" not in listed
+
+
+@pytest.mark.parametrize("bitmaps", [True, False], ids=["from the facet bitmaps", "in SQL"])
+def test_until_its_list_is_computed_the_related_are_those_sharing_the_most_terms_newest_first(
+    client, settings, bitmaps
+):
+    """The same neighbours whether counted in each process's bitmaps or in SQL: by how many of the initiative's
+    themes and regions they share, the newest first among equals; the initiative itself, drafts and initiatives
+    sharing nothing are never shown."""
+    settings.FACET_BITMAPS = bitmaps
+    anchor = make_initiative(title="Anchor initiative", themes=THEMES, regions=REGIONS)
+    everything = make_initiative(title="Shares all four", themes=THEMES, regions=REGIONS)
+    three_old = make_initiative(title="Shares three, older", themes=THEMES, regions=REGIONS[:1])
+    three_new = make_initiative(title="Shares three, newer", themes=THEMES[:1], regions=REGIONS)
+    make_initiative(title="Shares four, a draft", themes=THEMES, regions=REGIONS, publish=False)
+    one = make_initiative(title="Shares one", themes=THEMES[:1])
+    make_initiative(title="Shares one, not among the four", themes=THEMES[1:])
+    make_initiative(title="Shares nothing", themes=("remittances",))
+    related = client.get(anchor.get_absolute_url()).context["related"]
+    assert [i.pk for i in related][:3] == [everything.pk, three_new.pk, three_old.pk]
+    assert len(related) == 4 and related[3].pk != one.pk  # the newest of the two sharing one
+    assert anchor.pk not in [i.pk for i in related]
