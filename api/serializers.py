@@ -155,6 +155,9 @@ class SdgGoalRefSerializer(serializers.Serializer):
     url = TermURLField("sdg")
     api_url = TermURLField("sdg", "api")
 
+    class Meta:
+        list_serializer_class = KnownTermsListSerializer
+
 
 class SdgTargetRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
@@ -163,6 +166,9 @@ class SdgTargetRefSerializer(serializers.Serializer):
     url = TermURLField("sdg_target")
     api_url = TermURLField("sdg_target", "api")
 
+    class Meta:
+        list_serializer_class = KnownTermsListSerializer
+
 
 class PrincipleRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
@@ -170,6 +176,9 @@ class PrincipleRefSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     url = TermURLField("principle")
     api_url = TermURLField("principle", "api")
+
+    class Meta:
+        list_serializer_class = KnownTermsListSerializer
 
 
 class CategoryRefSerializer(serializers.Serializer):

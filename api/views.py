@@ -56,11 +56,13 @@ INITIATIVE_PREFETCH = (
     "attachments",  # issue 13, files
 )
 
-# A page of the listing: the themes, regions and countries (and the category) are the cards'
-# (``presentation.for_cards``: one query for the page, the terms from each process's copy;
-# ``serializers.KnownTermsListSerializer``), and so are the attachments.
-LISTING_PREFETCH = tuple(
-    lookup for lookup in INITIATIVE_PREFETCH if lookup not in ("themes", "regions", "countries", "attachments")
+# A page of the listing: the themes, regions and countries (and the category) are the cards', and so are the
+# principles and the SDGs (``presentation.for_cards`` with ``API_LISTS``: one query for the page, the terms from each
+# process's copy; ``serializers.KnownTermsListSerializer``), and the attachments.
+LISTING_PREFETCH = (
+    "tags",
+    "links",
+    Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
 )
 
 BAD_REQUEST = OpenApiResponse(ErrorSerializer, description="A parameter is unknown or has a value not understood.")
@@ -221,7 +223,7 @@ class InitiativeListView(ApiView):
 
         def representation():
             keys = listing.depends_on()  # the rows lie within the terms of one filter, if any
-            rows = presentation.for_cards(listing.rows).prefetch_related(*LISTING_PREFETCH)
+            rows = presentation.for_cards(listing.rows, presentation.API_LISTS).prefetch_related(*LISTING_PREFETCH)
             page = params.paginate(rows, page_number, page_size, keys=keys)
             data = {**page_links(request, page), "sort": filterset.active_sort}
             return InitiativePageSerializer(data, context={"request": request}).data

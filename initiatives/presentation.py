@@ -5,6 +5,7 @@ adds what a page says around it: the "Original in French" note and the links to 
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db.models import QuerySet, Value
@@ -12,7 +13,18 @@ from django.utils import translation
 from django.utils.translation import get_language_info
 
 from . import facet_terms
-from .models import Category, Country, Initiative, Region, Theme, reader_language, shown_text_sql
+from .models import (
+    Category,
+    Country,
+    GuidingPrinciple,
+    Initiative,
+    Region,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+    reader_language,
+    shown_text_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -59,39 +71,52 @@ def shown_expression(field: str):
     return shown_text_sql(field, reader_language())
 
 
-# The relations a result card lists (initiatives/cards.py): card_themes, card_countries, card_regions.
-CARD_LISTS = {"themes": Theme, "countries": Country, "regions": Region}
+# The relations a result card lists (initiatives/cards.py): card_themes, card_countries, card_regions (attribute
+# ``card_<name>``: the relation read and its terms' model).
+CARD_LISTS = {"themes": ("themes", Theme), "countries": ("countries", Country), "regions": ("regions", Region)}
+# And those the API's initiatives list besides (api.views), under the API's names (its sdg_goals are those covered).
+API_LISTS = {
+    **CARD_LISTS,
+    "principles": ("principles", GuidingPrinciple),
+    "sdg_goals": ("sdg_covered", SdgGoal),
+    "sdg_targets": ("sdg_targets", SdgTarget),
+}
 
 
-def for_cards(initiatives: QuerySet) -> QuerySet:
+def for_cards(initiatives: QuerySet, lists: dict[str, tuple] = CARD_LISTS) -> QuerySet:
     """The rows of result cards: with their attachments, and the terms the card lists as plain lists
     (``initiative.card_themes``…) and their category, from ``card_terms``.
 
     Prefetched, the three relations and the category (``select_related``) made a term instance for every link of
     every row, each relation's rows and querysets built (and patched by modeltranslation): about 12 ms of Python
     and four queries a listing page (issue 15: the floor of a page no cache has seen)."""
-    return initiatives.prefetch_related("attachments").after_fetch(card_terms)
+    if lists is CARD_LISTS:
+        return initiatives.prefetch_related("attachments").after_fetch(card_terms)
+    return initiatives.prefetch_related("attachments").after_fetch(partial(card_terms, lists=lists))
 
 
-def card_terms(rows: list[Initiative]) -> None:
-    """Give each of ``rows`` its card's terms: ``card_themes``, ``card_countries``, ``card_regions`` in each model's
-    order, and its category. Which terms: one query of the three relations' tables (ids only); the terms themselves
-    from each process's copy (``facet_terms``; read from the database outside a request)."""
+def card_terms(rows: list[Initiative], lists: dict[str, tuple] = CARD_LISTS) -> None:
+    """Give each of ``rows`` its card's terms: ``card_themes``, ``card_countries``, ``card_regions`` (or those of
+    ``lists``: ``API_LISTS``) in each model's order, and its category. Which terms: one query of the relations'
+    tables (ids only); the terms themselves from each process's copy (``facet_terms``; read from the database
+    outside a request)."""
     if not rows:
         return
     ids = [row.pk for row in rows]
     parts = [
-        getattr(Initiative, name)
+        getattr(Initiative, relation)
         .through.objects.filter(initiative_id__in=ids)
         .annotate(relation=Value(n))
         .values_list("initiative_id", "relation", f"{model._meta.model_name}_id")
-        for n, (name, model) in enumerate(CARD_LISTS.items())
+        for n, (relation, model) in enumerate(lists.values())
     ]
-    linked: dict[int, dict[int, set[int]]] = {n: {} for n in range(len(CARD_LISTS))}
+    linked: dict[int, dict[int, set[int]]] = {n: {} for n in range(len(lists))}
     for initiative_id, relation, term_id in parts[0].union(*parts[1:], all=True):
         linked[relation].setdefault(initiative_id, set()).add(term_id)
-    for n, (name, model) in enumerate(CARD_LISTS.items()):
+    for n, (name, (_relation, model)) in enumerate(lists.items()):
         ordered = facet_terms.terms(model, set().union(*linked[n].values()))
+        if model is SdgTarget:
+            _with_goals(ordered)
         for row in rows:
             mine = linked[n].get(row.pk, ())
             setattr(row, f"card_{name}", [term for term in ordered if term.pk in mine])
@@ -99,3 +124,13 @@ def card_terms(rows: list[Initiative]) -> None:
     category = Initiative._meta.get_field("category")
     for row in rows:
         category.set_cached_value(row, categories.get(row.category_id))
+
+
+def _with_goals(targets: list[SdgTarget]) -> None:
+    """Each target's goal (which the API names), from the same copy: no query. Set on the process's own instances,
+    the same goal whichever request sets it."""
+    goals = {goal.pk: goal for goal in facet_terms.terms(SdgGoal, {target.goal_id for target in targets})}
+    field = SdgTarget._meta.get_field("goal")
+    for target in targets:
+        if not field.is_cached(target) and target.goal_id in goals:
+            field.set_cached_value(target, goals[target.goal_id])
