@@ -220,6 +220,26 @@ def cached_many(items: Sequence[tuple]) -> list:
     return values
 
 
+def kept_until_renamed[T](name: str, parts: tuple, compute: Callable[[], T], keep: Callable[[T], bool]) -> T:
+    """``compute()``'s value, cached under the version of ``all`` alone for ``COUNTS_CACHE_SECONDS`` at most: for a
+    value that a publication leaves as good as it was (a broad search's sample: what it estimates is "about N"
+    anyway), so that a page a publication made cold does not compute it again. Only the values ``keep`` accepts
+    are stored (a "sample" that is every candidate is an exact list, which must follow the collection)."""
+    key = _key(name, parts)
+    found = cache.get_many([key, _version_key(ALL)])
+    versions = {ALL: _versions({ALL}, found)[ALL]}
+    reads = _reads.get()
+    if reads is not None:
+        reads.seen(versions)
+    entry = found.get(key)
+    if _is_current(entry, versions) and set(_entry_keys(entry)) == {ALL}:
+        return entry[1]
+    value = compute()
+    if keep(value):
+        cache.set(key, _entry(versions, value), timeout=settings.COUNTS_CACHE_SECONDS)
+    return value
+
+
 def cached[T](name: str, parts: tuple, compute: Callable[[], T], keys: Iterable[str] | None = None) -> T:
     """``compute()``'s value, cached under ``name`` and ``parts`` for the current versions of ``keys``."""
     return cached_many([(name, parts, compute) if keys is None else (name, parts, compute, frozenset(keys))])[0]

@@ -36,7 +36,7 @@ from . import (
     sections,
     selectors,
 )
-from .counts import cached_many, queryset_key
+from .counts import cached_many, kept_until_renamed, queryset_key
 from .models import Attachment, Country, Initiative
 from .taxonomies import BY_NAME, TAXONOMIES, Taxonomy
 
@@ -445,7 +445,10 @@ class InitiativeFilter(_taxonomy_filters()):
             # Drawn from ``within``, the facets' initiatives: the search alone tells which match (testing the facets
             # again made PostgreSQL hash a principle's 14,000 rows to check 1,000 ids already known to have it).
             rows = base if within is None else self.searched().order_by().values("pk")
-            self._samples[key] = estimates.sample(rows, within)
+            # A sample is kept across publications (an estimate: "about N"); one that is every candidate is not.
+            self._samples[key] = kept_until_renamed(
+                "search-sample", key, partial(estimates.sample, rows, within), keep=lambda drawn: drawn[1] != 1.0
+            )
         return self._samples[key]
 
     def search_within(self, name: str | None = None):
