@@ -20,7 +20,7 @@ from initiatives.models import Initiative, Involvement, Organisation
 from submissions import services as submission_services
 from submissions.forms import ProposalForm
 from tests.factories import make_initiative
-from tests.initiatives.test_pages import PINNED
+from tests.initiatives.test_pages import COUNTED_FROM_BITMAPS, PINNED
 
 # What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
 pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
@@ -226,7 +226,10 @@ def test_the_detail_page_costs_no_more_queries_for_its_citation(client, hostile,
     with CaptureQueriesContext(connection) as context:
         html_text = client.get("/en/initiatives/thamm/").content.decode()
     assert 'id="cite-heading"' in html_text
-    assert len(context.captured_queries) == PINNED["/en/initiatives/thamm/"][0]  # the page's own pinned count
+    # The page's own pinned count, and the facet bitmaps catching up on the initiative the fixture wrote (its
+    # related initiatives by shared terms are counted in them).
+    caught_up = 1 if "/en/initiatives/thamm/" in COUNTED_FROM_BITMAPS else 0
+    assert len(context.captured_queries) == PINNED["/en/initiatives/thamm/"][0] + caught_up
 
 
 # --- the detail page ------------------------------------------------------------------------------------------------
