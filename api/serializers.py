@@ -370,7 +370,8 @@ class InitiativeSerializer(serializers.Serializer):
 
     @extend_schema_field(TagRefSerializer(many=True))
     def get_tags(self, initiative):
-        tags = sorted(initiative.tags.all(), key=lambda tag: (tag.name.lower(), tag.pk))
+        known = getattr(initiative, "card_tags", None)  # a page of the listing's (presentation.API_LISTS)
+        tags = sorted(initiative.tags.all() if known is None else known, key=lambda tag: (tag.name.lower(), tag.pk))
         return self._each(TagRefSerializer, tags)
 
     @extend_schema_field(OptionalChoiceField(Initiative.DatePrecision.choices))

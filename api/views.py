@@ -57,10 +57,9 @@ INITIATIVE_PREFETCH = (
 )
 
 # A page of the listing: the themes, regions and countries (and the category) are the cards', and so are the
-# principles and the SDGs (``presentation.for_cards`` with ``API_LISTS``: one query for the page, the terms from each
-# process's copy; ``serializers.KnownTermsListSerializer``), and the attachments.
+# principles, the SDGs and the tags (``presentation.for_cards`` with ``API_LISTS``: one query for the page, the
+# terms from each process's copy; ``serializers.KnownTermsListSerializer``), and the attachments.
 LISTING_PREFETCH = (
-    "tags",
     "links",
     Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
 )

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet, Value
 from django.utils import translation
 from django.utils.translation import get_language_info
+from taggit.models import Tag
 
 from . import facet_terms
 from .models import (
@@ -80,6 +82,7 @@ API_LISTS = {
     "principles": ("principles", GuidingPrinciple),
     "sdg_goals": ("sdg_covered", SdgGoal),
     "sdg_targets": ("sdg_targets", SdgTarget),
+    "tags": ("tags", Tag),
 }
 
 
@@ -104,14 +107,10 @@ def card_terms(rows: list[Initiative], lists: dict[str, tuple] = CARD_LISTS) -> 
         return
     ids = [row.pk for row in rows]
     parts = [
-        getattr(Initiative, relation)
-        .through.objects.filter(initiative_id__in=ids)
-        .annotate(relation=Value(n))
-        .values_list("initiative_id", "relation", f"{model._meta.model_name}_id")
-        for n, (relation, model) in enumerate(lists.values())
+        _links(relation, model, ids).annotate(relation=Value(n)) for n, (relation, model) in enumerate(lists.values())
     ]
     linked: dict[int, dict[int, set[int]]] = {n: {} for n in range(len(lists))}
-    for initiative_id, relation, term_id in parts[0].union(*parts[1:], all=True):
+    for initiative_id, term_id, relation in parts[0].union(*parts[1:], all=True):
         linked[relation].setdefault(initiative_id, set()).add(term_id)
     for n, (name, (_relation, model)) in enumerate(lists.items()):
         ordered = facet_terms.terms(model, set().union(*linked[n].values()))
@@ -124,6 +123,17 @@ def card_terms(rows: list[Initiative], lists: dict[str, tuple] = CARD_LISTS) -> 
     category = Initiative._meta.get_field("category")
     for row in rows:
         category.set_cached_value(row, categories.get(row.category_id))
+
+
+def _links(relation: str, model, ids: list[int]):
+    """``(initiative id, term id)`` of ``relation`` for the initiatives ``ids``: its table's rows (the tags' are
+    taggit's, by content type and object id)."""
+    through = getattr(Initiative, relation).through
+    if model is Tag:
+        initiative_type = ContentType.objects.get_for_model(Initiative)  # kept by Django after its first read
+        rows = through.objects.filter(content_type=initiative_type, object_id__in=ids)
+        return rows.values_list("object_id", "tag_id")
+    return through.objects.filter(initiative_id__in=ids).values_list("initiative_id", f"{model._meta.model_name}_id")
 
 
 def _with_goals(targets: list[SdgTarget]) -> None:
