@@ -291,11 +291,14 @@ class Snapshot:
         with _lock:
             sets = [self._copy.bitmaps.get(facet, {}).get(pk) for facet, pk in terms]
         sets = [found for found in sets if found]
-        # at_least[n]: the initiatives under at least n of the terms.
+        # at_least[n]: the initiatives under at least n of the terms. A level is only intersected while the one below
+        # it holds anything: the work is the terms times the most of them one initiative has, not their square (an
+        # initiative naming 50 regions and themes).
         at_least = [BitMap() for _ in range(len(sets) + 2)]
         for found in sets:
             for n in range(len(sets), 1, -1):
-                at_least[n] |= at_least[n - 1] & found
+                if at_least[n - 1]:
+                    at_least[n] |= at_least[n - 1] & found
             at_least[1] |= found
         chosen: list[int] = []
         for n in range(len(sets), 0, -1):

@@ -93,8 +93,6 @@ def for_cards(initiatives: QuerySet, lists: dict[str, tuple] = CARD_LISTS) -> Qu
     Prefetched, the three relations and the category (``select_related``) made a term instance for every link of
     every row, each relation's rows and querysets built (and patched by modeltranslation): about 12 ms of Python
     and four queries a listing page (issue 15: the floor of a page no cache has seen)."""
-    if lists is CARD_LISTS:
-        return initiatives.prefetch_related("attachments").after_fetch(card_terms)
     return initiatives.prefetch_related("attachments").after_fetch(partial(card_terms, lists=lists))
 
 
