@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from initiatives import markup
 from initiatives.models import Category, Country, GuidingPrinciple, Initiative, Involvement, Region, Theme
 
 from . import prose
@@ -193,7 +192,7 @@ class InitiativeData:
             "slug": self.slug,
             "summary_en": self.summary,
             "description_en": self.description,
-            "description_html_en": markup.render(self.description),
+            "description_html_en": prose.description_html(self.description),
             "category_id": self.category_id,
             "scope": self.scope,
             "start_date": self.start_date,

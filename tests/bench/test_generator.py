@@ -7,15 +7,16 @@ import pytest
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from bench.generator import building, command, loading
+from bench.generator import building, command, loading, prose
 from bench.generator.building import CountryInfo, Pools, RegionInfo
-from initiatives import search, services
+from initiatives import markup, search, services
 from initiatives.models import Category, Initiative, Involvement, Organisation, SearchWord
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
 FIRST_YEAR, LAST_YEAR = 1995, 2026
+TAGS = ("<ul>", "<ol>", "<blockquote>", "<strong>", "<h2>")
 
 
 def synthetic(seed: int):
@@ -230,3 +231,35 @@ def test_command_asks_for_the_taxonomy_when_it_is_missing():
     status, _out, err = run("5")
     assert status == 1
     assert "manage.py load_taxonomy" in err
+
+
+def test_descriptions_html_is_the_renderers_and_written_without_it_for_the_generators_shapes(monkeypatch):
+    built = building.build_initiatives(seed=5, numbers=range(1, 1501), pools=Pools.from_database(), now=NOW)
+    descriptions = [record.description for record in built]
+    expected = [markup.render(text) for text in descriptions]
+    rendered, render = [], markup.render
+    monkeypatch.setattr(markup, "render", lambda text: rendered.append(text) or render(text))
+
+    assert [prose.description_html(text) for text in descriptions] == expected
+    assert set(TAGS) <= {tag for html in expected for tag in TAGS if tag in html}  # every shape
+    assert set(rendered) == {""}  # only empty descriptions went to the renderer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A *stressed* word.",
+        "Read [the report](https://example.org) & the annex.",
+        "Code `x` and <b>raw</b> HTML.",
+        "2024. A year first.",
+        "## A heading\nwith a second line",
+        "- One\n- Two\n\n1. One\n3. Three",
+        "- One\n  - Nested",
+        "> Quoted\n> twice",
+        "Bold ** spaced ** here and **unclosed.",
+        "Trailing space \n\nAnd a non\xa0breaking space.",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+    ],
+)
+def test_descriptions_of_other_shapes_are_rendered_as_the_portal_renders_them(text):
+    assert prose.description_html(text) == markup.render(text)
