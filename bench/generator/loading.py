@@ -1,16 +1,18 @@
 """Writing built initiatives into the database, in bulk, and the ``generate`` entry point."""
 
 import collections
+import concurrent.futures
 import contextlib
 import datetime
 import functools
 import itertools
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from psycopg import sql as psycopg_sql
@@ -281,7 +283,7 @@ def foreign_keys_checked_at_the_end(tables: Sequence[str]) -> Iterator[None]:
     million. Adding a key back checks the whole table with one join instead. If anything written is wrong, adding
     it back fails, as the commit would have. The keys come back even if the load fails half-way.
     """
-    with _constraints_dropped(tables, "f"):
+    with _rebuilt_at_the_end([functools.partial(_drop_constraints, tables, "f")]):
         yield
 
 
@@ -295,24 +297,8 @@ def indexes_built_at_the_end(tables: Sequence[str]) -> Iterator[None]:
     the unique indexes stay: they are what refuses a duplicate during the load. The indexes come back even if
     the load fails half-way, the same ones (``pg_get_indexdef``).
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
-            [list(tables)],
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(psycopg_sql.SQL("DROP INDEX {}").format(psycopg_sql.SQL(name)))  # regclass quotes it
-    try:
+    with _rebuilt_at_the_end([functools.partial(_drop_indexes, tables)]):
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem TO '1GB'")
-            for _name, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("RESET maintenance_work_mem")
 
 
 @contextlib.contextmanager
@@ -325,46 +311,142 @@ def unique_constraints_added_at_the_end(tables: Sequence[str]) -> Iterator[None]
     constraint, and 3.4 s without it plus 1.9 s to add it back. Meant for tables rebuilt in one go (the derived
     ones), not for those the load appends to in batches, whose unique indexes refuse a duplicate when it comes.
     """
-    with _constraints_dropped(tables, "u", maintenance_work_mem="1GB"):
+    with _rebuilt_at_the_end([functools.partial(_drop_constraints, tables, "u")]):
         yield
 
 
 @contextlib.contextmanager
-def _constraints_dropped(tables: Sequence[str], kind: str, *, maintenance_work_mem: str = "") -> Iterator[None]:
-    """Drop the constraints of ``kind`` (``pg_constraint.contype``: "f" foreign keys, "u" unique) of ``tables``, and
-    add them back at the end from their definitions (``pg_get_constraintdef``), even if the load fails half-way.
+def all_built_at_the_end(loaded: Sequence[str], derived: Sequence[str]) -> Iterator[None]:
+    """The three above for a big load: the foreign keys of every table, the secondary indexes of every table and the
+    unique constraints of the ``derived`` ones. At the end the indexes and unique constraints are built side by
+    side, then the keys are checked side by side (an index build or a key's check is one process of PostgreSQL's:
+    one core each, they were 158 s of a million's load on two cores)."""
+    tables = [*loaded, *derived]
+    with _rebuilt_at_the_end(
+        [functools.partial(_drop_constraints, tables, "f")],
+        [functools.partial(_drop_indexes, tables), functools.partial(_drop_constraints, derived, "u")],
+    ):
+        yield
+
+
+Statement = psycopg_sql.Composable
+# What makes a dropped thing again: (a statement run first, alone, or None; the statement run side by side with the
+# others; the bytes it reads, to start the longest first).
+Restore = tuple[Statement | None, Statement, int]
+
+
+@contextlib.contextmanager
+def _rebuilt_at_the_end(*groups: Sequence[Callable[[], list[Restore]]]) -> Iterator[None]:
+    """Call the functions of each group (each drops something and returns the statements that make it again), then,
+    at the end, even if the load failed half-way, run those statements group by group, the last group first: in a
+    group, the first statements one after the other, then the others side by side, the largest first
+    (``_run_side_by_side``).
     Checks still queued would forbid ALTER TABLE inside a transaction: they run first."""
-    with connection.cursor() as cursor:
-        if connection.in_atomic_block:
+    _constraints_immediate()
+    restore: list[list[Restore]] = []
+    try:
+        for group in groups:
+            restore.append([statements for drop in group for statements in drop()])
+        yield
+    finally:
+        _constraints_immediate()
+        for statements in reversed(restore):
+            with connection.cursor() as cursor:
+                for first, _then, _size in statements:
+                    if first is not None:
+                        cursor.execute(first)
+            _run_side_by_side([then for _first, then, _size in sorted(statements, key=lambda s: -s[2])])
+
+
+def _constraints_immediate() -> None:
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _drop_indexes(tables: Sequence[str]) -> list[Restore]:
+    """Drop the secondary indexes of ``tables`` (not the primary keys, unique or constraint ones); their definitions."""
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), pg_relation_size(i.indexrelid) "
+            "FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition, _size in indexes:
+            cursor.execute(psycopg_sql.SQL("DROP INDEX {}").format(psycopg_sql.SQL(name)))  # regclass quotes it
+    return [(None, psycopg_sql.SQL(definition), size) for _name, definition, size in indexes]
+
+
+def _drop_constraints(tables: Sequence[str], kind: str) -> list[Restore]:
+    """Drop the constraints of ``kind`` (``pg_constraint.contype``: "f" foreign keys, "u" unique) of ``tables``; the
+    statements that add them again, from their definitions (``pg_get_constraintdef``).
+
+    A foreign key comes back in two statements: added ``NOT VALID`` first (at once; it holds for the rows written
+    from then on), then ``VALIDATE CONSTRAINT``, which checks the rows already there under locks that let other keys
+    be checked at the same time (adding a valid key locks both its tables against another key's check). If a row is
+    wrong, the validation fails as the commit would have; outside a transaction the key then stays, not valid."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+            "pg_relation_size(CASE WHEN contype = 'u' THEN conindid ELSE conrelid END) FROM pg_constraint "
             "WHERE contype = %s AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
             [kind, list(tables)],
         )
         constraints = cursor.fetchall()
-        for table, name, _definition in constraints:  # the table as regclass writes it: quoted where it must be
+        for table, name, _definition, _size in constraints:  # the table as regclass writes it: quoted where it must be
             cursor.execute(
                 psycopg_sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
                     psycopg_sql.SQL(table), psycopg_sql.Identifier(name)
                 )
             )
-    try:
-        yield
-    finally:
+    statements = []
+    for table, name, definition, size in constraints:
+        add = psycopg_sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+            psycopg_sql.SQL(table), psycopg_sql.Identifier(name), psycopg_sql.SQL(definition)
+        )
+        if kind == "f":
+            validate = psycopg_sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(
+                psycopg_sql.SQL(table), psycopg_sql.Identifier(name)
+            )
+            statements.append((psycopg_sql.SQL("{} NOT VALID").format(add), validate, size))
+        else:
+            statements.append((None, add, size))
+    return statements
+
+
+def _run_side_by_side(statements: Sequence[Statement]) -> None:
+    """Run ``statements``, with ``maintenance_work_mem`` raised for the index builds: on PostgreSQL outside a
+    transaction, in as many connections at once as there are cores; else one after the other in this connection
+    (inside a transaction, other connections could not see the tables or would wait for its locks)."""
+    if not statements:
+        return
+    workers = min(len(statements), os.cpu_count() or 1)
+    if connection.vendor != "postgresql" or connection.in_atomic_block or workers == 1:
         with connection.cursor() as cursor:
-            if connection.in_atomic_block:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            if maintenance_work_mem:  # reset after, not when adding fails (the error shows)
-                cursor.execute(psycopg_sql.SQL("SET maintenance_work_mem TO {}").format(maintenance_work_mem))
-            for table, name, definition in constraints:
-                cursor.execute(
-                    psycopg_sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                        psycopg_sql.SQL(table), psycopg_sql.Identifier(name), psycopg_sql.SQL(definition)
-                    )
-                )
-            if maintenance_work_mem:
-                cursor.execute("RESET maintenance_work_mem")
+            cursor.execute("SET maintenance_work_mem TO '1GB'")
+            for statement in statements:
+                cursor.execute(statement)
+            cursor.execute("RESET maintenance_work_mem")
+        return
+    # Every statement runs even when one fails (Executor.map would cancel those not started): what was dropped all
+    # comes back; then the first error is raised.
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(_run_in_own_connection, statement) for statement in statements]
+    for future in futures:
+        future.result()
+
+
+def _run_in_own_connection(statement: Statement) -> None:
+    """Run one statement in this thread's own connection (Django's connections are per thread), then close it."""
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem TO '1GB'")
+            cursor.execute(statement)
+    finally:
+        connections.close_all()
 
 
 def loaded_tables() -> list[str]:
@@ -489,11 +571,7 @@ def generate(
     if late_checks is None:
         late_checks = isinstance(write, CopyWriter) and wanted >= LATE_CHECKS_FROM
     if late_checks and wanted:
-        tables = [*loaded_tables(), *derived_tables()]
-        bulk = contextlib.ExitStack()
-        bulk.enter_context(foreign_keys_checked_at_the_end(tables))
-        bulk.enter_context(indexes_built_at_the_end(tables))  # exits before: the keys are checked with the indexes
-        bulk.enter_context(unique_constraints_added_at_the_end(derived_tables()))
+        bulk = all_built_at_the_end(loaded_tables(), derived_tables())
     else:
         bulk = contextlib.nullcontext()
     with bulk:

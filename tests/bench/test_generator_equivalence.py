@@ -257,3 +257,42 @@ def test_unique_constraints_added_at_the_end_come_back_and_refuse_a_duplicate(on
         assert "facetmembership_unique" not in dict(indexes(tables))
         FacetMembership.objects.create(initiative_id=initiative, facet=facet, term_id=term)  # refused at the end
     assert indexes(tables) == before
+
+
+def foreign_keys(tables) -> list[tuple[str, str, str, bool]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [list(tables)],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.postgresql
+@pytest.mark.system
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_indexes_and_keys_come_back_from_connections_side_by_side(
+    on_postgresql, seeded_database
+):
+    tables = [*loading.loaded_tables(), *loading.derived_tables()]
+    before, keys = indexes(tables), foreign_keys(tables)
+    assert len(keys) >= 11 and all(valid for *_key, valid in keys)
+    assert loading.generate(count=5, seed=SEED, now=NOW, late_checks=True) == 5
+    assert indexes(tables) == before
+    assert foreign_keys(tables) == keys
+
+    # A wrong row makes the load fail: the key is back, not valid (it holds for new rows), until the row is gone.
+    theme = Theme.objects.first().pk
+    missing = Initiative.objects.order_by("pk").last().pk + 1000
+    with pytest.raises(IntegrityError), loading.foreign_keys_checked_at_the_end(loading.loaded_tables()):
+        Initiative.themes.through.objects.create(initiative_id=missing, theme_id=theme)
+    invalid = {name for _table, name, _definition, valid in foreign_keys(tables) if not valid}
+    assert len(invalid) == 1
+    with pytest.raises(IntegrityError):
+        Initiative.themes.through.objects.create(initiative_id=missing + 1, theme_id=theme)
+    Initiative.themes.through.objects.filter(initiative_id=missing).delete()
+    table = Initiative.themes.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE "{table}" VALIDATE CONSTRAINT "{invalid.pop()}"')
+    assert foreign_keys(tables) == keys
