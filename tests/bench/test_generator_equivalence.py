@@ -185,15 +185,31 @@ def test_the_generator_is_not_part_of_the_portal():
             assert not re.search(r"^\s*(from|import) bench\b", module.read_text(encoding="utf-8"), re.M), module
 
 
+def catalogue(query: str, tables) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, [list(tables)])
+        return cursor.fetchall()
+
+
+def indexes(tables) -> list[tuple[str, str]]:
+    return catalogue(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1",
+        tables,
+    )
+
+
+def foreign_keys(tables) -> list[tuple[str, str, str, bool]]:
+    return catalogue(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+        tables,
+    )
+
+
 def test_foreign_keys_checked_at_the_end_come_back_and_still_refuse_bad_rows(on_postgresql):
     def keys():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-                [loading.loaded_tables()],
-            )
-            return cursor.fetchall()
+        return foreign_keys(loading.loaded_tables())
 
     before = keys()
     assert len(before) >= 10
@@ -206,16 +222,6 @@ def test_foreign_keys_checked_at_the_end_come_back_and_still_refuse_bad_rows(on_
         missing = Initiative.objects.order_by("pk").last().pk + 1000
         Initiative.themes.through.objects.create(initiative_id=missing, theme_id=Theme.objects.first().pk)
     assert keys() == before
-
-
-def indexes(tables) -> list[tuple[str, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-            "WHERE indrelid = ANY(%s::regclass[]) ORDER BY 1",
-            [list(tables)],
-        )
-        return cursor.fetchall()
 
 
 def test_indexes_built_at_the_end_are_the_same_ones_and_come_back_after_a_failure(on_postgresql):
@@ -257,16 +263,6 @@ def test_unique_constraints_added_at_the_end_come_back_and_refuse_a_duplicate(on
         assert "facetmembership_unique" not in dict(indexes(tables))
         FacetMembership.objects.create(initiative_id=initiative, facet=facet, term_id=term)  # refused at the end
     assert indexes(tables) == before
-
-
-def foreign_keys(tables) -> list[tuple[str, str, str, bool]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-            [list(tables)],
-        )
-        return cursor.fetchall()
 
 
 @pytest.mark.postgresql
