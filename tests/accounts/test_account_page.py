@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Profile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 ACCOUNT = reverse("accounts:account")
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts import throttle
 from tests.accounts.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 LOGIN = reverse("accounts:login")
 ADMIN_LOGIN = reverse("admin:login")

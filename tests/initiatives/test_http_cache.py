@@ -11,7 +11,7 @@ from initiatives.models import Country, Initiative, Region, Theme
 from initiatives.signals import collection_changed
 from tests.factories import make_initiative
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts import throttle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 LOGIN = reverse("accounts:login")
 PRODUCTION_PROXY_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
