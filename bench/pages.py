@@ -298,6 +298,7 @@ def database_facts(args) -> dict:
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         return {
             "postgres": conn.execute("SHOW server_version").fetchone()[0],
+            "shared_buffers": conn.execute("SHOW shared_buffers").fetchone()[0],
             "published": conn.execute(
                 "SELECT count(*) FROM initiatives_initiative WHERE status = 'published'"
             ).fetchone()[0],
@@ -1018,7 +1019,7 @@ def report(
         "How to run it and how to read this: bench/README.md.",
         "",
         f"- **Machine:** {info['cpu']}; {info['os']}; Python {info['python']}; PostgreSQL {facts['postgres']} "
-        "on the same machine.",
+        f"on the same machine, `shared_buffers` {facts['shared_buffers']} (scripts/setup-postgres).",
         f"- **Load average** (1 min) before the run {load_before:.2f}, after {load_after:.2f}.",
         f"- **Data:** {facts['published']:,} published initiatives (`python -m bench.generator {args.initiatives}`, "
         "then `ANALYZE`).",

@@ -40,6 +40,10 @@ SAMPLE_WINDOWS = 50
 READS_PER_MATCH = 3  # rows an exact count may read per match it may rank (``readable``)
 # The sample's ids are named one by one when the id space is more than this many times the sample (``sample``).
 NAMED_SAMPLE_ABOVE = 100
+# A facet search's drawn ids are intersected with the search's indexes when the collection is at most this many times
+# as many (per word of the search): a row tested costs its search vectors (8-12 µs), a posting 0.15 µs, and a word's
+# postings are at most the collection (``_sample_within``).
+INTERSECTED_UP_TO = 64
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def about(n: float) -> int:
     return int(round(n / 10**digits) * 10**digits)
 
 
-def sample(ids_queryset, within=None) -> tuple[list[int], float]:
+def sample(ids_queryset, within=None, *, collection: int | None = None, words: int = 1) -> tuple[list[int], float]:
     """The ids ``ids_queryset`` (a ``values("pk")`` or ``values_list("pk")`` of initiatives) gives within the
     sample, and the factor that scales a count of them to the whole (1.0: the sample is every candidate, the ids
     are all of them).
@@ -67,7 +71,7 @@ def sample(ids_queryset, within=None) -> tuple[list[int], float]:
     initiatives the facet and year filters select, a bitmap), ``SEARCH_FACET_SAMPLE`` of those, evenly spread. A
     facet's share of the id ranges would be a few dozen rows: an estimate of its search off by tens of per cent."""
     if within is not None:
-        return _sample_within(ids_queryset, within)
+        return _sample_within(ids_queryset, within, collection=collection, words=words)
     from .models import Initiative
 
     bounds = Initiative.objects.aggregate(low=Min("pk"), high=Max("pk"))
@@ -94,11 +98,15 @@ def sample(ids_queryset, within=None) -> tuple[list[int], float]:
     return ids, span / (width * count)
 
 
-def _sample_within(ids_queryset, within) -> tuple[list[int], float]:
+def _sample_within(ids_queryset, within, *, collection: int | None = None, words: int = 1) -> tuple[list[int], float]:
     """``sample`` among the ids of ``within``: every one of them when reading them all is what counting the search
     exactly would cost anyway (at most ``READS_PER_MATCH`` × ``SEARCH_EXACT_LIMIT``, or ``SEARCH_FACET_SAMPLE``):
-    the count is then exact in one query; else ``SEARCH_FACET_SAMPLE`` of them, evenly spread. Each is read by its
-    primary key."""
+    the count is then exact in one query; else ``SEARCH_FACET_SAMPLE`` of them, evenly spread.
+
+    Each is read by its primary key and the search tested on its row, unless the search's own matches cost less to
+    read: in a ``collection`` (the published initiatives) of at most ``INTERSECTED_UP_TO`` times as many as the ids
+    drawn, per one of the search's ``words``, their ids are intersected with the search's indexes instead
+    (``selectors.pk_among_intersected``; at 100,000 initiatives 2,198 ids drawn for ``q=diaspora``: 27 → 10 ms)."""
     wanted = max(1, settings.SEARCH_FACET_SAMPLE)
     if not within:
         return [], 1.0
@@ -108,7 +116,9 @@ def _sample_within(ids_queryset, within) -> tuple[list[int], float]:
         step = len(within) / wanted
         drawn = [within[int(i * step)] for i in range(wanted)]
         scale = len(within) / wanted
-    return list(ids_queryset.filter(selectors.pk_among(drawn)).values_list("pk", flat=True)), scale
+    intersected = collection is not None and collection * max(1, words) <= INTERSECTED_UP_TO * len(drawn)
+    among = selectors.pk_among_intersected(drawn) if intersected else selectors.pk_among(drawn)
+    return list(ids_queryset.filter(among).values_list("pk", flat=True)), scale
 
 
 def readable(estimate: float, within=None, collection: int | None = None) -> bool:

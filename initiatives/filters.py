@@ -446,9 +446,14 @@ class InitiativeFilter(_taxonomy_filters()):
             # again made PostgreSQL hash a principle's 14,000 rows to check 1,000 ids already known to have it).
             rows = base if within is None else self.searched().order_by().values("pk")
             # A sample is kept across publications (an estimate: "about N"); one that is every candidate is not.
-            self._samples[key] = kept_until_renamed(
-                "search-sample", key, partial(estimates.sample, rows, within), keep=lambda drawn: drawn[1] != 1.0
+            draw = partial(
+                estimates.sample,
+                rows,
+                within,
+                collection=None if within is None else self.collection_size(),
+                words=len(self.query.split()),
             )
+            self._samples[key] = kept_until_renamed("search-sample", key, draw, keep=lambda drawn: drawn[1] != 1.0)
         return self._samples[key]
 
     def search_within(self, name: str | None = None):

@@ -91,6 +91,25 @@ def pk_among(ids) -> Q | RawSQL:
     return RawSQL(f"{column} = ANY(%s::{cast}[])", (pk_array_text(ids),), output_field=BooleanField())
 
 
+def pk_among_intersected(ids) -> Q | RawSQL:
+    """``pk_among``, written so that PostgreSQL can read it only as a bitmap of the primary key (two ``= ANY`` joined
+    by OR, which no plain index scan takes), which it then intersects with the bitmaps of the other conditions (a
+    search's GIN indexes) instead of reading each row by its key and testing them on it. For ids tested against a
+    search whose matches' postings cost less than the rows: a row's search vectors are read from TOAST (8-12 µs a
+    row at 100,000 initiatives), a posting of the GIN index about 0.15 µs (``estimates.INTERSECTED_UP_TO``)."""
+    ids = list(ids)
+    if connection.vendor != "postgresql" or len(ids) < 2:
+        return pk_among(ids)
+    column = f'"{Initiative._meta.db_table}"."id"'
+    cast = Initiative._meta.pk.db_type(connection)
+    half = len(ids) // 2
+    return RawSQL(
+        f"({column} = ANY(%s::{cast}[]) OR {column} = ANY(%s::{cast}[]))",
+        (pk_array_text(ids[:half]), pk_array_text(ids[half:])),
+        output_field=BooleanField(),
+    )
+
+
 def pk_array_text(ids) -> str:
     """The parameter ``pk_among`` passes for ``ids`` on PostgreSQL: the array's text, ``{1,2,3}``."""
     return "{" + ",".join(str(int(pk)) for pk in ids) + "}"

@@ -330,6 +330,51 @@ def test_a_facet_worth_reading_whole_is_counted_exactly_from_its_initiatives(cli
     assert sorted(found[2:]) == ["tagged-2", "tagged-3", "tagged-4", "tagged-5"]
 
 
+@pytest.mark.parametrize("intersected_up_to", [64, 0])
+def test_a_facet_searchs_ids_are_intersected_with_the_search_when_its_postings_cost_less(
+    client, tagged, settings, monkeypatch, intersected_up_to
+):
+    """The facet's initiatives drawn (all twelve) are tested against the search by intersecting them with its indexes
+    when the collection is at most INTERSECTED_UP_TO times as many (here about 25 published initiatives, 12 drawn),
+    else row by row (0): the same count either way."""
+    monkeypatch.setattr(estimates, "INTERSECTED_UP_TO", intersected_up_to)
+    settings.SEARCH_EXACT_LIMIT = 6
+    settings.SEARCH_SAMPLE_ROWS = 2
+    with CaptureQueriesContext(connection) as captured:
+        response = page(client, tag="coastal-pilots")
+    assert heading(response) == "6 initiatives"
+    drawn = [q["sql"] for q in captured if "search_en" in q["sql"] or "initiatives_fts" in q["sql"]]
+    twice = [sql for sql in drawn if sql.count('"initiatives_initiative"."id" = ANY(') == 2]
+    if connection.vendor != "postgresql":
+        assert not twice  # SQLite: pk__in either way
+    elif intersected_up_to:
+        assert len(twice) == 1, drawn
+    else:
+        assert not twice, drawn
+
+
+def test_ids_written_to_be_intersected_are_read_as_a_bitmap_of_the_primary_key(broad, on_postgresql):
+    """``pk_among_intersected`` gives PostgreSQL no plain index scan of the ids (each row read by its key and the
+    search tested on it), only a bitmap of them, to intersect with the search's; ``pk_among`` gives it one."""
+    from initiatives import search, selectors
+
+    ids = [initiative.pk for initiative in broad.values()]
+
+    def plan(condition) -> str:
+        sql, params = search.apply(Initiative.objects.filter(condition), WORD).values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to be scanned anyway
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    plain = re.compile(r"(?<!Bitmap )Index (Only )?Scan (Backward )?using")  # each row by its key
+    intersected, among = plan(selectors.pk_among_intersected(ids)), plan(selectors.pk_among(ids))
+    assert "Bitmap Index Scan" in intersected and not plain.search(intersected), intersected
+    assert plain.search(among), among
+    found = set(Initiative.objects.filter(selectors.pk_among_intersected(ids)).values_list("pk", flat=True))
+    assert found == set(ids)
+
+
 def test_a_facet_too_broad_to_read_is_estimated_from_a_sample_of_its_own_initiatives(client, tagged, settings):
     """At most three rows read per match (SEARCH_EXACT_LIMIT 2: six rows) and twelve tagged initiatives: the search is
     counted "about", from every other tagged initiative (SEARCH_FACET_SAMPLE 6), not from the id ranges of the whole
