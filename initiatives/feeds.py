@@ -268,12 +268,22 @@ class InitiativeFeed(Feed):
     def items(self, source):
         # Only what an item shows (the page about the feed links its terms: their slugs): no description or search
         # vector (the widest columns), no category.
-        return source.listing.rows.only(*ITEM_FIELDS).prefetch_related(
+        rows = source.listing.rows.only(*ITEM_FIELDS).prefetch_related(
             Prefetch("themes", queryset=Theme.objects.only("name", "number", "slug"), to_attr="feed_themes"),
             Prefetch("regions", queryset=Region.objects.only("name", "slug"), to_attr="feed_regions"),
             # issue 13, files: the image, as the item's enclosure
             Prefetch("attachments", queryset=Attachment.objects.filter(kind="image"), to_attr="feed_images"),
-        )[:FEED_ITEMS]
+        )
+        # A term's or a filter's newest, from each process's copy of the listing's order, then read by their ids:
+        # in SQL, PostgreSQL walked the collection's date index newest first, testing each initiative, until 50
+        # matched (a small country's feed at a million: 16,000 initiatives, 60,000 buffers, 50-400 ms). The whole
+        # collection's newest are the index's first rows: read in SQL.
+        in_order = source.listing.filterset.ids_in_order() if source.term is not None or source.listing.chips else None
+        ids = in_order(0, FEED_ITEMS) if in_order is not None else None
+        if ids is None:
+            return rows[:FEED_ITEMS]
+        found = {row.pk: row for row in rows.filter(selectors.pk_among(ids)).order_by()}
+        return [found[pk] for pk in ids if pk in found]
 
     # --- its items ---------------------------------------------------------------------------
 
