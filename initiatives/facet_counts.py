@@ -33,7 +33,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.db.models.signals import post_delete
 
 from .models import FacetChange, FacetMembership, Initiative, TermTotal
-from .taxonomies import TAXONOMIES, ByForeignKey
+from .taxonomies import TAXONOMIES, ByForeignKey, initiative_content_type_id
 
 MEMBERSHIP = FacetMembership._meta.db_table
 TOTALS = TermTotal._meta.db_table
@@ -93,7 +93,7 @@ def _sources(published: QuerySet) -> list[tuple[str, QuerySet]]:
 # (about 15 ms of Python a publication). It is compiled with stand-in ids (negative numbers no row or other
 # parameter has) whose places in the parameters are then filled with the real ones.
 _COMPILED_UP_TO = 8
-_compiled: dict[tuple[str, str, int], tuple[str, tuple, dict[int, int]]] = {}
+_compiled: dict[tuple, tuple[str, tuple, dict[int, int]]] = {}
 _STAND_IN = -(2**40)
 
 
@@ -110,7 +110,9 @@ def _membership_sql(initiative_ids: list[int]) -> tuple[str, list]:
 
 
 def _compiled_membership_sql(n: int) -> tuple[str, tuple, dict[int, int]]:
-    key = (connection.alias, connection.vendor, n)
+    # Kept per database and per content type of initiatives, which the tags' subquery names: a process that serves
+    # another database, or the same one emptied and filled again (the tests), must not read another's tags.
+    key = (connection.alias, connection.settings_dict["NAME"], connection.vendor, initiative_content_type_id(), n)
     if key not in _compiled:
         stand_ins = [_STAND_IN - k for k in range(n)]
         sql, params = _membership_sql(stand_ins)

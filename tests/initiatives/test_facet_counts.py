@@ -458,3 +458,19 @@ def test_few_results_grow_with_the_square_root_of_the_collection():
     from initiatives.views import few_results
 
     assert [few_results(n) for n in (0, 40, 100_000, 1_000_000)] == [0, 52, 2_645, 8_366]
+
+
+def test_the_compiled_membership_query_names_the_current_content_type_of_initiatives(monkeypatch):
+    """The tags' part of the membership query names the content type of initiatives, whose id differs between
+    databases (and after a test empties one): a query compiled for another must not be reused (the tags of a newly
+    approved initiative were missing from the membership table, and so from its tag's page and feed)."""
+    from initiatives import taxonomies
+
+    tagged = next(i for i in Initiative.objects.published() if i.tags.exists())
+    expected = {("tag", pk) for pk in tagged.tags.values_list("pk", flat=True)}
+    facet_counts._compiled.clear()
+    for module in (taxonomies, facet_counts):  # compiled first for a database whose content type is another
+        monkeypatch.setattr(module, "initiative_content_type_id", lambda: 999_999)
+    assert not {(f, t) for _i, f, t in facet_counts.memberships_of([tagged.pk]) if f == "tag"}
+    monkeypatch.undo()
+    assert {(f, t) for _i, f, t in facet_counts.memberships_of([tagged.pk]) if f == "tag"} == expected
