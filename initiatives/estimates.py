@@ -41,7 +41,7 @@ READS_PER_MATCH = 3  # rows an exact count may read per match it may rank (``rea
 # The sample's ids are named one by one when the id space is more than this many times the sample (``sample``).
 NAMED_SAMPLE_ABOVE = 100
 # A facet search's drawn ids are intersected with the search's indexes when the collection is at most this many times
-# as many (per word of the search): a row tested costs its search vectors (8-12 µs), a posting 0.15 µs, and a word's
+# as many (per word of the search): a row read and tested costs 8-12 µs, a posting about 0.1 µs, and a word's
 # postings are at most the collection (``_sample_within``).
 INTERSECTED_UP_TO = 64
 
