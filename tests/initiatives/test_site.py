@@ -97,6 +97,9 @@ def test_sitemap_leaves_out_terms_without_published_initiatives(client):
         assert f"{BASE}{path}" not in locations, path
 
 
+# Routing: every address the sitemaps give leads to a page (a few hundred of them, 11 s a pass). The pages themselves
+# are tested on both databases by their own modules.
+@pytest.mark.any_database
 def test_every_sitemap_address_answers_200(client, settings):
     settings.ANONYMOUS_CACHE_MISSES_PER_MINUTE = 0  # one client computes every page here (a crawler would be paced)
     for location in sitemap_locations(client):
