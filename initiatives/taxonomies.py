@@ -182,6 +182,11 @@ class Taxonomy:
     picker_label: str = ""  # the submission form's list of terms to tick ("" when the form asks otherwise)
     sitemap_priority: float = 0.5
 
+    def __deepcopy__(self, memo):
+        """Itself: an entry of the registry, fixed, which every ``InitiativeFilter`` shares (django-filter copies a
+        filter set's filters, a ``TermFilter`` and its taxonomy included, for each filter set it makes)."""
+        return self
+
     @property
     def path_regex(self) -> str:
         """What its URLs accept as a term (the converter's pattern)."""

@@ -200,3 +200,24 @@ def test_a_bad_year_is_ignored_and_explained_next_to_its_field(client):
     assert 'aria-invalid="true" aria-describedby="f-year_from-error"' in html
     assert "“abc” is not a year between 1900 and 2100; it was ignored." in html
     assert 'name="year_to" min="1900" max="2100" inputmode="numeric" value="2012"' in html
+
+
+def test_filter_sets_share_the_taxonomies_and_keep_their_own_filters(client):
+    """django-filter copies a filter set's filters for each filter set it makes: a ``Taxonomy`` (a fixed registry
+    entry, whose lazy labels cost most of that copy) is shared, not copied; each filter set still has filters of its
+    own, so two made one after the other never read each other's terms."""
+    import copy
+
+    from django.http import QueryDict
+
+    from initiatives.filters import InitiativeFilter
+    from initiatives.taxonomies import BY_NAME
+
+    assert copy.deepcopy(BY_NAME["theme"]) is BY_NAME["theme"]
+    first = InitiativeFilter(QueryDict("theme=remittances"))
+    second = InitiativeFilter(QueryDict("theme=data"))
+    assert first.filters["theme"] is not second.filters["theme"]
+    assert first.filters["theme"].taxonomy is second.filters["theme"].taxonomy is BY_NAME["theme"]
+    assert first.filters["theme"].parent is first and second.filters["theme"].parent is second
+    assert [t.slug for t in first.selected_terms("theme")] == ["remittances"]
+    assert [t.slug for t in second.selected_terms("theme")] == ["data"]
