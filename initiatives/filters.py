@@ -205,6 +205,7 @@ class InitiativeFilter(_taxonomy_filters()):
         self._counted: dict[tuple, dict[str, dict[int, int]]] = {}  # per count base: every facet's counts
         self._bases: dict[str | None, tuple] = {}  # per facet (None: every filter): its count base and key
         self._samples: dict[tuple, tuple] = {}  # per count base of a search: its sample (estimates.sample)
+        self._drawn_beside: dict[tuple, tuple] = {}  # samples drawn with another one, until asked for (_draw)
         self._member_ids: dict[tuple, object] = {}  # per ``Members`` base: its initiatives (a bitmap)
         # Whether a broad search's facet counts may be estimated from a sample (estimates.py), as the listing shows
         # them ("~N"); False for a page that shows them unmarked.
@@ -442,19 +443,50 @@ class InitiativeFilter(_taxonomy_filters()):
 
     def _sample(self, key: tuple, base, within=None) -> tuple:
         if key not in self._samples:
+            # A sample is kept across publications (an estimate: "about N"); one that is every candidate is not.
+            draw = partial(self._draw, key, base, within)
+            self._samples[key] = kept_until_renamed("search-sample", key, draw, keep=lambda drawn: drawn[1] != 1.0)
+        return self._samples[key]
+
+    def _draw(self, key: tuple, base, within) -> tuple:
+        """The sample of count base ``key`` (``estimates.sample``), drawn with the others this page will need when
+        they test the same search (``_samples_beside``): in one query, the others kept until asked for."""
+        if key in self._drawn_beside:
+            return self._drawn_beside.pop(key)
+        words = len(self.query.split())
+        beside = self._samples_beside(key, within)
+        if not beside:
             # Drawn from ``within``, the facets' initiatives: the search alone tells which match (testing the facets
             # again made PostgreSQL hash a principle's 14,000 rows to check 1,000 ids already known to have it).
             rows = base if within is None else self.searched().order_by().values("pk")
-            # A sample is kept across publications (an estimate: "about N"); one that is every candidate is not.
-            draw = partial(
-                estimates.sample,
-                rows,
-                within,
-                collection=None if within is None else self.collection_size(),
-                words=len(self.query.split()),
-            )
-            self._samples[key] = kept_until_renamed("search-sample", key, draw, keep=lambda drawn: drawn[1] != 1.0)
-        return self._samples[key]
+            collection = None if within is None else self.collection_size()
+            return estimates.sample(rows, within, collection=collection, words=words)
+        collection = self.collection_size()
+        plans = {
+            other: estimates.plan(among, collection=None if among is None else collection, words=words)
+            for other, among in {key: within, **beside}.items()
+        }
+        drawn = estimates.drawn_together(self.searched().order_by().values("pk"), plans)
+        self._drawn_beside.update((other, drawn[other]) for other in beside)
+        return drawn[key]
+
+    def _samples_beside(self, key: tuple, within) -> dict:
+        """The other samples this page will draw besides count base ``key``'s (drawn from ``within``; those of its
+        own count base and of the facets a filter names), not drawn yet, that test the same search: by count base,
+        the initiatives each is drawn from (None: the whole collection's id ranges, for a base that is the search
+        alone). None when ``key``'s own sample tests something else (another filter beside the search)."""
+        named = [n for n in self.FACETS if n != self.fixed_facet and self.selected_terms(n)]
+        if not named or not (self.query and self.estimates) or self._bitmaps is None:
+            return {}
+        bases = {}
+        for name in [None, *named]:
+            other = self._count_base_key(name)
+            among = self.search_within(name)
+            if among is not None or self._restrictions(name, search_aside=True) == []:  # the search, tested on ids
+                bases.setdefault(other, among)
+        if key not in bases or bases[key] is not within:
+            return {}
+        return {other: among for other, among in bases.items() if other != key and other not in self._samples}
 
     def search_within(self, name: str | None = None):
         """For a search whose other filters are all facets and years (a term page's term included): the initiatives

@@ -113,7 +113,9 @@ def test_an_initiative_published_behind_the_services_back_makes_the_copy_read_th
         make_initiative(themes=["remittances"], start_date=f"{2000 + n}-01-01")
     assert_pages_as_in_sql(client, paged)
     sneaked = make_initiative(themes=["remittances"], publish=False)
-    sneaked_at = timezone.now()
+    # An hour ahead: a second before it is then after every other initiative too (all published in this test's
+    # last seconds), so the one published through the services belongs right after it, however fast the test ran.
+    sneaked_at = timezone.now() + datetime.timedelta(hours=1)
     Initiative.objects.filter(pk=sneaked.pk).update(status=Initiative.Status.PUBLISHED, published_at=sneaked_at)
     after = make_initiative(themes=["remittances"], publish=False)
     services.publish_initiative(initiative=after, when=sneaked_at - datetime.timedelta(seconds=1))
