@@ -453,20 +453,17 @@ class InitiativeFilter(_taxonomy_filters()):
         they test the same search (``_samples_beside``): in one query, the others kept until asked for."""
         if key in self._drawn_beside:
             return self._drawn_beside.pop(key)
-        words = len(self.query.split())
         beside = self._samples_beside(key, within)
-        if not beside:
-            # Drawn from ``within``, the facets' initiatives: the search alone tells which match (testing the facets
-            # again made PostgreSQL hash a principle's 14,000 rows to check 1,000 ids already known to have it).
-            rows = base if within is None else self.searched().order_by().values("pk")
-            collection = None if within is None else self.collection_size()
-            return estimates.sample(rows, within, collection=collection, words=words)
-        collection = self.collection_size()
+        # Drawn from ``within``, the facets' initiatives, the search alone tells which match (testing the facets again
+        # made PostgreSQL hash a principle's 14,000 rows to check 1,000 ids already known to have it); so do the
+        # samples drawn beside it. A base with another filter (a status…) is tested whole.
+        rows = base if within is None and not beside else self.searched().order_by().values("pk")
+        collection, words = self.collection_size() if within is not None or beside else None, len(self.query.split())
         plans = {
             other: estimates.plan(among, collection=None if among is None else collection, words=words)
             for other, among in {key: within, **beside}.items()
         }
-        drawn = estimates.drawn_together(self.searched().order_by().values("pk"), plans)
+        drawn = estimates.drawn_together(rows, plans)
         self._drawn_beside.update((other, drawn[other]) for other in beside)
         return drawn[key]
 
