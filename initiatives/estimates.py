@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import reduce
 from itertools import chain
 from operator import or_
+from typing import ClassVar
 
 from django.conf import settings
 from django.db.models import Max, Min, Q
@@ -70,14 +71,17 @@ def about(n: float) -> int:
 
 @dataclass(frozen=True)
 class Plan:
-    """Which ids a sample tests against a search, before any is read (``plan``): ``condition`` on the initiatives
-    (None: every candidate, ``Plan.NOTHING``'s: none), ``holds(pk)`` whether one of them is among those, and
-    ``scale``, what turns a count of its matches into one of the whole."""
+    """Which ids a sample tests against a search, before any is read (``plan``): ``condition`` on the initiatives,
+    ``holds(pk)`` whether one of them is among those, and ``scale``, what turns a count of its matches into one of
+    the whole. Two plans test no condition: ``Plan.EVERY`` (every candidate: the "sample" is the whole search) and
+    ``Plan.NOTHING`` (no candidate: nothing to draw)."""
 
     condition: object | None
     holds: Callable[[int], bool]
     scale: float
-    empty: bool = False
+
+    EVERY: ClassVar["Plan"]
+    NOTHING: ClassVar["Plan"]
 
 
 def sample(ids_queryset, within=None, *, collection: int | None = None, words: int = 1) -> tuple[list[int], float]:
@@ -99,10 +103,10 @@ def drawn_together(ids_queryset, plans: dict) -> dict:
     at 100,000 initiatives), and one query fewer is planned and sent."""
     drawn, tested = {}, {}
     for key, planned in plans.items():
-        if planned.empty:
+        if planned is Plan.NOTHING:
             drawn[key] = ([], 1.0)
-        elif planned.condition is None:  # every candidate: the "sample" is the whole search
-            drawn[key] = (list(ids_queryset.values_list("pk", flat=True)), planned.scale)
+        elif planned is Plan.EVERY:
+            drawn[key] = (list(ids_queryset.values_list("pk", flat=True)), 1.0)
         else:
             tested[key] = planned
     if tested:
@@ -128,7 +132,7 @@ def plan(within=None, *, collection: int | None = None, words: int = 1) -> Plan:
     span = high - low + 1
     wanted = settings.SEARCH_SAMPLE_ROWS
     if span <= wanted:
-        return Plan(None, lambda pk: True, 1.0)
+        return Plan.EVERY
     # Evenly spread windows of the id space: every part of it (old and new initiatives) is in the sample.
     count = max(1, min(SAMPLE_WINDOWS, wanted))
     width = max(1, wanted // count)
@@ -172,7 +176,8 @@ def _plan_within(within, *, collection: int | None = None, words: int = 1) -> Pl
     return Plan(among, frozenset(drawn).__contains__, scale)
 
 
-Plan.NOTHING = Plan(None, lambda pk: False, 1.0, empty=True)
+Plan.EVERY = Plan(None, lambda pk: True, 1.0)
+Plan.NOTHING = Plan(None, lambda pk: False, 1.0)
 
 
 def readable(estimate: float, within=None, collection: int | None = None) -> bool:

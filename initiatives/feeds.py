@@ -282,8 +282,7 @@ class InitiativeFeed(Feed):
         ids = in_order(0, FEED_ITEMS) if in_order is not None else None
         if ids is None:
             return rows[:FEED_ITEMS]
-        found = {row.pk: row for row in rows.filter(selectors.pk_among(ids)).order_by()}
-        return [found[pk] for pk in ids if pk in found]
+        return selectors.in_order_of(rows, ids)
 
     # --- its items ---------------------------------------------------------------------------
 

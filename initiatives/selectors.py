@@ -111,6 +111,18 @@ def pk_among_intersected(ids) -> Q | RawSQL:
     )
 
 
+def in_order_of(queryset, ids) -> list:
+    """The rows of ``queryset`` (of initiatives) whose primary keys are ``ids``, in the order of ``ids``: one query
+    by primary key (``pk_among``), its own order dropped. For ids whose order was found elsewhere (a page of a
+    listing from each process's copy of its order, a search's ranking, a feed's newest); an id with no row in
+    ``queryset`` is left out."""
+    ids = list(ids)
+    if not ids:
+        return []
+    found = {row.pk: row for row in queryset.filter(pk_among(ids)).order_by()}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def pk_array_text(ids) -> str:
     """The parameter ``pk_among`` passes for ``ids`` on PostgreSQL: the array's text, ``{1,2,3}``."""
     return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
