@@ -144,6 +144,14 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="prepare the database (load it if needed, each stage timed) and stop before the first request",
     )
+    parser.add_argument(
+        "--no-prewarm",
+        dest="prewarm",
+        action="store_false",
+        default=os.environ.get("BENCH_PREWARM", "1") not in ("", "0"),
+        help="do not read the database into memory before measuring (BENCH_PREWARM=0): first reads of its pages "
+        "then come from the disk",
+    )
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), help="comma-separated page keys")
     parser.add_argument(
         "--results",
@@ -266,6 +274,58 @@ def prepare_database(args, env) -> None:
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         conn.execute("TRUNCATE portal_cache")  # every run starts with nothing cached
+
+
+def prewarm(args) -> str:
+    """Read every table and index of the bench's database into memory before the first request (``pg_prewarm``),
+    and say how: into PostgreSQL's shared buffers, smallest first, as many as fit in 80 % of them, the rest into the
+    system's page cache. A running site's database holds its working set in memory; a bench database that sat idle
+    (or was pushed out by another one: the million's is 9 GB) does not, and its first reads are the disk's: the same
+    never-seen URLs took up to twice as long, their slowest 230-450 ms where they took 50-230 (bench/README.md,
+    "Session 21"). What the cold table measures is the portal without its caches, not the disk.
+
+    ``pg_prewarm`` is an extension only a superuser may create: where the bench's role may not, it is created as the
+    postgres system user by ``scripts/setup-postgres --extension pg_prewarm <database>``."""
+    import psycopg
+
+    if not args.prewarm:
+        out("Not prewarming the database (--no-prewarm): first reads of its pages may come from the disk")
+        return "not prewarmed (`--no-prewarm`)"
+    name = urlsplit(args.database_url).path.lstrip("/")
+    started = time.monotonic()
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_prewarm'").fetchone():
+            try:
+                conn.execute("CREATE EXTENSION pg_prewarm")
+            except psycopg.errors.InsufficientPrivilege:
+                command = [str(ROOT / "scripts" / "setup-postgres"), "--extension", "pg_prewarm", name]
+                out(f"$ {' '.join(command[-4:])}")
+                subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        budget = conn.execute(
+            "SELECT setting::bigint * 8192 * 8 / 10 FROM pg_settings WHERE name = 'shared_buffers'"
+        ).fetchone()[0]
+        relations = conn.execute(
+            "SELECT c.oid, pg_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r', 'i', 't', 'm') AND c.relpersistence = 'p' "
+            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND pg_has_role(c.relowner, 'USAGE') "
+            "ORDER BY 2, 1"
+        ).fetchall()
+        buffered = read = 0
+        for relation, size in relations:
+            mode = "buffer" if buffered + size <= budget else "read"
+            conn.execute("SELECT pg_prewarm(%s::oid::regclass, %s)", [relation, mode])
+            if mode == "buffer":
+                buffered += size
+            else:
+                read += size
+    mb = 1024 * 1024
+    said = (
+        f"prewarmed (`pg_prewarm`): {len(relations)} tables and indexes, {buffered / mb:,.0f} MB into shared buffers, "
+        f"{read / mb:,.0f} MB into the system's page cache"
+    )
+    out(f"Database {said} in {time.monotonic() - started:.1f}s")
+    return said
 
 
 def ensure_facet_tables(args, env) -> None:
@@ -1021,6 +1081,7 @@ def report(
         f"- **Machine:** {info['cpu']}; {info['os']}; Python {info['python']}; PostgreSQL {facts['postgres']} "
         f"on the same machine, `shared_buffers` {facts['shared_buffers']} (scripts/setup-postgres).",
         f"- **Load average** (1 min) before the run {load_before:.2f}, after {load_after:.2f}.",
+        f"- **Database:** {facts['prewarmed']} before the first request.",
         f"- **Data:** {facts['published']:,} published initiatives (`python -m bench.generator {args.initiatives}`, "
         "then `ANALYZE`).",
         f"- **Server:** gunicorn {gunicorn_version()}, {workers} sync workers, production settings: `DEBUG` off, "
@@ -1115,6 +1176,7 @@ def main() -> int:
     if args.prepare_only:
         return 0
     facts = database_facts(args)
+    facts["prewarmed"] = prewarm(args)
     setup_django(env)
     values = resolve_placeholders()
     pages = [Page(p.key, p.label, p.url.format(**values), p.kind) for p in PAGES]
