@@ -130,10 +130,16 @@ ASGI_APPLICATION = "portal.asgi.application"
 # DATABASE_URL selects the database: SQLite (the embedded default) or PostgreSQL via psycopg 3,
 # e.g. postgres://portal:portal@127.0.0.1:5432/portal
 DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
+# Each process keeps its PostgreSQL connection for CONN_MAX_AGE seconds (ten minutes; tested before the first query
+# of each request, CONN_HEALTH_CHECKS, so a connection the server dropped is replaced, not an error). A new connection
+# is a new PostgreSQL backend, whose first search loads the text-search dictionaries and the descriptions of the
+# tables and indexes it reads again: 15-20 ms more on a common word's search page at 100,000 initiatives. Renewed
+# every minute, as they were, one never-seen page in twenty paid it (bench/README.md, "Session 21").
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "600"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or DEFAULT_SQLITE_URL,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
@@ -155,7 +161,7 @@ DATABASE_ROUTERS = []
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=CONN_MAX_AGE,
         conn_health_checks=True,
     )
     # Tests see the primary through the replica's alias (no second test database).

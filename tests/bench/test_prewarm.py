@@ -5,16 +5,11 @@ import argparse
 
 import psycopg
 import pytest
-from django.db import connection
 
 from bench import pages
+from tests.databases import postgres_url
 
 pytestmark = pytest.mark.django_db
-
-
-def _url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _relations(conn) -> int:
@@ -28,13 +23,13 @@ def _relations(conn) -> int:
 def test_the_bench_reads_every_table_and_index_of_its_database_before_measuring(on_postgresql):
     """Every relation of the database is read, by a role that may not create ``pg_prewarm`` itself (the suite's, as
     the bench's default): ``scripts/setup-postgres --extension`` creates it as the postgres system user."""
-    with psycopg.connect(_url(), autocommit=True) as conn:
+    with psycopg.connect(postgres_url(), autocommit=True) as conn:
         assert not conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
         relations = _relations(conn)
-    said = pages.prewarm(argparse.Namespace(prewarm=True, database_url=_url()))
+    said = pages.prewarm(argparse.Namespace(prewarm=True, database_url=postgres_url()))
     assert said.startswith(f"prewarmed (`pg_prewarm`): {relations} tables and indexes, "), said
     assert "MB into shared buffers" in said
-    with psycopg.connect(_url(), autocommit=True) as conn:
+    with psycopg.connect(postgres_url(), autocommit=True) as conn:
         assert conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_prewarm'").fetchone()
 
 
