@@ -53,7 +53,19 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.db import connection, connections, router
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils.html import escape
@@ -302,14 +314,26 @@ class _Statement:
 
 def warm_up() -> None:
     """Compile the snippets' query for each language's readers as a server process starts (``portal/startup.py``):
-    about 10 ms each, otherwise paid by a worker's first search in that language."""
+    about 10 ms each, otherwise paid by a worker's first search in that language. And make each language's search
+    query once on the process's connection: a PostgreSQL backend loads a configuration's dictionaries (the stemmers,
+    unaccent's rules) at its first use, 1-8 ms each, which the first search of a worker paid otherwise."""
     if is_postgresql():
         from django.conf import settings
         from django.utils import translation
 
+        from .models import Initiative
+
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 _snippet_statement(code)
+        queries = {
+            f"query_{code}": ExpressionWrapper(_search_query(WARM_UP_WORDS, code), output_field=SearchQueryField())
+            for code in SEARCH_LANGUAGES
+        }
+        list(Initiative.objects.order_by().annotate(**queries).values_list(*queries)[:1])
+
+
+WARM_UP_WORDS = "migrants"
 
 
 @functools.cache

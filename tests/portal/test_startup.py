@@ -109,3 +109,79 @@ def test_a_server_process_loads_its_urls_in_every_language_before_its_first_requ
     assert not get_resolver()._reverse_dict  # what reverse() fills, language by language
     importlib.reload(portal.wsgi)
     assert set(get_resolver()._reverse_dict) == {code for code, _name in settings.LANGUAGES}
+
+
+def test_a_server_process_fills_the_url_resolvers_of_every_namespace_in_every_language(settings, monkeypatch):
+    """A name in a namespace ("initiatives:feed", which every listing reverses) is reversed by a resolver of the
+    namespace's own, filled at its first use in each language (3-6 ms each): at start, not on a visitor's request."""
+    from django.urls import clear_url_caches, reverse
+    from django.urls.resolvers import URLResolver, get_ns_resolver
+    from django.utils import translation
+
+    from portal import startup
+
+    clear_url_caches()
+    get_ns_resolver.cache_clear()
+    startup.load_urls()
+    filled = []
+    original = URLResolver._populate
+    monkeypatch.setattr(URLResolver, "_populate", lambda self: filled.append(self) or original(self))
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            assert reverse("initiatives:feed").startswith(f"/{code}/")
+            reverse("subscriptions:subscribe")
+    assert filled == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reads_at_start_leave_their_connection_open_for_the_first_requests():
+    """Its backend has read what the first requests read (a new one's first search pays 15-20 ms for it)."""
+    from django.db import connection
+
+    from portal import startup
+
+    connection.close()
+    assert startup.read_ahead()
+    assert connection.connection is not None
+
+
+def test_a_process_forked_after_the_reads_at_start_opens_its_own_connection_and_spares_the_parents(on_postgresql):
+    """gunicorn's ``--preload`` forks its workers after the application is loaded (and the reads at start made): a
+    worker must not use the parent's connection (one socket, one session on the server, two processes), nor close
+    it (the parent's session would end)."""
+    import os
+
+    from django.db import connection
+
+    import initiatives.start_reads  # noqa: F401 (what registers the fork's handler)
+
+    def backend() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    parents = backend()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's outcome is its exit status)
+        try:
+            os._exit(0 if backend() != parents else 3)
+        except BaseException:
+            os._exit(4)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert backend() == parents  # the parent's session is still there, its transaction included
+
+
+def test_a_server_process_makes_each_languages_search_query_once_at_start(on_postgresql):
+    """A PostgreSQL backend loads a text-search configuration's dictionaries at its first use (1-8 ms each): on the
+    connection the first requests use, at start."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from initiatives import search
+
+    with CaptureQueriesContext(connection) as captured:
+        search.warm_up()
+    made = " ".join(query["sql"] for query in captured)
+    for code in search.SEARCH_LANGUAGES:
+        assert f"websearch_to_tsquery('{search.SEARCH_CONFIGS[code]}'::regconfig" in made, made
