@@ -101,9 +101,10 @@ def sample(ids_queryset, within=None, *, collection: int | None = None, words: i
 def drawn_together(ids_queryset, plans: dict) -> dict:
     """``sample`` for each ``Plan`` of ``plans`` (by any key), of the same search (``ids_queryset``): the plans whose
     ids are intersected with the search's indexes in one query (the search tested on the ids of all of them at once,
-    its matches then shared out by plan: an id may be in several), each other plan in a query of its own. A facet search's page draws two samples, its facets' initiatives' and the whole collection's (for the
-    counts of the facet it names): in one query PostgreSQL reads the search's postings once (a common word's, 5 ms
-    at 100,000 initiatives), and one query fewer is planned and sent."""
+    its matches then shared out by plan: an id may be in several), each other plan in a query of its own. A facet
+    search's page draws two samples, its facets' initiatives' and the whole collection's (for the counts of the
+    facet it names): in one query PostgreSQL reads the search's postings once (a common word's, 5 ms at 100,000
+    initiatives), and one query fewer is planned and sent."""
     drawn, tested = {}, {}
     for key, planned in plans.items():
         if planned is Plan.NOTHING:
