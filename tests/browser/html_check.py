@@ -2,12 +2,13 @@
 
 import atexit
 import json
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from tests.portal.servers import free_port
 
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # The checker runs for a second or two on a few pages, so the JVM's start is most of its cost: only the quick
@@ -31,9 +32,7 @@ def _server_url() -> str | None:
     is then used, as for the first check)."""
     if "url" in _server:
         return _server["url"]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         ["java", *JAVA_OPTIONS, "-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)],
         stdout=subprocess.DEVNULL,

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -16,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from initiatives import counts, services
 from initiatives.models import Category, Initiative
 from tests.factories import make_initiative
+from tests.portal.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -275,9 +275,7 @@ def test_healthz_fails_when_the_read_replica_does_not_answer(tmp_path):
     """With DATABASE_REPLICA_URL set, anonymous pages read from the replica: a load balancer must hear when it is
     down. A process of its own, configured as in production: a primary that answers (an SQLite file) and a replica
     on a port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # nothing listens on it
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",

@@ -26,6 +26,8 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on just now: for a server a test starts, or for one that refuses
+    connections (the tests' one way to find a port)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -19,6 +19,7 @@ from initiatives import dependencies, services
 from initiatives.signals import collection_changed
 from portal import cdn
 from tests.factories import make_initiative
+from tests.portal.servers import free_port
 
 # What it checks is the HTTP layer, not the database engine: run once, in the SQLite pass (README, "Running the tests").
 pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
@@ -152,9 +153,7 @@ def test_keys_go_whole_in_bounded_headers_and_what_is_not_a_key_is_left_out(sett
 
 def test_a_cache_that_is_down_does_not_fail_the_publication_and_is_retried(settings, fake_cache, publish, run_tasks):
     refusing = fake_cache(statuses=(503,))  # down while the publication purges
-    with socket.socket() as probe:  # a port nothing listens on: connection refused
-        probe.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    closed = f"http://127.0.0.1:{free_port()}/"  # a port nothing listens on: connection refused
     settings.CDN_PURGE_URLS = [refusing.url, closed]
     initiative = publish()
     keys = " ".join(sorted(dependencies.of_initiatives([initiative.pk])))

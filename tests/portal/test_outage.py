@@ -8,7 +8,6 @@ tests/portal/test_outage_recovery.py stops and restarts a real PostgreSQL server
 import copy
 import json
 import logging
-import socket
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -16,14 +15,9 @@ from django.db.utils import load_backend
 from django.test import Client
 
 from portal.outage import RETRY_AFTER_SECONDS, unavailable_response
+from tests.portal.servers import free_port
 
 PAGES = ["/en/", "/en/initiatives/", "/en/initiatives/thamm/", "/en/regions/", "/en/initiatives/feed/"]
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -34,7 +28,7 @@ def database_unreachable(django_db_blocker, tmp_path):
     if original.vendor == "sqlite":
         settings_dict["NAME"] = str(tmp_path / "no-such-directory" / "portal.sqlite3")
     else:
-        settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
+        settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
     unreachable = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
     connections[DEFAULT_DB_ALIAS] = unreachable
     try:

@@ -2,7 +2,6 @@
 portal sends through Django's SMTP backend: every message multipart/alternative with the RFC 8058 unsubscribe
 headers and its subject, and several messages carried by one connection."""
 
-import socket
 import threading
 
 import pytest
@@ -10,6 +9,7 @@ from aiosmtpd.controller import Controller
 
 from subscriptions import alerts, tokens
 from subscriptions.models import Subscription
+from tests.portal.servers import free_port
 from tests.subscriptions.alert_helpers import parse, publish, quiet_seed, site, subscribe  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site", "quiet_seed")]
@@ -39,12 +39,6 @@ class Recorder:
         with self.lock:
             self.received.append((session.peer, list(envelope.rcpt_tos), envelope.original_content))
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

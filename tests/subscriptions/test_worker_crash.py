@@ -27,7 +27,6 @@ import datetime
 import email
 import email.policy
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -44,6 +43,7 @@ from initiatives.models import Initiative
 from subscriptions import alerts, tasks
 from subscriptions.models import Delivery
 from tests.databases import postgres_url
+from tests.portal.servers import free_port
 from tests.subscriptions.alert_helpers import SITE, publish, quiet_seed, site, subscribe  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.usefixtures("site"), pytest.mark.system]
@@ -91,12 +91,6 @@ class MailServer:
     def count(self) -> int:
         with self.lock:
             return len(self.received)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Worker:
